@@ -1,0 +1,402 @@
+"""The `openasc` command line: a thin layer that parses options and calls the library.
+
+No logic lives here. Each command resolves settings, calls one function, and prints what it
+returns. User errors (`OpenascError`) become a one-paragraph message and exit code 1 (2 when
+an input cannot be read); anything else is a bug, shown in full only with `--debug`.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from openasc.config import Settings, load_settings
+from openasc.errors import OpenascError
+
+console = Console(stderr=False, highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+app = typer.Typer(
+    name="openasc",
+    help=(
+        "English adult social care performance from your own records.\n\n"
+        "Typical use: `openasc validate cld extract.csv --report dq/` to check a CLD file, "
+        "`openasc ingest cld extract.csv` to load it, `openasc compute --from 2024-04-01 "
+        "--to 2025-03-31` for the measures, `openasc export metrics --format csv --out "
+        "measures.csv`, and `openasc report local-account --year 2024-25 --out report/`. "
+        "`openasc demo` runs all of it on a synthetic council."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+synth_app = typer.Typer(help="Make synthetic input files (no real person in them).",
+                        no_args_is_help=True)
+validate_app = typer.Typer(help="Check a file and write a data-quality report; load nothing.",
+                           no_args_is_help=True)
+ingest_app = typer.Typer(help="Load a file into the warehouse (pseudonymised at the door).",
+                         no_args_is_help=True)
+export_app = typer.Typer(help="Write measures out as CSV, XLSX or JSON.", no_args_is_help=True)
+metrics_app = typer.Typer(help="Read the metric catalogue: definitions and methods.",
+                          no_args_is_help=True)
+report_app = typer.Typer(help="Write the documents councils publish.", no_args_is_help=True)
+users_app = typer.Typer(help="Manage dashboard users.", no_args_is_help=True)
+for sub, name in [(synth_app, "synth"), (validate_app, "validate"), (ingest_app, "ingest"),
+                  (export_app, "export"), (metrics_app, "metrics"), (report_app, "report"),
+                  (users_app, "users")]:
+    app.add_typer(sub, name=name)
+
+
+class State:
+    warehouse: Path | None = None
+    debug: bool = False
+
+
+state = State()
+
+WarehouseOpt = Annotated[
+    Path | None,
+    typer.Option("--warehouse", help="Warehouse file (default ./openasc.duckdb or openasc.toml)."),
+]
+
+
+@app.callback()
+def _root(
+    warehouse: WarehouseOpt = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks.")] = False,
+) -> None:
+    state.warehouse = warehouse
+    state.debug = debug
+
+
+def settings() -> Settings:
+    return load_settings(state.warehouse)
+
+
+def _date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise OpenascError(f"{option} {text!r} is not a date; expected YYYY-MM-DD.") from None
+
+
+# --------------------------------------------------------------------------- demo
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the demo's files.")] = Path("openasc-demo"),
+    people: Annotated[int, typer.Option(help="People in the synthetic council.")] = 5000,
+) -> None:
+    """Run everything on a synthetic council: synthesise, validate, ingest, compute, report."""
+    from openasc.demo import run_demo
+
+    run_demo(out=out, people=people, console=console, warehouse=state.warehouse)
+
+
+# --------------------------------------------------------------------------- synth
+@synth_app.command("cld")
+def synth_cld(
+    out: Annotated[Path, typer.Option(help="CSV file to write.")],
+    people: Annotated[int, typer.Option(help="Number of people in the council.")] = 2000,
+    la_code: Annotated[str, typer.Option(help="ONS or NHS council code.")] = "416",
+    year: Annotated[str, typer.Option(help="Financial year the file ends in, YYYY-YY.")] = "2024-25",
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same file.")] = 1,
+    release: Annotated[int, typer.Option(help="CLD release to write: 1 or 2.")] = 2,
+    defect_rate: Annotated[float, typer.Option(help="Share of rows with realistic defects.")] = 0.0,
+    submissions: Annotated[int, typer.Option(
+        help="Quarterly rolling submissions to write (FILE becomes FILE stem _q1, _q2...).")] = 1,
+) -> None:
+    """Write a synthetic CLD extract for a council of N people."""
+    from openasc.synth.cld import write_cld
+
+    written = write_cld(out=out, people=people, la_code=la_code, year=year, seed=seed,
+                        release=release, defect_rate=defect_rate, submissions=submissions)
+    for path, rows in written:
+        console.print(f"Wrote {rows:,} rows to {path}")
+
+
+@synth_app.command("safeguarding")
+def synth_safeguarding(
+    out: Annotated[Path, typer.Option(help="CSV file to write.")],
+    concerns: Annotated[int, typer.Option(help="Number of concerns.")] = 1000,
+    la_code: Annotated[str, typer.Option(help="ONS or NHS council code.")] = "416",
+    year: Annotated[str, typer.Option(help="Financial year, YYYY-YY.")] = "2024-25",
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    defect_rate: Annotated[float, typer.Option(help="Share of rows with defects.")] = 0.0,
+    people_from: Annotated[Path | None, typer.Option(
+        help="A synthetic CLD file whose people the concerns are about.")] = None,
+) -> None:
+    """Write a synthetic safeguarding case list (one row per concern)."""
+    from openasc.synth.safeguarding import write_safeguarding
+
+    rows = write_safeguarding(out=out, concerns=concerns, la_code=la_code, year=year, seed=seed,
+                              defect_rate=defect_rate, people_from=people_from)
+    console.print(f"Wrote {rows:,} rows to {out}")
+
+
+@synth_app.command("dols")
+def synth_dols(
+    out: Annotated[Path, typer.Option(help="CSV file to write.")],
+    applications: Annotated[int, typer.Option(help="Number of applications.")] = 500,
+    la_code: Annotated[str, typer.Option(help="ONS or NHS council code.")] = "416",
+    year: Annotated[str, typer.Option(help="Financial year, YYYY-YY.")] = "2024-25",
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    defect_rate: Annotated[float, typer.Option(help="Share of rows with defects.")] = 0.0,
+    people_from: Annotated[Path | None, typer.Option(
+        help="A synthetic CLD file whose people the applications are about.")] = None,
+) -> None:
+    """Write a synthetic DoLS application list (one row per application)."""
+    from openasc.synth.dols import write_dols
+
+    rows = write_dols(out=out, applications=applications, la_code=la_code, year=year, seed=seed,
+                      defect_rate=defect_rate, people_from=people_from)
+    console.print(f"Wrote {rows:,} rows to {out}")
+
+
+# --------------------------------------------------------------------------- validate
+@validate_app.command("cld")
+def validate_cld(
+    files: Annotated[list[Path], typer.Argument(help="CLD files (CSV or XLSX).")],
+    report: Annotated[Path | None, typer.Option(
+        help="Folder for the HTML and CSV data-quality report.")] = None,
+) -> None:
+    """Check CLD files field by field with the national method; write a data-quality report.
+
+    Exit 0 when the file was read, even if some rows are invalid; 2 when it cannot be read.
+    """
+    from openasc.ingest.cld import validate_files
+
+    validate_files(files, report_dir=report, settings=settings(), console=console)
+
+
+@validate_app.command("safeguarding")
+def validate_safeguarding(
+    files: Annotated[list[Path], typer.Argument(help="Safeguarding case lists.")],
+    report: Annotated[Path | None, typer.Option(help="Folder for the report.")] = None,
+) -> None:
+    """Check a safeguarding case list; write a data-quality report."""
+    from openasc.ingest.cases import validate_case_files
+
+    validate_case_files("safeguarding", files, report_dir=report, settings=settings(),
+                        console=console)
+
+
+@validate_app.command("dols")
+def validate_dols(
+    files: Annotated[list[Path], typer.Argument(help="DoLS application lists.")],
+    report: Annotated[Path | None, typer.Option(help="Folder for the report.")] = None,
+) -> None:
+    """Check a DoLS application list; write a data-quality report."""
+    from openasc.ingest.cases import validate_case_files
+
+    validate_case_files("dols", files, report_dir=report, settings=settings(), console=console)
+
+
+# --------------------------------------------------------------------------- ingest
+@ingest_app.command("cld")
+def ingest_cld(
+    files: Annotated[list[Path], typer.Argument(help="CLD files (CSV or XLSX).")],
+    submitted_on: Annotated[str | None, typer.Option(
+        help="Date the file was submitted (YYYY-MM-DD); default today.")] = None,
+) -> None:
+    """Load CLD files: validate, pseudonymise, quarantine bad rows, de-duplicate (DHSC method)."""
+    from openasc.ingest.cld import ingest_files
+
+    ingest_files(files, submitted_on=_date(submitted_on, "--submitted-on"),
+                 settings=settings(), console=console)
+
+
+@ingest_app.command("population")
+def ingest_population(
+    file: Annotated[Path, typer.Argument(help="ONS mid-year estimates, or la_code,year,sex,age,population.")],
+) -> None:
+    """Load population estimates (ONS mid-year estimate layout or the tidy layout)."""
+    from openasc.ingest.population import ingest_population_file
+
+    ingest_population_file(file, settings=settings(), console=console)
+
+
+@ingest_app.command("safeguarding")
+def ingest_safeguarding(
+    file: Annotated[Path, typer.Argument(help="Safeguarding case list (one row per concern).")],
+) -> None:
+    """Load a safeguarding case list."""
+    from openasc.ingest.cases import ingest_case_file
+
+    ingest_case_file("safeguarding", file, settings=settings(), console=console)
+
+
+@ingest_app.command("dols")
+def ingest_dols(
+    file: Annotated[Path, typer.Argument(help="DoLS application list (one row per application).")],
+) -> None:
+    """Load a DoLS application list."""
+    from openasc.ingest.cases import ingest_case_file
+
+    ingest_case_file("dols", file, settings=settings(), console=console)
+
+
+@ingest_app.command("discharges")
+def ingest_discharges(
+    file: Annotated[Path, typer.Argument(help="Hospital discharges file (docs/discharges.md).")],
+) -> None:
+    """Load hospital discharges for ASCOF 2D."""
+    from openasc.ingest.discharges import ingest_discharges_file
+
+    ingest_discharges_file(file, settings=settings(), console=console)
+
+
+# --------------------------------------------------------------------------- compute
+@app.command()
+def compute(
+    from_: Annotated[str, typer.Option("--from", help="First day of the period, YYYY-MM-DD.")],
+    to: Annotated[str, typer.Option("--to", help="Last day of the period, YYYY-MM-DD.")],
+    la: Annotated[str | None, typer.Option(
+        "--la", "--la-code", help="ONS or NHS council code (default: every council loaded).")] = None,
+) -> None:
+    """Compute every measure in the catalogue for a period and write metric_values."""
+    from openasc.metrics.engine import compute_command
+
+    start, end = _date(from_, "--from"), _date(to, "--to")
+    assert start is not None and end is not None
+    compute_command(start, end, la, settings=settings(), console=console)
+
+
+# --------------------------------------------------------------------------- export
+@export_app.command("metrics")
+def export_metrics(
+    format: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")],
+    out: Annotated[Path, typer.Option(help="File to write.")],
+    published: Annotated[bool, typer.Option(
+        help="Apply the publication rounding and suppression rules.")] = False,
+) -> None:
+    """Export metric_values in the contract layout."""
+    from openasc.metrics.export import export_metrics_command
+
+    export_metrics_command(format, out, published=published, settings=settings(),
+                           console=console)
+
+
+@export_app.command("salt")
+def export_salt(
+    out: Annotated[Path, typer.Option(help="XLSX file to write.")],
+) -> None:
+    """Export the SALT tables in the row/column layout of the national return."""
+    from openasc.metrics.salt_export import export_salt_command
+
+    export_salt_command(out, settings=settings(), console=console)
+
+
+# --------------------------------------------------------------------------- metrics
+@metrics_app.command("list")
+def metrics_list(
+    family: Annotated[str | None, typer.Option(help="Only this family (e.g. ASCOF).")] = None,
+) -> None:
+    """List every measure in the catalogue."""
+    from openasc.metrics.catalogue_cli import list_command
+
+    list_command(family, console=console)
+
+
+@metrics_app.command("show")
+def metrics_show(code: Annotated[str, typer.Argument(help="Measure code, e.g. 2A or STS001.")]) -> None:
+    """Show a measure's definition, method notes and reference."""
+    from openasc.metrics.catalogue_cli import show_command
+
+    show_command(code, console=console)
+
+
+# --------------------------------------------------------------------------- report
+@report_app.command("local-account")
+def report_local_account(
+    year: Annotated[str, typer.Option(help="Financial year, YYYY-YY.")],
+    out: Annotated[Path, typer.Option(help="Folder to write local-account.html and .pdf.")],
+    content: Annotated[Path | None, typer.Option(
+        help="Content folder (Markdown with front matter) for the human-written sections.")] = None,
+    la: Annotated[str | None, typer.Option("--la", "--la-code", help="ONS or NHS council code.")] = None,
+) -> None:
+    """Write the Local Account as accessible HTML and PDF."""
+    from openasc.reports.local_account import local_account_command
+
+    local_account_command(year, out, content=content, la=la, settings=settings(), console=console)
+
+
+@report_app.command("self-assessment")
+def report_self_assessment(
+    year: Annotated[str, typer.Option(help="Financial year, YYYY-YY.")],
+    out: Annotated[Path, typer.Option(help="Folder to write self-assessment.html and .pdf.")],
+    content: Annotated[Path | None, typer.Option(help="Content folder.")] = None,
+    la: Annotated[str | None, typer.Option("--la", "--la-code", help="ONS or NHS council code.")] = None,
+) -> None:
+    """Write the CQC self-assessment pack as accessible HTML and PDF."""
+    from openasc.reports.self_assessment import self_assessment_command
+
+    self_assessment_command(year, out, content=content, la=la, settings=settings(),
+                            console=console)
+
+
+@report_app.command("init-content")
+def report_init_content(
+    folder: Annotated[Path, typer.Argument(help="Folder to create.")],
+) -> None:
+    """Write a commented example of every human-written section."""
+    from openasc.reports.content import init_content_command
+
+    init_content_command(folder, console=console)
+
+
+# --------------------------------------------------------------------------- serve
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Run the dashboard."""
+    from openasc.web.app import serve_command
+
+    serve_command(host, port, settings=settings(), console=console)
+
+
+def main() -> None:
+    """Entry point: run the app, turning user errors into messages and exit codes."""
+    debug = "--debug" in sys.argv
+    try:
+        app(standalone_mode=False)
+    except OpenascError as exc:
+        if debug:
+            raise
+        err.print(f"Error: {exc.message}", markup=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("Interrupted; the warehouse is unchanged.")
+        sys.exit(130)
+    except (typer.Exit, SystemExit) as exc:
+        code = getattr(exc, "exit_code", None)
+        code = code if code is not None else getattr(exc, "code", 0)
+        sys.exit(code)
+    except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code if exc.exit_code != 2 else 1)
+        if isinstance(exc, click.exceptions.Abort):
+            err.print("Aborted.")
+            sys.exit(1)
+        if debug:
+            raise
+        err.print(
+            f"Internal error: {type(exc).__name__}: {exc}. This is a bug in openasc; run the "
+            "same command with --debug for details and report it.", markup=False,
+        )
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

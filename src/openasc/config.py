@@ -1,0 +1,121 @@
+"""Settings from `openasc.toml` and the environment.
+
+The warehouse path and the pseudonymisation key file are the two things every command needs.
+The key must live outside the warehouse (design principle 5): whoever holds the warehouse
+without the key cannot re-identify anyone, and whoever holds the key can link new files to
+old pseudonyms.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+import subprocess
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from openasc.errors import OpenascError
+
+CONFIG_NAME = "openasc.toml"
+DEFAULT_WAREHOUSE = "openasc.duckdb"
+KEY_BYTES = 32
+
+
+@dataclass(frozen=True)
+class Settings:
+    warehouse: Path
+    key_file: Path
+    council: str | None = None
+
+
+def _read_toml(start: Path) -> tuple[dict, Path | None]:
+    path = start / CONFIG_NAME
+    if not path.is_file():
+        return {}, None
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh), path
+    except tomllib.TOMLDecodeError as exc:
+        raise OpenascError(f"{path}: is not valid TOML ({exc}).") from exc
+
+
+def default_key_file() -> Path:
+    """Per-user default: $XDG_CONFIG_HOME/openasc/key, else ~/.config/openasc/key."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "openasc" / "key"
+
+
+def load_settings(warehouse: Path | None = None, cwd: Path | None = None) -> Settings:
+    """Resolve settings: command-line option, then openasc.toml, then defaults."""
+    cwd = cwd or Path.cwd()
+    data, path = _read_toml(cwd)
+    section = data.get("openasc", data)
+    base = path.parent if path else cwd
+    wh = warehouse or (base / section["warehouse"] if "warehouse" in section else None)
+    wh = wh or cwd / DEFAULT_WAREHOUSE
+    env_key = os.environ.get("OPENASC_KEY_FILE")
+    if env_key:
+        key = Path(env_key)
+    elif "key_file" in section:
+        key = base / section["key_file"]
+    else:
+        key = default_key_file()
+    return Settings(warehouse=Path(wh), key_file=key, council=section.get("council"))
+
+
+def _inside_git_work_tree(path: Path) -> bool:
+    probe = path if path.is_dir() else path.parent
+    while not probe.exists():
+        probe = probe.parent
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(probe), "rev-parse", "--is-inside-work-tree"],
+            capture_output=True, text=True, timeout=10, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return out.returncode == 0 and out.stdout.strip() == "true"
+
+
+def check_key_location(key_file: Path, warehouse: Path) -> None:
+    """Refuse a key kept beside the data it protects, or where git could commit it."""
+    key_dir = key_file.resolve().parent
+    wh_dir = warehouse.resolve().parent
+    if key_dir == wh_dir or wh_dir in key_dir.parents:
+        raise OpenascError(
+            f"The pseudonymisation key file {key_file} is inside the warehouse directory "
+            f"{wh_dir}. Keep it elsewhere (set OPENASC_KEY_FILE or key_file in openasc.toml), "
+            "so that a copy of the warehouse cannot be re-identified."
+        )
+    if _inside_git_work_tree(key_file):
+        raise OpenascError(
+            f"The pseudonymisation key file {key_file} is inside a git work tree, where it "
+            "could be committed. Keep it outside (set OPENASC_KEY_FILE)."
+        )
+
+
+def load_key(settings: Settings) -> bytes:
+    """Read the key, creating it (owner read/write only) on first use."""
+    check_key_location(settings.key_file, settings.warehouse)
+    path = settings.key_file
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(KEY_BYTES) + "\n")
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise OpenascError(
+            f"The pseudonymisation key file {path} can be read by other users (mode "
+            f"{mode:o}); run: chmod 600 {path}"
+        )
+    text = path.read_text().strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError as exc:
+        raise OpenascError(f"{path}: expected {KEY_BYTES * 2} hex characters.") from exc
+    if len(key) < 16:
+        raise OpenascError(f"{path}: the key is too short (expected {KEY_BYTES} bytes as hex).")
+    return key
