@@ -1,0 +1,364 @@
+"""Client-level data in: read, validate, pseudonymise, quarantine, load, de-duplicate.
+
+The order matters for privacy. A file is read and validated in an in-memory database that
+is never written to disk; only then is the warehouse attached, and what crosses into it is
+already pseudonymised (keyed hashes for NHS number and person IDs, birth year and month,
+postcode district) with free text and names dropped. The whole command is one transaction:
+if anything fails, or the process is killed, the warehouse is as it was. A file whose hash
+is already in the warehouse is reported as already loaded and changes nothing.
+
+Every input row ends in exactly one place: `cld_records` (loaded) or `quarantine` (with a
+reason), and the counts are printed and recorded in `runs`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from openasc import councils, pseudonymise, warehouse
+from openasc.config import Settings, load_key
+from openasc.errors import OpenascError
+from openasc.ingest.reader import ReadResult, file_sha256, read_into
+from openasc.spec import Spec, load_spec
+
+METHOD_VERSION = "DHSC CLD main tables, June 2026 snapshot (reporting periods v1)"
+PROGRESS_ROWS = 5000
+
+CLD_DDL = """
+CREATE TABLE IF NOT EXISTS cld_submissions (
+    submission_id INTEGER PRIMARY KEY,
+    la_code VARCHAR NOT NULL,
+    cassr_code VARCHAR NOT NULL,
+    source_name VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL UNIQUE,
+    submitted_on DATE NOT NULL,
+    release INTEGER,
+    stated_period_start DATE,
+    stated_period_end DATE,
+    derived_period_start DATE,
+    derived_period_end DATE,
+    rows_in INTEGER NOT NULL,
+    rows_loaded INTEGER NOT NULL,
+    rows_quarantined INTEGER NOT NULL,
+    run_id VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cld_records (
+    record_id BIGINT NOT NULL,
+    submission_id INTEGER NOT NULL,
+    row_number INTEGER NOT NULL,
+    la_code VARCHAR NOT NULL,
+    cassr_code VARCHAR NOT NULL,
+    reporting_period_start_date DATE,
+    reporting_period_end_date DATE,
+    nhs_number_pseudo VARCHAR,
+    la_person_pseudo VARCHAR,
+    person_id VARCHAR NOT NULL,
+    birth_year INTEGER,
+    birth_month INTEGER,
+    date_of_death DATE,
+    postcode_district VARCHAR,
+    gp_practice_code VARCHAR,
+    gender VARCHAR,
+    ethnicity VARCHAR,
+    client_type VARCHAR,
+    primary_support_reason VARCHAR,
+    accommodation_status VARCHAR,
+    employment_status VARCHAR,
+    has_unpaid_carer VARCHAR,
+    autism_spectrum_disorder_asd VARCHAR,
+    visual_impairment VARCHAR,
+    hearing_impairment VARCHAR,
+    dementia VARCHAR,
+    client_funding_status VARCHAR,
+    event_type VARCHAR,
+    event_start_date DATE,
+    event_end_date DATE,
+    event_outcome VARCHAR,
+    request_route_of_access VARCHAR,
+    assessment_type VARCHAR,
+    eligible_needs_identified VARCHAR,
+    method_of_assessment VARCHAR,
+    total_hrs_caring_per_week VARCHAR,
+    no_of_adults_being_cared_for INTEGER,
+    adult_1_linked_person_pseudo VARCHAR,
+    adult_2_linked_person_pseudo VARCHAR,
+    adult_3_linked_person_pseudo VARCHAR,
+    service_type VARCHAR,
+    service_component VARCHAR,
+    delivery_mechanism VARCHAR,
+    provider_cqc_location_id VARCHAR,
+    review_reason VARCHAR,
+    review_outcomes_achieved VARCHAR,
+    method_of_review VARCHAR,
+    unit_cost DECIMAL(18, 2),
+    cost_frequency_unit_type VARCHAR,
+    planned_units_per_week DECIMAL(18, 2),
+    is_conversation BOOLEAN
+);
+"""
+
+# Fields that cross into the warehouse in a changed form; every other `keep` field is copied.
+PSEUDONYMISED = {
+    "nhs_number_pseudo": "pseudo(c.nhs_number)",
+    "la_person_pseudo": "pseudo(s.cassr || '_' || trim(c.la_person_unique_identifier))",
+    "birth_year": "CAST(year(c.date_of_birth) AS INTEGER)",
+    "birth_month": "CAST(month(c.date_of_birth) AS INTEGER)",
+    "postcode_district": "upper(split_part(trim(c.postcode), ' ', 1))",
+    "adult_1_linked_person_pseudo": "pseudo(s.cassr || '_' || trim(c.adult_1_linked_person_id))",
+    "adult_2_linked_person_pseudo": "pseudo(s.cassr || '_' || trim(c.adult_2_linked_person_id))",
+    "adult_3_linked_person_pseudo": "pseudo(s.cassr || '_' || trim(c.adult_3_linked_person_id))",
+    "is_conversation": "coalesce(lower(c.event_description) LIKE '%conversation%', false)",
+}
+
+
+@dataclass
+class StagedFile:
+    """A file read and validated in memory, waiting to cross into the warehouse."""
+
+    path: Path
+    read: ReadResult
+    table: str
+    validation: object
+    council: councils.Council
+    rejected: int
+
+
+@contextmanager
+def staging_connection(key: bytes) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory database for raw rows; anything it spills goes to a private folder."""
+    tmp = tempfile.mkdtemp(prefix="openasc-stage-")
+    con = duckdb.connect()
+    try:
+        con.execute(f"SET temp_directory = '{tmp}'")
+        con.execute("SET preserve_insertion_order = true")
+        pseudonymise.register(con, key)
+        yield con
+    finally:
+        con.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _progress(console: Console, rows: int) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(), console=console, transient=True,
+        disable=rows < PROGRESS_ROWS or not console.is_terminal,
+    )
+
+
+def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
+               console: Console) -> StagedFile:
+    """Read and validate one file into memory table `chk_<index>`."""
+    from openasc.ingest.validate import validate
+
+    table = f"stg_{index}"
+    read = read_into(con, path, spec, table=table)
+    with _progress(console, read.rows) as progress:
+        task = progress.add_task(f"Validating {path.name}", total=1)
+        result = validate(con, spec, table=table)
+        progress.advance(task)
+    con.execute(f"ALTER TABLE chk RENAME TO chk_{index}")
+    con.execute(f"DROP TABLE {table}")
+    if result.file_errors:
+        raise OpenascError(
+            f"{path}: the file cannot be loaded: " + "; ".join(result.file_errors) +
+            " Run `openasc validate cld` for the full data-quality report."
+        )
+    if not result.cassr_code:
+        raise OpenascError(
+            f"{path}: no LA_Code could be read from any row; expected the 3-digit NHS council "
+            "code (e.g. 416) on every row."
+        )
+    council = councils.find(result.cassr_code, on=result.period_end)
+    if council is None:
+        raise OpenascError(
+            f"{path}, field LA_Code: {result.cassr_code!r} is not a known NHS council (CASSR) "
+            "code. Expected the 3-digit code CLD uses (e.g. 416 for Worcestershire; not the "
+            "DfE code) as listed in councils.csv."
+        )
+    rejected = con.execute(
+        f"SELECT count(*) FROM chk_{index} WHERE _reject_reason IS NOT NULL"
+    ).fetchone()[0]
+    return StagedFile(path, read, f"chk_{index}", result, council, int(rejected))
+
+
+def validate_files(files: list[Path], report_dir: Path | None, settings: Settings,
+                   console: Console) -> None:
+    """`openasc validate cld`: the data-quality report, and nothing loaded."""
+    from openasc.ingest.dq_report import write_report
+
+    spec = load_spec("cld")
+    key = load_key(settings)
+    with staging_connection(key) as con:
+        for i, path in enumerate(files):
+            staged = stage_file(con, Path(path), spec, i, console)
+            con.execute(f"ALTER TABLE {staged.table} RENAME TO chk")
+            v = staged.validation
+            malformed = len(staged.read.malformed)
+            usable = staged.read.rows - malformed - staged.rejected
+            console.print(
+                f"{path}: {staged.read.rows:,} rows read; {usable:,} can be loaded, "
+                f"{staged.rejected + malformed:,} would be quarantined."
+            )
+            for w in getattr(v, "file_warnings", []):
+                console.print(f"  warning: {w}")
+            if report_dir is not None:
+                html, csv_path = write_report(con, spec, v, Path(report_dir), Path(path).name)
+                console.print(f"  report: {html} and {csv_path}")
+            con.execute("DROP TABLE chk")
+
+
+def _insert_records(con: duckdb.DuckDBPyConnection, spec: Spec, staged: StagedFile,
+                    submission_id: int) -> int:
+    """Copy one staged file's usable rows into the warehouse, pseudonymised."""
+    target = [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_catalog = 'wh' "
+        "AND table_name = 'cld_records' ORDER BY ordinal_position").fetchall()]
+    kept = {f.column for f in spec.fields if f.privacy == "keep"}
+    explicit = {"record_id", "submission_id", "row_number", "la_code", "cassr_code", "person_id"}
+    exprs: list[str] = []
+    for col in target:
+        if col in explicit:
+            continue
+        if col in PSEUDONYMISED:
+            exprs.append(f"{PSEUDONYMISED[col]} AS {col}")
+        elif col in kept:
+            exprs.append(f"c.{col} AS {col}")
+    start = con.execute("SELECT coalesce(max(record_id), 0) FROM wh.cld_records").fetchone()[0]
+    con.execute(
+        f"""
+        INSERT INTO wh.cld_records BY NAME
+        WITH s AS (SELECT ? AS cassr, ? AS ons)
+        SELECT *, coalesce(nhs_number_pseudo, la_person_pseudo) AS person_id FROM (
+            SELECT ? + row_number() OVER (ORDER BY c._row) AS record_id,
+                   ? AS submission_id, c._row AS row_number, s.ons AS la_code,
+                   s.cassr AS cassr_code, {', '.join(exprs)}
+            FROM memory.main.{staged.table} c, s
+            WHERE c._reject_reason IS NULL
+        )
+        """,
+        [staged.validation.cassr_code, staged.council.ons_code, start, submission_id],
+    )
+    return con.execute(
+        "SELECT count(*) FROM wh.cld_records WHERE submission_id = ?", [submission_id]
+    ).fetchone()[0]
+
+
+def _quarantine(con: duckdb.DuckDBPyConnection, staged: StagedFile, run_id: str) -> int:
+    """Rows that cannot be used, with why; a pseudonymised ID when there is one."""
+    read = staged.read
+    con.execute(
+        f"""
+        INSERT INTO wh.quarantine
+        SELECT ?, 'cld', ?, ?, _row, _reject_field, _reject_reason,
+               coalesce(pseudo(nhs_number),
+                        pseudo(? || '_' || trim(la_person_unique_identifier)))
+        FROM memory.main.{staged.table} WHERE _reject_reason IS NOT NULL
+        """,
+        [run_id, read.sha256, read.source_name, staged.validation.cassr_code],
+    )
+    if read.malformed:
+        con.executemany(
+            "INSERT INTO wh.quarantine VALUES (?, 'cld', ?, ?, ?, NULL, ?, NULL)",
+            [[run_id, read.sha256, read.source_name, row, reason] for row, reason in read.malformed],
+        )
+    return staged.rejected + len(read.malformed)
+
+
+def ingest_files(files: list[Path], submitted_on: date | None, settings: Settings,
+                 console: Console) -> dict:
+    """`openasc ingest cld`: load files in one transaction, then rebuild the national tables."""
+    from openasc.ingest import national
+
+    spec = load_spec("cld")
+    key = load_key(settings)
+    submitted_on = submitted_on or date.today()
+    started = datetime.now()
+    run_id = warehouse.new_run_id()
+    warehouse.connect(settings.warehouse).close()  # create the file and core schema
+    summary: dict = {"files": []}
+    with staging_connection(key) as con:
+        con.execute("ATTACH ? AS wh", [str(settings.warehouse)])
+        con.execute("USE wh")
+        con.execute(CLD_DDL)
+        con.execute("USE memory")
+        staged: list[StagedFile] = []
+        seen: set[str] = set()
+        for i, path in enumerate(files):
+            path = Path(path)
+            sha = file_sha256(path) if path.is_file() else None
+            if sha and (sha in seen or con.execute(
+                    "SELECT count(*) FROM wh.cld_submissions WHERE file_sha256 = ?",
+                    [sha]).fetchone()[0]):
+                console.print(f"{path}: already loaded (same content); nothing changed.")
+                seen.add(sha)
+                continue
+            staged.append(stage_file(con, path, spec, i, console))
+            seen.add(staged[-1].read.sha256)
+        if not staged:
+            return summary
+        total_rows = sum(s.read.rows for s in staged)
+        with _progress(console, total_rows) as progress:
+            task = progress.add_task("Loading", total=len(staged) + 1)
+            with warehouse.transaction(con):
+                inputs = []
+                for s in staged:
+                    sid = con.execute(
+                        "SELECT coalesce(max(submission_id), 0) + 1 FROM wh.cld_submissions"
+                    ).fetchone()[0]
+                    loaded = _insert_records(con, spec, s, sid)
+                    quarantined = _quarantine(con, s, run_id)
+                    if loaded + quarantined != s.read.rows:
+                        raise RuntimeError(
+                            f"row accounting failed for {s.path}: {s.read.rows} in, {loaded} "
+                            f"loaded, {quarantined} quarantined"
+                        )
+                    v = s.validation
+                    con.execute(
+                        "INSERT INTO wh.cld_submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        "NULL, NULL, ?, ?, ?, ?)",
+                        [sid, s.council.ons_code, v.cassr_code, s.read.source_name,
+                         s.read.sha256, submitted_on, v.release, v.period_start, v.period_end,
+                         s.read.rows, loaded, quarantined, run_id],
+                    )
+                    con.execute("USE wh")
+                    derived = national.derive_reporting_period(con, sid)
+                    con.execute("USE memory")
+                    inputs.append({"name": s.read.source_name, "sha256": s.read.sha256,
+                                   "rows_in": s.read.rows, "rows_loaded": loaded,
+                                   "rows_quarantined": quarantined, "submission_id": sid,
+                                   "derived_period": [str(d) if d else None for d in derived]})
+                    progress.advance(task)
+                con.execute("USE wh")
+                rebuilt = national.rebuild(con)
+                warehouse.record_run(
+                    con, run_id, "ingest cld", started, "ok", inputs=inputs,
+                    spec_version=getattr(spec, "version", None), method_version=METHOD_VERSION,
+                    as_of=rebuilt.get("as_of") if isinstance(rebuilt, dict) else None,
+                    detail={"rebuild": rebuilt},
+                )
+                con.execute("USE memory")
+                progress.advance(task)
+        con.execute("DETACH wh")
+    for item in inputs:
+        console.print(
+            f"{item['name']}: {item['rows_in']:,} rows in = {item['rows_loaded']:,} loaded + "
+            f"{item['rows_quarantined']:,} quarantined."
+        )
+    if isinstance(rebuilt, dict):
+        events = rebuilt.get("events")
+        if events is not None:
+            console.print(f"De-duplicated events (cld_events): {events}")
+    console.print(f"Warehouse: {settings.warehouse} (run {run_id})")
+    summary["files"] = inputs
+    return summary

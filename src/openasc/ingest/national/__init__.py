@@ -1,0 +1,86 @@
+"""The DHSC national processing method for CLD (cld-r2.md §5, ascof.md §2.0).
+
+From the loaded files (`cld_submissions`, `cld_records`) to the tables the measures read:
+
+1. `derive_reporting_period` - the period each file really covers (§5.2), once per file;
+2. `rebuild` - submission selection "as of" a date (§5.3), event filtering and derived fields
+   (§5.4, §5.6), de-duplication (§5.7) into `cld_events` (joined quarters) and
+   `cld_events_single` (latest rolling 12 months), and latest person details (§5.8) into
+   `cld_people`.
+
+`rebuild` replaces the three tables whole, so loading a file and rebuilding is repeatable. It
+runs inside the caller's transaction and never commits.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from openasc.ingest.national import dedupe, events, lookups, people, selection
+from openasc.ingest.national.reporting_period import derive_reporting_period
+
+__all__ = ["METHOD_VERSION", "derive_reporting_period", "rebuild"]
+
+#: Recorded on each run (`runs.method_version`): the DHSC method snapshot reproduced.
+METHOD_VERSION = "dhsc-cld-2026-06 (reporting period v1; CLD date of death)"
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> dict[str, Any]:
+    """(Re)create `cld_events`, `cld_events_single` and `cld_people` from the files loaded.
+
+    `as_of` (default: the latest import date) fixes which files may be chosen, so the same
+    date always rebuilds the same tables. Returns what was built: the as-of date, events per
+    type in each table, people, the submissions used, the single-table period and the
+    quarters inside a council's covered span that no file qualified for.
+    """
+    if as_of is None:
+        as_of = con.execute("SELECT max(submitted_on) FROM cld_submissions").fetchone()[0]
+    lookups.register(con)
+    try:
+        missing = selection.select_submissions(con, as_of)
+        events.events_in_period(con, "national_joined_periods", "national_joined_rows",
+                                single=False)
+        dedupe.unique_events(con, "national_joined_rows", "cld_events", joined=True)
+        events.events_in_period(con, "national_single_periods", "national_single_rows",
+                                single=True)
+        dedupe.unique_events(con, "national_single_rows", "cld_events_single", joined=False)
+        people.latest_person_details(con)
+        return _summary(con, as_of, missing)
+    finally:
+        for name in ("national_joined_rows", "national_single_rows"):
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+        selection.drop(con)
+        lookups.drop(con)
+
+
+def _counts_by_type(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]:
+    return dict(con.execute(
+        f"SELECT event_type, count(*) FROM {table} GROUP BY event_type ORDER BY event_type"
+    ).fetchall())
+
+
+def _summary(
+    con: duckdb.DuckDBPyConnection, as_of: date | None, missing: list[dict]
+) -> dict[str, Any]:
+    joined = con.execute(
+        "SELECT la_code, submission_id, reference_period_start, reference_period_end "
+        "FROM national_joined_periods ORDER BY la_code, reference_period_start"
+    ).fetchall()
+    single = con.execute(
+        "SELECT la_code, submission_id, reference_period_start, reference_period_end "
+        "FROM national_single_periods ORDER BY la_code"
+    ).fetchall()
+    keys = ("la_code", "submission_id", "reference_period_start", "reference_period_end")
+    return {
+        "as_of": as_of,
+        "events": _counts_by_type(con, "cld_events"),
+        "events_single": _counts_by_type(con, "cld_events_single"),
+        "people": con.execute("SELECT count(*) FROM cld_people").fetchone()[0],
+        "submissions_used": sorted({r[1] for r in joined} | {r[1] for r in single}),
+        "reference_periods": [dict(zip(keys, r, strict=True)) for r in joined],
+        "single_periods": [dict(zip(keys, r, strict=True)) for r in single],
+        "quarters_without_file": missing,
+    }

@@ -1,0 +1,616 @@
+"""Field-by-field validation of a staged file, generated from its specification, in SQL.
+
+The reader leaves the raw cells in table `stg` (one VARCHAR column per field, `_row` = line
+number). `validate` writes table `chk`: for every field the cleaned, typed value, its status in
+AGEM's vocabulary (`Passed: Valid`, `Failed: Release 1`, ...) and a short note, and for every
+row whether it must be quarantined and why. It is one set-based statement built from the spec
+(CASE expressions and joins to small lookup tables), because a council's file may hold a
+million rows and Python must never loop over them.
+
+Defined-list values go through the national mapping pipeline (cld-r2.md §4): exact R2, exact
+R1 (mapped, `Failed: Release 1`), normalised match (corrected, a warning), else `Invalid and
+not mapped` - or, for a probable/unconfirmed list, the value is kept with a warning, because we
+cannot yet call it wrong (docs/decisions-cld-spec.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import duckdb
+
+from openasc.councils import all_councils
+from openasc.spec import FieldSpec, Rule, Spec
+
+VALID = "Passed: Valid"
+BLANK_OK = "Passed: Blank (Not Mandatory)"
+BLANK_MANDATORY = "Failed: Blank (Mandatory)"
+INVALID = "Failed: Invalid"
+RELEASE_1 = "Failed: Release 1"
+STATUSES = (VALID, BLANK_OK, BLANK_MANDATORY, INVALID, RELEASE_1)
+NOT_MAPPED = "Invalid and not mapped"
+KBA = "Unpaid carer known by association"
+
+
+@dataclass
+class Validation:
+    rows: int
+    rejected: int
+    release: int
+    file_errors: list[str] = field(default_factory=list)
+    file_warnings: list[str] = field(default_factory=list)
+    cassr_code: str | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+
+
+def q(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _in(column: str, values: Iterable[str]) -> str:
+    return f"{column} IN ({', '.join(q(v) for v in values)})"
+
+
+# ----------------------------------------------------------------------------- lookups
+def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Cleaning rules shared by every field: blanks, the `NULL` text, dates, normalising."""
+    ws = "' ' || chr(9) || chr(10) || chr(13) || chr(160)"
+    con.execute(f"CREATE OR REPLACE TEMP MACRO _oa_trim(x) AS trim(x, {ws})")
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO _oa_val(x) AS CASE WHEN _oa_trim(x) = '' "
+        "OR upper(_oa_trim(x)) = 'NULL' THEN NULL ELSE _oa_trim(x) END")
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO _oa_prenote(x) AS CASE "
+        "WHEN upper(_oa_trim(x)) = 'NULL' THEN 'NULL text treated as blank (warning)' "
+        "WHEN _oa_trim(x) <> '' AND _oa_trim(x) <> x THEN 'spaces trimmed (warning)' END")
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO _oa_date(v) AS CASE "
+        r"WHEN regexp_full_match(v, '\d{1,2}/\d{1,2}/\d{4}( 00:00(:00)?)?') "
+        "THEN try_strptime(split_part(v, ' ', 1), '%d/%m/%Y')::DATE "
+        r"WHEN regexp_full_match(v, '\d{4}-\d{2}-\d{2}([ T]00:00(:00(\.0+)?)?)?') "
+        "THEN try_cast(left(v, 10) AS DATE) END")
+    con.execute(
+        r"CREATE OR REPLACE TEMP MACRO _oa_iso(v) AS regexp_full_match(v, '\d{4}-\d{2}-\d{2}.*')")
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO _oa_norm(x) AS trim(regexp_replace(regexp_replace("
+        "replace(lower(x), '&', ' and '), "
+        r"'\s*(/|:|\s-|-\s|–)\s*', ' | ', 'g'), '\s+', ' ', 'g'))")
+    digits = " + ".join(f"substr(d, {i}, 1)::INTEGER * {11 - i}" for i in range(1, 10))
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO _oa_nhs_ok(d) AS CASE "
+        r"WHEN NOT regexp_full_match(coalesce(d, ''), '\d{10}') THEN false ELSE "
+        f"(CASE 11 - (({digits}) % 11) WHEN 11 THEN 0 ELSE 11 - (({digits}) % 11) END) "
+        "= substr(d, 10, 1)::INTEGER END")
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO _oa_pc(v) AS upper(replace(v, ' ', ''))")
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO _oa_pc_ok(u) AS "
+        r"(regexp_full_match(u, '[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}') OR u = 'GIR0AA')")
+
+
+def _create_lookups(con: duckdb.DuckDBPyConnection, spec: Spec) -> None:
+    """Small tables made from the spec: every spelling we can map, and what it becomes."""
+    exact: list[tuple[str, str, str, str]] = []  # list, key, cleaned, kind
+    normal: list[tuple[str, str, str, str, int]] = []  # list, source text, cleaned, kind, prio
+    for name, vl in spec.lists.items():
+        r2 = set(vl.values)
+        for v in vl.values:
+            exact.append((name, v, v, "r2"))
+            normal.append((name, v, v, "corrected", 1))
+        for old, new in vl.r1.items():
+            if old not in r2:
+                exact.append((name, old, new, "r1"))
+            normal.append((name, old, new, "corrected_r1", 2))
+        for wrong, right in vl.corrections.items():
+            exact.append((name, wrong, right, "corrected"))
+            normal.append((name, wrong, right, "corrected", 3))
+    never = [(v,) for v in spec.never_valid] or [("",)]
+    con.execute("CREATE OR REPLACE TEMP TABLE _oa_exact(list VARCHAR, key VARCHAR, "
+                "cleaned VARCHAR, kind VARCHAR)")
+    con.executemany("INSERT INTO _oa_exact VALUES (?, ?, ?, ?)", exact)
+    con.execute("CREATE OR REPLACE TEMP TABLE _oa_normal_src(list VARCHAR, src VARCHAR, "
+                "cleaned VARCHAR, kind VARCHAR, prio INTEGER)")
+    con.executemany("INSERT INTO _oa_normal_src VALUES (?, ?, ?, ?, ?)", normal)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _oa_normal AS SELECT list, _oa_norm(src) AS key, "
+        "cleaned, kind FROM _oa_normal_src "
+        "QUALIFY row_number() OVER (PARTITION BY list, _oa_norm(src) ORDER BY prio, src) = 1")
+    con.execute("CREATE OR REPLACE TEMP TABLE _oa_never(value VARCHAR)")
+    con.executemany("INSERT INTO _oa_never VALUES (?)", never)
+    con.execute("CREATE OR REPLACE TEMP TABLE _oa_lists(list VARCHAR, status VARCHAR, "
+                "bands VARCHAR)")
+    con.executemany("INSERT INTO _oa_lists VALUES (?, ?, ?)", [
+        (n, vl.status, _bands_sql(vl.r1_number_bands)) for n, vl in spec.lists.items()])
+    codes = sorted({c.la_code for c in all_councils()} |
+                   {x for c in all_councils() for x in c.former_codes})
+    con.execute("CREATE OR REPLACE TEMP TABLE _oa_councils(la_code VARCHAR)")
+    con.executemany("INSERT INTO _oa_councils VALUES (?)", [(c,) for c in codes])
+
+
+def _bands_sql(bands: list) -> str | None:
+    if not bands:
+        return None
+    return "|".join(f"{b.below}={b.band}" for b in bands)
+
+
+def _resolve_values(con: duckdb.DuckDBPyConnection, spec: Spec, list_fields: list[FieldSpec],
+                    src: str) -> None:
+    """Map each distinct submitted value once (a few hundred), not each of a million cells."""
+    parts = [
+        f"SELECT {q(f.list or '')} AS list, _oa_val({f.column}) AS raw, count(*) AS n "
+        f"FROM {src} WHERE _oa_val({f.column}) IS NOT NULL GROUP BY ALL"
+        for f in list_fields
+    ]
+    con.execute("CREATE OR REPLACE TEMP TABLE _oa_raw AS SELECT list, raw, sum(n) AS n FROM ("
+                + " UNION ALL ".join(parts) + ") GROUP BY ALL")
+    band_cases = []
+    for name, vl in spec.lists.items():
+        if vl.r1_number_bands:
+            whens = " ".join(f"WHEN try_cast(r.raw AS DOUBLE) < {b.below} THEN {q(b.band)}"
+                             for b in vl.r1_number_bands)
+            band_cases.append(
+                f"WHEN r.list = {q(name)} AND try_cast(r.raw AS DOUBLE) >= 0 THEN "
+                f"CASE {whens} END")
+    band = ("CASE " + " ".join(band_cases) + " END") if band_cases else "NULL"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _oa_resolved AS
+        SELECT r.list, r.raw, r.n,
+          CASE WHEN nv.value IS NOT NULL THEN {q(NOT_MAPPED)}
+               WHEN e.cleaned IS NOT NULL THEN e.cleaned
+               WHEN {band} IS NOT NULL THEN {band}
+               WHEN nm.cleaned IS NOT NULL THEN nm.cleaned
+               WHEN l.status = 'confirmed' THEN {q(NOT_MAPPED)}
+               ELSE r.raw END AS cleaned,
+          CASE WHEN nv.value IS NOT NULL THEN 'never'
+               WHEN e.kind IS NOT NULL THEN e.kind
+               WHEN {band} IS NOT NULL THEN 'r1_number'
+               WHEN nm.kind IS NOT NULL THEN nm.kind
+               WHEN l.status = 'confirmed' THEN 'invalid'
+               ELSE 'unlisted' END AS kind
+        FROM _oa_raw r
+        JOIN _oa_lists l USING (list)
+        LEFT JOIN _oa_never nv ON lower(nv.value) = lower(r.raw)
+        LEFT JOIN _oa_exact e ON e.list = r.list AND e.key = r.raw
+        LEFT JOIN _oa_normal nm ON nm.list = r.list AND nm.key = _oa_norm(r.raw)
+    """)
+
+
+# ----------------------------------------------------------------------------- expressions
+def _rule_sql(rule: Rule, conditions: dict[str, str], undetermined_applies: bool) -> str:
+    """One rule over the cleaned row. For applicability an unknown event or client type
+    counts as matching (AGEM's "Undetermined": we still check what is there)."""
+    parts = []
+    if rule.event_types:
+        cond = _in("event_type", rule.event_types)
+        if undetermined_applies:
+            cond = f"({cond} OR event_type IS NULL OR event_type = {q(NOT_MAPPED)})"
+        parts.append(cond)
+    if rule.client_types:
+        cond = _in("client_type", rule.client_types)
+        if undetermined_applies:
+            cond = f"({cond} OR client_type IS NULL OR client_type = {q(NOT_MAPPED)})"
+        parts.append(cond)
+    if rule.not_client_types:
+        parts.append(f"(client_type IS NULL OR NOT {_in('client_type', rule.not_client_types)})")
+    if rule.when:
+        parts.append(f"({conditions[rule.when]})")
+    return "(" + " AND ".join(parts) + ")" if parts else "true"
+
+
+def _rules_sql(rules: tuple[Rule, ...], conditions: dict[str, str], applies: bool) -> str:
+    if not rules:
+        return "false"
+    return "coalesce(" + " OR ".join(_rule_sql(r, conditions, applies) for r in rules) + ", false)"
+
+
+def _clean_sql(f: FieldSpec) -> tuple[str, str, str]:
+    """(cleaned value, invalid condition, type note) over `v_<col>`, the trimmed cell."""
+    v = f"v_{f.column}"
+    if f.type == "date":
+        return (f"_oa_date({v})", f"{v} IS NOT NULL AND _oa_date({v}) IS NULL",
+                f"CASE WHEN _oa_iso({v}) AND _oa_date({v}) IS NOT NULL "
+                "THEN 'ISO date (warning)' END")
+    if f.type == "list":
+        return (f"m_{f.column}.cleaned", f"k_{f.column} IN ('invalid', 'never')",
+                f"CASE k_{f.column} WHEN 'r1' THEN 'mapped from Release 1' "
+                "WHEN 'r1_number' THEN 'mapped from Release 1 (hours)' "
+                "WHEN 'corrected' THEN 'corrected spelling (warning)' "
+                "WHEN 'corrected_r1' THEN 'corrected spelling, mapped from Release 1' "
+                "WHEN 'unlisted' THEN 'not in probable list (warning)' "
+                "WHEN 'never' THEN 'a derived national value, not a specification value' "
+                "WHEN 'invalid' THEN 'not in the list' END")
+    if f.type == "nhs_number":
+        d = f"replace({v}, ' ', '')"
+        return (f"CASE WHEN _oa_nhs_ok({d}) THEN {d} END",
+                f"{v} IS NOT NULL AND NOT _oa_nhs_ok({d})",
+                f"CASE WHEN _oa_nhs_ok({d}) AND {d} = repeat(left({d}, 1), 10) "
+                "THEN 'all digits the same (warning)' "
+                f"WHEN _oa_nhs_ok({d}) AND NOT ({d} BETWEEN '4000000000' AND '4999999999' "
+                f"OR {d} BETWEEN '6000000000' AND '7999999999') "
+                "THEN 'not an England or Wales range (warning)' "
+                f"WHEN {v} IS NOT NULL AND NOT _oa_nhs_ok({d}) "
+                "THEN 'not 10 digits with a valid check digit' END")
+    if f.type == "postcode":
+        u = f"_oa_pc({v})"
+        return (f"CASE WHEN _oa_pc_ok({u}) THEN left({u}, length({u}) - 3) || ' ' || "
+                f"right({u}, 3) END",
+                f"{v} IS NOT NULL AND NOT _oa_pc_ok({u})",
+                f"CASE WHEN {v} IS NOT NULL AND NOT _oa_pc_ok({u}) THEN "
+                f"CASE WHEN regexp_full_match({u}, '[A-Z]{{1,2}}[0-9][A-Z0-9]?([0-9])?') "
+                "THEN 'partial postcode' ELSE 'not a full UK postcode' END END")
+    if f.type == "decimal":
+        ok = (f"(regexp_full_match({v}, '[-+]?(\\d+(\\.\\d{{0,2}})?|\\.\\d{{1,2}})') "
+              f"AND try_cast({v} AS DECIMAL(18,2)) IS NOT NULL)")
+        return (f"CASE WHEN {ok} THEN try_cast({v} AS DECIMAL(18,2)) END",
+                f"{v} IS NOT NULL AND NOT {ok}",
+                f"CASE WHEN {ok} AND try_cast({v} AS DECIMAL(18,2)) <= 0 "
+                "THEN 'zero or negative (warning)' "
+                f"WHEN {v} IS NOT NULL AND NOT {ok} THEN 'not a number with up to 2 decimal "
+                "places' END")
+    if f.type == "integer":
+        ok = f"(regexp_full_match({v}, '\\d+') AND try_cast({v} AS INTEGER) IS NOT NULL)"
+        return (f"CASE WHEN {ok} THEN try_cast({v} AS INTEGER) END",
+                f"{v} IS NOT NULL AND NOT {ok}",
+                f"CASE WHEN {ok} AND try_cast({v} AS INTEGER) > 10 THEN 'more than 10 "
+                f"(warning)' WHEN {v} IS NOT NULL AND NOT {ok} THEN 'not a whole number' END")
+    if f.type == "code":
+        ok = f"({v} IN (SELECT la_code FROM _oa_councils))"
+        return (f"CASE WHEN {ok} THEN {v} END", f"{v} IS NOT NULL AND NOT {ok}",
+                f"CASE WHEN {v} IS NOT NULL AND NOT {ok} THEN 'not a known council code' END")
+    if f.type == "ods_code":
+        return (f"upper({v})", "false",
+                f"CASE WHEN NOT regexp_full_match(upper({v}), '[A-Z]\\d{{5}}') "
+                "THEN 'not a letter and 5 digits (warning)' END")
+    if f.type == "cqc_location_id":
+        return (v, "false",
+                f"CASE WHEN NOT regexp_full_match({v}, '1-\\d{{8,11}}') "
+                "THEN 'not 1- and 8 to 11 digits (warning)' END")
+    return (v, "false", "NULL")  # text, id
+
+
+def _cross_notes(spec: Spec, start: date | None, end: date | None) -> dict[str, list[str]]:
+    """Warnings that compare fields of one row (cld-r2.md §6.4-6.5), keyed by column."""
+    names = {f.column for f in spec.fields}
+    needed = {"event_type", "event_start_date", "event_end_date", "date_of_birth",
+              "date_of_death", "client_type"}
+    if not needed <= names:
+        return {}
+    ps = f"DATE '{start.isoformat()}'" if start else "NULL::DATE"
+    pe = f"DATE '{end.isoformat()}'" if end else "NULL::DATE"
+    completed = "event_type IN ('Request', 'Assessment', 'Review')"
+    return {
+        "date_of_birth": [
+            "CASE WHEN date_of_birth > current_date THEN 'in the future' END",
+            "CASE WHEN date_sub('year', date_of_birth, coalesce(event_start_date, "
+            "current_date)) > 110 THEN 'age over 110 (warning)' END",
+            "CASE WHEN client_type = 'Service user' AND "
+            "date_sub('year', date_of_birth, event_start_date) < 18 "
+            "THEN 'service user under 18 at event start (warning)' END",
+        ],
+        "date_of_death": [
+            "CASE WHEN date_of_death < date_of_birth THEN 'before date of birth' END",
+        ],
+        "event_start_date": [
+            "CASE WHEN event_start_date > date_of_death "
+            "THEN 'event starts after date of death (warning)' END",
+            f"CASE WHEN event_start_date > {pe} THEN 'starts after the reporting period "
+            "(warning)' END",
+        ],
+        "event_end_date": [
+            "CASE WHEN event_end_date > date_of_death "
+            "THEN 'event ends after date of death (warning)' END",
+            "CASE WHEN event_type = 'Service' AND event_end_date IS NULL AND date_of_death "
+            "IS NOT NULL THEN 'open service for a person who has died (warning)' END",
+            f"CASE WHEN {completed} AND (event_end_date < {ps} OR event_end_date > {pe}) "
+            "THEN 'ends outside the reporting period (warning)' END",
+            f"CASE WHEN event_type = 'Service' AND event_end_date < {ps} "
+            "THEN 'service ended before the reporting period (warning)' END",
+        ],
+    }
+
+
+EXTRA_INVALID = {
+    "date_of_birth": "date_of_birth > current_date",
+    "date_of_death": "date_of_death < date_of_birth",
+}
+
+
+# ----------------------------------------------------------------------------- the statement
+def _file_context(con: duckdb.DuckDBPyConnection, spec: Spec, src: str,
+                  cols: set[str]) -> tuple[str | None, int, date | None, date | None]:
+    """The file's council and stated period: the most common values (cheap aggregates)."""
+    cassr, distinct_codes = None, 0
+    if "la_code" in cols:
+        cassr, distinct_codes = con.execute(
+            f"SELECT mode(_oa_val(la_code)), count(DISTINCT _oa_val(la_code)) "
+            f"FILTER (WHERE _oa_val(la_code) IN (SELECT la_code FROM _oa_councils)) "
+            f"FROM {src}").fetchall()[0]
+    start = end = None
+    if {"reporting_period_start_date", "reporting_period_end_date"} <= cols:
+        row = con.execute(
+            f"SELECT s, e FROM (SELECT _oa_date(_oa_val(reporting_period_start_date)) AS s, "
+            f"_oa_date(_oa_val(reporting_period_end_date)) AS e, count(*) AS n FROM {src} "
+            "GROUP BY ALL) WHERE s IS NOT NULL AND e IS NOT NULL ORDER BY n DESC, s, e "
+            "LIMIT 1").fetchall()
+        if row:
+            start, end = row[0]
+    return cassr, distinct_codes or 0, start, end
+
+
+def _reject_sql(cols: set[str], cassr: str | None, start: date | None,
+                end: date | None) -> list[tuple[str, str, str]]:
+    """(condition, field, reason) in order; the first that holds quarantines the row."""
+    checks: list[tuple[str, str, str]] = []
+    if {"nhs_number", "la_person_unique_identifier"} <= cols:
+        checks.append((
+            "nhs_number IS NULL AND la_person_unique_identifier IS NULL",
+            "LA_Person_Unique_Identifier",
+            "'No usable person identifier: LA_Person_Unique_Identifier is blank and "
+            "NHS_Number is blank or fails the check digit; expected at least one of them.'"))
+    if "la_code" in cols and cassr:
+        checks.append((
+            f"v_la_code IS NOT NULL AND v_la_code <> {q(cassr)}", "LA_Code",
+            f"'LA_Code ' || v_la_code || ' differs from the rest of the file; expected "
+            f"{cassr} on every row.'"))
+    for col, name, day in (("reporting_period_start_date", "Reporting_Period_Start_Date", start),
+                           ("reporting_period_end_date", "Reporting_Period_End_Date", end)):
+        if col in cols and day:
+            checks.append((
+                f"v_{col} IS NOT NULL AND {col} IS DISTINCT FROM DATE '{day.isoformat()}'",
+                name, f"'{name} ' || left(v_{col}, 20) || ' differs from the rest of the "
+                f"file; expected {day.strftime('%d/%m/%Y')} on every row.'"))
+    if {"event_type", "client_type"} <= cols:
+        checks.append((
+            f"client_type IS DISTINCT FROM {q(KBA)} AND (event_type IS NULL OR "
+            f"event_type = {q(NOT_MAPPED)})", "Event_Type",
+            "CASE WHEN v_event_type IS NULL THEN 'Event_Type is blank' ELSE 'Event_Type ' || "
+            "left(v_event_type, 40) || ' is not an event type' END || ' on a row that is not "
+            "an unpaid carer known by association; expected Request, Assessment, Service or "
+            "Review.'"))
+    if {"event_start_date", "client_type"} <= cols:
+        checks.append((
+            f"client_type IS DISTINCT FROM {q(KBA)} AND event_start_date IS NULL",
+            "Event_Start_Date",
+            "CASE WHEN v_event_start_date IS NULL THEN 'Event_Start_Date is blank' ELSE "
+            "'Event_Start_Date ' || left(v_event_start_date, 20) || ' is not a date' END || "
+            "' on an event row; expected a date as dd/mm/yyyy.'"))
+    if "event_end_date" in cols:
+        checks.append((
+            "v_event_end_date IS NOT NULL AND event_end_date IS NULL", "Event_End_Date",
+            "'Event_End_Date ' || left(v_event_end_date, 20) || ' is not a date; expected "
+            "dd/mm/yyyy or blank for an open service.'"))
+    if {"event_end_date", "event_start_date"} <= cols:
+        checks.append((
+            "event_end_date < event_start_date", "Event_End_Date",
+            "'Event_End_Date ' || strftime(event_end_date, '%d/%m/%Y') || ' is before "
+            "Event_Start_Date ' || strftime(event_start_date, '%d/%m/%Y') || '; expected an "
+            "end on or after the start.'"))
+    if {"date_of_birth", "event_start_date"} <= cols:
+        checks.append((
+            "date_of_birth > event_start_date", "Date_of_Birth",
+            "'Date_of_Birth is after Event_Start_Date; expected the person to be born on or "
+            "before the event started.'"))
+    checks.append((
+        "_first_row < _row", None,
+        "'Exact duplicate of row ' || _first_row || '; expected each row once.'"))
+    return checks
+
+
+def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
+                  start: date | None, end: date | None) -> str:
+    """The one statement that makes `chk` (exposed for reading and testing)."""
+    fields = [f for f in spec.fields if f.column in cols]
+    raw_cols = ", ".join(f.column for f in fields)
+    base = ", ".join(
+        [f"{f.column} AS raw_{f.column}, _oa_val({f.column}) AS v_{f.column}, "
+         f"_oa_prenote({f.column}) AS p_{f.column}" for f in fields])
+    joins, cleaned, invalid, notes = [], [], {}, {}
+    for f in fields:
+        value, bad, note = _clean_sql(f)
+        if f.type == "list":
+            joins.append(f"LEFT JOIN _oa_resolved m_{f.column} ON m_{f.column}.list = "
+                         f"{q(f.list or '')} AND m_{f.column}.raw = b.v_{f.column}")
+        cleaned.append(f"{value} AS {f.column}")
+        invalid[f.column] = bad
+        notes[f.column] = note
+    kinds = ", ".join(f"m_{f.column}.kind AS k_{f.column}" for f in fields if f.type == "list")
+    cross = _cross_notes(spec, start, end)
+    out = []
+    for f in fields:
+        c = f.column
+        mand = _rules_sql(f.mandatory, spec.conditions, applies=False)
+        appl = _rules_sql(f.applies, spec.conditions, applies=True)
+        bad = f"({invalid[c]})"
+        if c in EXTRA_INVALID:
+            bad = f"({bad} OR coalesce({EXTRA_INVALID[c]}, false))"
+        r1 = f"k_{c} IN ('r1', 'corrected_r1', 'r1_number')" if f.type == "list" else "false"
+        status = (f"CASE WHEN v_{c} IS NULL THEN CASE WHEN {mand} THEN {q(BLANK_MANDATORY)} "
+                  f"WHEN {appl} THEN {q(BLANK_OK)} END WHEN {bad} THEN {q(INVALID)} "
+                  f"WHEN {r1} THEN {q(RELEASE_1)} ELSE {q(VALID)} END")
+        parts = [f"p_{c}", f"t_{c}",
+                 f"CASE WHEN v_{c} IS NOT NULL AND NOT {appl} "
+                 "THEN 'not applicable to this row (warning)' END", *cross.get(c, [])]
+        out.append(f"{c}, {status} AS {c}__status, "
+                   f"nullif(concat_ws('; ', {', '.join(parts)}), '') AS {c}__note")
+    tnotes = ", ".join(f"{notes[f.column]} AS t_{f.column}" for f in fields)
+    rejects = _reject_sql({f.column for f in fields}, cassr, start, end)
+    reject_field = "CASE " + " ".join(
+        f"WHEN coalesce({cond}, false) THEN {q(name) if name else 'NULL'}"
+        for cond, name, _ in rejects) + " END"
+    reject_reason = "CASE " + " ".join(
+        f"WHEN coalesce({cond}, false) THEN {reason}" for cond, _, reason in rejects) + " END"
+    return f"""
+    CREATE OR REPLACE TABLE chk AS
+    WITH b AS (
+        SELECT _row, {base},
+               min(_row) OVER (PARTITION BY {raw_cols}) AS _first_row
+        FROM {src}
+    ), c AS (
+        SELECT b.*, {', '.join(cleaned)}{', ' + kinds if kinds else ''}
+        FROM b {' '.join(joins)}
+    ), n AS (
+        SELECT *, {tnotes} FROM c
+    )
+    SELECT _row, {', '.join(out)},
+           {reject_field} AS _reject_field,
+           {reject_reason} AS _reject_reason
+    FROM n
+    ORDER BY _row
+    """
+
+
+def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg") -> Validation:
+    """Check every cell of `table` against `spec`; write `chk`; return the file's verdicts."""
+    cols = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+        [table]).fetchall()}
+    missing = [f.column for f in spec.fields if f.column not in cols]
+    src = table
+    if missing:  # a column the reader did not give: treat as blank everywhere
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _oa_src AS SELECT *, "
+                    + ", ".join(f"NULL::VARCHAR AS {c}" for c in missing) + f" FROM {table}")
+        src = "_oa_src"
+    all_cols = {f.column for f in spec.fields}
+    _create_macros(con)
+    _create_lookups(con, spec)
+    list_fields = [f for f in spec.fields if f.type == "list"]
+    _resolve_values(con, spec, list_fields, src)
+    cassr, distinct_codes, start, end = _file_context(con, spec, src, all_cols)
+    con.execute(build_chk_sql(spec, src, all_cols, cassr, start, end))
+    rows, rejected = con.execute(
+        "SELECT count(*), count(_reject_reason) FROM chk").fetchall()[0]
+    result = Validation(rows=rows, rejected=rejected, release=_release(con),
+                        cassr_code=cassr, period_start=start, period_end=end)
+    _file_checks(con, spec, result, distinct_codes, missing)
+    return result
+
+
+def _release(con: duckdb.DuckDBPyConnection) -> int:
+    """1 when more coded cells carry R1-only spellings than R2-only spellings, else 2."""
+    r1, r2 = con.execute(
+        "SELECT coalesce(sum(n) FILTER (WHERE r.kind IN ('r1', 'corrected_r1', 'r1_number')), 0),"
+        " coalesce(sum(n) FILTER (WHERE r.kind = 'r2' AND r.raw NOT IN (SELECT src FROM _oa_normal_src s WHERE s.list = r.list"
+        " AND s.kind = 'corrected_r1')), 0) FROM _oa_resolved r").fetchall()[0]
+    return 1 if r1 > r2 else 2
+
+
+# ----------------------------------------------------------------------------- file level
+def _file_checks(con: duckdb.DuckDBPyConnection, spec: Spec, result: Validation,
+                 distinct_codes: int, missing: list[str]) -> None:
+    """cld-r2.md §6.2 (whole file) and §6.6 (across rows), as counts: never an identifier."""
+    errors, warnings = result.file_errors, result.file_warnings
+    names = {f.column: f.name for f in spec.fields}
+    for col in missing:
+        if spec.field(col).required_column:
+            errors.append(f"Column {names[col]} is missing; every CLD file must have it.")
+    if result.rows == 0:
+        errors.append("The file has no data rows.")
+        return
+    if "la_code" in names:
+        if result.cassr_code is None:
+            errors.append("No row has an LA_Code that is a known council (CASSR) code; "
+                          "expected the 3-digit NHS council code, e.g. 416.")
+        elif distinct_codes > 1:
+            errors.append(f"The file holds {distinct_codes} different council codes in "
+                          "LA_Code; expected one council per file.")
+    if "reporting_period_start_date" in names:
+        s, e = result.period_start, result.period_end
+        if s is None or e is None:
+            errors.append("No row has both reporting period dates as dates; expected "
+                          "Reporting_Period_Start_Date and Reporting_Period_End_Date as "
+                          "dd/mm/yyyy.")
+        elif s > e:
+            errors.append(f"Reporting_Period_Start_Date {s:%d/%m/%Y} is after "
+                          f"Reporting_Period_End_Date {e:%d/%m/%Y}.")
+        else:
+            if s.day != 1:
+                warnings.append(f"The reporting period starts on {s:%d/%m/%Y}, not the "
+                                "first day of a month.")
+            if (e.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1) != e:
+                warnings.append(f"The reporting period ends on {e:%d/%m/%Y}, not the last "
+                                "day of a month.")
+            months = (e.year - s.year) * 12 + e.month - s.month + 1
+            if months != 12 or e.month not in (3, 6, 9, 12):
+                warnings.append(f"The reporting period covers {months} months ending "
+                                f"{e:%d/%m/%Y}; expected a rolling 12 months ending at a "
+                                "quarter end.")
+    if result.rejected:
+        warnings.append(f"{result.rejected:,} of {result.rows:,} rows cannot be loaded "
+                        "(see the rejected rows).")
+    for sql, message in _CROSS_CHECKS:
+        needed = set(_words(sql)) & set(_FIELD_WORDS)
+        if not needed <= set(names):
+            continue
+        n = con.execute(sql).fetchall()[0][0] or 0
+        if n:
+            warnings.append(message.format(n=n))
+
+
+def _words(sql: str) -> list[str]:
+    return re.findall(r"[a-z_0-9]+", sql)
+
+
+_FIELD_WORDS = (
+    "event_type", "client_type", "la_person_unique_identifier", "nhs_number", "date_of_birth",
+    "gender", "ethnicity", "adult_1_linked_person_id", "adult_2_linked_person_id",
+    "adult_3_linked_person_id", "no_of_adults_being_cared_for", "has_unpaid_carer",
+    "delivery_mechanism", "service_type", "service_component", "event_start_date",
+    "event_end_date", "request_route_of_access", "assessment_type", "event_outcome",
+)
+
+_OK = "_reject_reason IS NULL"
+_LINKS = ("SELECT la_person_unique_identifier AS carer, l.linked, l.k FROM chk, "
+          "unnest([adult_1_linked_person_id, adult_2_linked_person_id, "
+          "adult_3_linked_person_id]) WITH ORDINALITY AS l(linked, k) "
+          f"WHERE {_OK} AND l.linked IS NOT NULL")
+_CROSS_CHECKS: list[tuple[str, str]] = [
+    (f"SELECT count(*) FILTER (WHERE event_type = 'Review') = 0 FROM chk WHERE {_OK}",
+     "The file contains no reviews (often a sign of an incomplete extract)."),
+    (f"SELECT count(*) FILTER (WHERE client_type LIKE 'Unpaid carer%') = 0 FROM chk "
+     f"WHERE {_OK}", "The file contains no unpaid carers (often a sign of an incomplete "
+     "extract)."),
+    (f"SELECT count(*) FROM (SELECT la_person_unique_identifier FROM chk WHERE {_OK} AND "
+     "la_person_unique_identifier IS NOT NULL GROUP BY 1 HAVING count(DISTINCT nhs_number) > 1 "
+     "OR count(DISTINCT date_of_birth) > 1 OR count(DISTINCT gender) > 1 OR "
+     "count(DISTINCT ethnicity) > 1)",
+     "{n:,} people (by LA_Person_Unique_Identifier) have different NHS numbers, dates of "
+     "birth, genders or ethnicities on different rows."),
+    (f"SELECT count(*) FROM (SELECT nhs_number FROM chk WHERE {_OK} AND nhs_number IS NOT NULL "
+     "GROUP BY 1 HAVING count(DISTINCT la_person_unique_identifier) > 1)",
+     "{n:,} NHS numbers appear with more than one LA_Person_Unique_Identifier."),
+    (f"SELECT count(*) FROM ({_LINKS}) x WHERE NOT EXISTS (SELECT 1 FROM chk s WHERE "
+     "s.client_type = 'Service user' AND s.la_person_unique_identifier = x.linked)",
+     "{n:,} linked person IDs on carer rows match no service user's "
+     "LA_Person_Unique_Identifier in the file."),
+    (f"SELECT count(*) FROM ({_LINKS}) x WHERE x.linked = x.carer",
+     "{n:,} linked person IDs on carer rows are the carer's own ID."),
+    (f"SELECT count(*) FROM chk WHERE {_OK} AND no_of_adults_being_cared_for < "
+     "(adult_1_linked_person_id IS NOT NULL)::INT + (adult_2_linked_person_id IS NOT NULL)::INT"
+     " + (adult_3_linked_person_id IS NOT NULL)::INT",
+     "{n:,} carer rows give No_of_adults_being_cared_for smaller than the number of linked "
+     "person IDs."),
+    (f"SELECT count(DISTINCT s.la_person_unique_identifier) FROM chk s JOIN ({_LINKS}) x ON "
+     f"x.linked = s.la_person_unique_identifier WHERE s.{_OK} AND s.has_unpaid_carer = 'No'",
+     "{n:,} people have Has_Unpaid_Carer = No although a carer row links to them."),
+    (f"SELECT count(*) FROM chk WHERE {_OK} AND delivery_mechanism = 'Direct payment' AND "
+     "service_type = 'Long term support: Prison'",
+     "{n:,} services deliver Long term support: Prison by direct payment, which the guidance "
+     "does not allow."),
+    (f"SELECT count(*) - count(DISTINCT (event_type, la_person_unique_identifier, nhs_number, "
+     "client_type, event_start_date, CASE WHEN event_type = 'Service' THEN NULL ELSE "
+     "event_end_date END, request_route_of_access, assessment_type, service_type, "
+     f"service_component)) FROM chk WHERE {_OK} AND event_type IS NOT NULL",
+     "{n:,} event rows repeat an earlier event under the DHSC de-duplication key (cld-r2.md "
+     "§5.7); nationally only one of each is kept."),
+    (f"SELECT count(*) FROM chk WHERE {_OK} AND ((event_type = 'Request' AND event_outcome = "
+     "'Continuation of support or services') OR (event_type = 'Service' AND event_end_date IS "
+     "NOT NULL AND event_outcome LIKE 'Progress to%'))",
+     "{n:,} event outcomes do not fit the event type (e.g. Continuation of support or "
+     "services on a request, Progress to ... on an ended service)."),
+]

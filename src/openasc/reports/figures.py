@@ -1,0 +1,213 @@
+"""The figures a report may print: `metric_values` rows for one council and year, the same
+rows a year earlier, comparators, and each measure's metadata from the catalogue.
+
+Reports read nothing else from the warehouse (design: everything downstream of
+`metric_values` reads only it and reference data), so every printed figure has a row
+behind it whose key travels with the number into the HTML (`Row.trace`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from openasc.councils import Council
+from openasc.errors import OpenascError
+
+ENGLAND = "E92000001"
+SMALL_COUNT = 5  # counts 1-4 are not published (disclosure control, decisions-reports.md)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A measure's metadata from the catalogue YAML (docs/measures.md)."""
+
+    family: str
+    code: str
+    title: str
+    unit: str
+    polarity: str = "neutral"
+    precision: int | None = None
+    numerator: str = ""
+    denominator: str = ""
+    source: str = ""
+    reference: str = ""
+    method_notes: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return "def-" + re.sub(r"[^A-Za-z0-9]+", "-", f"{self.family}-{self.code}").strip("-")
+
+
+@dataclass(frozen=True)
+class Row:
+    family: str
+    code: str
+    la_code: str
+    period_start: date
+    period_end: date
+    breakdown: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    unit: str
+
+    @property
+    def key(self) -> str:
+        """The primary key of the row, as one string: what `data-mv` carries in the HTML."""
+        return "|".join([self.family, self.code, self.la_code, self.period_start.isoformat(),
+                         self.period_end.isoformat(), self.breakdown])
+
+    def trace(self, what: str = "value") -> dict[str, str]:
+        return {"mv": self.key, "field": what}
+
+    @property
+    def parts(self) -> dict[str, str]:
+        if not self.breakdown:
+            return {}
+        return dict(p.split("=", 1) for p in self.breakdown.split(";") if "=" in p)
+
+    def shown(self, what: str = "value") -> float | None:
+        """The value as it may be printed: None (suppressed) for a small count.
+
+        A count of 1-4, or a rate or percentage whose numerator is 1-4, could identify a
+        person in a small council, so it is printed as [c].
+        """
+        raw = getattr(self, what)
+        basis = raw if what != "value" or self.unit == "count" else self.numerator
+        if basis is not None and 0 < basis < SMALL_COUNT:
+            return None
+        return raw
+
+
+def _catalogue_dir() -> Path:
+    return Path(str(resources.files("openasc.metrics").joinpath("catalogue")))
+
+
+def load_measures() -> dict[tuple[str, str], Measure]:
+    """Every measure's metadata, read from the catalogue YAML files.
+
+    Read straight from the files (the documented format) so that reports need nothing of
+    the engine but its data.
+    """
+    out: dict[tuple[str, str], Measure] = {}
+    folder = _catalogue_dir()
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        try:
+            doc = yaml.safe_load(path.read_text("utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise OpenascError(f"{path}: is not valid YAML ({exc}).") from exc
+        family = str(doc.get("family", path.stem)).upper()
+        for m in doc.get("measures") or []:
+            code = str(m.get("code", ""))
+            out[(family, code)] = Measure(
+                family=family, code=code, title=str(m.get("title") or code),
+                unit=str(m.get("unit") or "count"), polarity=str(m.get("polarity") or "neutral"),
+                precision=m.get("precision"), numerator=str(m.get("numerator") or ""),
+                denominator=str(m.get("denominator") or ""), source=str(m.get("source") or ""),
+                reference=str(m.get("reference") or ""),
+                method_notes=str(m.get("method_notes") or "").strip(),
+            )
+    return out
+
+
+@dataclass
+class Figures:
+    """Everything a report prints from the warehouse for one council and one year."""
+
+    council: Council
+    period_start: date
+    period_end: date
+    rows: list[Row]
+    previous: list[Row]
+    comparators: list[Row]
+    measures: dict[tuple[str, str], Measure]
+    population_year: int | None = None
+    used: set[tuple[str, str]] = field(default_factory=set)
+
+    @property
+    def year(self) -> int:
+        return self.period_start.year
+
+    def measure(self, family: str, code: str, unit: str = "count") -> Measure:
+        """Metadata for a measure; a plain stand-in when the catalogue does not have it."""
+        self.used.add((family, code))
+        return self.measures.get((family, code)) or Measure(family, code, f"{family} {code}", unit)
+
+    def get(self, family: str, code: str, breakdown: str = "") -> Row | None:
+        for r in self.rows:
+            if r.family == family and r.code == code and r.breakdown == breakdown:
+                return r
+        return None
+
+    def before(self, row: Row) -> Row | None:
+        for r in self.previous:
+            if r.family == row.family and r.code == row.code and r.breakdown == row.breakdown:
+                return r
+        return None
+
+    def family(self, family: str, headline: bool = True) -> list[Row]:
+        return sorted((r for r in self.rows if r.family == family
+                       and (r.breakdown == "") == headline), key=lambda r: (r.code, r.breakdown))
+
+    def breakdowns(self, family: str, code: str) -> list[Row]:
+        return [r for r in self.rows if r.family == family and r.code == code and r.breakdown]
+
+    def comparator(self, row: Row, la_code: str) -> Row | None:
+        """The comparator's row for the same measure: the same year if there is one, else
+        the latest year before it (its year is then printed beside it)."""
+        same = [r for r in self.comparators if r.la_code == la_code and r.family == row.family
+                and r.code == row.code and r.breakdown == row.breakdown
+                and r.period_end <= row.period_end]
+        return max(same, key=lambda r: r.period_end) if same else None
+
+
+_COLUMNS = ("family, code, la_code, period_start, period_end, breakdown, numerator, "
+            "denominator, value, unit")
+
+
+def _rows(con: duckdb.DuckDBPyConnection, where: str, params: list) -> list[Row]:
+    got = con.execute(f"SELECT {_COLUMNS} FROM metric_values WHERE {where} "
+                      "ORDER BY family, code, la_code, period_start, breakdown", params).fetchall()
+    return [Row(*r) for r in got]
+
+
+def load_figures(con: duckdb.DuckDBPyConnection, council: Council, start: date,
+                 end: date) -> Figures:
+    """Read the council's rows for the year, the year before, and England's and the
+    region's rows (as comparators) for this year or earlier."""
+    rows = _rows(con, "la_code = ? AND period_start = ? AND period_end = ?",
+                 [council.ons_code, start, end])
+    prev_start = start.replace(year=start.year - 1)
+    prev_end = end.replace(year=end.year - 1)
+    previous = _rows(con, "la_code = ? AND period_start = ? AND period_end = ?",
+                     [council.ons_code, prev_start, prev_end])
+    comparators = _rows(con, "la_code IN (?, ?) AND period_end <= ? AND "
+                        "date_diff('day', period_start, period_end) BETWEEN 360 AND 370",
+                        [ENGLAND, council.region_code, end])
+    pop_year = None
+    try:
+        got = con.execute("SELECT max(year) FROM population WHERE la_code = ? AND year <= ?",
+                          [council.ons_code, start.year]).fetchone()
+        pop_year = got[0] if got else None
+    except duckdb.Error:
+        pop_year = None
+    return Figures(council=council, period_start=start, period_end=end, rows=rows,
+                   previous=previous, comparators=comparators, measures=load_measures(),
+                   population_year=pop_year)
+
+
+def parse_year(text: str) -> tuple[date, date]:
+    """'2024-25' → 1 April 2024 to 31 March 2025."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
+        raise OpenascError(f"--year {text!r} is not a financial year; expected YYYY-YY, "
+                           "e.g. 2024-25.")
+    y = int(m.group(1))
+    return date(y, 4, 1), date(y + 1, 3, 31)

@@ -1,0 +1,129 @@
+"""The reader gets every row in under the specification's names, or says why it cannot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from openasc.errors import OpenascError, UnreadableInput
+from openasc.ingest.reader import header_key, read_into
+from openasc.spec import load_spec
+
+SPEC = load_spec("cld")
+HEADER = [f.name for f in SPEC.fields if f.required_column]
+
+
+def _row(**cells: str) -> list[str]:
+    return [cells.get(name, "") for name in HEADER]
+
+
+def _csv(rows: list[list[str]], header: list[str] | None = None) -> str:
+    def cell(v: str) -> str:
+        return '"' + v.replace('"', '""') + '"' if any(c in v for c in ',"\n') else v
+
+    return "\n".join(",".join(cell(v) for v in r) for r in [header or HEADER, *rows]) + "\n"
+
+
+def test_header_matching_ignores_case_spaces_underscores_and_punctuation() -> None:
+    assert header_key("Request: Route of Access") == header_key("REQUEST_ROUTE_OF_ACCESS")
+    assert header_key("No. of adults being cared for") == header_key("No_of_adults_being_cared_for")
+    assert header_key("Cost Frequency (Unit Type)") == header_key("cost_frequency_unit_type")
+
+
+@pytest.mark.parametrize("encoding,bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"),
+                                          ("cp1252", b"")])
+def test_encodings(tmp_path: Path, encoding: str, bom: bytes) -> None:
+    """UTF-8 with or without BOM, and Windows-1252 (é is one byte, 0xE9, there)."""
+    path = tmp_path / "f.csv"
+    path.write_bytes(bom + _csv([_row(LA_Code="416", GP_Practice_Name="Café")]).encode(encoding))
+    con = duckdb.connect()
+    result = read_into(con, path, SPEC)
+    assert result.rows == 1
+    assert con.execute("SELECT _row, la_code, gp_practice_name FROM stg").fetchall() == [
+        (2, "416", "Café")]
+
+
+def test_spec_labels_as_headers(tmp_path: Path) -> None:
+    labels = [SPEC.field(n).label for n in HEADER]
+    path = tmp_path / "labels.csv"
+    path.write_text(_csv([_row(Request_Route_of_Access="Prison")], header=labels))
+    con = duckdb.connect()
+    read_into(con, path, SPEC)
+    assert con.execute("SELECT request_route_of_access FROM stg").fetchone() == ("Prison",)
+
+
+def test_missing_and_unknown_columns_are_named(tmp_path: Path) -> None:
+    header = [h for h in HEADER if h != "Gender"] + ["Favourite colour"]
+    path = tmp_path / "bad.csv"
+    path.write_text(",".join(header) + "\n")
+    with pytest.raises(OpenascError) as err:
+        read_into(duckdb.connect(), path, SPEC)
+    assert "missing column(s): Gender" in err.value.message
+    assert "'Favourite colour'" in err.value.message
+    assert "Expected the cld columns" in err.value.message
+
+
+def test_malformed_rows_are_returned_with_row_numbers_never_dropped(tmp_path: Path) -> None:
+    """Row 3 has one cell too few, row 4 one too many; rows 2 and 5 are fine."""
+    good = ",".join(_row(LA_Code="416"))
+    text = ",".join(HEADER) + "\n" + good + "\n" + good[:-1].rsplit(",", 1)[0] + "\n"
+    text += good + ",extra\n" + good + "\n"
+    path = tmp_path / "ragged.csv"
+    path.write_text(text)
+    con = duckdb.connect()
+    result = read_into(con, path, SPEC)
+    assert result.rows == 4
+    assert [r for r, _ in result.malformed] == [3, 4]
+    assert con.execute("SELECT _row FROM stg ORDER BY _row").fetchall() == [(2,), (5,)]
+
+
+def test_line_break_inside_quotes_is_one_row(tmp_path: Path) -> None:
+    path = tmp_path / "quoted.csv"
+    path.write_text(_csv([_row(Event_Description="line one\nline two"), _row(LA_Code="416")]))
+    con = duckdb.connect()
+    result = read_into(con, path, SPEC)
+    assert result.rows == 2 and not result.malformed
+    assert con.execute("SELECT _row FROM stg ORDER BY _row").fetchall() == [(2,), (3,)]
+
+
+def test_unclosed_quote_refuses_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "unclosed.csv"
+    path.write_text(",".join(HEADER) + "\n" + '"never closed,' + ",".join(_row())[1:] + "\n")
+    with pytest.raises(UnreadableInput, match="never closed"):
+        read_into(duckdb.connect(), path, SPEC)
+
+
+def test_xlsx(tmp_path: Path) -> None:
+    """Excel cells typed as dates come out as dd/mm/yyyy, whole numbers without .0."""
+    from datetime import datetime
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    row = _row()
+    row[HEADER.index("LA_Code")] = 416
+    row[HEADER.index("Event_Start_Date")] = datetime(2024, 5, 1)
+    ws.append(row)
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    con = duckdb.connect()
+    assert read_into(con, path, SPEC).rows == 1
+    assert con.execute("SELECT la_code, event_start_date FROM stg").fetchone() == (
+        "416", "01/05/2024")
+
+
+@pytest.mark.parametrize("content,match", [(b"", "empty"), (b"a\tb\tc\n1\t2\t3\n", "tab")])
+def test_unreadable(tmp_path: Path, content: bytes, match: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(content)
+    with pytest.raises(UnreadableInput, match=match):
+        read_into(duckdb.connect(), path, SPEC)
+
+
+def test_missing_file_is_unreadable(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableInput, match="no such file"):
+        read_into(duckdb.connect(), tmp_path / "nope.csv", SPEC)
