@@ -195,8 +195,6 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: in
 def validate_files(files: list[Path], report_dir: Path | None, settings: Settings,
                    console: Console) -> None:
     """`openasc validate cld`: the data-quality report, and nothing loaded."""
-    from openasc.ingest.dq_report import write_report
-
     spec = load_spec("cld")
     key = load_key(settings)
     with staging_connection(key) as con:
@@ -213,6 +211,8 @@ def validate_files(files: list[Path], report_dir: Path | None, settings: Setting
             for w in getattr(v, "file_warnings", []):
                 console.print(f"  warning: {w}")
             if report_dir is not None:
+                from openasc.ingest.dq_report import write_report
+
                 html, csv_path = write_report(con, spec, v, Path(report_dir), Path(path).name)
                 console.print(f"  report: {html} and {csv_path}")
             con.execute("DROP TABLE chk")

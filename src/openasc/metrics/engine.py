@@ -83,6 +83,10 @@ def _parameters(sql: str, values: dict[str, object]) -> dict[str, object]:
     return {k: v for k, v in values.items() if k in used}
 
 
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 def _run_sql(con: duckdb.DuckDBPyConnection, measure: Measure, params: dict[str, object],
              cache: dict[tuple[str, str], str]) -> str:
     """Run the measure's SQL into a temp table (once per file and council); return its name."""
@@ -97,7 +101,8 @@ def _run_sql(con: duckdb.DuckDBPyConnection, measure: Measure, params: dict[str,
     except duckdb.Error as exc:
         raise OpenascError(
             f"Measure {measure.family} {measure.code}: its SQL ({measure.sql}) failed for "
-            f"{params['la_code']}: {exc}. Nothing was written; the warehouse is unchanged."
+            f"{params['la_code']}: {_first_line(exc)}. Nothing was written; the warehouse "
+            "is unchanged."
         ) from exc
     columns = {r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()}
     missing = {"breakdown", "numerator"} - columns

@@ -37,11 +37,14 @@ present AS (
 
 _NO_CROP = "cropped AS (SELECT * FROM {src})"
 
-# Step 3, then the fields that depend on the chosen record's (cropped) end date.
+# Step 3, then the fields that depend on the chosen record's (cropped) end date. The choice
+# and the numbering run over narrow columns and are joined back: window functions over the
+# full 60-column rows are several times slower at a million rows.
 _CHOOSE = """
 CREATE OR REPLACE TABLE {target} AS
-WITH {crop}, chosen AS (
-    SELECT * FROM cropped
+WITH {crop}, winners AS (
+    SELECT event_key, record_id, reference_period_end, la_code, event_start_date
+    FROM cropped
     QUALIFY row_number() OVER (
         PARTITION BY event_key
         ORDER BY reference_period_end DESC,
@@ -49,6 +52,16 @@ WITH {crop}, chosen AS (
                  event_outcome_rank ASC,
                  coalesce(is_conversation, false) DESC,
                  record_id DESC) = 1
+), numbered AS (
+    SELECT event_key, record_id, reference_period_end,
+           la_code || '_' || CAST(row_number() OVER (
+               PARTITION BY la_code ORDER BY event_start_date, event_key) AS VARCHAR)
+             AS unique_event_ref
+    FROM winners
+), chosen AS (
+    SELECT c.*, n.unique_event_ref
+    FROM cropped c
+    JOIN numbered n USING (event_key, record_id, reference_period_end)
 ), aged AS (
     SELECT *,
            CASE WHEN birth_year IS NOT NULL AND birth_month BETWEEN 1 AND 12
@@ -80,12 +93,8 @@ SELECT {record_columns},
             WHEN der_age <= 64 THEN '18 to 64'
             ELSE '65 and above' END AS der_working_age_band,
        ethnicity_grouped, event_outcome_grouped, service_type_grouped, review_type,
-       event_outcome_rank,
-       la_code || '_' || CAST(row_number() OVER (
-           PARTITION BY la_code ORDER BY event_start_date, event_key) AS VARCHAR)
-         AS unique_event_ref
+       event_outcome_rank, unique_event_ref
 FROM ages
-ORDER BY la_code, event_start_date, event_key
 """
 
 

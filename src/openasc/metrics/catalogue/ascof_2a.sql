@@ -1,0 +1,298 @@
+-- ASCOF 2A: short-term support (ST-Max) episodes of new clients ending in the period, where
+-- no further request was made for ongoing support. Method: ascof.md §2.0.4, §2.0.5, §2.1.
+-- Counts are of clusters (episodes), not people. Labels are compared lower-cased and trimmed
+-- (ascof.md §0), so R2 labels in any letter case match.
+WITH outcome_hierarchy (label, outcome_rank) AS (
+    VALUES ('progress to reablement/st-max', 1),
+           ('progress to assessment, review or reassessment', 2),
+           ('release 1 specification only: not mapped', 3),
+           ('progress to support planning or services', 4),
+           ('continuation of support or services', 5),
+           ('admitted to hospital', 6),
+           ('nfa: responsibility moved to another local authority', 7),
+           ('nfa: referral to nhs services or nhs funded social care', 8),
+           ('nfa: self-funded client or under 12wk disregard', 9),
+           ('nfa: information and advice or signposting', 10),
+           ('nfa: referral to other service within the local authority', 11),
+           ('nfa: support declined', 12),
+           ('nfa: deceased', 13),
+           ('nfa: support ended as planned', 14),
+           ('nfa: support ended for other reason', 15),
+           ('nfa: no services offered for other reason', 16),
+           ('nfa: other', 17)
+),
+-- Step 0: the service-user cohort, every event type, open ends as 9999-01-01.
+events AS (
+    SELECT e.person_id,
+           e.record_id,
+           lower(trim(e.event_type)) AS event_type,
+           lower(trim(e.service_type)) AS service_type,
+           lower(trim(e.service_component)) AS component,
+           lower(trim(e.event_outcome)) AS outcome,
+           e.event_start_date AS start_date,
+           coalesce(e.der_event_end_date, DATE '9999-01-01') AS end_date
+    FROM cld_events e
+    WHERE e.la_code = $la_code
+      AND lower(trim(e.client_type)) = 'service user'
+      AND e.person_id IS NOT NULL
+      AND e.event_start_date IS NOT NULL
+      AND (e.der_event_end_date IS NULL OR e.der_event_end_date >= e.event_start_date)
+),
+-- Outcome rank adjusted for 2A: non-concluding outcomes get +100 (ascof.md §2.0.4).
+ranked AS (
+    SELECT ev.*,
+           coalesce(h.outcome_rank, 999)
+             + CASE WHEN ev.outcome IN ('continuation of support or services',
+                                        'progress to support planning or services',
+                                        'progress to assessment, review or reassessment',
+                                        'progress to reablement/st-max',
+                                        'release 1 specification only: not mapped',
+                                        'invalid and not mapped')
+                    THEN 100 ELSE 0 END AS adj_rank
+    FROM events ev
+    LEFT JOIN outcome_hierarchy h ON h.label = ev.outcome
+),
+-- Step 1: the 7-day rule. A row joins the running cluster when it starts no more than 7 days
+-- after the latest end seen so far in the person's earlier rows.
+st_max AS (
+    SELECT r.*,
+           max(r.end_date) OVER (
+               PARTITION BY r.person_id
+               ORDER BY r.start_date, r.end_date, r.adj_rank, r.record_id DESC
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS latest_end_before
+    FROM ranked r
+    WHERE r.event_type = 'service' AND r.service_type = 'short term support: st-max'
+),
+st_max_numbered AS (
+    SELECT s.*,
+           sum(CASE WHEN s.latest_end_before IS NULL
+                      OR date_diff('day', s.latest_end_before, s.start_date) > 7
+                    THEN 1 ELSE 0 END) OVER (
+               PARTITION BY s.person_id
+               ORDER BY s.start_date, s.end_date, s.adj_rank, s.record_id DESC
+               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cluster_no
+    FROM st_max s
+),
+-- Cluster outcome: the row with the latest end; ties to the lower adjusted rank, then the
+-- higher record ID (ascof.md §2.0.5 step 5).
+cluster_rows AS (
+    SELECT n.*,
+           min(n.start_date) OVER (PARTITION BY n.person_id, n.cluster_no) AS cluster_start,
+           max(n.end_date) OVER (PARTITION BY n.person_id, n.cluster_no) AS cluster_end,
+           row_number() OVER (PARTITION BY n.person_id, n.cluster_no
+                              ORDER BY n.end_date DESC, n.adj_rank, n.record_id DESC) AS pick
+    FROM st_max_numbered n
+),
+clusters AS (
+    SELECT c.person_id, c.cluster_no, c.cluster_start, c.cluster_end,
+           c.outcome AS cluster_outcome, c.adj_rank AS cluster_rank,
+           c.adj_rank < 100 AS cluster_usable
+    FROM cluster_rows c
+    WHERE c.pick = 1
+      AND c.cluster_end BETWEEN $period_start AND $period_end
+),
+-- Step 2: person filters from the latest person details.
+people AS (
+    SELECT p.person_id,
+           CASE WHEN p.birth_year IS NOT NULL AND p.birth_month IS NOT NULL
+                THEN make_date(p.birth_year, p.birth_month, 1) END AS proxy_birth,
+           p.date_of_death
+    FROM cld_people p
+    WHERE p.la_code = $la_code
+),
+filtered AS (
+    SELECT c.*,
+           pp.date_of_death,
+           floor(date_diff('day', pp.proxy_birth, c.cluster_end) / 365.25) AS age
+    FROM clusters c
+    LEFT JOIN people pp ON pp.person_id = c.person_id
+    WHERE (pp.date_of_death IS NULL OR pp.date_of_death >= c.cluster_start)
+),
+-- Step 3: new clients only. Existing = a long-term support service started before the
+-- cluster and open, or ended fewer than 91 days before the cluster start.
+new_clients AS (
+    SELECT f.*
+    FROM filtered f
+    WHERE (f.age IS NULL OR f.age >= 18)
+      AND NOT EXISTS (
+          SELECT 1 FROM ranked l
+          WHERE l.person_id = f.person_id
+            AND l.event_type = 'service'
+            AND l.service_type IN ('long term support: nursing care',
+                                   'long term support: residential care',
+                                   'long term support: community',
+                                   'long term support: prison')
+            AND l.start_date < f.cluster_start
+            AND date_diff('day', l.end_date, f.cluster_start) < 91)
+),
+-- Step 4.3-4.4 candidates: events starting in the cluster or up to 7 days after its end and
+-- still running after the cluster end.
+candidates AS (
+    SELECT n.person_id, n.cluster_no, n.cluster_usable, r.*
+    FROM new_clients n
+    JOIN ranked r
+      ON r.person_id = n.person_id
+     AND r.start_date >= n.cluster_start
+     AND r.end_date > n.cluster_end
+     AND date_diff('day', n.cluster_end, r.start_date) <= 7
+),
+candidate_services AS (
+    SELECT c.person_id, c.cluster_no,
+           CASE c.service_type
+               WHEN 'long term support: nursing care' THEN 1
+               WHEN 'long term support: residential care' THEN 2
+               WHEN 'long term support: community' THEN 3
+               WHEN 'long term support: prison' THEN 4
+               WHEN 'short term support: st-max' THEN 5
+               WHEN 'short term support: ongoing low level' THEN 6
+               WHEN 'short term support: other short term' THEN 7
+           END AS service_rank,
+           c.service_type,
+           c.component IN ('short term residential care', 'short term nursing care')
+               AS residential_or_nursing
+    FROM candidates c
+    WHERE c.event_type = 'service'
+),
+service_sequel AS (
+    SELECT s.person_id, s.cluster_no,
+           CASE WHEN s.service_type = 'short term support: other short term'
+                     AND bool_or(s.residential_or_nursing)
+                THEN 'short term support: residential or nursing care'
+                ELSE s.service_type END AS sequel
+    FROM candidate_services s
+    JOIN (SELECT person_id, cluster_no, min(service_rank) AS best
+          FROM candidate_services WHERE service_rank IS NOT NULL
+          GROUP BY person_id, cluster_no) b
+      ON b.person_id = s.person_id AND b.cluster_no = s.cluster_no
+     AND b.best = s.service_rank
+    GROUP BY s.person_id, s.cluster_no, s.service_type
+),
+candidate_counts AS (
+    SELECT n.person_id, n.cluster_no,
+           count(c.record_id) AS n_candidates,
+           count(CASE WHEN c.event_type <> 'service'
+                           AND c.outcome IS NOT NULL
+                           AND c.outcome <> 'nfa: support ended as planned'
+                           AND (n.cluster_usable OR c.adj_rank < 100)
+                      THEN 1 END) AS n_qualifying
+    FROM new_clients n
+    LEFT JOIN candidates c ON c.person_id = n.person_id AND c.cluster_no = n.cluster_no
+    GROUP BY n.person_id, n.cluster_no
+),
+-- Nested assessments and reviews (4c) and nested services (step 5): inside the cluster.
+nested AS (
+    SELECT n.person_id, n.cluster_no, n.cluster_end, r.*
+    FROM new_clients n
+    JOIN ranked r
+      ON r.person_id = n.person_id
+     AND r.start_date >= n.cluster_start
+     AND r.end_date > n.cluster_start
+     AND r.end_date <= n.cluster_end
+),
+nested_assessment AS (
+    SELECT person_id, cluster_no, outcome, adj_rank,
+           row_number() OVER (PARTITION BY person_id, cluster_no
+                              ORDER BY end_date DESC, adj_rank, record_id DESC) AS pick
+    FROM nested
+    WHERE event_type IN ('assessment', 'review')
+      AND date_diff('day', end_date, cluster_end) < 14
+      AND adj_rank < 100
+),
+equipment AS (
+    SELECT DISTINCT person_id, cluster_no
+    FROM nested
+    WHERE event_type = 'service' AND component = 'equipment'
+),
+-- Step 4.4: the concluding outcome, best adjusted rank; ties prefer 4a, then 4b, then 4c.
+concluding_options AS (
+    SELECT n.person_id, n.cluster_no, n.cluster_outcome AS outcome, n.cluster_rank AS adj_rank,
+           1 AS source_order
+    FROM new_clients n
+    JOIN candidate_counts k ON k.person_id = n.person_id AND k.cluster_no = n.cluster_no
+    WHERE (k.n_candidates = 0 AND n.cluster_usable) OR k.n_qualifying > 0
+    UNION ALL
+    SELECT c.person_id, c.cluster_no, c.outcome, c.adj_rank, 2
+    FROM candidates c
+    WHERE c.event_type <> 'service'
+      AND c.outcome IS NOT NULL
+      AND c.outcome <> 'nfa: support ended as planned'
+      AND c.adj_rank < 100
+    UNION ALL
+    SELECT person_id, cluster_no, outcome, adj_rank, 3
+    FROM nested_assessment
+    WHERE pick = 1
+),
+concluding AS (
+    SELECT person_id, cluster_no, outcome
+    FROM (SELECT o.*,
+                 row_number() OVER (PARTITION BY person_id, cluster_no
+                                    ORDER BY adj_rank, source_order) AS pick
+          FROM concluding_options o) x
+    WHERE pick = 1
+),
+-- Step 4, in order: death, hospital, service sequel, concluding outcome, equipment, else.
+sequels AS (
+    SELECT n.person_id, n.cluster_no, n.age,
+           CASE
+               WHEN n.date_of_death IS NOT NULL
+                    AND date_diff('day', n.cluster_end, n.date_of_death) <= 7
+                   THEN 'nfa: deceased'
+               WHEN n.cluster_outcome = 'admitted to hospital' THEN 'admitted to hospital'
+               WHEN s.sequel IS NOT NULL THEN s.sequel
+               WHEN k.outcome IS NOT NULL THEN k.outcome
+               WHEN q.person_id IS NOT NULL THEN 'short term support: ongoing low level'
+               ELSE n.cluster_outcome
+           END AS final_outcome
+    FROM new_clients n
+    LEFT JOIN service_sequel s ON s.person_id = n.person_id AND s.cluster_no = n.cluster_no
+    LEFT JOIN concluding k ON k.person_id = n.person_id AND k.cluster_no = n.cluster_no
+    LEFT JOIN equipment q ON q.person_id = n.person_id AND q.cluster_no = n.cluster_no
+),
+-- Step 5: classify.
+classified AS (
+    SELECT s.*,
+           CASE WHEN s.age IS NULL THEN NULL
+                WHEN s.age < 65 THEN '18 to 64'
+                ELSE '65 and above' END AS age_band,
+           CASE WHEN s.final_outcome IN (
+                    'short term support: ongoing low level',
+                    'short term support: other short term',
+                    'nfa: information and advice or signposting',
+                    'nfa: support ended as planned',
+                    'nfa: responsibility moved to another local authority',
+                    'nfa: other',
+                    'nfa: no services offered for other reason',
+                    'nfa: support ended for other reason',
+                    'nfa: referral to other service within the local authority')
+                THEN 1 ELSE 0 END AS in_numerator,
+           CASE WHEN s.final_outcome IN (
+                    'long term support: community',
+                    'long term support: nursing care',
+                    'long term support: residential care',
+                    'long term support: prison',
+                    'short term support: residential or nursing care',
+                    'short term support: ongoing low level',
+                    'short term support: other short term',
+                    'nfa: information and advice or signposting',
+                    'nfa: support ended as planned',
+                    'nfa: responsibility moved to another local authority',
+                    'nfa: other',
+                    'nfa: no services offered for other reason',
+                    'nfa: support ended for other reason',
+                    'nfa: referral to other service within the local authority')
+                THEN 1 ELSE 0 END AS in_denominator
+    FROM sequels s
+),
+breakdowns (breakdown, age_band) AS (
+    VALUES ('', NULL), ('age_band=18 to 64', '18 to 64'),
+           ('age_band=65 and above', '65 and above')
+)
+SELECT b.breakdown,
+       coalesce(sum(c.in_numerator), 0) AS numerator,
+       coalesce(sum(c.in_denominator), 0) AS denominator,
+       CASE WHEN coalesce(sum(c.in_denominator), 0) > 0
+            THEN 100.0 * sum(c.in_numerator) / sum(c.in_denominator) END AS value
+FROM breakdowns b
+LEFT JOIN classified c ON b.age_band IS NULL OR c.age_band = b.age_band
+GROUP BY b.breakdown
+ORDER BY b.breakdown

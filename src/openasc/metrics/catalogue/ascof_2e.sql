@@ -1,0 +1,162 @@
+-- ASCOF 2E: people receiving long-term support who live in their own home or with family,
+-- and its learning-disability variant 2E-LD (legacy 1G). Method: ascof.md §2.4.
+-- Published by age band only (no all-age row); each band by sex and total.
+WITH long_term AS (
+    SELECT e.person_id,
+           e.event_start_date AS start_date,
+           coalesce(e.der_event_end_date, DATE '9999-01-01') AS end_date
+    FROM cld_events e
+    WHERE e.la_code = $la_code
+      AND lower(trim(e.event_type)) = 'service'
+      AND lower(trim(e.client_type)) = 'service user'
+      AND lower(trim(e.service_type)) IN ('long term support: nursing care',
+                                          'long term support: residential care',
+                                          'long term support: community',
+                                          'long term support: prison')
+      AND e.person_id IS NOT NULL
+      AND e.event_start_date IS NOT NULL
+      AND (e.der_event_end_date IS NULL OR e.der_event_end_date >= e.event_start_date)
+      AND e.event_start_date <= $period_end
+      AND (e.der_event_end_date IS NULL OR e.der_event_end_date >= $period_start)
+),
+-- Steps 1-3: the cohort, its age at the latest LTS end capped at the period end.
+cohort AS (
+    SELECT l.person_id,
+           least(max(l.end_date), $period_end) AS age_date
+    FROM long_term l
+    GROUP BY l.person_id
+),
+people AS (
+    SELECT c.person_id,
+           p.gender,
+           lower(trim(p.primary_support_reason)) AS support_reason,
+           lower(trim(p.accommodation_status)) AS accommodation,
+           floor(date_diff('day', make_date(p.birth_year, p.birth_month, 1), c.age_date)
+                 / 365.25) AS age
+    FROM cohort c
+    JOIN cld_people p ON p.la_code = $la_code AND p.person_id = c.person_id
+    WHERE p.date_of_death IS NULL OR p.date_of_death >= $period_start
+),
+-- Step 4: where the latest known status is unknown, derive one from the latest service(s).
+services AS (
+    SELECT e.person_id,
+           lower(trim(e.service_type)) AS service_type,
+           lower(trim(e.service_component)) AS component,
+           CASE lower(trim(e.service_type))
+               WHEN 'long term support: nursing care' THEN 1
+               WHEN 'long term support: residential care' THEN 2
+               WHEN 'long term support: community' THEN 3
+               WHEN 'long term support: prison' THEN 4
+               WHEN 'short term support: st-max' THEN 5
+               WHEN 'short term support: ongoing low level' THEN 6
+               WHEN 'short term support: other short term' THEN 7
+               ELSE 8 END AS type_rank,
+           lower(trim(e.service_component)) IN ('shared lives', 'community supported living',
+                                                'extra care housing',
+                                                'home support or domiciliary care')
+               AS mappable,
+           rank() OVER (
+               PARTITION BY e.person_id
+               ORDER BY coalesce(e.der_event_end_date, DATE '9999-01-01') DESC,
+                        CASE lower(trim(e.service_type))
+                            WHEN 'long term support: nursing care' THEN 1
+                            WHEN 'long term support: residential care' THEN 2
+                            WHEN 'long term support: community' THEN 3
+                            WHEN 'long term support: prison' THEN 4
+                            WHEN 'short term support: st-max' THEN 5
+                            WHEN 'short term support: ongoing low level' THEN 6
+                            WHEN 'short term support: other short term' THEN 7
+                            ELSE 8 END,
+                        CASE WHEN lower(trim(e.service_component)) IN (
+                                 'shared lives', 'community supported living',
+                                 'extra care housing', 'home support or domiciliary care')
+                             THEN 0 ELSE 1 END,
+                        e.event_start_date DESC) AS latest
+    FROM cld_events e
+    WHERE e.la_code = $la_code
+      AND lower(trim(e.event_type)) = 'service'
+      AND e.person_id IN (SELECT person_id FROM cohort)
+),
+latest_services AS (
+    SELECT person_id,
+           CASE WHEN count(DISTINCT CASE WHEN type_rank <= 7 THEN service_type END) = 1
+                THEN max(CASE WHEN type_rank <= 7 THEN service_type END) END AS service_type,
+           CASE WHEN count(DISTINCT CASE WHEN mappable THEN component END) = 1
+                THEN max(CASE WHEN mappable THEN component END) END AS component
+    FROM services
+    WHERE latest = 1
+    GROUP BY person_id
+),
+derived AS (
+    SELECT person_id,
+           CASE
+               WHEN service_type = 'long term support: nursing care'
+                   THEN 'registered nursing home'
+               WHEN service_type = 'long term support: residential care'
+                   THEN 'registered care home'
+               WHEN component = 'shared lives' THEN 'shared lives scheme'
+               WHEN component = 'extra care housing'
+                   THEN 'sheltered housing, extra care housing or other sheltered housing'
+               WHEN component = 'community supported living'
+                   THEN 'supported accommodation, supported lodgings or supported group home'
+               WHEN service_type = 'long term support: community'
+                    AND component = 'home support or domiciliary care'
+                   THEN 'unknown: presumed at home'
+               WHEN service_type = 'long term support: community'
+                   THEN 'unknown: presumed in community'
+               WHEN service_type = 'long term support: prison'
+                   THEN 'prison, young offenders institution or detention centre'
+               ELSE 'unknown'
+           END AS accommodation
+    FROM latest_services
+),
+statuses AS (
+    SELECT p.person_id, p.gender, p.support_reason, p.age,
+           CASE WHEN p.accommodation IS NULL
+                     OR p.accommodation IN ('', 'unknown', 'invalid and not mapped')
+                THEN coalesce(d.accommodation, 'unknown')
+                ELSE p.accommodation END AS accommodation
+    FROM people p
+    LEFT JOIN derived d ON d.person_id = p.person_id
+),
+-- Step 5: settled statuses make the numerator; unknown age is in no published row.
+classified AS (
+    SELECT s.*,
+           CASE WHEN s.age < 65 THEN '18 to 64' ELSE '65 and above' END AS age_band,
+           CASE WHEN s.accommodation IN (
+                    'owner occupier or shared ownership scheme',
+                    'tenant: local authority or other social housing provider',
+                    'tenant: private landlord',
+                    'settled mainstream housing with family or friends',
+                    'supported accommodation, supported lodgings or supported group home',
+                    'shared lives scheme',
+                    'approved premises for offenders released from prison or under probation supervision',
+                    'sheltered housing, extra care housing or other sheltered housing',
+                    'mobile accommodation for gypsy, roma and traveller communities',
+                    'unknown: presumed at home')
+                THEN 1 ELSE 0 END AS settled,
+           CASE lower(trim(s.gender)) WHEN 'male' THEN 'Male'
+                                      WHEN 'female' THEN 'Female' END AS sex
+    FROM statuses s
+    WHERE s.age >= 18
+),
+rows_wanted (code, age_band, sex) AS (
+    VALUES ('2E', '18 to 64', NULL), ('2E', '18 to 64', 'Female'),
+           ('2E', '18 to 64', 'Male'), ('2E', '65 and above', NULL),
+           ('2E', '65 and above', 'Female'), ('2E', '65 and above', 'Male'),
+           ('2E-LD', '18 to 64', NULL), ('2E-LD', '18 to 64', 'Female'),
+           ('2E-LD', '18 to 64', 'Male')
+)
+SELECT w.code,
+       'age_band=' || w.age_band || coalesce(';sex=' || w.sex, '') AS breakdown,
+       coalesce(sum(c.settled), 0) AS numerator,
+       count(c.person_id) AS denominator,
+       CASE WHEN count(c.person_id) > 0
+            THEN 100.0 * sum(c.settled) / count(c.person_id) END AS value
+FROM rows_wanted w
+LEFT JOIN classified c
+  ON c.age_band = w.age_band
+ AND (w.sex IS NULL OR c.sex = w.sex)
+ AND (w.code = '2E' OR c.support_reason = 'learning disability support')
+GROUP BY w.code, w.age_band, w.sex
+ORDER BY w.code, breakdown

@@ -1,0 +1,136 @@
+"""The CQC self-assessment pack: 4 themes, 9 quality statements (reports.md §2).
+
+Per theme: the summary, numbered key strengths and areas for development (from the content
+folder); per quality statement: the narrative and the measures that are its evidence, placed
+by `data/self_assessment.yaml`, with last year and England beside them. It ends with the
+improvement plan.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+from rich.console import Console
+
+from openasc.config import Settings
+from openasc.reports import sections
+from openasc.reports.content import Content, load_content
+from openasc.reports.document import Document, Human, Section, Table
+from openasc.reports.figures import ENGLAND, Figures, Row
+from openasc.reports.local_account import notes, open_figures, write_document
+from openasc.reports.phrasing import P, Phrase, change, comparator, precision_for
+
+
+def _rows_for(f: Figures, spec: dict[str, Any]) -> list[Row]:
+    if "code" in spec:
+        row = f.get(spec["family"], str(spec["code"]), spec.get("breakdown", ""))
+        if row is not None:
+            return [row]
+        return [r for r in f.rows if r.family == spec["family"] and r.code == str(spec["code"])
+                and set(r.parts) == {"part"}]
+    return [r for r in f.family(spec["family"]) if r.code.startswith(spec["code_prefix"])]
+
+
+def evidence_table(f: Figures, rows: list[Row], title: str) -> Table:
+    out: list[list[Any]] = []
+    for r in rows:
+        m = f.measure(r.family, r.code, r.unit)
+        before = f.before(r)
+        places = str(precision_for(r.unit, m.precision))
+        trend: Any = "no previous year"
+        if before is not None:
+            trend = change(r.shown(), before.shown(), r.unit, m.precision, m.polarity,
+                           {**r.trace(), "places": places}, {**before.trace(), "places": places},
+                           pair=f"{r.key} {before.key}")
+        eng = f.comparator(r, ENGLAND)
+        eng_cell: Any = "not available"
+        if eng is not None:
+            eng_cell = Phrase(comparator("", eng.shown(), eng.unit, m.precision, f.year,
+                                         eng.period_start.year,
+                                         {**eng.trace(), "places": places})[1:])
+        label = P(sections.title_link(m), f" ({r.parts['part']})" if r.parts else "")
+        out.append([label, P(sections.fig(r, m)), trend, eng_cell])
+    return Table(caption=f"Evidence for {title.lower()}: measures",
+                 headers=["Measure", "This year", "Change on last year", "England"], rows=out)
+
+
+def _numbered(items: Any, source: str) -> Human | None:
+    if not isinstance(items, list) or not items:
+        return None
+    body = Markup("<ol>") + Markup("").join(Markup("<li>") + escape(str(i)) + Markup("</li>")
+                                            for i in items) + Markup("</ol>")
+    return Human(body, source)
+
+
+def theme_section(f: Figures, content: Content, theme: dict[str, Any]) -> Section:
+    n = int(theme["number"])
+    sec = Section(sid=f"theme-{n}", title=theme["title"])
+    text = content.themes.get(n)
+    summary = Section(sid=f"theme-{n}-summary", title="Summary")
+    if text is not None:
+        summary.blocks.append(Human(text.html, text.source))
+    else:
+        summary.blocks.append(Human(Markup(
+            f"<p><em>Draft: placeholder text. Write self-assessment/theme-{n}.md in a content "
+            "folder with the theme's summary, strengths and areas for development.</em></p>"),
+            "built-in placeholder", draft=True))
+    sec.children.append(summary)
+    for key, title in (("strengths", "Key strengths"),
+                       ("areas_for_development", "Areas for development")):
+        block = _numbered(text.meta.get(key) if text else None, text.source if text else "")
+        if block is not None:
+            sec.children.append(Section(sid=f"theme-{n}-{key.replace('_', '-')}", title=title,
+                                        blocks=[block]))
+    for st in theme["statements"]:
+        child = Section(sid=st["slug"], title=st["title"])
+        narrative = content.statements.get(st["slug"])
+        if narrative is not None:
+            child.blocks.append(Human(narrative.html, narrative.source))
+        rows = [r for spec in st["measures"] for r in _rows_for(f, spec)]
+        if rows:
+            child.blocks.append(evidence_table(f, rows, st["title"]))
+        if not child.blocks:
+            child.blocks.append(P("No measure in the warehouse is evidence for this quality "
+                                  "statement yet; add the narrative, audits and feedback here."))
+        sec.children.append(child)
+    return sec
+
+
+def plan_section(content: Content) -> Section:
+    sec = Section(sid="improvement-plan", title="Improvement plan")
+    if content.plan:
+        cols = list(content.plan[0].keys())
+        sec.blocks.append(Table(caption="Improvement plan: priorities, leads and updates",
+                                headers=[c.replace("_", " ").capitalize() for c in cols],
+                                rows=[[str(r.get(c) or "") for c in cols] for r in content.plan],
+                                note="From self-assessment/improvement-plan.csv."))
+    return sec
+
+
+def build_self_assessment(f: Figures, content: Content, year: str) -> Document:
+    spec = sections.data_file("self_assessment.yaml")
+    parts = [theme_section(f, content, t) for t in spec["themes"]]
+    parts.append(plan_section(content))
+    kept = [s.prune() for s in parts if not s.is_empty()]
+    draft = any(b.draft for s in kept for c in s.children for b in c.blocks
+                if isinstance(b, Human))
+    return Document(title="Adult social care self-assessment",
+                    subtitle="Evidence for the Care Quality Commission's assessment of the "
+                    "council", council=f.council.name, year_label=year, sections=kept,
+                    notes=notes(f), draft=draft)
+
+
+def self_assessment_command(year: str, out: Path, content: Path | None, la: str | None,
+                            settings: Settings, console: Console) -> list[Path]:
+    started = time.perf_counter()
+    f = open_figures(settings, la, year)
+    written = write_document(build_self_assessment(f, load_content(content), year), f, out,
+                             "self-assessment")
+    for p in written:
+        console.print(f"Wrote {p}")
+    console.print(f"Self-assessment for {f.council.name}, {year}, in "
+                  f"{time.perf_counter() - started:.1f} s.")
+    return written
