@@ -108,15 +108,20 @@ CREATE TABLE IF NOT EXISTS cld_records (
 """
 
 # Fields that cross into the warehouse in a changed form; every other `keep` field is copied.
-PSEUDONYMISED = {
-    "nhs_number_pseudo": "pseudo(c.nhs_number)",
-    "la_person_pseudo": "pseudo(s.cassr || '_' || trim(c.la_person_unique_identifier))",
+# Identifiers to pseudonymise: the warehouse column and the text that is hashed. Person IDs
+# are prefixed with the council's code, as DHSC's combined person ID is, so that two councils'
+# "12345" stay two people.
+IDENTIFIERS = {
+    "nhs_number_pseudo": "c.nhs_number",
+    "la_person_pseudo": "s.cassr || '_' || trim(c.la_person_unique_identifier)",
+    "adult_1_linked_person_pseudo": "s.cassr || '_' || trim(c.adult_1_linked_person_id)",
+    "adult_2_linked_person_pseudo": "s.cassr || '_' || trim(c.adult_2_linked_person_id)",
+    "adult_3_linked_person_pseudo": "s.cassr || '_' || trim(c.adult_3_linked_person_id)",
+}
+COARSENED = {
     "birth_year": "CAST(year(c.date_of_birth) AS INTEGER)",
     "birth_month": "CAST(month(c.date_of_birth) AS INTEGER)",
     "postcode_district": "upper(split_part(trim(c.postcode), ' ', 1))",
-    "adult_1_linked_person_pseudo": "pseudo(s.cassr || '_' || trim(c.adult_1_linked_person_id))",
-    "adult_2_linked_person_pseudo": "pseudo(s.cassr || '_' || trim(c.adult_2_linked_person_id))",
-    "adult_3_linked_person_pseudo": "pseudo(s.cassr || '_' || trim(c.adult_3_linked_person_id))",
     "is_conversation": "coalesce(lower(c.event_description) LIKE '%conversation%', false)",
 }
 
@@ -227,13 +232,24 @@ def _insert_records(con: duckdb.DuckDBPyConnection, spec: Spec, staged: StagedFi
     kept = {f.column for f in spec.fields if f.privacy == "keep"}
     explicit = {"record_id", "submission_id", "row_number", "la_code", "cassr_code", "person_id"}
     exprs: list[str] = []
+    joins: list[str] = []
     for col in target:
         if col in explicit:
             continue
-        if col in PSEUDONYMISED:
-            exprs.append(f"{PSEUDONYMISED[col]} AS {col}")
+        if col in IDENTIFIERS:
+            exprs.append(f"{col}.p AS {col}")
+            joins.append(f"LEFT JOIN _pseudo {col} ON {col}.v = {IDENTIFIERS[col]}")
+        elif col in COARSENED:
+            exprs.append(f"{COARSENED[col]} AS {col}")
         elif col in kept:
             exprs.append(f"c.{col} AS {col}")
+    params = [staged.validation.cassr_code, staged.council.ons_code]
+    # Hash each distinct identifier once (people appear on many rows), then join.
+    distinct = " UNION ".join(f"SELECT {e} AS v FROM memory.main.{staged.table} c, s"
+                              for e in IDENTIFIERS.values())
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _pseudo AS WITH s AS (SELECT ? AS cassr) "
+        f"SELECT v, pseudo(v) AS p FROM ({distinct}) WHERE v IS NOT NULL", params[:1])
     start = con.execute("SELECT coalesce(max(record_id), 0) FROM wh.cld_records").fetchone()[0]
     con.execute(
         f"""
@@ -243,12 +259,13 @@ def _insert_records(con: duckdb.DuckDBPyConnection, spec: Spec, staged: StagedFi
             SELECT ? + row_number() OVER (ORDER BY c._row) AS record_id,
                    ? AS submission_id, c._row AS row_number, s.ons AS la_code,
                    s.cassr AS cassr_code, {', '.join(exprs)}
-            FROM memory.main.{staged.table} c, s
+            FROM memory.main.{staged.table} c CROSS JOIN s {' '.join(joins)}
             WHERE c._reject_reason IS NULL
         )
         """,
-        [staged.validation.cassr_code, staged.council.ons_code, start, submission_id],
+        [*params, start, submission_id],
     )
+    con.execute("DROP TABLE _pseudo")
     return con.execute(
         "SELECT count(*) FROM wh.cld_records WHERE submission_id = ?", [submission_id]
     ).fetchone()[0]
@@ -270,7 +287,8 @@ def _quarantine(con: duckdb.DuckDBPyConnection, staged: StagedFile, run_id: str)
     if read.malformed:
         con.executemany(
             "INSERT INTO wh.quarantine VALUES (?, 'cld', ?, ?, ?, NULL, ?, NULL)",
-            [[run_id, read.sha256, read.source_name, row, reason] for row, reason in read.malformed],
+            [[run_id, read.sha256, read.source_name, row, reason]
+             for row, reason in read.malformed],
         )
     return staged.rejected + len(read.malformed)
 

@@ -69,11 +69,19 @@ def header_key(name: str) -> str:
 
 
 def file_sha256(path: Path) -> str:
+    return _scan(path)[0]
+
+
+def _scan(path: Path) -> tuple[str, int]:
+    """One pass over the bytes: the file's SHA-256 and its number of physical lines."""
     digest = hashlib.sha256()
+    count, last = 0, b""
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
+        for block in iter(lambda: fh.read(1 << 22), b""):
             digest.update(block)
-    return digest.hexdigest()
+            count += block.count(b"\n")
+            last = block[-1:]
+    return digest.hexdigest(), count + (1 if last and last != b"\n" else 0)
 
 
 def _check_readable(path: Path) -> None:
@@ -85,23 +93,19 @@ def _check_readable(path: Path) -> None:
         raise UnreadableInput(f"{path}: cannot be read (permission denied).")
 
 
-def _detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) if the whole file decodes as UTF-8, else Windows-1252."""
+def _bom_encoding(path: Path) -> str:
+    """UTF-8 unless a byte-order mark says otherwise; DuckDB checks the UTF-8 as it reads."""
     with path.open("rb") as fh:
         head = fh.read(4)
-        if head.startswith(b"\xef\xbb\xbf"):
-            return "utf-8-sig"
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return "utf-16"
-        fh.seek(0)
-        decoder = __import__("codecs").getincrementaldecoder("utf-8")()
-        try:
-            for block in iter(lambda: fh.read(1 << 22), b""):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252"
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
     return "utf-8"
+
+
+class _NotUtf8(Exception):
+    """The file has bytes that are not UTF-8: read it again as Windows-1252."""
 
 
 def _to_utf8_copy(path: Path, encoding: str, workdir: Path) -> Path:
@@ -215,7 +219,7 @@ def read_into(
     """
     path = Path(path)
     _check_readable(path)
-    sha = file_sha256(path)
+    sha, lines = _scan(path)
     cols = {f.name: f.column for f in spec.fields}
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         header, data = _xlsx_rows(path)
@@ -243,39 +247,36 @@ def read_into(
         encoding = "xlsx"
         rows_total = len(data)
     else:
-        encoding = _detect_encoding(path)
-        header = _header(path, encoding)
+        encoding = _bom_encoding(path)
+        header = _header(path, encoding if encoding != "utf-8" else "utf-8")
         mapped, absent = match_columns(path, header, spec)
         with tempfile.TemporaryDirectory(prefix="openasc-read-") as tmp:
-            source = path if encoding == "utf-8" else _to_utf8_copy(path, encoding, Path(tmp))
-            malformed = _read_csv(con, path, source, len(header))
+            try:
+                source = path if encoding == "utf-8" else _to_utf8_copy(path, encoding, Path(tmp))
+                malformed = _read_csv(con, path, source, len(header), lines)
+            except _NotUtf8:
+                encoding = "cp1252"
+                header = _header(path, encoding)
+                mapped, absent = match_columns(path, header, spec)
+                source = _to_utf8_copy(path, encoding, Path(tmp))
+                malformed = _read_csv(con, path, source, len(header), lines)
         rows_total = con.execute("SELECT count(*) FROM _raw").fetchone()[0] + len(malformed)
-    select = ["_row"]
-    position = {name: i for i, name in enumerate(mapped) if name}
-    for f in spec.fields:
-        src = f"c{position[f.name]}" if f.name in position else "NULL::VARCHAR"
-        select.append(f"{src} AS {cols[f.name]}")
-    con.execute(
-        f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(select)} FROM _raw ORDER BY _row"
-    )
-    con.execute("DROP TABLE IF EXISTS _raw")
+    # Name the columns in place (no copy of the data): c3 -> nhs_number, and so on.
+    for i, name in enumerate(mapped):
+        if name:
+            con.execute(f"ALTER TABLE _raw RENAME COLUMN c{i} TO {cols[name]}")
+    for name in absent:
+        con.execute(f"ALTER TABLE _raw ADD COLUMN {cols[name]} VARCHAR")
+    con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(f"ALTER TABLE _raw RENAME TO {table}")
     return ReadResult(
         source_name=path.name, sha256=sha, rows=int(rows_total), encoding=encoding,
         columns=[m for m in mapped if m], absent_optional=absent, malformed=malformed,
     )
 
 
-def _physical_lines(path: Path) -> int:
-    count, last = 0, b""
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            count += block.count(b"\n")
-            last = block[-1:]
-    return count + (1 if last and last != b"\n" else 0)
-
-
 def _read_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, source: Path, width: int
+    con: duckdb.DuckDBPyConnection, path: Path, source: Path, width: int, lines: int
 ) -> list[tuple[int, str]]:
     """DuckDB's CSV reader into `_raw` (c0.., `_row`); returns the rows it could not split.
 
@@ -290,7 +291,7 @@ def _read_csv(
     try:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _raw AS SELECT *, "
-            "CAST(row_number() OVER () AS INTEGER) AS _seq FROM read_csv(?, "
+            "CAST(row_number() OVER () + 1 AS INTEGER) AS _row FROM read_csv(?, "
             f"header=false, skip=1, delim=',', quote='\"', escape='\"', columns={columns}, "
             "null_padding=false, ignore_errors=true, store_rejects=true, "
             "rejects_table='_rejects', rejects_scan='_reject_scans', "
@@ -304,26 +305,33 @@ def _read_csv(
         ).fetchall()
     except duckdb.Error as exc:
         raise UnreadableInput(f"{path}: cannot be read as CSV ({exc}).") from exc
+    if any(kind in ("INVALID ENCODING", "INVALID UNICODE") for _, kind, _ in rejects):
+        raise _NotUtf8()
+    parsed = con.execute("SELECT count(*) FROM _raw").fetchone()[0]
+    any_newline = " OR ".join(f"contains(c{i}, chr(10))" for i in range(width))
     embedded = " + ".join(
         f"coalesce(sum(length(c{i}) - length(replace(c{i}, chr(10), ''))), 0)"
         for i in range(width)
     )
-    parsed, inner = con.execute(f"SELECT count(*), {embedded} FROM _raw").fetchone()
+    inner = con.execute(f"SELECT {embedded} FROM _raw WHERE {any_newline}").fetchone()[0] or 0
     expected = 1 + parsed + inner + sum(1 + (extra or 0) for _, _, extra in rejects)
-    if _physical_lines(path) != expected:
+    if lines != expected:
         raise UnreadableInput(
             f"{path}: cannot be read as CSV: a quoted cell is opened and never closed, so the "
             "rows after it cannot be told apart. Check the quotes near the end of the last "
             f"row read (row {parsed + len(rejects) + 1}); expected every cell that contains a "
             "comma, quote or line break to be enclosed in double quotes."
         )
+    if not rejects:
+        return []  # record n is row n + 1, as numbered in the read
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _raw AS "
         "WITH lines AS (SELECT CAST(l AS INTEGER) AS line FROM range(2, ? + 2) t(l) "
         "  WHERE l NOT IN (SELECT line FROM _rejects)), "
-        "numbered AS (SELECT line, CAST(row_number() OVER (ORDER BY line) AS INTEGER) AS _seq "
-        "  FROM lines) "
-        "SELECT r.* EXCLUDE (_seq), n.line AS _row FROM _raw r JOIN numbered n USING (_seq)",
+        "numbered AS (SELECT line, CAST(row_number() OVER (ORDER BY line) + 1 AS INTEGER) AS "
+        "  _seq FROM lines) "
+        "SELECT r.* EXCLUDE (_row), n.line AS _row FROM _raw r JOIN numbered n "
+        "ON r._row = n._seq",
         [parsed + len(rejects)],
     )
     return [(int(line), _reject_reason(kind, width)) for line, kind, _ in rejects]

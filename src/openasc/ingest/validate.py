@@ -94,6 +94,40 @@ def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
         r"(regexp_full_match(u, '[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}') OR u = 'GIR0AA')")
 
 
+def _stage(con: duckdb.DuckDBPyConnection, spec: Spec, src: str) -> None:
+    """Trim every cell once into `_oa_b` (`v_` value, `p_` note) and find exact duplicates.
+
+    Trimming with a character set is slow, so it runs only on cells that start or end with
+    white space; duplicates are found by a row hash and confirmed on the full row.
+    """
+    cols = [f.column for f in spec.fields]
+    ws = "' ' || chr(9) || chr(10) || chr(13) || chr(160)"
+    edge = "(32, 9, 10, 13, 160)"
+
+    def trimmed(c: str) -> str:
+        return (f"CASE WHEN ascii(left({c}, 1)) IN {edge} OR ascii(right({c}, 1)) IN {edge} "
+                f"THEN trim({c}, {ws}) ELSE {c} END")
+
+    inner = ", ".join(f"{c}, {trimmed(c)} AS s_{c}" for c in cols)
+    outer = ", ".join(
+        f"CASE WHEN s_{c} = '' OR upper(s_{c}) = 'NULL' THEN NULL ELSE s_{c} END AS v_{c}, "
+        f"CASE WHEN upper(s_{c}) = 'NULL' THEN 'NULL text treated as blank (warning)' "
+        f"WHEN s_{c} <> '' AND s_{c} <> {c} THEN 'spaces trimmed (warning)' END AS p_{c}"
+        for c in cols)
+    all_cols = ", ".join(cols)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _oa_b AS SELECT _row, hash({all_cols}) AS _h, "
+                f"{outer} FROM (SELECT _row, {inner} FROM {src})")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _oa_dup AS
+        SELECT _row, min(_row) OVER (PARTITION BY {all_cols}) AS _first_row
+        FROM {src} WHERE _row IN (
+            SELECT _row FROM _oa_b QUALIFY count(*) OVER (PARTITION BY _h) > 1)
+    """)
+    con.execute("CREATE OR REPLACE TEMP TABLE _oa_b AS SELECT b.*, "
+                "coalesce(d._first_row, b._row) AS _first_row "
+                "FROM _oa_b b LEFT JOIN _oa_dup d USING (_row)")
+
+
 def _create_lookups(con: duckdb.DuckDBPyConnection, spec: Spec) -> None:
     """Small tables made from the spec: every spelling we can map, and what it becomes."""
     exact: list[tuple[str, str, str, str]] = []  # list, key, cleaned, kind
@@ -143,8 +177,8 @@ def _resolve_values(con: duckdb.DuckDBPyConnection, spec: Spec, list_fields: lis
                     src: str) -> None:
     """Map each distinct submitted value once (a few hundred), not each of a million cells."""
     parts = [
-        f"SELECT {q(f.list or '')} AS list, _oa_val({f.column}) AS raw, count(*) AS n "
-        f"FROM {src} WHERE _oa_val({f.column}) IS NOT NULL GROUP BY ALL"
+        f"SELECT {q(f.list or '')} AS list, v_{f.column} AS raw, count(*) AS n "
+        f"FROM {src} WHERE v_{f.column} IS NOT NULL GROUP BY ALL"
         for f in list_fields
     ]
     con.execute("CREATE OR REPLACE TEMP TABLE _oa_raw AS SELECT list, raw, sum(n) AS n FROM ("
@@ -328,14 +362,15 @@ def _file_context(con: duckdb.DuckDBPyConnection, spec: Spec, src: str,
     cassr, distinct_codes = None, 0
     if "la_code" in cols:
         cassr, distinct_codes = con.execute(
-            f"SELECT mode(_oa_val(la_code)), count(DISTINCT _oa_val(la_code)) "
-            f"FILTER (WHERE _oa_val(la_code) IN (SELECT la_code FROM _oa_councils)) "
+            f"SELECT mode(v_la_code) FILTER (WHERE v_la_code IN (SELECT la_code FROM "
+            f"_oa_councils)), count(DISTINCT v_la_code) "
+            f"FILTER (WHERE v_la_code IN (SELECT la_code FROM _oa_councils)) "
             f"FROM {src}").fetchall()[0]
     start = end = None
     if {"reporting_period_start_date", "reporting_period_end_date"} <= cols:
         row = con.execute(
-            f"SELECT s, e FROM (SELECT _oa_date(_oa_val(reporting_period_start_date)) AS s, "
-            f"_oa_date(_oa_val(reporting_period_end_date)) AS e, count(*) AS n FROM {src} "
+            f"SELECT s, e FROM (SELECT _oa_date(v_reporting_period_start_date) AS s, "
+            f"_oa_date(v_reporting_period_end_date) AS e, count(*) AS n FROM {src} "
             "GROUP BY ALL) WHERE s IS NOT NULL AND e IS NOT NULL ORDER BY n DESC, s, e "
             "LIMIT 1").fetchall()
         if row:
@@ -406,10 +441,6 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
                   start: date | None, end: date | None) -> str:
     """The one statement that makes `chk` (exposed for reading and testing)."""
     fields = [f for f in spec.fields if f.column in cols]
-    raw_cols = ", ".join(f.column for f in fields)
-    base = ", ".join(
-        [f"{f.column} AS raw_{f.column}, _oa_val({f.column}) AS v_{f.column}, "
-         f"_oa_prenote({f.column}) AS p_{f.column}" for f in fields])
     joins, cleaned, invalid, notes = [], [], {}, {}
     for f in fields:
         value, bad, note = _clean_sql(f)
@@ -447,11 +478,7 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
         f"WHEN coalesce({cond}, false) THEN {reason}" for cond, _, reason in rejects) + " END"
     return f"""
     CREATE OR REPLACE TABLE chk AS
-    WITH b AS (
-        SELECT _row, {base},
-               min(_row) OVER (PARTITION BY {raw_cols}) AS _first_row
-        FROM {src}
-    ), c AS (
+    WITH b AS (SELECT * FROM {src}), c AS (
         SELECT b.*, {', '.join(cleaned)}{', ' + kinds if kinds else ''}
         FROM b {' '.join(joins)}
     ), n AS (
@@ -480,9 +507,10 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg") -> 
     _create_macros(con)
     _create_lookups(con, spec)
     list_fields = [f for f in spec.fields if f.type == "list"]
-    _resolve_values(con, spec, list_fields, src)
-    cassr, distinct_codes, start, end = _file_context(con, spec, src, all_cols)
-    con.execute(build_chk_sql(spec, src, all_cols, cassr, start, end))
+    _stage(con, spec, src)
+    _resolve_values(con, spec, list_fields, "_oa_b")
+    cassr, distinct_codes, start, end = _file_context(con, spec, "_oa_b", all_cols)
+    con.execute(build_chk_sql(spec, "_oa_b", all_cols, cassr, start, end))
     rows, rejected = con.execute(
         "SELECT count(*), count(_reject_reason) FROM chk").fetchall()[0]
     result = Validation(rows=rows, rejected=rejected, release=_release(con),

@@ -64,14 +64,33 @@ class Measure:
 
 
 @dataclass(frozen=True)
+class PrepareStep:
+    """An intermediate table several measures share (like a dbt ephemeral model).
+
+    The engine runs its SQL, with the same parameters as a measure, into a temporary table
+    of this name for each council before any measure runs, so that a long derivation (the
+    SALT sequel of every request) is written once and read by many measures.
+    """
+
+    table: str
+    sql: str
+    requires: tuple[str, ...]
+    folder: Path
+
+    def sql_text(self) -> str:
+        return (self.folder / self.sql).read_text("utf-8")
+
+
+@dataclass(frozen=True)
 class Family:
-    """One YAML file: a family's measures and its publication rule."""
+    """One YAML file: a family's measures, its shared tables and its publication rule."""
 
     name: str
     path: Path
     version: str
     published: dict[str, Any]
     measures: tuple[Measure, ...]
+    prepare: tuple[PrepareStep, ...] = ()
 
 
 def catalogue_folder() -> Path:
@@ -142,8 +161,14 @@ def load_family(path: Path) -> Family:
         if m.code.upper() in seen:
             raise OpenascError(f"{path.name}: measure code {m.code} appears twice.")
         seen.add(m.code.upper())
+    prepare = tuple(
+        PrepareStep(table=str(p["table"]), sql=str(p["sql"]),
+                    requires=tuple(p.get("requires") or ()), folder=path.parent)
+        for p in data.get("prepare") or []
+    )
     return Family(name=name, path=path, version=str(data.get("version", "1")),
-                  published=dict(data.get("published") or {}), measures=measures)
+                  published=dict(data.get("published") or {}), measures=measures,
+                  prepare=prepare)
 
 
 def load_catalogue(folder: Path | None = None) -> tuple[Family, ...]:
@@ -193,6 +218,7 @@ def catalogue_version(families: tuple[Family, ...] | None = None) -> str:
     digest = hashlib.sha256()
     files = {f.path for f in families} | {m.sql_path for f in families for m in f.measures
                                          if m.sql_path is not None}
+    files |= {p.folder / p.sql for f in families for p in f.prepare}
     for path in sorted(files):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return "catalogue-" + digest.hexdigest()[:12]

@@ -165,6 +165,28 @@ def compute_measure(con: duckdb.DuckDBPyConnection, measure: Measure, start: dat
                        {"code": measure.code} if where else {}).fetchone()[0]
 
 
+def prepare_tables(con: duckdb.DuckDBPyConnection, families: tuple[Family, ...],
+                   start: date, end: date, la_code: str) -> None:
+    """Build every family's shared tables for one council (dropped when not computable)."""
+    params = {"period_start": start, "period_end": end, "la_code": la_code}
+    for family in families:
+        for step in family.prepare:
+            ready = all(warehouse.table_exists(con, t) for t in step.requires)
+            if not ready:
+                con.execute(f'DROP TABLE IF EXISTS "{step.table}"')
+                continue
+            sql = step.sql_text().strip().rstrip(";")
+            try:
+                con.execute(f'CREATE OR REPLACE TEMP TABLE "{step.table}" AS {sql}',
+                            _parameters(sql, params))
+            except duckdb.Error as exc:
+                raise OpenascError(
+                    f"Family {family.name}: the shared table {step.table} ({step.sql}) failed "
+                    f"for {la_code}: {_first_line(exc)}. Nothing was written; the warehouse "
+                    "is unchanged."
+                ) from exc
+
+
 def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: list[str],
             run_id: str, families: tuple[Family, ...] | None = None,
             progress: Progress | None = None) -> ComputeResult:
@@ -176,6 +198,7 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
     task = progress.add_task("Computing measures", total=len(measures) * len(la_codes)) \
         if progress else None
     for la in la_codes:
+        prepare_tables(con, families, start, end, la)
         for m in measures:
             reason = why_not_computable(con, m, la)
             if reason:

@@ -24,6 +24,7 @@ class Table:
     rows: list[list[Cell]]
     note: str = ""
     row_headers: bool = True  # the first column names the row
+    source: str = ""  # the declared input file the whole table is copied from, if any
 
 
 @dataclass

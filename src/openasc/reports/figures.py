@@ -21,6 +21,7 @@ from openasc.councils import Council
 from openasc.errors import OpenascError
 
 ENGLAND = "E92000001"
+KEY_SEP = "~~"  # between row keys in one data attribute (keys contain spaces and |)
 SMALL_COUNT = 5  # counts 1-4 are not published (disclosure control, decisions-reports.md)
 
 

@@ -14,7 +14,7 @@ import yaml
 
 from openasc.reports import charts
 from openasc.reports.document import Section, Table
-from openasc.reports.figures import ENGLAND, Figures, Measure, Row
+from openasc.reports.figures import ENGLAND, KEY_SEP, Figures, Measure, Row
 from openasc.reports.phrasing import (
     Fig,
     Link,
@@ -72,7 +72,7 @@ def headline_sentence(f: Figures, row: Row) -> Phrase:
         moved = change(row.shown(), before.shown(), row.unit, m.precision, m.polarity,
                        {**row.trace(), "places": str(precision_for(row.unit, m.precision))},
                        {**before.trace(), "places": str(precision_for(row.unit, m.precision))},
-                       pair=f"{row.key} {before.key}")
+                       pair=f"{row.key}{KEY_SEP}{before.key}")
         sentence = sentence + P("; ", moved)
     return sentence + "."
 
@@ -170,7 +170,7 @@ def journey_section(f: Figures) -> Section:
         order = [s["label"] for s in spec["stages"] if s["label"] in by_stage]
         total_rows = [r for lab in order for r in by_stage[lab]]
         total = sum(r.value or 0 for r in total_rows)
-        total_key = " ".join(r.key for r in total_rows)
+        total_key = KEY_SEP.join(r.key for r in total_rows)
         total_fig = Fig(number(total, 0), {"calc": "sum", "of": total_key, "places": "0"})
         sec.blocks.append(P("In ", year_label(f.year), " we received ",
                             total_fig, f" {'request' if total == 1 else 'requests'} for "
@@ -181,7 +181,7 @@ def journey_section(f: Figures) -> Section:
         for lab in order:
             group = by_stage[lab]
             n = sum(r.value or 0 for r in group)
-            keys = " ".join(r.key for r in group)
+            keys = KEY_SEP.join(r.key for r in group)
             small = 0 < n < 5
             n_fig = Fig("[c]" if small else number(n, 0),
                         {"calc": "sum", "of": keys, "places": "0"})
@@ -235,7 +235,8 @@ def compare_section(f: Figures) -> Section:
             delta = round_half_up(r.value, places) - round_half_up(before.value, places)
             if m.polarity in ("higher", "lower"):
                 word = direction(delta, m.polarity)
-                verdict = {"improved": "improved", "worsened": "declined"}.get(word, "about the same")
+                verdict = {"improved": "improved",
+                           "worsened": "declined"}.get(word, "about the same")
                 improved += verdict == "improved"
                 declined += verdict == "declined"
                 same += verdict == "about the same"
@@ -244,7 +245,7 @@ def compare_section(f: Figures) -> Section:
         cells: list[Any] = [P(title_link(m), f" ({r.parts['part']})" if r.breakdown else ""),
                             P(fig(r, m)),
                             P(fig(before, m)) if before is not None else "not available"]
-        for code, name in ((ENGLAND, "England"), (f.council.region_code, region)):
+        for code in (ENGLAND, f.council.region_code):
             c = f.comparator(r, code)
             if c is None:
                 cells.append("not available")
@@ -253,7 +254,8 @@ def compare_section(f: Figures) -> Section:
             cells.append(Phrase(comparator("", c.shown(), c.unit, m.precision, f.year,
                                            c.period_start.year, trace)[1:]))
             if c.shown() is not None and r.shown() is not None and code == ENGLAND:
-                verdict += f"; {against('England', r.value, c.value, r.unit, m.precision, m.polarity)}"
+                verdict += "; " + against("England", r.value, c.value, r.unit, m.precision,
+                                          m.polarity)
         cells.append(verdict)
         table_rows.append(cells)
     judged = improved + same + declined
@@ -264,6 +266,7 @@ def compare_section(f: Figures) -> Section:
             f"{_words(declined)} declined. \"About the same\" means the printed figure did not "
             "change; \"improved\" follows each measure's better direction (for care-home "
             "admissions, lower is better)."))
+    sec.blocks.append([headline_sentence(f, r) for r in rows])
     sec.blocks.append(Table(
         caption=f"ASCOF measures, {year_label(f.year)}, against England and {region}",
         headers=["Measure", year_label(f.year), year_label(f.year - 1), "England", region,
@@ -274,7 +277,7 @@ def compare_section(f: Figures) -> Section:
     return sec
 
 
-_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+_WORDS = ["none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
           "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
           "eighteen", "nineteen", "twenty"]
 

@@ -19,7 +19,7 @@ from openasc.config import Settings
 from openasc.reports import sections
 from openasc.reports.content import Content, load_content
 from openasc.reports.document import Document, Human, Section, Table
-from openasc.reports.figures import ENGLAND, Figures, Row
+from openasc.reports.figures import ENGLAND, KEY_SEP, Figures, Row
 from openasc.reports.local_account import notes, open_figures, write_document
 from openasc.reports.phrasing import P, Phrase, change, comparator, precision_for
 
@@ -44,7 +44,7 @@ def evidence_table(f: Figures, rows: list[Row], title: str) -> Table:
         if before is not None:
             trend = change(r.shown(), before.shown(), r.unit, m.precision, m.polarity,
                            {**r.trace(), "places": places}, {**before.trace(), "places": places},
-                           pair=f"{r.key} {before.key}")
+                           pair=f"{r.key}{KEY_SEP}{before.key}")
         eng = f.comparator(r, ENGLAND)
         eng_cell: Any = "not available"
         if eng is not None:
@@ -106,7 +106,8 @@ def plan_section(content: Content) -> Section:
         sec.blocks.append(Table(caption="Improvement plan: priorities, leads and updates",
                                 headers=[c.replace("_", " ").capitalize() for c in cols],
                                 rows=[[str(r.get(c) or "") for c in cols] for r in content.plan],
-                                note="From self-assessment/improvement-plan.csv."))
+                                note="From self-assessment/improvement-plan.csv.",
+                                source="self-assessment/improvement-plan.csv"))
     return sec
 
 

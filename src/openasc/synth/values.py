@@ -14,15 +14,17 @@ Pair = tuple[str, str]
 
 LISTS: dict[str, tuple[Pair, ...]] = {
     "Event_Type": (
-        ("Request", "Request"), ("Assessment", "Assessment"), ("Service", "Service"),
+        ("Request", "Request"),
+        ("Assessment", "Assessment"),
+        ("Service", "Service"),
         ("Review", "Review"),
     ),
     "Client_Type": (
-        ("Service user", "Service User"), ("Unpaid carer", "Carer"),
+        ("Service user", "Service User"),
+        ("Unpaid carer", "Carer"),
         ("Unpaid carer known by association", "Carer known by association"),
     ),
-    "Gender": (("Male", "Male"), ("Female", "Female"), ("Other", "Other"),
-               ("Unknown", "Unknown")),
+    "Gender": (("Male", "Male"), ("Female", "Female"), ("Other", "Other"), ("Unknown", "Unknown")),
     "Ethnicity": tuple(
         (f"{group}: {item}", f"{group} - {item_r1 or item}")
         for group, item, item_r1 in (
@@ -34,8 +36,11 @@ LISTS: dict[str, tuple[Pair, ...]] = {
             ("Mixed or multiple ethnic groups", "White and Black Caribbean", None),
             ("Mixed or multiple ethnic groups", "White and Black African", None),
             ("Mixed or multiple ethnic groups", "White and Asian", None),
-            ("Mixed or multiple ethnic groups",
-             "Any other Mixed or multiple ethnic background", None),
+            (
+                "Mixed or multiple ethnic groups",
+                "Any other Mixed or multiple ethnic background",
+                None,
+            ),
             ("Asian or Asian British", "Indian", None),
             ("Asian or Asian British", "Pakistani", None),
             ("Asian or Asian British", "Bangladeshi", None),
@@ -43,8 +48,11 @@ LISTS: dict[str, tuple[Pair, ...]] = {
             ("Asian or Asian British", "Any other Asian background", None),
             ("Black, Black British, Caribbean or African", "African", None),
             ("Black, Black British, Caribbean or African", "Caribbean", None),
-            ("Black, Black British, Caribbean or African",
-             "Any other Black, Black British or Caribbean background", None),
+            (
+                "Black, Black British, Caribbean or African",
+                "Any other Black, Black British or Caribbean background",
+                None,
+            ),
             ("Other ethnic group", "Arab", None),
             ("Other ethnic group", "Any other ethnic group", None),
             ("No data", "Refused", None),
@@ -54,19 +62,27 @@ LISTS: dict[str, tuple[Pair, ...]] = {
     "Primary_Support_Reason": (
         ("Physical support: Access and mobility only", "Physical Support: Access & mobility only"),
         ("Physical support: Personal care support", "Physical Support: Personal care support"),
-        ("Sensory support: Support for visual impairment",
-         "Sensory Support: Support for visual impairment"),
-        ("Sensory support: Support for hearing impairment",
-         "Sensory Support: Support for hearing impairment"),
-        ("Sensory support: Support for dual impairment",
-         "Sensory Support: Support for dual impairment"),
+        (
+            "Sensory support: Support for visual impairment",
+            "Sensory Support: Support for visual impairment",
+        ),
+        (
+            "Sensory support: Support for hearing impairment",
+            "Sensory Support: Support for hearing impairment",
+        ),
+        (
+            "Sensory support: Support for dual impairment",
+            "Sensory Support: Support for dual impairment",
+        ),
         ("Support with memory and cognition", "Support with Memory & Cognition"),
         ("Learning disability support", "Learning Disability Support"),
         ("Mental health support", "Mental Health Support"),
         ("Social support: Substance misuse support", "Social Support: Substance misuse support"),
         ("Social support: Asylum seeker support", "Social Support: Asylum seeker support"),
-        ("Social support: Support for social isolation or other reason",
-         "Social Support: Support for Social Isolation/Other"),
+        (
+            "Social support: Support for social isolation or other reason",
+            "Social Support: Support for Social Isolation/Other",
+        ),
         ("Social support: Support to unpaid carer", "Social Support: Support to Carer"),
         ("Unknown", "Unknown"),
     ),
@@ -74,31 +90,51 @@ LISTS: dict[str, tuple[Pair, ...]] = {
         ("Owner occupier or shared ownership scheme", "Owner occupier or shared ownership scheme"),
         ("Tenant: Local authority or other social housing provider", "Tenant"),
         ("Tenant: Private landlord", "Tenant - private landlord"),
-        ("Settled mainstream housing with family or friends",
-         "Settled mainstream housing with family / friends"),
-        ("Supported accommodation, supported lodgings or supported group home",
-         "Supported accommodation / supported lodgings / supported group home"),
+        (
+            "Settled mainstream housing with family or friends",
+            "Settled mainstream housing with family / friends",
+        ),
+        (
+            "Supported accommodation, supported lodgings or supported group home",
+            "Supported accommodation / supported lodgings / supported group home",
+        ),
         ("Shared Lives scheme", "Shared Lives scheme"),
-        ("Approved premises for offenders released from prison or under probation supervision",
-         "Approved premises for offenders released from prison or under probation supervision"),
-        ("Sheltered housing, extra care housing or other sheltered housing",
-         "Sheltered housing / extra care housing / other sheltered housing"),
-        ("Mobile accommodation for Gypsy, Roma and Traveller communities",
-         "Mobile accommodation for Gypsy / Roma and Traveller communities"),
+        (
+            "Approved premises for offenders released from prison or under probation supervision",
+            "Approved premises for offenders released from prison or under probation supervision",
+        ),
+        (
+            "Sheltered housing, extra care housing or other sheltered housing",
+            "Sheltered housing / extra care housing / other sheltered housing",
+        ),
+        (
+            "Mobile accommodation for Gypsy, Roma and Traveller communities",
+            "Mobile accommodation for Gypsy / Roma and Traveller communities",
+        ),
         ("Rough sleeper or squatting", "Rough sleeper / squatting"),
-        ("Night shelter, emergency hostel or direct access hostel",
-         "Night shelter / emergency hostel / direct access hostel"),
+        (
+            "Night shelter, emergency hostel or direct access hostel",
+            "Night shelter / emergency hostel / direct access hostel",
+        ),
         ("Refuge", "Refuge"),
-        ("Placed in temporary accommodation by the council (inc. homelessness resettlement)",
-         "Placed in temporary accommodation by the council (inc. homelessness resettlement)"),
-        ("Staying with family or friends as a short term guest",
-         "Staying with family / friends as a short-term guest"),
-        ("Acute hospital or long term healthcare residential facility",
-         "Acute / long-term healthcare residential facility or hospital"),
+        (
+            "Placed in temporary accommodation by the council (inc. homelessness resettlement)",
+            "Placed in temporary accommodation by the council (inc. homelessness resettlement)",
+        ),
+        (
+            "Staying with family or friends as a short term guest",
+            "Staying with family / friends as a short-term guest",
+        ),
+        (
+            "Acute hospital or long term healthcare residential facility",
+            "Acute / long-term healthcare residential facility or hospital",
+        ),
         ("Registered care home", "Registered care home"),
         ("Registered nursing home", "Registered nursing home"),
-        ("Prison, young offenders institution or detention centre",
-         "Prison / Young offenders institution / detention centre"),
+        (
+            "Prison, young offenders institution or detention centre",
+            "Prison / Young offenders institution / detention centre",
+        ),
         ("Other temporary accommodation", "Other temporary accommodation"),
         ("Unknown", "Unknown"),
     ),
@@ -107,10 +143,14 @@ LISTS: dict[str, tuple[Pair, ...]] = {
         ("Paid: 16 or more hours a week", "Paid: 16 or more hours a week"),
         ("Paid: Hours per week unknown", "Paid: Hours per week unknown"),
         ("Not in paid employment: Seeking work", "Not in Paid Employment (seeking work)"),
-        ("Not in paid employment: Not actively seeking work or retired",
-         "Not in Paid Employment (not actively seeking work / retired)"),
-        ("Not in paid employment: Voluntary work only",
-         "Not in Paid Employment (voluntary work only)"),
+        (
+            "Not in paid employment: Not actively seeking work or retired",
+            "Not in Paid Employment (not actively seeking work / retired)",
+        ),
+        (
+            "Not in paid employment: Voluntary work only",
+            "Not in Paid Employment (voluntary work only)",
+        ),
         ("Unknown", "Unknown"),
     ),
     "Has_Unpaid_Carer": (("Yes", "Yes"), ("No", "No"), ("Unknown", "Unknown")),
@@ -140,18 +180,24 @@ LISTS: dict[str, tuple[Pair, ...]] = {
     "Event_Outcome": (
         ("Progress to reablement/ST-Max", "Progress to Reablement/ST-Max"),
         ("Progress to assessment, review or reassessment", "Progress to Assessment"),
-        ("Progress to assessment, review or reassessment",
-         "Progress to Re-assessment / Unplanned Review"),
+        (
+            "Progress to assessment, review or reassessment",
+            "Progress to Re-assessment / Unplanned Review",
+        ),
         ("Progress to support planning or services", "Progress to Support Planning / Services"),
         ("Continuation of support or services", "Provision of service"),
         ("Continuation of support or services", "No change in package"),
         ("Admitted to hospital", "Admitted to hospital"),
         ("NFA: Responsibility moved to another local authority", "NFA - Moved to another LA"),
         ("NFA: Referral to NHS services or NHS funded social care", "NFA - 100% NHS funded care"),
-        ("NFA: Self-funded client or under 12wk disregard",
-         "NFA - Self-funded client (inc. 12wk disregard)"),
-        ("NFA: Information and advice or signposting",
-         "NFA - Information & Advice / Signposting only"),
+        (
+            "NFA: Self-funded client or under 12wk disregard",
+            "NFA - Self-funded client (inc. 12wk disregard)",
+        ),
+        (
+            "NFA: Information and advice or signposting",
+            "NFA - Information & Advice / Signposting only",
+        ),
         ("NFA: Referral to other service within the local authority", "NFA- Other"),
         ("NFA: Support declined", "NFA - Support declined"),
         ("NFA: Deceased", "NFA - Deceased"),
@@ -193,8 +239,10 @@ LISTS: dict[str, tuple[Pair, ...]] = {
         ("Short term support: Ongoing low level", "Short Term Support: Ongoing Low Level"),
         ("Short term support: Other short term", "Short Term Support: Other Short Term"),
         ("Unpaid carer support: Direct to unpaid carer", "Carer Support: Direct to Carer"),
-        ("Unpaid carer support: Support involving the person cared-for",
-         "Carer Support: Support involving the person cared-for"),
+        (
+            "Unpaid carer support: Support involving the person cared-for",
+            "Carer Support: Support involving the person cared-for",
+        ),
     ),
     "Service_Component": (
         ("Reablement", "Reablement"),
@@ -206,12 +254,12 @@ LISTS: dict[str, tuple[Pair, ...]] = {
         ("Shared Lives", "Shared Lives"),
         ("Community supported living", "Community Supported Living"),
         ("Extra care housing", "Extra care housing"),
-        ("Long term nursing care", "Long Term Nursing Care"),
-        ("Long term residential care", "Long Term Residential Care"),
-        ("Day support", "Day Support"),
+        ("Long term nursing care", "Long term nursing care"),
+        ("Long term residential care", "Long term residential care"),
+        ("Day support", "Day support"),
         ("Meals", "Meals"),
         ("Unpaid carer respite", "Carer Respite"),
-        ("Other unpaid carer support", "Other Carer Support"),
+        ("Other unpaid carer support", "Other unpaid carer support"),
     ),
     "Delivery_Mechanism": (
         ("Direct payment", "Direct Payment"),
@@ -220,22 +268,52 @@ LISTS: dict[str, tuple[Pair, ...]] = {
     ),
     "Review_Reason": (
         ("Planned", "Planned"),
-        ("Unplanned: Hospital (planned and unplanned episodes)",
-         "Unplanned - Hospital (Planned and unplanned episodes)"),
+        (
+            "Unplanned: Hospital (planned and unplanned episodes)",
+            "Unplanned - Hospital (Planned and unplanned episodes)",
+        ),
         ("Unplanned: Unpaid carer related", "Unplanned - Carer related"),
         ("Unplanned: Safeguarding concern", "Unplanned - Safeguarding concern"),
         ("Unplanned: Other reason", "Unplanned - Other Reason"),
         ("Unplanned: Provider failure", "Unplanned - Provider Failure"),
-        ("Unplanned: Change in commissioning arrangements",
-         "Unplanned - Change in Commissioning arrangements"),
+        (
+            "Unplanned: Change in commissioning arrangements",
+            "Unplanned - Change in Commissioning arrangements",
+        ),
         ("Review of short term support", "Unplanned - Other Reason"),
     ),
     "Review_Outcomes_Achieved": (
-        ("Fully met", "Fully Met"), ("Partially met", "Partially Met"), ("Not met", "Not Met"),
+        ("Fully met", "Fully Met"),
+        ("Partially met", "Partially Met"),
+        ("Not met", "Not Met"),
     ),
-    "Cost_Frequency_Unit_Type": tuple((v, v) for v in (
-        "Per session", "Hourly", "Daily", "Weekly", "Fortnightly", "4-weekly", "Monthly",
-        "Quarterly", "Annually", "One-off")),
+    "Cost_Frequency_Unit_Type": tuple(
+        (v, v)
+        for v in (
+            "Per session",
+            "Hourly",
+            "Daily",
+            "Weekly",
+            "Fortnightly",
+            "4-weekly",
+            "Monthly",
+            "Quarterly",
+            "Annually",
+            "One-off",
+        )
+    ),
+    # R2 made this a banded list (not public; these are openasc's placeholder bands, as in
+    # spec/cld_r2.yaml); R1 sent a number of hours, written from the same draw.
+    "Total_Hrs_Caring_per_week": tuple(
+        (v, "")
+        for v in (
+            "9 hours a week or less",
+            "10 to 19 hours a week",
+            "20 to 34 hours a week",
+            "35 to 49 hours a week",
+            "50 or more hours a week",
+        )
+    ),
 }
 
 

@@ -1,0 +1,116 @@
+-- SAC counts (sac-dols-salt.md A4, A6): concerns and enquiries started in the period (SG1),
+-- concluded Section 42 enquiries by case detail (SG2-SG4), and people with repeat concerns.
+-- SG1 tables count concerns RECEIVED / enquiries STARTED in the period; SG2-SG4 count
+-- Section 42 enquiries CONCLUDED in the period (A2). People (SG1a-c) are counted once, with
+-- their details from their latest row; cases (SG1d, SG2-SG4) once per enquiry.
+WITH c AS (
+    SELECT * FROM safeguarding_concerns WHERE la_code = $la_code
+),
+concerns AS (
+    SELECT * FROM c WHERE concern_received_date BETWEEN $period_start AND $period_end
+),
+s42 AS (
+    SELECT * FROM c WHERE enquiry_type = 'Section 42 enquiry'
+      AND enquiry_start_date BETWEEN $period_start AND $period_end
+),
+other AS (
+    SELECT * FROM c WHERE enquiry_type = 'Other enquiry'
+      AND enquiry_start_date BETWEEN $period_start AND $period_end
+),
+concluded AS (
+    SELECT * FROM c WHERE enquiry_type = 'Section 42 enquiry'
+      AND enquiry_conclusion_date BETWEEN $period_start AND $period_end
+),
+-- One row per person and group, with the latest details; age on the last day of the period
+-- (A3), birth taken as the 1st of the month (only year and month are kept).
+people AS (
+    SELECT grp, person_id, sex, ethnicity_group,
+           CASE WHEN age IS NULL THEN 'Unknown' WHEN age < 65 THEN '18-64'
+                WHEN age < 75 THEN '65-74' WHEN age < 85 THEN '75-84'
+                WHEN age < 95 THEN '85-94' ELSE '95+' END AS age_band
+    FROM (
+        SELECT grp, person_id, sex, ethnicity_group,
+               CAST(floor(((year($period_end) * 12 + month($period_end))
+                          - (birth_year * 12 + birth_month)) / 12) AS INTEGER) AS age
+        FROM (SELECT 'SG1a' AS grp, * FROM s42
+              UNION ALL SELECT 'SG1a_CONCERNS', * FROM concerns
+              UNION ALL SELECT 'SG1a_OTHER', * FROM other)
+        QUALIFY row_number() OVER (PARTITION BY grp, person_id
+                                   ORDER BY concern_received_date DESC, load_id DESC,
+                                            row_number DESC) = 1
+    )
+),
+risk AS (
+    SELECT DISTINCT k.concern_id, t.risk_type
+    FROM concluded k JOIN safeguarding_risk_types t
+      ON t.la_code = k.la_code AND t.concern_id = k.concern_id
+),
+source AS (
+    SELECT DISTINCT k.concern_id, s.source_of_risk
+    FROM concluded k JOIN safeguarding_risk_sources s
+      ON s.la_code = k.la_code AND s.concern_id = k.concern_id
+),
+repeaters AS (
+    SELECT person_id FROM concerns GROUP BY person_id HAVING count(*) > 1
+),
+headline AS (
+    SELECT 'CONCERNS' AS code, count(*) AS numerator FROM concerns
+    UNION ALL SELECT 'S42', count(*) FROM s42
+    UNION ALL SELECT 'OTHER_ENQ', count(*) FROM other
+    UNION ALL SELECT 'TOTAL_ENQ', (SELECT count(*) FROM s42) + (SELECT count(*) FROM other)
+    UNION ALL SELECT 'SG1a', count(*) FROM people WHERE grp = 'SG1a'
+    UNION ALL SELECT 'SG1a_CONCERNS', count(*) FROM people WHERE grp = 'SG1a_CONCERNS'
+    UNION ALL SELECT 'SG1a_OTHER', count(*) FROM people WHERE grp = 'SG1a_OTHER'
+    UNION ALL SELECT 'SG1b', count(*) FROM people WHERE grp = 'SG1a'
+    UNION ALL SELECT 'SG1c', count(*) FROM people WHERE grp = 'SG1a'
+    UNION ALL SELECT 'SG1d', count(*) FROM s42
+    UNION ALL SELECT 'CONCLUDED_S42', count(*) FROM concluded
+    UNION ALL SELECT 'SG2a', count(*) FROM concluded
+    UNION ALL SELECT 'SG2b', count(*) FROM concluded
+    UNION ALL SELECT 'SG2_SOURCE', count(*) FROM concluded
+    UNION ALL SELECT 'SG2c', count(*) FROM concluded
+    UNION ALL SELECT 'SG2e', count(*) FROM concluded
+              WHERE risk_assessment_outcome = 'Risk identified and action taken'
+    UNION ALL SELECT 'SG3a', count(*) FROM concluded
+    UNION ALL SELECT 'SG3a_ADVOCACY', count(*) FROM concluded
+              WHERE lacked_capacity = 'Yes, they lacked capacity' AND advocacy_support = 'Yes'
+    UNION ALL SELECT 'SG4a_ASKED', count(*) FROM concluded
+    UNION ALL SELECT 'SG4a_ACHIEVED', count(*) FROM concluded
+              WHERE msp_desired_outcomes_asked = 'Yes they were asked and outcomes were expressed'
+    UNION ALL SELECT 'REPEAT_CONCERNS', count(*) FROM repeaters
+),
+parts AS (
+    SELECT grp AS code, 'age_band=' || age_band AS breakdown, count(*) AS numerator
+    FROM people GROUP BY ALL
+    UNION ALL SELECT 'SG1b', 'sex=' || coalesce(sex, 'Not Known'), count(*)
+    FROM people WHERE grp = 'SG1a' GROUP BY ALL
+    UNION ALL SELECT 'SG1c', 'ethnicity=' || coalesce(ethnicity_group, 'Undeclared / Not Known'),
+           count(*)
+    FROM people WHERE grp = 'SG1a' GROUP BY ALL
+    UNION ALL SELECT 'SG1d', 'psr=' || coalesce(psr_group, 'Not Known'), count(*)
+    FROM s42 GROUP BY ALL
+    UNION ALL SELECT 'SG2a', 'abuse_type=' || risk_type, count(*) FROM risk GROUP BY ALL
+    UNION ALL SELECT 'SG2b', 'location=' || location_of_risk, count(*)
+    FROM concluded WHERE location_of_risk IS NOT NULL GROUP BY ALL
+    UNION ALL SELECT 'SG2_SOURCE', 'source=' || source_of_risk, count(*) FROM source GROUP BY ALL
+    UNION ALL SELECT 'SG2c', 'outcome=' || risk_assessment_outcome, count(*)
+    FROM concluded WHERE risk_assessment_outcome IS NOT NULL GROUP BY ALL
+    UNION ALL SELECT 'SG2e', 'outcome=' || risk_outcome, count(*)
+    FROM concluded
+    WHERE risk_assessment_outcome = 'Risk identified and action taken' AND risk_outcome IS NOT NULL
+    GROUP BY ALL
+    UNION ALL SELECT 'SG3a', 'outcome=' || coalesce(lacked_capacity, 'Not recorded'), count(*)
+    FROM concluded GROUP BY ALL
+    UNION ALL SELECT 'SG4a_ASKED', 'outcome=' || coalesce(msp_desired_outcomes_asked, 'Not Recorded'),
+           count(*)
+    FROM concluded GROUP BY ALL
+    UNION ALL SELECT 'SG4a_ACHIEVED', 'outcome=' || msp_outcomes_achieved, count(*)
+    FROM concluded
+    WHERE msp_desired_outcomes_asked = 'Yes they were asked and outcomes were expressed'
+      AND msp_outcomes_achieved IS NOT NULL
+    GROUP BY ALL
+)
+SELECT code, '' AS breakdown, numerator FROM headline
+UNION ALL
+SELECT code, breakdown, numerator FROM parts
+ORDER BY code, breakdown

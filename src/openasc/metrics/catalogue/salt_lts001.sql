@@ -1,0 +1,22 @@
+-- LTS001a (during the year), LTS001b (at the period end), LTS001c (more than 12 months at
+-- the period end): distinct people, placed once (salt_long_term_people). Breakdowns: the
+-- SALT tables 1a/1b (age band x PSR x setting and mechanism), table 2 of LTS001b (support
+-- from carer) and tables 3a/3b (sex x ethnicity).
+SELECT CASE scope WHEN 'year' THEN 'LTS001a' WHEN 'snapshot' THEN 'LTS001b'
+                  ELSE 'LTS001c' END AS code,
+       concat_ws(';',
+           CASE WHEN grouping(age_band) = 0 THEN 'age_band=' || age_band END,
+           CASE WHEN grouping(carer) = 0 THEN 'carer=' || carer END,
+           CASE WHEN grouping(ethnicity) = 0 THEN 'ethnicity=' || ethnicity END,
+           CASE WHEN grouping(mechanism) = 0 AND mechanism IS NOT NULL
+                THEN 'mechanism=' || mechanism END,
+           CASE WHEN grouping(psr) = 0 THEN 'psr=' || psr END,
+           CASE WHEN grouping(setting) = 0 THEN 'setting=' || setting END,
+           CASE WHEN grouping(sex) = 0 THEN 'sex=' || sex END) AS breakdown,
+       count(DISTINCT person_id) AS numerator
+FROM salt_long_term_people
+GROUP BY GROUPING SETS (
+    (scope), (scope, age_band), (scope, setting, mechanism),
+    (scope, age_band, psr, setting, mechanism),
+    (scope, carer, setting, mechanism), (scope, sex, ethnicity, setting, mechanism))
+HAVING grouping(carer) = 1 AND grouping(sex) = 1 OR scope = 'snapshot'

@@ -1,0 +1,65 @@
+-- LTS004: working-age (18-64 at the period end) people with long-term support in the period
+-- in a nursing, residential or community setting whose primary support reason is learning
+-- disability support, by sex and their latest known employment status (part=1) and
+-- accommodation status (part=2a settled, 2b not settled or unknown).
+WITH lt AS (
+    SELECT person_id, record_id, event_start_date AS s, gender, birth_year, birth_month,
+           nullif(employment_status, 'Unknown') AS employment,
+           nullif(accommodation_status, 'Unknown') AS accommodation,
+           primary_support_reason
+    FROM cld_events
+    WHERE la_code = $la_code AND client_type = 'Service user' AND event_type = 'Service'
+      AND service_type IN ('Long term support: Nursing care',
+                           'Long term support: Residential care',
+                           'Long term support: Community')
+      AND event_start_date <= $period_end
+      AND (coalesce(der_event_end_date, event_end_date) IS NULL
+           OR coalesce(der_event_end_date, event_end_date) >= $period_start)
+      AND (date_of_death IS NULL OR date_of_death >= $period_start)
+      AND birth_year IS NOT NULL AND birth_month IS NOT NULL
+      AND floor(date_diff('day', make_date(birth_year, birth_month, 1), $period_end) / 365.25)
+          BETWEEN 18 AND 64
+),
+latest AS (
+    -- The person's most recent long-term service decides their PSR, sex and statuses;
+    -- a known status is preferred, and statuses that conflict on that date are Unknown.
+    SELECT person_id,
+           arg_max(primary_support_reason, [epoch(s), record_id]) AS psr,
+           coalesce(arg_max(gender, [epoch(s), record_id]), 'Unknown') AS sex,
+           CASE WHEN count(DISTINCT employment) FILTER (WHERE s = last_known_emp) > 1
+                THEN 'Unknown'
+                ELSE coalesce(max(employment) FILTER (WHERE s = last_known_emp), 'Unknown')
+                END AS employment,
+           CASE WHEN count(DISTINCT accommodation) FILTER (WHERE s = last_known_acc) > 1
+                THEN 'Unknown'
+                ELSE coalesce(max(accommodation) FILTER (WHERE s = last_known_acc), 'Unknown')
+                END AS accommodation
+    FROM (SELECT *, max(s) FILTER (WHERE employment IS NOT NULL)
+                        OVER (PARTITION BY person_id) AS last_known_emp,
+                    max(s) FILTER (WHERE accommodation IS NOT NULL)
+                        OVER (PARTITION BY person_id) AS last_known_acc
+          FROM lt)
+    GROUP BY person_id
+),
+ld AS (
+    SELECT *, CASE WHEN accommodation IN (
+                  'Owner occupier or shared ownership scheme',
+                  'Tenant: Local authority or other social housing provider',
+                  'Tenant: Private landlord',
+                  'Settled mainstream housing with family or friends',
+                  'Supported accommodation, supported lodgings or supported group home',
+                  'Shared Lives scheme',
+                  'Approved premises for offenders released from prison or under probation supervision',
+                  'Sheltered housing, extra care housing or other sheltered housing',
+                  'Mobile accommodation for Gypsy, Roma and Traveller communities')
+              THEN '2a' ELSE '2b' END AS accommodation_part
+    FROM latest WHERE psr = 'Learning disability support'
+)
+SELECT '' AS breakdown, count(*) AS numerator FROM ld
+UNION ALL
+SELECT 'employment=' || employment || ';part=1;sex=' || sex, count(*)
+FROM ld GROUP BY employment, sex
+UNION ALL
+SELECT 'accommodation=' || accommodation || ';part=' || accommodation_part || ';sex=' || sex,
+       count(*)
+FROM ld GROUP BY accommodation, accommodation_part, sex

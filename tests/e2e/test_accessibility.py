@@ -1,0 +1,46 @@
+"""axe-core in headless Debian Chromium, driven by Playwright, on both generated documents:
+no serious or critical violation. scripts/install-browser.sh installs Chromium, Playwright
+and the pinned axe-core; the page is opened from a file with JavaScript off for the page
+itself (axe is injected by the test), as a resident without scripts would read it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_reports import built  # noqa: F401 - the shared rendered documents
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / ".tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not AXE.is_file() or not Path("/usr/bin/chromium").is_file():
+        pytest.fail("run scripts/install-browser.sh first (Chromium, Playwright, axe-core)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("name", ["local-account.html", "self-assessment.html"])
+def test_no_serious_or_critical_violations(built, browser, name: str) -> None:  # noqa: F811
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((built["out"] / name).as_uri())
+    page.add_script_tag(content=AXE.read_text("utf-8"))
+    result = page.evaluate("""async () => await axe.run(document, {
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']}})""")
+    page.close()
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], bad
+    assert len(result["passes"]) > 10  # axe really ran over the page
+    assert [u for u in requests if not u.startswith("file:")] == []

@@ -1,0 +1,323 @@
+"""Both documents, rendered for a small hand-made council through the real command line.
+
+The warehouse holds a handful of `metric_values` rows for Worcestershire (E10000034),
+2024-25 and 2023-24, and England's 2A for 2023-24 only. Worked figures (reports.md §1):
+
+- ASCOF 2A: 412 ÷ 498 × 100 = 82.7309 → "82.7%"; last year 400 ÷ 500 = 80.0%; the change
+  is 82.7 − 80.0 = 2.7 percentage points, polarity higher → "improved". England's figure
+  is for 2023-24, so it is printed "80.0% (2023-24)".
+- ASCOF 2C: 681 ÷ 132,512 × 100,000 = 513.9 per 100,000; last year 700 ÷ 131,000 ×
+  100,000 = 534.4; lower is better, so the fall "improved": (534.4 − 513.9) ÷ 534.4 = 3.8%
+  → "down 4% on last year (improved)".
+- STS001 requests by what followed: 600 + 250 + 147 + 3 = 1,000 requests; 600 ÷ 1,000 =
+  60.0% information and advice; the 3 deceased are a count of 1-4 and print as [c].
+- SAC concerns 1,300 → 1,469: up 169 ÷ 1,300 = 13.0% → "up 13% on last year".
+- No CARERS rows: the carers section is left out, without an error.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from openasc.reports.figures import KEY_SEP
+from openasc.reports.phrasing import round_half_up
+from openasc.warehouse import connect
+
+LA, ENG = "E10000034", "E92000001"
+Y, P = ("2024-04-01", "2025-03-31"), ("2023-04-01", "2024-03-31")
+ROWS = [
+    ("ASCOF", "2A", LA, *Y, "", 412, 498, "percent"),
+    ("ASCOF", "2A", LA, *P, "", 400, 500, "percent"),
+    ("ASCOF", "2A", ENG, *P, "", 80000, 100000, "percent"),
+    ("ASCOF", "2C", LA, *Y, "", 681, 132512, "per_100k"),
+    ("ASCOF", "2C", LA, *P, "", 700, 131000, "per_100k"),
+    ("ASCOF", "3D", LA, *Y, "part=1a", 900, 1000, "percent"),
+    ("SALT", "STS001", LA, *Y, "", 1000, None, "count"),
+    ("SALT", "STS001", LA, *Y, "what_next=Universal Services/ Signposted to other services",
+     600, None, "count"),
+    ("SALT", "STS001", LA, *Y, "what_next=Short Term Support to Maximise Independence", 250,
+     None, "count"),
+    ("SALT", "STS001", LA, *Y, "what_next=Long Term Support (eligible services) - community",
+     147, None, "count"),
+    ("SALT", "STS001", LA, *Y, "what_next=No Services Provided - Deceased", 3, None, "count"),
+    ("SALT", "STS002a", LA, *Y, "what_next=Long Term Support (any setting)", 40, None, "count"),
+    ("SALT", "STS002a", LA, *Y, "what_next=Ongoing Low Level Support", 60, None, "count"),
+    ("SAC", "CONCERNS", LA, *Y, "", 1469, None, "count"),
+    ("SAC", "CONCERNS", LA, *P, "", 1300, None, "count"),
+    ("SAC", "S42_BY_TYPE", LA, *Y, "abuse_type=Neglect and Acts of Omission", 200, None, "count"),
+    ("SAC", "S42_BY_TYPE", LA, *Y, "abuse_type=Financial or Material Abuse", 120, None, "count"),
+    ("DOLS", "RECEIVED", LA, *Y, "", 2345, None, "count"),
+    ("DOLS", "RECEIVED", LA, *P, "", 2100, None, "count"),
+]
+
+
+def openasc(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "openasc.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("reports")
+    wh = base / "wh.duckdb"
+    con = connect(wh)
+    con.executemany("INSERT INTO metric_values VALUES (?,?,?,?,?,?,?,?,NULL,?,NULL)", ROWS)
+    con.execute("UPDATE metric_values SET value = CASE unit WHEN 'percent' THEN "
+                "numerator / denominator * 100 WHEN 'per_100k' THEN numerator / denominator "
+                "* 100000 ELSE numerator END")
+    con.close()
+    content = base / "content"
+    r = openasc("report", "init-content", str(content), cwd=base)
+    assert r.returncode == 0, r.stderr
+    (content / "budget.csv").write_text("year,category,amount_gbp\n2024-25,Home care,1250000\n"
+                                        "2024-25,Direct payments,750500\n", "utf-8")
+    out = base / "out"
+    for cmd in ("local-account", "self-assessment"):
+        r = openasc("--warehouse", str(wh), "report", cmd, "--year", "2024-25", "--out",
+                    str(out), "--la", "416", "--content", str(content), cwd=base)
+        assert r.returncode == 0, r.stdout + r.stderr
+    return {"base": base, "wh": wh, "out": out, "content": content}
+
+
+class Page(HTMLParser):
+    """Collects headings, tables, figure spans, and the visible text outside traced parts."""
+
+    SKIP_TAGS = {"style", "svg", "time", "title"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []
+        self.headings: list[tuple[int, str]] = []
+        self.figs: list[tuple[dict[str, str], str]] = []
+        self.loose: list[str] = []
+        self.lang = ""
+        self.tables = 0
+        self.captions = 0
+        self.th_col = 0
+        self._fig: dict[str, str] | None = None
+        self._text: list[str] = []
+        self._h: int | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "html":
+            self.lang = a.get("lang", "")
+        traced = (tag in self.SKIP_TAGS or "data-input" in a
+                  or (tag == "a" and a.get("href", "").startswith("#def-"))
+                  or "defn" in a.get("class", "").split())
+        if tag == "span" and "fig" in a.get("class", "").split():
+            self._fig, self._text, traced = a, [], True
+        if re.fullmatch(r"h[1-6]", tag):
+            self._h, self._text = int(tag[1]), []
+        self.tables += tag == "table"
+        self.captions += tag == "caption"
+        self.th_col += tag == "th" and a.get("scope") == "col"
+        if tag not in ("br", "meta", "link"):
+            self.stack.append((tag, traced or (bool(self.stack) and self.stack[-1][1])))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "span" and self._fig is not None and self.stack[-1][0] == "span":
+            self.figs.append((self._fig, "".join(self._text)))
+            self._fig = None
+        if self._h is not None and tag == f"h{self._h}":
+            self.headings.append((self._h, "".join(self._text).strip()))
+            self._h = None
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self._fig is not None or self._h is not None:
+            self._text.append(data)
+        if not (self.stack and self.stack[-1][1]):
+            self.loose.append(data)
+
+
+def parse(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text("utf-8"))
+    return page
+
+
+def _row(con: duckdb.DuckDBPyConnection, key: str) -> tuple:
+    family, code, la, start, end, breakdown = key.split("|", 5)
+    got = con.execute("SELECT numerator, denominator, value FROM metric_values WHERE family=? "
+                      "AND code=? AND la_code=? AND period_start=? AND period_end=? AND "
+                      "breakdown=?", [family, code, la, start, end, breakdown]).fetchone()
+    assert got is not None, f"no metric_values row {key}"
+    return got
+
+
+def _shown(text: str) -> float | None:
+    if text.strip() == "[c]":
+        return None
+    m = re.search(r"-?[\d,]+(?:\.\d+)?", text)
+    assert m, text
+    return float(m.group(0).replace(",", ""))
+
+
+def expected(con: duckdb.DuckDBPyConnection, a: dict[str, str], content: Path) -> float | None:
+    """Recompute a printed figure from its trace: the row, or the inputs it was worked from."""
+    places = int(a["data-places"])
+    calc = a.get("data-calc")
+    if "data-input" in a:
+        if calc == "sum":
+            lines = [r for r in (content / a["data-input"]).read_text().splitlines()[1:]
+                     if r.startswith(a["data-year"])]
+            return sum(float(r.rsplit(",", 1)[1]) for r in lines)
+        raw = float(a["data-raw"])
+        assert a["data-raw"].rstrip("0").rstrip(".") in (content / a["data-input"]).read_text() \
+            or str(int(raw)) in (content / a["data-input"]).read_text()
+        return raw
+    if "data-mv" in a:
+        n, d, v = _row(con, a["data-mv"])
+        return {"value": v, "numerator": n, "denominator": d}[a["data-field"]]
+    if calc in ("pp", "pct"):
+        now, before = (_row(con, k)[2] for k in a["data-pair"].split(KEY_SEP))
+        now, before = round_half_up(now, places), round_half_up(before, places)
+        return abs(now - before) if calc == "pp" else abs(now - before) / before * 100
+    if calc == "sum":
+        return sum(_row(con, k)[2] for k in a["data-of"].split(KEY_SEP))
+    if calc == "share":
+        part = sum(_row(con, k)[2] for k in a["data-of"].split(KEY_SEP))
+        return part / sum(_row(con, k)[2] for k in a["data-over"].split(KEY_SEP)) * 100
+    raise AssertionError(f"figure with no trace: {a}")
+
+
+# Numbers that are words of the document, not figures: the report's year labels, the
+# per-100,000 unit, the Care Act 2014, Section 42, adults aged 18.
+ALLOWED = {"2024-25", "2023-24", "100,000", "2014", "42", "18"}
+
+
+@pytest.mark.parametrize("name", ["local-account.html", "self-assessment.html"])
+def test_every_number_is_traced(built: dict[str, Path], name: str) -> None:
+    page = parse(built["out"] / name)
+    assert len(page.figs) > 10
+    con = duckdb.connect(str(built["wh"]), read_only=True)
+    for attrs, text in page.figs:
+        want = expected(con, attrs, built["content"])
+        got = _shown(text)
+        if got is None:  # suppressed: only a count of 1-4 (or a figure made from one) is hidden
+            if "data-mv" in attrs:
+                n, _d, v = _row(con, attrs["data-mv"])
+                assert 0 < (n if n is not None else v) < 5, attrs
+            elif attrs.get("data-calc") == "sum":
+                assert 0 < want < 5, attrs
+            continue
+        assert want is not None
+        places = 0 if attrs.get("data-calc") == "pct" else int(attrs["data-places"])
+        assert got == round_half_up(want, places), (text, attrs)
+    con.close()
+    loose = " ".join(page.loose)
+    # a number glued to letters is a code (2A, STS002a, part 1a, E10000034), not a figure
+    numbers = re.findall(r"(?<![A-Za-z\d])\d(?:[\d,.\-]*\d)?(?![A-Za-z\d])", loose)
+    strays = [n for n in numbers if n not in ALLOWED]
+    assert strays == [], f"untraced numbers in {name}: {strays}"
+
+
+def test_local_account_structure(built: dict[str, Path]) -> None:
+    page = parse(built["out"] / "local-account.html")
+    assert page.lang == "en-GB"
+    assert [h for h in page.headings if h[0] == 1] == [(1, "Local Account 2024-25")]
+    levels = [h[0] for h in page.headings]
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+    assert page.tables == page.captions and page.tables >= 5
+    h2 = [t for lv, t in page.headings if lv == 2]
+    order = ["Foreword", "Our vision and priorities", "How people come to us and where they go",
+             "What we spent", "Keeping people safe", "Deprivation of Liberty Safeguards",
+             "How we compare", "People's stories", "What we achieved this year"]
+    assert [t for t in h2 if t in order] == order
+    assert "Supporting carers" not in h2  # no CARERS rows: section left out
+    html = (built["out"] / "local-account.html").read_text()
+    assert "<script" not in html and not re.search(r'(src|href)="https?://', html)
+
+
+def test_local_account_worked_sentences(built: dict[str, Path]) -> None:
+    text = re.sub(r"<[^>]+>", "", (built["out"] / "local-account.html").read_text())
+    assert "82.7%; up 2.7 percentage points (improved), from 80.0% to 82.7%" in text
+    assert "80.0% (2023-24)" in text  # England's earlier year is labelled
+    assert "down 4% on last year (improved), from 534.4 per 100,000 to 513.9 per 100,000" in text
+    assert "up 13% on last year, from 1,300 to 1,469" in text
+    assert "60.0%" in text and "[c]" in text
+    assert "£2,000,500" in text  # budget total = 1,250,000 + 750,500
+
+
+def test_pdf_has_pages_bookmarks_and_text(built: dict[str, Path]) -> None:
+    from pypdf import PdfReader
+
+    for name, first in (("local-account.pdf", "Local Account"),
+                        ("self-assessment.pdf", "Adult social care self-assessment")):
+        reader = PdfReader(built["out"] / name)
+        assert 5 <= len(reader.pages) <= 60
+        text = "\n".join(p.extract_text() for p in reader.pages)
+        assert first in text and "Contents" in text
+        titles: list[str] = []
+
+        def walk(items: list, titles: list[str] = titles) -> None:
+            for o in items:
+                walk(o) if isinstance(o, list) else titles.append(o.title)
+        walk(reader.outline)
+        assert len(titles) >= 5
+    # the contents page carries page numbers (target-counter)
+    pages = [p.extract_text() for p in PdfReader(built["out"] / "local-account.pdf").pages]
+    m = re.search(r"How we compare \S page (\d+)", pages[1])
+    assert m, pages[1]
+    assert pages[int(m.group(1)) - 1].lstrip().startswith("How we compare")
+
+
+def test_self_assessment_structure(built: dict[str, Path]) -> None:
+    page = parse(built["out"] / "self-assessment.html")
+    h2 = [t for lv, t in page.headings if lv == 2]
+    themes = ["Working with people", "Providing support",
+              "How the local authority ensures safety within the system", "Leadership"]
+    assert h2[1:5] == themes and "Improvement plan" in h2
+    h3 = [t for lv, t in page.headings if lv == 3]
+    for statement in ("Assessing needs", "Supporting people to live healthier lives",
+                      "Equity in experiences and outcomes",
+                      "Care provision, integration and continuity",
+                      "Partnerships and communities", "Safe systems, pathways and transitions",
+                      "Safeguarding", "Governance, management and sustainability",
+                      "Learning, improving and innovation"):
+        assert statement in h3
+    text = re.sub(r"<[^>]+>", "", (built["out"] / "self-assessment.html").read_text())
+    assert "Describe a key strength" in text  # from theme-1.md front matter
+
+
+def test_case_study_without_consent_is_refused(built: dict[str, Path], tmp_path: Path) -> None:
+    content = tmp_path / "c"
+    (content / "case-studies").mkdir(parents=True)
+    (content / "case-studies" / "mr-b.md").write_text("---\ntitle: Mr B\nconsent: false\n---\n"
+                                                      "Story.\n", "utf-8")
+    r = openasc("--warehouse", str(built["wh"]), "report", "local-account", "--year", "2024-25",
+                "--out", str(tmp_path / "o"), "--la", LA, "--content", str(content),
+                cwd=tmp_path)
+    assert r.returncode == 1
+    assert "mr-b.md" in r.stderr and "consent: true" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_without_content_placeholders_are_marked_draft(built: dict[str, Path],
+                                                       tmp_path: Path) -> None:
+    r = openasc("--warehouse", str(built["wh"]), "report", "local-account", "--year", "2024-25",
+                "--out", str(tmp_path), "--la", LA, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    html = (tmp_path / "local-account.html").read_text()
+    assert "Draft: placeholder text" in html and "draft-banner" in html
+    assert "What we spent" not in html  # no budget file, no budget section
+
+
+def test_self_assessment_mapping_is_data(built: dict[str, Path]) -> None:
+    import openasc.reports
+
+    path = Path(openasc.reports.__file__).parent / "data" / "self_assessment.yaml"
+    spec = yaml.safe_load(path.read_text())
+    assert len(spec["themes"]) == 4
+    assert sum(len(t["statements"]) for t in spec["themes"]) == 9

@@ -1,0 +1,335 @@
+"""ASCOF 2A scenarios: each a small council worked through ascof.md §2.0.5 and §2.1.
+
+Period 2024-04-01 to 2025-03-31 throughout. Unless a test says otherwise the person was born
+1940-06-15 (cldfile default; proxy birth 1940-06-01, so 84 at any 2024 cluster end: band
+65 and above), has no death date and no other events. "N/D" is numerator/denominator of
+the headline row (all ages).
+"""
+
+from __future__ import annotations
+
+from test_ascof_harness import cld_row, scenario, service
+
+ST = "Short term support: ST-Max"
+COMMUNITY = "Long term support: Community"
+ENDED = "NFA: Support ended as planned"
+PLANNING = "Progress to support planning or services"
+
+
+def stmax(person: str, start: str, end: str | None, outcome: str, **fields: str) -> dict:
+    return service(person, ST, start, end, component="Reablement", outcome=outcome, **fields)
+
+
+def test_worked_example_a_five_day_gap_one_cluster_then_community_support(tmp_path):
+    """ascof.md worked example A. S1 06-03→06-20, S2 06-25→07-10: S2 starts 5 days after
+    the running latest end 06-20 (≤ 7) → one cluster 06-03→07-10, ending in the year;
+    outcome = S2's (latest end) `NFA: Support ended as planned`. No LTS before 06-03 → new.
+    Sequel window: start in [06-03, 07-17], end after 07-10: community LTS C from 07-14
+    (open) → service rank 3 → `Long term support: Community` → D only. N/D = 0/1."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-06-03", "2024-06-20", PLANNING),
+        stmax("P", "2024-06-25", "2024-07-10", ENDED),
+        service("P", COMMUNITY, "2024-07-14"),
+    ])
+    assert f.get("2A") == (0, 1)
+    assert f.get("2A", "age_band=65 and above") == (0, 1)
+    assert f.get("2A", "age_band=18 to 64") == (0, 0)
+
+
+def test_community_support_ten_days_after_is_outside_the_sequel_window(tmp_path):
+    """Example A variant: C starts 07-20 = cluster end + 10 > 7 → not a candidate; no
+    candidates at all and the cluster outcome (`NFA: Support ended as planned`, rank 14) is
+    usable → step 4a → final outcome ended as planned → N and D. N/D = 1/1, value 100."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-06-03", "2024-06-20", PLANNING),
+        stmax("P", "2024-06-25", "2024-07-10", ENDED),
+        service("P", COMMUNITY, "2024-07-20"),
+    ])
+    assert f.get("2A") == (1, 1)
+    assert f.value("2A") == 100.0
+
+
+def test_community_support_seven_days_after_is_inside_the_sequel_window(tmp_path):
+    """Boundary of the sequel window: C starts 07-17 = cluster end 07-10 + 7 → start ≤ end
+    + 7 → candidate → `Long term support: Community` → D only. N/D = 0/1."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-06-25", "2024-07-10", ENDED),
+        service("P", COMMUNITY, "2024-07-17"),
+    ])
+    assert f.get("2A") == (0, 1)
+
+
+def test_nine_day_gap_makes_two_clusters(tmp_path):
+    """Example A variant: S2 starts 06-29, 9 days after S1's end → two clusters.
+    Cluster 1 (S1, ends 06-20, outcome `Progress to support planning or services`, unusable):
+    no candidates (S2 starts after 06-27; C after 06-27) → no 4a (unusable), no nested
+    events → step 6 → unable to classify → neither N nor D. Cluster 2 (S2 06-29→07-10): new
+    client; C starts 07-14 ≤ 07-17 → community → D only. N/D = 0/1."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-06-03", "2024-06-20", PLANNING),
+        stmax("P", "2024-06-29", "2024-07-10", ENDED),
+        service("P", COMMUNITY, "2024-07-14"),
+    ])
+    assert f.get("2A") == (0, 1)
+
+
+def test_exactly_seven_day_gap_joins_the_cluster(tmp_path):
+    """S1 06-03→06-20 and S2 06-27→07-10, both ended as planned: gap 06-20→06-27 = 7 ≤ 7
+    → one cluster → one episode, outcome ended as planned, no candidates → N/D = 1/1.
+    (Two clusters would give 2/2.)"""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-06-03", "2024-06-20", ENDED),
+        stmax("P", "2024-06-27", "2024-07-10", ENDED),
+    ])
+    assert f.get("2A") == (1, 1)
+
+
+def test_eight_day_gap_splits_the_cluster(tmp_path):
+    """S1 06-03→06-20 and S2 06-28→07-10, both ended as planned: gap 8 > 7 → two clusters.
+    Cluster 1: candidates must start ≤ 06-27; S2 starts 06-28 → none; usable outcome → 4a →
+    N and D. Cluster 2 likewise. N/D = 2/2."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-06-03", "2024-06-20", ENDED),
+        stmax("P", "2024-06-28", "2024-07-10", ENDED),
+    ])
+    assert f.get("2A") == (2, 2)
+
+
+def test_gap_is_measured_from_the_latest_end_so_far_not_the_previous_row(tmp_path):
+    """S1 05-01→07-31, S2 05-10→05-20 (inside S1), S3 08-05→08-20. Ordered by start:
+    S1, S2, S3. Running latest end before S3 = 07-31 (S1), not S2's 05-20 → gap 5 → one
+    cluster 05-01→08-20, outcome S3's. All ended as planned → N/D = 1/1 (the previous-row
+    rule would make S3 a second cluster: 2/2)."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-05-01", "2024-07-31", ENDED),
+        stmax("P", "2024-05-10", "2024-05-20", ENDED),
+        stmax("P", "2024-08-05", "2024-08-20", ENDED),
+    ])
+    assert f.get("2A") == (1, 1)
+
+
+def test_long_term_support_ended_exactly_91_days_before_is_a_new_client(tmp_path):
+    """Cluster 2024-09-01→09-20 (ended as planned). Community LTS 2024-01-01→2024-06-02:
+    diff(06-02, 09-01) = 91, not < 91 → new client → N/D = 1/1."""
+    f = scenario(tmp_path, [
+        service("P", COMMUNITY, "2024-01-01", "2024-06-02", outcome=ENDED),
+        stmax("P", "2024-09-01", "2024-09-20", ENDED),
+    ])
+    assert f.get("2A") == (1, 1)
+
+
+def test_long_term_support_ended_90_days_before_makes_an_existing_client(tmp_path):
+    """As before but the LTS ends 2024-06-03: diff = 90 < 91 and it started before the
+    cluster → existing client → cluster dropped. N/D = 0/0."""
+    f = scenario(tmp_path, [
+        service("P", COMMUNITY, "2024-01-01", "2024-06-03", outcome=ENDED),
+        stmax("P", "2024-09-01", "2024-09-20", ENDED),
+    ])
+    assert f.get("2A") == (0, 0)
+    assert f.value("2A") is None
+
+
+def test_long_term_support_running_at_the_cluster_start_makes_an_existing_client(tmp_path):
+    """Open community LTS from 2024-02-01; cluster 2024-09-01→09-20. The LTS started before
+    and is open (diff negative < 91) → existing → dropped. N/D = 0/0."""
+    f = scenario(tmp_path, [
+        service("P", COMMUNITY, "2024-02-01"),
+        stmax("P", "2024-09-01", "2024-09-20", ENDED),
+    ])
+    assert f.get("2A") == (0, 0)
+
+
+def test_long_term_support_starting_on_the_cluster_start_does_not_make_existing(tmp_path):
+    """Community LTS starts 2024-09-01, the cluster's first day: not *before* the cluster
+    start → still new. It is a candidate (start ≥ 09-01, open) → `Long term support:
+    Community` → D only. N/D = 0/1."""
+    f = scenario(tmp_path, [
+        service("P", COMMUNITY, "2024-09-01"),
+        stmax("P", "2024-09-01", "2024-09-20", ENDED),
+    ])
+    assert f.get("2A") == (0, 1)
+
+
+def test_death_within_seven_days_of_the_end_is_deceased(tmp_path):
+    """Worked example B variant: cluster 09-01→09-28; death 2024-10-03 = end + 5 → step 1
+    `NFA: Deceased` → excluded from N and D, although the outcome was ended as planned.
+    N/D = 0/0."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-09-01", "2024-09-28", ENDED, Date_of_Death="2024-10-03"),
+    ])
+    assert f.get("2A") == (0, 0)
+
+
+def test_death_eight_days_after_the_end_is_not_the_sequel(tmp_path):
+    """Death 2024-10-06 = end + 8 > 7 → not step 1; no candidates; ended as planned (usable)
+    → N and D. N/D = 1/1."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-09-01", "2024-09-28", ENDED, Date_of_Death="2024-10-06"),
+    ])
+    assert f.get("2A") == (1, 1)
+
+
+def test_admitted_to_hospital_comes_before_a_service_sequel(tmp_path):
+    """Cluster outcome `Admitted to hospital`; a community LTS starts 2 days after the end.
+    Step 2 (hospital) is decided before step 3 (services) → `Admitted to hospital` →
+    excluded. N/D = 0/0."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-09-01", "2024-09-28", "Admitted to hospital"),
+        service("P", COMMUNITY, "2024-09-30"),
+    ])
+    assert f.get("2A") == (0, 0)
+
+
+def test_best_ranked_service_sequel_wins(tmp_path):
+    """Two candidate services: `Short term support: Ongoing low level` (rank 6) from 09-29
+    and `Short term support: Other short term` (rank 7) from 09-30, both running after the
+    end 09-28 → rank 6 → ongoing low level → N and D. N/D = 1/1."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-09-01", "2024-09-28", PLANNING),
+        service("P", "Short term support: Ongoing low level", "2024-09-29", "2024-11-01",
+                component="Equipment", outcome=ENDED),
+        service("P", "Short term support: Other short term", "2024-09-30", "2024-10-20",
+                component="Other short term support", outcome=ENDED),
+    ])
+    assert f.get("2A") == (1, 1)
+
+
+def test_other_short_term_residential_becomes_residential_or_nursing_care(tmp_path):
+    """Candidate `Short term support: Other short term` with component `Short term
+    residential care` → final outcome `Short term support: Residential or Nursing care` →
+    D only. N/D = 0/1."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-09-01", "2024-09-28", ENDED),
+        service("P", "Short term support: Other short term", "2024-09-29", "2024-10-20",
+                component="Short term residential care", outcome=ENDED),
+    ])
+    assert f.get("2A") == (0, 1)
+
+
+def test_qualifying_request_gives_the_concluding_outcome(tmp_path):
+    """Cluster outcome `Continuation of support or services` (unusable). A request
+    2024-10-01 (start ≤ end + 7, end 10-01 > 09-28) with outcome `NFA: Information and
+    advice or signposting` (rank 10, usable) → qualifying → 4b → I&A → N and D. 4a enters
+    too (there is a qualifying candidate) but its rank 105 loses. N/D = 1/1."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-09-01", "2024-09-28", "Continuation of support or services"),
+        cld_row("P", Event_Type="Request", Event_Start_Date="2024-10-01",
+                Event_End_Date="2024-10-01",
+                Event_Outcome="NFA: Information and advice or signposting"),
+    ])
+    assert f.get("2A") == (1, 1)
+
+
+def test_candidate_ended_as_planned_does_not_qualify(tmp_path):
+    """Cluster outcome `Continuation of support or services` (unusable). The only candidate
+    is a review 10-01→10-02 with outcome `NFA: Support ended as planned`: not qualifying.
+    There is a candidate, so 4a does not enter on the 'no candidates' rule, and none
+    qualifies; no nested events; no equipment → step 6 → Continuation → unable to
+    classify → N/D = 0/0."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-09-01", "2024-09-28", "Continuation of support or services"),
+        cld_row("P", Event_Type="Review", Event_Start_Date="2024-10-01",
+                Event_End_Date="2024-10-02", Event_Outcome=ENDED),
+    ])
+    assert f.get("2A") == (0, 0)
+
+
+def test_lower_ranked_concluding_outcome_wins(tmp_path):
+    """Cluster outcome `NFA: Self-funded client or under 12wk disregard` (rank 9, usable);
+    qualifying request 10-01 with `NFA: Information and advice or signposting` (rank 10).
+    Lowest rank: 9 (4a) → self-funded → excluded. N/D = 0/0. If the ranks were the other
+    way round (next test) the request would win."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-09-01", "2024-09-28",
+              "NFA: Self-funded client or under 12wk disregard"),
+        cld_row("P", Event_Type="Request", Event_Start_Date="2024-10-01",
+                Event_End_Date="2024-10-01",
+                Event_Outcome="NFA: Information and advice or signposting"),
+    ])
+    assert f.get("2A") == (0, 0)
+
+
+def test_candidate_outranks_a_declined_cluster_outcome(tmp_path):
+    """Cluster outcome `NFA: Support declined` (rank 12); qualifying request with I&A
+    (rank 10) → 4b wins → I&A → N and D. N/D = 1/1."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-09-01", "2024-09-28", "NFA: Support declined"),
+        cld_row("P", Event_Type="Request", Event_Start_Date="2024-10-01",
+                Event_End_Date="2024-10-01",
+                Event_Outcome="NFA: Information and advice or signposting"),
+    ])
+    assert f.get("2A") == (1, 1)
+
+
+def test_nested_review_ending_eight_days_before_the_end_gives_its_outcome(tmp_path):
+    """Worked example B variant: cluster 09-01→09-28, outcome Continuation (unusable), no
+    candidates. Review 09-10→09-20 (start ≥ 09-01, end > 09-01, end ≤ 09-28, diff(09-20,
+    09-28) = 8 < 14) with I&A → 4c → I&A → N and D. N/D = 1/1."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-09-01", "2024-09-28", "Continuation of support or services"),
+        cld_row("P", Event_Type="Review", Event_Start_Date="2024-09-10",
+                Event_End_Date="2024-09-20",
+                Event_Outcome="NFA: Information and advice or signposting"),
+    ])
+    assert f.get("2A") == (1, 1)
+
+
+def test_nested_review_ending_fourteen_days_before_the_end_is_ignored(tmp_path):
+    """Review ends 09-14: diff(09-14, 09-28) = 14, not < 14 → not a 4c candidate → step 6
+    → Continuation → unable to classify. N/D = 0/0."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-09-01", "2024-09-28", "Continuation of support or services"),
+        cld_row("P", Event_Type="Review", Event_Start_Date="2024-09-10",
+                Event_End_Date="2024-09-14",
+                Event_Outcome="NFA: Information and advice or signposting"),
+    ])
+    assert f.get("2A") == (0, 0)
+
+
+def test_equipment_during_reablement_is_ongoing_low_level(tmp_path):
+    """Worked example B: cluster 09-01→09-28, Continuation (unusable), nothing after it;
+    nested `Short term support: Other short term` with component `Equipment` 09-02→09-03
+    → step 5 → `Short term support: Ongoing low level` → N and D. N/D = 1/1."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-09-01", "2024-09-28", "Continuation of support or services"),
+        service("P", "Short term support: Other short term", "2024-09-02", "2024-09-03",
+                component="Equipment", outcome=ENDED),
+    ])
+    assert f.get("2A") == (1, 1)
+
+
+def test_age_bands_and_under_18_at_the_cluster_end(tmp_path):
+    """Three people, each one cluster ended as planned on 2024-09-28, no other events.
+    A born 1960-01-15 → proxy 1960-01-01 → 64.7 at 09-28 → 18 to 64. B born 1959-08-15 →
+    proxy 1959-08-01 → 65.2 → 65 and above. C born 2007-01-15 → 17.7 → under 18 → dropped.
+    Total N/D = 2/2; 18 to 64: 1/1; 65 and above: 1/1."""
+    f = scenario(tmp_path, [
+        stmax("A", "2024-09-01", "2024-09-28", ENDED, Date_of_Birth="1960-01-15"),
+        stmax("B", "2024-09-01", "2024-09-28", ENDED, Date_of_Birth="1959-08-15"),
+        stmax("C", "2024-09-01", "2024-09-28", ENDED, Date_of_Birth="2007-01-15"),
+    ])
+    assert f.get("2A") == (2, 2)
+    assert f.get("2A", "age_band=18 to 64") == (1, 1)
+    assert f.get("2A", "age_band=65 and above") == (1, 1)
+
+
+def test_cluster_ending_on_the_last_day_of_the_period_counts(tmp_path):
+    """Cluster 2025-03-10→2025-03-31: end within the period (inclusive) → counted; ended as
+    planned → N/D = 1/1. A second person's cluster ends 2024-03-30, before the period →
+    not counted."""
+    f = scenario(tmp_path, [
+        stmax("P", "2025-03-10", "2025-03-31", ENDED),
+        stmax("Q", "2024-03-01", "2024-03-30", ENDED),
+    ])
+    assert f.get("2A") == (1, 1)
+
+
+def test_labels_are_compared_without_regard_to_case(tmp_path):
+    """Worked example A again with the service type written `SHORT TERM SUPPORT: ST-MAX`
+    and the outcome `nfa: support ended as planned`: the labels must match case-
+    insensitively (ascof.md §0). Ended as planned, no candidates → N/D = 1/1."""
+    f = scenario(tmp_path, [
+        service("P", "SHORT TERM SUPPORT: ST-MAX", "2024-06-25", "2024-07-10",
+                component="Reablement", outcome="nfa: support ended as planned"),
+    ])
+    assert f.get("2A") == (1, 1)

@@ -1,0 +1,161 @@
+"""The ASCOF scenario harness: a hand-made council through the real command line.
+
+Each ASCOF scenario test writes a small CLD file (tests/cldfile.py), and where it needs them
+a population file and a hospital discharges file, then runs exactly what a council analyst
+runs: `openasc ingest cld FILE --submitted-on ...`, `openasc ingest population FILE`,
+`openasc ingest discharges FILE`, `openasc compute --from --to --la`, and `openasc export
+metrics --format csv`. The figures are read back from the exported CSV, so a test checks the
+contract output, not an internal table.
+
+The key file lives in a temporary folder outside any git tree, as `config.check_key_location`
+demands.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from cldfile import cld_row, nhs_number, write_cld_csv  # noqa: E402
+from openasc.cli import app  # noqa: E402
+
+__all__ = ["Figures", "cld_row", "nhs_number", "scenario", "write_cld_csv", "service",
+           "dob_for_age"]
+
+LA_CASSR = "416"
+LA_ONS = "E10000034"
+PERIOD = ("2024-04-01", "2025-03-31")
+SUBMITTED_ON = "2025-04-20"
+DISCHARGE_FIELDS = [
+    "Spell_ID", "NHS_Number", "Birth_Year", "Birth_Month", "Sex", "Residence_LA_Code",
+    "Admission_Date", "Discharge_Date", "Admission_Method", "Management_Type",
+    "Discharge_Method", "Discharge_Destination", "Treatment_Function_Code",
+    "Last_Episode_In_Spell",
+]
+
+_KEY_DIR = Path(tempfile.mkdtemp(prefix="openasc-ascof-key-"))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Exported rows keyed by (code, breakdown): (numerator, denominator, value)."""
+
+    rows: dict[tuple[str, str], tuple[float | None, float | None, float | None]]
+    compute_output: str
+
+    def get(self, code: str, breakdown: str = "") -> tuple[float | None, float | None]:
+        num, den, _ = self.rows[(code, breakdown)]
+        return num, den
+
+    def value(self, code: str, breakdown: str = "") -> float | None:
+        return self.rows[(code, breakdown)][2]
+
+    def has(self, code: str, breakdown: str = "") -> bool:
+        return (code, breakdown) in self.rows
+
+
+def service(person: str, service_type: str, start: str, end: str | None = None,
+            component: str | None = None, outcome: str | None = None, **fields: str) -> dict:
+    """A service row; `component` and `outcome` default to the cldfile defaults."""
+    extra: dict = {"Event_Type": "Service", "Service_Type": service_type,
+                   "Event_Start_Date": start, "Event_End_Date": end}
+    if component is not None:
+        extra["Service_Component"] = component
+    if outcome is not None:
+        extra["Event_Outcome"] = outcome
+    extra.update(fields)
+    return cld_row(person, **extra)
+
+
+def dob_for_age(age: int, on: str = "2025-03-31") -> str:
+    """A birth date giving `age` at `on`: half a year past that birthday, so the proxy birth
+    date (1st of the birth month, ascof.md §0) cannot tip the age either way."""
+    year, month, _ = (int(x) for x in on.split("-"))
+    months = year * 12 + (month - 1) - age * 12 - 6
+    return f"{months // 12:04d}-{months % 12 + 1:02d}-15"
+
+
+def _invoke(args: list[str]) -> str:
+    env = {"OPENASC_KEY_FILE": str(_KEY_DIR / "key")}
+    result = CliRunner().invoke(app, args, env=env, catch_exceptions=False)
+    assert result.exit_code == 0, f"openasc {' '.join(args)} failed:\n{result.output}"
+    return result.output
+
+
+def _to_number(text: str) -> float | None:
+    return float(text) if text != "" else None
+
+
+def scenario(tmp_path: Path, rows: list[dict], *, population: dict[int, int] | None = None,
+             discharges: list[dict] | None = None, period: tuple[str, str] = PERIOD,
+             submitted_on: str = SUBMITTED_ON) -> Figures:
+    """Run the council through ingest, compute and export; return the exported figures.
+
+    `population` maps single year of age (90 = 90 and over) to persons for mid-2024.
+    """
+    os.environ.setdefault("OPENASC_KEY_FILE", str(_KEY_DIR / "key"))
+    wh = ["--warehouse", str(tmp_path / "wh" / "openasc.duckdb")]
+    cld = write_cld_csv(tmp_path / "cld.csv", rows, la_code=LA_CASSR,
+                        period_start=period[0], period_end=period[1])
+    _invoke([*wh, "ingest", "cld", str(cld), "--submitted-on", submitted_on])
+    if population is not None:
+        pop = tmp_path / "population.csv"
+        with pop.open("w", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["la_code", "year", "sex", "age", "population"])
+            w.writerows([LA_ONS, 2024, "persons", age, n] for age, n in sorted(population.items()))
+        _invoke([*wh, "ingest", "population", str(pop)])
+    if discharges is not None:
+        dis = tmp_path / "discharges.csv"
+        with dis.open("w", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=DISCHARGE_FIELDS)
+            w.writeheader()
+            w.writerows(discharges)
+        _invoke([*wh, "ingest", "discharges", str(dis)])
+    output = _invoke([*wh, "compute", "--from", period[0], "--to", period[1], "--la", LA_CASSR])
+    out = tmp_path / "metrics.csv"
+    _invoke([*wh, "export", "metrics", "--format", "csv", "--out", str(out)])
+    with out.open(newline="", encoding="utf-8") as fh:
+        exported = {
+            (r["code"], r["breakdown"]): (_to_number(r["numerator"]),
+                                          _to_number(r["denominator"]),
+                                          _to_number(r["value"]))
+            for r in csv.DictReader(fh)
+            if r["family"] == "ASCOF" and r["la_code"] == LA_ONS
+        }
+    return Figures(rows=exported, compute_output=output)
+
+
+def discharge(person: str, admitted: str, discharged: str, *, spell: str | None = None,
+              birth: str = "1944-05", sex: str = "2", management: str = "EM",
+              **fields: str) -> dict:
+    """One row of the discharges layout (docs/discharges.md) with eligible defaults."""
+    year, month = birth.split("-")
+    row = {"Spell_ID": spell or f"S-{person}-{discharged}", "NHS_Number": nhs_number(person),
+           "Birth_Year": year, "Birth_Month": month, "Sex": sex,
+           "Residence_LA_Code": LA_CASSR, "Admission_Date": admitted,
+           "Discharge_Date": discharged, "Admission_Method": "21",
+           "Management_Type": management, "Discharge_Method": "1",
+           "Discharge_Destination": "19", "Treatment_Function_Code": "300",
+           "Last_Episode_In_Spell": "Y"}
+    row.update(fields)
+    return row
+
+
+def test_dob_for_age_gives_the_age_by_the_proxy_rule() -> None:
+    """dob_for_age(70) on 2025-03-31 = 1954-09-15 → proxy birth date 1954-09-01 →
+    25,778 days / 365.25 = 70.6 → age 70; likewise 64 → 1960-09-15 → 64.6 → 64."""
+    from datetime import date
+
+    assert dob_for_age(70) == "1954-09-15"
+    for age in (17, 18, 64, 65, 70, 95):
+        proxy = date.fromisoformat(dob_for_age(age)).replace(day=1)
+        assert int((date(2025, 3, 31) - proxy).days // 365.25) == age

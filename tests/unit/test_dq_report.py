@@ -1,0 +1,54 @@
+"""The data-quality report: counts by status and value, examples without identifiers, verdict."""
+
+from __future__ import annotations
+
+import csv
+
+from openasc.ingest.dq_report import write_report
+from openasc.pseudonymise import pseudo, register
+from openasc.spec import load_spec
+from tests.unit.test_validate import run
+
+KEY = b"k" * 32
+
+
+def test_report_counts_examples_and_verdict(tmp_path):
+    """Three rows: row 2 valid; row 3 has ethnicity 'White', outside a confirmed list ->
+    one Failed: Invalid; row 4 has no event type ->
+    rejected. So: Ethnicity counts Passed: Valid 2 (rows 2, 4), Failed: Invalid 1 (row 3);
+    verdict not fit; the example for ethnicity is row 3 with P2's pseudonym, never 'P2'."""
+    out, v, con = run({}, {"la_person_unique_identifier": "P2", "ethnicity": "White"},
+                      {"la_person_unique_identifier": "P3", "event_type": ""})
+    register(con, KEY)
+    html, csv_path = write_report(con, load_spec("cld"), v, tmp_path / "dq", "extract.csv")
+    assert html.name == "extract-dq.html" and csv_path.name == "extract-dq.csv"
+    rows = list(csv.DictReader(csv_path.open(encoding="utf-8")))
+    eth = {(r["status"], r["value"]): int(r["count"]) for r in rows if r["field"] == "Ethnicity"}
+    assert eth == {("Passed: Valid", "White: Irish"): 2,
+                   ("Failed: Invalid", "Invalid and not mapped"): 1}
+    page = html.read_text(encoding="utf-8")
+    assert '<html lang="en-GB">' in page and page.count("<h1>") == 1
+    assert "<caption>" in page and '<th scope="col">' in page
+    assert "Not fit to submit" in page
+    assert f"3: {pseudo(KEY, 'P2')[:12]}" in page
+    assert "P2" not in page.replace(pseudo(KEY, "P2")[:12], "")
+    for secret in ("9434765919", "943 476 5919", "WR1 1AA", "01/02/1950", ">P1<", ">P3<"):
+        assert secret not in page
+        assert secret not in csv_path.read_text(encoding="utf-8")
+    # worst field first: Event_Type and Ethnicity (1 failure each) before any clean field
+    first = page.index("Fields, worst first")
+    assert page.index(">Event_Type<", first) < page.index(">Gender<", first)
+
+
+def test_clean_file_is_fit_to_submit(tmp_path):
+    _, v, con = run({"event_end_date": "01/06/2024"},
+                    {"la_person_unique_identifier": "P2", "client_type": "Unpaid carer",
+                     "primary_support_reason": "Social support: Support to unpaid carer",
+                     "service_type": "Unpaid carer support: Direct to unpaid carer",
+                     "service_component": "Unpaid carer respite", "client_funding_status": "",
+                     "has_unpaid_carer": "No", "adult_1_linked_person_id": "P1",
+                     "nhs_number": "4000000004"})
+    register(con, KEY)
+    html, _ = write_report(con, load_spec("cld"), v, tmp_path, "clean.csv")
+    assert v.file_errors == [] and v.rejected == 0
+    assert "Fit to submit." in html.read_text(encoding="utf-8"), v.file_warnings

@@ -1,0 +1,97 @@
+"""Worked examples of how numbers become words (reports.md §1, "How figures are stated").
+
+Each test is one of the mistakes found in hand-made Local Accounts, stated the right way.
+"""
+
+from openasc.reports.phrasing import (
+    P,
+    against,
+    change,
+    comparator,
+    counted,
+    direction,
+    number,
+    plural,
+    rate_population,
+    round_half_up,
+    value_text,
+)
+
+
+def test_thousands_separators_and_half_up_rounding():
+    """1234567 → '1,234,567'; 82.75 to 1 dp is 82.8 (half away from zero, as published),
+    not 82.7 (Python's round gives 82.7 on the binary value)."""
+    assert number(1234567) == "1,234,567"
+    assert number(82.75, 1) == "82.8"
+    assert round_half_up(2.5, 0) == 3.0
+    assert number(-0.04, 1) == "0.0"
+
+
+def test_percentage_points_not_percent_for_a_percentage():
+    """5% → 6%: the change is 1 percentage point (singular), never '1%'."""
+    text = str(change(6.0, 5.0, "percent", 0, "neutral"))
+    assert text == "up 1 percentage point, from 5% to 6%"
+    text = str(change(82.73, 80.0, "percent", 1, "higher"))
+    assert text == "up 2.7 percentage points (improved), from 80.0% to 82.7%"
+
+
+def test_percent_change_for_a_count():
+    """1,300 → 1,469 concerns: (1,469 − 1,300) ÷ 1,300 = 13.0% → 'up 13% on last year'."""
+    text = str(change(1469, 1300, "count", 0, "neutral"))
+    assert text == "up 13% on last year, from 1,300 to 1,469"
+
+
+def test_change_is_worked_from_the_printed_values():
+    """80.04% and 79.96% both print as 80.0%: the sentence must not claim a change of
+    0.1 points between two equal printed figures."""
+    assert str(change(80.04, 79.96, "percent", 1, "higher")) == "the same as last year (80.0%)"
+
+
+def test_direction_follows_polarity():
+    """A fall in care-home admissions (lower is better) improved; a fall in 2A worsened."""
+    assert direction(-20.5, "lower") == "improved"
+    assert direction(-1.0, "higher") == "worsened"
+    assert direction(3.0, "neutral") == "rose"
+    text = str(change(513.9, 534.4, "per_100k", 1, "lower"))
+    assert text == "down 4% on last year (improved), from 534.4 per 100,000 to 513.9 per 100,000"
+
+
+def test_comparator_from_another_year_is_labelled():
+    """Our 2024-25 figure against England's 2023-24: England's year must be printed."""
+    assert str(comparator("England", 80.0, "percent", 1, 2024, 2023)) == "England 80.0% (2023-24)"
+    assert str(comparator("England", 80.0, "percent", 1, 2024, 2024)) == "England 80.0%"
+
+
+def test_against_uses_polarity_and_print_precision():
+    assert against("England", 82.7, 80.0, "percent", 1, "higher") == "better than England"
+    assert against("England", 600, 500, "per_100k", 1, "lower") == "worse than England"
+    assert against("England", 80.04, 79.96, "percent", 1, "higher") == "the same as England"
+
+
+def test_rates_say_which_population():
+    assert rate_population("per_100k", 2024) == (
+        " (per 100,000 adults aged 18 and over, mid-2024 estimate)")
+    assert rate_population("percent", 2024) == ""
+
+
+def test_singular_plural_and_zero():
+    assert str(counted(1, "request")) == "1 request"
+    assert str(counted(2, "request")) == "2 requests"
+    assert str(counted(0, "enquiry", "enquiries")) == "no enquiries"
+    assert plural(1, "person", "people") == "person"
+    assert value_text(1, "days", 0) == "1 day"
+
+
+def test_suppressed_values():
+    """A suppressed figure prints as [c], and no change is computed from it."""
+    assert str(counted(None, "request")) == "[c] requests"
+    assert value_text(None, "percent", 1) == "[c]"
+    assert "suppressed" in str(change(None, 5.0, "percent", 1, "higher"))
+
+
+def test_html_marks_each_figure_with_its_origin():
+    """The HTML form keeps the words escaped and carries each figure's row key."""
+    phrase = P("A & B: ", counted(3000, "request", trace={"mv": "SALT|STS001|x", "field": "value"}))
+    html = str(phrase.html())
+    assert "A &amp; B: " in html
+    assert 'data-mv="SALT|STS001|x"' in html and ">3,000</span> requests" in html
