@@ -52,6 +52,19 @@ for sub, name in [(synth_app, "synth"), (validate_app, "validate"), (ingest_app,
     app.add_typer(sub, name=name)
 
 
+def _mount_comparisons() -> None:
+    """The "how we compare" commands live with their module; mounted here under their groups."""
+    from openasc.benchmark import cli as bench_cli
+
+    ingest_app.command("comparators")(bench_cli.ingest_comparators)
+    synth_app.command("comparators")(bench_cli.synth_comparators)
+    report_app.command("improvement-profiles")(bench_cli.improvement_profiles)
+    app.command("compare")(bench_cli.compare)
+
+
+_mount_comparisons()
+
+
 class State:
     warehouse: Path | None = None
     debug: bool = False
@@ -59,6 +72,9 @@ class State:
 
 state = State()
 
+LaOpt = Annotated[
+    str | None, typer.Option("--la", "--la-code", help="ONS or NHS council code.")
+]
 WarehouseOpt = Annotated[
     Path | None,
     typer.Option("--warehouse", help="Warehouse file (default ./openasc.duckdb or openasc.toml)."),
@@ -105,7 +121,8 @@ def synth_cld(
     out: Annotated[Path, typer.Option(help="CSV file to write.")],
     people: Annotated[int, typer.Option(help="Number of people in the council.")] = 2000,
     la_code: Annotated[str, typer.Option(help="ONS or NHS council code.")] = "416",
-    year: Annotated[str, typer.Option(help="Financial year the file ends in, YYYY-YY.")] = "2024-25",
+    year: Annotated[str, typer.Option(
+        help="Financial year the file ends in, YYYY-YY.")] = "2024-25",
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same file.")] = 1,
     release: Annotated[int, typer.Option(help="CLD release to write: 1 or 2.")] = 2,
     defect_rate: Annotated[float, typer.Option(help="Share of rows with realistic defects.")] = 0.0,
@@ -214,7 +231,8 @@ def ingest_cld(
 
 @ingest_app.command("population")
 def ingest_population(
-    file: Annotated[Path, typer.Argument(help="ONS mid-year estimates, or la_code,year,sex,age,population.")],
+    file: Annotated[Path, typer.Argument(
+        help="ONS mid-year estimates, or la_code,year,sex,age,population.")],
 ) -> None:
     """Load population estimates (ONS mid-year estimate layout or the tidy layout)."""
     from openasc.ingest.population import ingest_population_file
@@ -258,7 +276,8 @@ def compute(
     from_: Annotated[str, typer.Option("--from", help="First day of the period, YYYY-MM-DD.")],
     to: Annotated[str, typer.Option("--to", help="Last day of the period, YYYY-MM-DD.")],
     la: Annotated[str | None, typer.Option(
-        "--la", "--la-code", help="ONS or NHS council code (default: every council loaded).")] = None,
+        "--la", "--la-code",
+        help="ONS or NHS council code (default: every council loaded).")] = None,
 ) -> None:
     """Compute every measure in the catalogue for a period and write metric_values."""
     from openasc.metrics.engine import compute_command
@@ -305,7 +324,9 @@ def metrics_list(
 
 
 @metrics_app.command("show")
-def metrics_show(code: Annotated[str, typer.Argument(help="Measure code, e.g. 2A or STS001.")]) -> None:
+def metrics_show(
+    code: Annotated[str, typer.Argument(help="Measure code, e.g. 2A or STS001.")],
+) -> None:
     """Show a measure's definition, method notes and reference."""
     from openasc.metrics.catalogue_cli import show_command
 
@@ -319,7 +340,7 @@ def report_local_account(
     out: Annotated[Path, typer.Option(help="Folder to write local-account.html and .pdf.")],
     content: Annotated[Path | None, typer.Option(
         help="Content folder (Markdown with front matter) for the human-written sections.")] = None,
-    la: Annotated[str | None, typer.Option("--la", "--la-code", help="ONS or NHS council code.")] = None,
+    la: LaOpt = None,
 ) -> None:
     """Write the Local Account as accessible HTML and PDF."""
     from openasc.reports.local_account import local_account_command
@@ -332,7 +353,7 @@ def report_self_assessment(
     year: Annotated[str, typer.Option(help="Financial year, YYYY-YY.")],
     out: Annotated[Path, typer.Option(help="Folder to write self-assessment.html and .pdf.")],
     content: Annotated[Path | None, typer.Option(help="Content folder.")] = None,
-    la: Annotated[str | None, typer.Option("--la", "--la-code", help="ONS or NHS council code.")] = None,
+    la: LaOpt = None,
 ) -> None:
     """Write the CQC self-assessment pack as accessible HTML and PDF."""
     from openasc.reports.self_assessment import self_assessment_command

@@ -98,12 +98,21 @@ def run_demo(out: Path, people: int, console: Console, warehouse: Path | None = 
 
 def _compare(out: Path, settings, console: Console, step) -> None:  # noqa: ANN001
     """Comparator figures for every English council, then the comparisons table."""
-    try:
-        from openasc.benchmark.demo import add_comparisons
-    except ImportError:
-        return
+    from openasc.benchmark.comparators import import_comparators
+    from openasc.benchmark.comparisons import build_comparisons
+    from openasc.benchmark.synth import synth_comparators
+    from openasc.warehouse import connect
+
     step("Comparing with England, the region and similar councils (synthetic comparators)")
-    add_comparisons(out, settings, console, year=YEAR, la_code=COUNCIL)
+    path = out / "inputs" / "comparators.csv"
+    synth_comparators(path, years=[2020, 2021, 2022, 2023, 2024], seed=1)
+    con = connect(settings.warehouse)
+    try:
+        import_comparators(con, path)
+        rows = build_comparisons(con)
+    finally:
+        con.close()
+    console.print(f"Comparisons: {rows:,} rows (council against England, region and group).")
 
 
 def _quarter_end(year_end: date, quarters_back: int) -> date:

@@ -33,6 +33,9 @@ __all__ = ["Figures", "cld_row", "nhs_number", "scenario", "write_cld_csv", "ser
 LA_CASSR = "416"
 LA_ONS = "E10000034"
 PERIOD = ("2024-04-01", "2025-03-31")
+# The file states two years, so that 2023-24 history (the 91- and 365-day look-backs) is in
+# the joined event table too.
+FILE_PERIOD = ("2023-04-01", "2025-03-31")
 SUBMITTED_ON = "2025-04-20"
 DISCHARGE_FIELDS = [
     "Spell_ID", "NHS_Number", "Birth_Year", "Birth_Month", "Sex", "Residence_LA_Code",
@@ -83,6 +86,26 @@ def dob_for_age(age: int, on: str = "2025-03-31") -> str:
     return f"{months // 12:04d}-{months % 12 + 1:02d}-15"
 
 
+def background_rows(start: str = FILE_PERIOD[0], months: int = 24) -> list[dict]:
+    """One request a month for a person no measure counts, so the file covers every month.
+
+    DHSC derives a file's reporting period from the months its events end in, and the
+    joined table only takes the quarters a file fully covers (cld-r2.md §5.2-5.3). A
+    scenario's few events would cover a month or two; these requests (information and
+    advice, no service, no ST-Max) make the file cover its stated two years without adding
+    anything to any ASCOF numerator or denominator.
+    """
+    year, month = int(start[:4]), int(start[5:7])
+    rows = []
+    for i in range(months):
+        y, m = year + (month - 1 + i) // 12, (month - 1 + i) % 12 + 1
+        day = f"{y:04d}-{m:02d}-15"
+        rows.append(cld_row("BACKGROUND", Event_Type="Request", Event_Start_Date=day,
+                            Event_End_Date=day,
+                            Event_Outcome="NFA: Information and advice or signposting"))
+    return rows
+
+
 def _invoke(args: list[str]) -> str:
     env = {"OPENASC_KEY_FILE": str(_KEY_DIR / "key")}
     result = CliRunner().invoke(app, args, env=env, catch_exceptions=False)
@@ -103,8 +126,8 @@ def scenario(tmp_path: Path, rows: list[dict], *, population: dict[int, int] | N
     """
     os.environ.setdefault("OPENASC_KEY_FILE", str(_KEY_DIR / "key"))
     wh = ["--warehouse", str(tmp_path / "wh" / "openasc.duckdb")]
-    cld = write_cld_csv(tmp_path / "cld.csv", rows, la_code=LA_CASSR,
-                        period_start=period[0], period_end=period[1])
+    cld = write_cld_csv(tmp_path / "cld.csv", [*background_rows(), *rows], la_code=LA_CASSR,
+                        period_start=FILE_PERIOD[0], period_end=FILE_PERIOD[1])
     _invoke([*wh, "ingest", "cld", str(cld), "--submitted-on", submitted_on])
     if population is not None:
         pop = tmp_path / "population.csv"

@@ -168,3 +168,16 @@ def test_unknown_method_and_missing_submission_are_user_errors(tmp_path):
         derive_reporting_period(con, 1, method="v3")
     with pytest.raises(OpenascError, match="no CLD submission 7"):
         derive_reporting_period(con, 7)
+
+
+def test_v2_uses_the_stated_period_for_the_isles_of_scilly(tmp_path):
+    """The Isles of Scilly (E06000053) has too few events for any completeness test: v2 takes
+    the stated period (2024-04-01..2025-03-31) although the file holds only two requests; v1
+    derives from the data as for every council (one month: 2024-05-01..2024-05-31)."""
+    con = warehouse(tmp_path)
+    add_submission(con, 1, date(2025, 4, 20), la_code="E06000053")
+    con.execute("UPDATE cld_submissions SET stated_period_start = DATE '2024-04-01', "
+                "stated_period_end = DATE '2025-03-31'")
+    add_events(con, 1, {date(2024, 5, 3): {"Request": 2}})
+    assert derive_reporting_period(con, 1, method="v2") == (date(2024, 4, 1), date(2025, 3, 31))
+    assert derive_reporting_period(con, 1) == (date(2024, 5, 1), date(2024, 5, 31))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from national_fixtures import LA, add_submission, warehouse
+from national_fixtures import LA, add_record, add_submission, warehouse
 
 from openasc.ingest.national import rebuild
 
@@ -130,3 +130,26 @@ def test_same_day_imports_prefer_the_later_loaded_file(tmp_path):
     add_submission(con, 1, date(2024, 7, 20), (date(2023, 7, 1), date(2024, 6, 30)))
     add_submission(con, 2, date(2024, 7, 20), (date(2023, 7, 1), date(2024, 6, 30)))
     assert rebuild(con)["submissions_used"] == [2]
+
+
+def test_rebuild_on_an_empty_warehouse_and_twice_in_a_row(tmp_path):
+    """No files: the three tables exist and are empty, nothing is used, as-of is None.
+    With one file, rebuilding twice gives the same tables (they are replaced, not appended).
+    """
+    con = warehouse(tmp_path)
+    summary = rebuild(con)
+    assert (summary["as_of"], summary["people"], summary["submissions_used"]) == (None, 0, [])
+    for table in ("cld_events", "cld_events_single", "cld_people"):
+        assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+    columns = {r[0] for r in con.execute("DESCRIBE cld_events").fetchall()}
+    assert {"der_event_end_date", "der_age_band", "unique_event_ref", "event_outcome_rank",
+            "reference_period_end", "person_id"} <= columns
+
+    add_submission(con, 1, date(2024, 7, 20), (date(2023, 7, 1), date(2024, 6, 30)))
+    add_record(con, 1, event_type="Request", event_start_date=date(2024, 1, 2),
+               event_end_date=date(2024, 1, 3))
+    first = rebuild(con)
+    second = rebuild(con)
+    assert first == second
+    assert first["events"] == {"Request": 1} and first["events_single"] == {"Request": 1}
+    assert first["people"] == 1

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 
+from tests.unit.test_validate import run
+
 from openasc.ingest.dq_report import write_report
 from openasc.pseudonymise import pseudo, register
 from openasc.spec import load_spec
-from tests.unit.test_validate import run
 
 KEY = b"k" * 32
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - rows spell the reference labels in full, one event per line
 """`openasc export metrics`: the contract layout, byte for byte, and the published rules.
 
 Rows are written straight into metric_values, so the expected files below are written by

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from openasc.ingest.validate import validate
+from openasc.ingest.validate import Validation, validate
 from openasc.spec import load_spec
 
 SPEC = load_spec("cld")
@@ -32,7 +32,8 @@ BASE = {
 }
 
 
-def run(*rows: dict, base: dict = BASE) -> tuple[dict[int, dict], object, duckdb.DuckDBPyConnection]:
+def run(*rows: dict, base: dict = BASE) -> tuple[dict[int, dict], Validation,
+                                              duckdb.DuckDBPyConnection]:
     """Stage rows 2, 3, ... (each BASE updated by the given cells) and validate them."""
     con = duckdb.connect()
     con.execute("CREATE TABLE stg (_row INTEGER, " + ", ".join(f"{c} VARCHAR" for c in COLS) + ")")

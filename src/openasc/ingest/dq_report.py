@@ -79,7 +79,7 @@ def _statuses_sql(spec: Spec) -> str:
     return " UNION ALL ".join(
         f"SELECT {i} AS pos, '{f.name}' AS field, {f.column}__status AS status, "
         + ("NULL" if f.type not in VALUE_TYPES else f"{f.column}::VARCHAR")
-        + f" AS value, _row, _reject_reason FROM chk" for i, f in enumerate(spec.fields))
+        + " AS value, _row, _reject_reason FROM chk" for i, f in enumerate(spec.fields))
 
 
 def write_report(con: duckdb.DuckDBPyConnection, spec: Spec, validation: Validation,

@@ -16,7 +16,6 @@ cannot yet call it wrong (docs/decisions-cld-spec.md).
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -439,7 +438,7 @@ def _reject_sql(cols: set[str], cassr: str | None, start: date | None,
 
 def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
                   start: date | None, end: date | None) -> str:
-    """The one statement that makes `chk` (exposed for reading and testing)."""
+    """The statements that make `chk` (exposed for reading and testing)."""
     fields = [f for f in spec.fields if f.column in cols]
     joins, cleaned, invalid, notes = [], [], {}, {}
     for f in fields:
@@ -477,18 +476,17 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
     reject_reason = "CASE " + " ".join(
         f"WHEN coalesce({cond}, false) THEN {reason}" for cond, _, reason in rejects) + " END"
     return f"""
+    CREATE OR REPLACE TEMP TABLE _oa_c AS
+    SELECT b.*, {', '.join(cleaned)}{', ' + kinds if kinds else ''}
+    FROM {src} b {' '.join(joins)};
+    CREATE OR REPLACE TEMP TABLE _oa_n AS SELECT *, {tnotes} FROM _oa_c;
     CREATE OR REPLACE TABLE chk AS
-    WITH b AS (SELECT * FROM {src}), c AS (
-        SELECT b.*, {', '.join(cleaned)}{', ' + kinds if kinds else ''}
-        FROM b {' '.join(joins)}
-    ), n AS (
-        SELECT *, {tnotes} FROM c
-    )
     SELECT _row, {', '.join(out)},
            {reject_field} AS _reject_field,
            {reject_reason} AS _reject_reason
-    FROM n
-    ORDER BY _row
+    FROM _oa_n
+    ORDER BY _row;
+    DROP TABLE _oa_c; DROP TABLE _oa_n;
     """
 
 
@@ -500,7 +498,7 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg") -> 
     missing = [f.column for f in spec.fields if f.column not in cols]
     src = table
     if missing:  # a column the reader did not give: treat as blank everywhere
-        con.execute(f"CREATE OR REPLACE TEMP VIEW _oa_src AS SELECT *, "
+        con.execute("CREATE OR REPLACE TEMP VIEW _oa_src AS SELECT *, "
                     + ", ".join(f"NULL::VARCHAR AS {c}" for c in missing) + f" FROM {table}")
         src = "_oa_src"
     all_cols = {f.column for f in spec.fields}
@@ -523,7 +521,8 @@ def _release(con: duckdb.DuckDBPyConnection) -> int:
     """1 when more coded cells carry R1-only spellings than R2-only spellings, else 2."""
     r1, r2 = con.execute(
         "SELECT coalesce(sum(n) FILTER (WHERE r.kind IN ('r1', 'corrected_r1', 'r1_number')), 0),"
-        " coalesce(sum(n) FILTER (WHERE r.kind = 'r2' AND r.raw NOT IN (SELECT src FROM _oa_normal_src s WHERE s.list = r.list"
+        " coalesce(sum(n) FILTER (WHERE r.kind = 'r2' AND r.raw NOT IN"
+        " (SELECT src FROM _oa_normal_src s WHERE s.list = r.list"
         " AND s.kind = 'corrected_r1')), 0) FROM _oa_resolved r").fetchall()[0]
     return 1 if r1 > r2 else 2
 

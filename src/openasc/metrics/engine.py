@@ -220,7 +220,7 @@ def _councils_to_compute(con: duckdb.DuckDBPyConnection, la: str | None, end: da
     present = councils_present(con, families)
     if not present:
         raise OpenascError(
-            f"The warehouse has no council data to compute from (none of the tables "
+            "The warehouse has no council data to compute from (none of the tables "
             "the catalogue reads holds rows). Load data first, e.g. `openasc ingest cld FILE`."
         )
     return present

@@ -106,7 +106,8 @@ def record_columns(con: duckdb.DuckDBPyConnection, drop_costs: bool) -> str:
     """
     cols = con.execute(
         "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_name = 'cld_records' ORDER BY ordinal_position"
+        "WHERE table_name = 'cld_records' AND table_catalog = current_database() "
+        "AND table_schema = current_schema() ORDER BY ordinal_position"
     ).fetchall()
     return ", ".join(
         f"CAST(NULL AS {dtype}) AS {name}" if drop_costs and name in COST_FIELDS else name

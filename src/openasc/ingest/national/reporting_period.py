@@ -15,6 +15,7 @@ import duckdb
 from openasc.errors import OpenascError
 
 METHODS = ("v1", "v2")
+ISLES_OF_SCILLY = "E06000053"
 
 # v1 (June 2026 snapshot). A month counts when it holds at least 2% of the file's events and
 # at least (event types in the file's most varied month - 1) event types; a file with fewer
@@ -127,8 +128,16 @@ def derive_reporting_period(
             f"There is no CLD submission {submission_id} in the warehouse (table "
             "cld_submissions); load the file with `openasc ingest cld FILE` first."
         )
-    sql = _V1 if method == "v1" else _V2
-    start, end = con.execute(sql, {"sid": submission_id}).fetchone()
+    if method == "v2" and con.execute(
+            "SELECT la_code = ? FROM cld_submissions WHERE submission_id = ?",
+            [ISLES_OF_SCILLY, submission_id]).fetchone()[0]:
+        # too few events for any completeness test: v2 uses the stated period
+        start, end = con.execute(
+            "SELECT stated_period_start, stated_period_end FROM cld_submissions "
+            "WHERE submission_id = ?", [submission_id]).fetchone()
+    else:
+        sql = _V1 if method == "v1" else _V2
+        start, end = con.execute(sql, {"sid": submission_id}).fetchone()
     con.execute(
         "UPDATE cld_submissions SET derived_period_start = ?, derived_period_end = ? "
         "WHERE submission_id = ?",

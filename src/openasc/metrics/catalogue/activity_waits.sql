@@ -37,5 +37,6 @@ UNION ALL SELECT 'ACT-WAIT-004', '', count(*), median(days) FROM to_service
 UNION ALL SELECT 'ACT-WAIT-005', '', count(*), avg(days) FROM to_service
 UNION ALL SELECT 'ACT-WAIT-006', '', count(*), quantile_cont(days, 0.9) FROM to_service
 UNION ALL
-SELECT 'ACT-ASM-001', '', count(DISTINCT person_id), NULL FROM assessments
+SELECT 'ACT-ASM-001', '', count(DISTINCT person_id), count(DISTINCT person_id)
+FROM assessments
 WHERE s <= $period_end AND (e IS NULL OR e > $period_end)
