@@ -8,7 +8,7 @@ the headline row (all ages).
 
 from __future__ import annotations
 
-from test_ascof_harness import cld_row, scenario, service
+from test_ascof_harness import ascof_batch, cld_row, scenario, service  # noqa: F401 - ascof_batch is an autouse fixture
 
 ST = "Short term support: ST-Max"
 COMMUNITY = "Long term support: Community"

@@ -11,7 +11,7 @@ rows carry `part=2`.
 from __future__ import annotations
 
 import duckdb
-from test_ascof_harness import LA_ONS, discharge, scenario, service
+from test_ascof_harness import LA_ONS, _invoke, ascof_batch, discharge, scenario, service  # noqa: F401 - ascof_batch is an autouse fixture
 
 ST = "Short term support: ST-Max"
 BORN = "1944-05-15"
@@ -157,12 +157,11 @@ def test_discharges_file_is_pseudonymised_checked_and_loaded_once(tmp_path):
                                                           % 10)
     backwards = discharge("R", "2024-09-10", "2024-09-01")
     f = scenario(tmp_path, [reablement("Z", "2024-09-12", "2024-10-20")],
-                 discharges=[good, bad_nhs, backwards])
+                 discharges=[good, bad_nhs, backwards], batch=False)
     assert f.get("2D") == (1, 1)
-    from test_ascof_harness import _invoke
-
-    wh = str(tmp_path / "wh" / "openasc.duckdb")
-    _invoke(["--warehouse", wh, "ingest", "discharges", str(tmp_path / "discharges.csv")])
+    wh = str(f.warehouse)
+    again = _invoke(["--warehouse", wh, "ingest", "discharges", str(tmp_path / "discharges.csv")])
+    assert "already loaded" in again
     con = duckdb.connect(wh, read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM hospital_discharges").fetchone()[0] == 1

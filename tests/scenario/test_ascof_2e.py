@@ -7,7 +7,7 @@ physical support, one long-term community service (home support) open from 2024-
 
 from __future__ import annotations
 
-from test_ascof_harness import scenario, service
+from test_ascof_harness import ascof_batch, scenario, service  # noqa: F401 - ascof_batch is an autouse fixture
 
 COMMUNITY = "Long term support: Community"
 RES = "Long term support: Residential care"

@@ -6,7 +6,7 @@ the year. Unless stated people are born 1940-06-15 (84 → 65 and above).
 
 from __future__ import annotations
 
-from test_ascof_harness import cld_row, scenario, service
+from test_ascof_harness import ascof_batch, cld_row, scenario, service  # noqa: F401 - ascof_batch is an autouse fixture
 
 COMMUNITY = "Long term support: Community"
 RES = "Long term support: Residential care"

@@ -14,21 +14,27 @@ demands.
 from __future__ import annotations
 
 import csv
+import inspect
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cldfile import cld_row, nhs_number, write_cld_csv  # noqa: E402
 from openasc.cli import app  # noqa: E402
+from openasc.councils import all_councils  # noqa: E402
 
-__all__ = ["Figures", "cld_row", "nhs_number", "scenario", "write_cld_csv", "service",
-           "dob_for_age"]
+__all__ = ["Figures", "ascof_batch", "cld_row", "dob_for_age", "nhs_number", "scenario",
+           "service", "write_cld_csv"]
 
 LA_CASSR = "416"
 LA_ONS = "E10000034"
@@ -53,6 +59,7 @@ class Figures:
 
     rows: dict[tuple[str, str], tuple[float | None, float | None, float | None]]
     compute_output: str
+    warehouse: Path | None = None
 
     def get(self, code: str, breakdown: str = "") -> tuple[float | None, float | None]:
         num, den, _ = self.rows[(code, breakdown)]
@@ -117,44 +124,127 @@ def _to_number(text: str) -> float | None:
     return float(text) if text != "" else None
 
 
-def scenario(tmp_path: Path, rows: list[dict], *, population: dict[int, int] | None = None,
-             discharges: list[dict] | None = None, period: tuple[str, str] = PERIOD,
-             submitted_on: str = SUBMITTED_ON) -> Figures:
-    """Run the council through ingest, compute and export; return the exported figures.
+class _Recorded(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by `scenario` while a module's cases are being collected into one batch."""
 
+
+@dataclass
+class _Case:
+    rows: list[dict]
+    population: dict[int, int] | None
+    discharges: list[dict] | None
+
+
+_STATE: dict[str, Any] = {"recording": False, "cases": {}, "results": {}}
+
+
+def _node() -> str:
+    return os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
+
+
+def scenario(tmp_path: Path, rows: list[dict], *, population: dict[int, int] | None = None,
+             discharges: list[dict] | None = None, batch: bool = True) -> Figures:
+    """The exported figures for a council holding `rows` (and population, discharges).
+
+    Each test module's cases run as one batch (see `ascof_batch`): every case is its own
+    council in one warehouse, loaded by one `openasc ingest cld` of one file per council,
+    one `openasc compute` and one `openasc export metrics` — the same commands, with the
+    fixed cost of each paid once per module instead of once per case. `batch=False` runs
+    the case alone (a test that needs its own warehouse).
     `population` maps single year of age (90 = 90 and over) to persons for mid-2024.
     """
-    os.environ.setdefault("OPENASC_KEY_FILE", str(_KEY_DIR / "key"))
-    wh = ["--warehouse", str(tmp_path / "wh" / "openasc.duckdb")]
-    cld = write_cld_csv(tmp_path / "cld.csv", [*background_rows(), *rows], la_code=LA_CASSR,
-                        period_start=FILE_PERIOD[0], period_end=FILE_PERIOD[1])
-    _invoke([*wh, "ingest", "cld", str(cld), "--submitted-on", submitted_on])
-    if population is not None:
-        pop = tmp_path / "population.csv"
+    if _STATE["recording"]:
+        if batch:
+            _STATE["cases"][_STATE["recording"]] = _Case(rows, population, discharges)
+        raise _Recorded
+    node = _node()
+    if batch and node in _STATE["results"]:
+        return _STATE["results"][node]
+    return run_councils(tmp_path, {"single": _Case(rows, population, discharges)},
+                        explicit_la=True)["single"]
+
+
+def _councils(n: int) -> list[tuple[str, str]]:
+    """(NHS code, ONS code) of n councils valid through 2023-25, Worcestershire first."""
+    valid = [c for c in all_councils() if c.la_code and c.valid_on(date(2023, 4, 1))
+             and c.valid_on(date(2025, 3, 31)) and c.la_code != LA_CASSR]
+    return [(LA_CASSR, LA_ONS)] + [(c.la_code, c.ons_code) for c in valid][: n - 1]
+
+
+def run_councils(folder: Path, cases: dict[str, _Case], explicit_la: bool = False
+                 ) -> dict[str, Figures]:
+    """Ingest, compute and export every case as its own council; figures per case."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wh_path = folder / "wh" / "openasc.duckdb"
+    wh = ["--warehouse", str(wh_path)]
+    codes = dict(zip(cases, _councils(len(cases)), strict=True))
+    files = []
+    pop_rows, dis_rows = [], []
+    for i, (name, case) in enumerate(cases.items()):
+        cassr, ons = codes[name]
+        files.append(str(write_cld_csv(folder / f"cld_{i}.csv",
+                                       [*background_rows(), *case.rows], la_code=cassr,
+                                       period_start=FILE_PERIOD[0], period_end=FILE_PERIOD[1])))
+        if case.population is not None:
+            pop_rows += [[ons, 2024, "persons", age, n]
+                         for age, n in sorted(case.population.items())]
+        for row in case.discharges or []:
+            dis_rows.append({**row, "Residence_LA_Code": cassr,
+                             "Spell_ID": f"{cassr}-{row['Spell_ID']}"})
+    _invoke([*wh, "ingest", "cld", *files, "--submitted-on", SUBMITTED_ON])
+    if pop_rows:
+        pop = folder / "population.csv"
         with pop.open("w", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(["la_code", "year", "sex", "age", "population"])
-            w.writerows([LA_ONS, 2024, "persons", age, n] for age, n in sorted(population.items()))
+            w.writerows(pop_rows)
         _invoke([*wh, "ingest", "population", str(pop)])
-    if discharges is not None:
-        dis = tmp_path / "discharges.csv"
+    if any(c.discharges is not None for c in cases.values()):
+        dis = folder / "discharges.csv"
         with dis.open("w", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=DISCHARGE_FIELDS)
             w.writeheader()
-            w.writerows(discharges)
+            w.writerows(dis_rows)
         _invoke([*wh, "ingest", "discharges", str(dis)])
-    output = _invoke([*wh, "compute", "--from", period[0], "--to", period[1], "--la", LA_CASSR])
-    out = tmp_path / "metrics.csv"
+    la = ["--la", LA_CASSR] if explicit_la else []
+    output = _invoke([*wh, "compute", "--from", PERIOD[0], "--to", PERIOD[1], *la])
+    out = folder / "metrics.csv"
     _invoke([*wh, "export", "metrics", "--format", "csv", "--out", str(out)])
     with out.open(newline="", encoding="utf-8") as fh:
-        exported = {
-            (r["code"], r["breakdown"]): (_to_number(r["numerator"]),
-                                          _to_number(r["denominator"]),
-                                          _to_number(r["value"]))
-            for r in csv.DictReader(fh)
-            if r["family"] == "ASCOF" and r["la_code"] == LA_ONS
-        }
-    return Figures(rows=exported, compute_output=output)
+        exported = [r for r in csv.DictReader(fh) if r["family"] == "ASCOF"]
+    figures = {}
+    for name, (_, ons) in codes.items():
+        rows = {(r["code"], r["breakdown"]): (_to_number(r["numerator"]),
+                                              _to_number(r["denominator"]),
+                                              _to_number(r["value"]))
+                for r in exported if r["la_code"] == ons}
+        lines = "\n".join(x for x in output.splitlines() if ons in x)
+        figures[name] = Figures(rows=rows, compute_output=lines, warehouse=wh_path)
+    return figures
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ascof_batch(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                ) -> Iterator[None]:
+    """Collect the module's cases (each test run up to its `scenario` call), run them in one
+    batch, and let each test then read its own council's figures."""
+    items = [i for i in request.session.items if i.module is request.module]
+    _STATE["cases"] = {}
+    for item in items:
+        _STATE["recording"] = item.nodeid
+        kwargs = dict(item.callspec.params) if hasattr(item, "callspec") else {}
+        if "tmp_path" in inspect.signature(item.obj).parameters:
+            kwargs["tmp_path"] = tmp_path_factory.mktemp("unused")
+        try:
+            item.obj(**kwargs)
+        except _Recorded:
+            pass
+        finally:
+            _STATE["recording"] = False
+    if _STATE["cases"]:
+        results = run_councils(tmp_path_factory.mktemp("batch"), _STATE["cases"])
+        _STATE["results"].update(results)
+    yield
 
 
 def discharge(person: str, admitted: str, discharged: str, *, spell: str | None = None,

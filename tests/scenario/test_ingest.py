@@ -107,4 +107,5 @@ def test_unknown_council_code_is_a_clear_error(tmp_path: Path) -> None:
     path = write_cld_csv(tmp_path / "la.csv", [cld_row("P1")], la_code="885")
     r = openasc(tmp_path, "ingest", "cld", str(path))
     assert r.returncode == 1
-    assert "LA_Code" in r.stderr and "885" in r.stderr and "Traceback" not in r.stderr
+    assert "LA_Code" in r.stderr and "3-digit NHS council code" in r.stderr
+    assert "Traceback" not in r.stderr

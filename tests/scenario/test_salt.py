@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from test_salt_events import compute_values, ev, openasc, write_events
 
 REABLE = "Short term support: ST-Max"
@@ -57,7 +58,18 @@ def requests_scenario(tmp_path: Path) -> Path:
     ])
 
 
-def test_sts001_requests_from_new_clients_by_route_and_sequel(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def requests_values(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One compute run shared by the request scenarios (keeps the file fast)."""
+    return compute_values(requests_scenario(tmp_path_factory.mktemp("requests")), "SALT")
+
+
+@pytest.fixture(scope="module")
+def long_term_values(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return compute_values(long_term_scenario(tmp_path_factory.mktemp("long_term")), "SALT")
+
+
+def test_sts001_requests_from_new_clients_by_route_and_sequel(requests_values: dict) -> None:
     """STS001 (C4): clusters of new clients' requests ending in 2024-25, aged 18+.
 
     - A: the first later event (ST-Max, 1 day after the request) starts a chain holding
@@ -73,7 +85,7 @@ def test_sts001_requests_from_new_clients_by_route_and_sequel(tmp_path: Path) ->
     - B: starts while nursing care is open: existing client, not counted. H: ended in
       2023-24. Y: under 18.
     Total 4 = A + D + E + F."""
-    values = compute_values(requests_scenario(tmp_path), "SALT")
+    values = requests_values
     sts001 = {b: v for (c, b), v in values.items() if c == "STS001"}
     assert sts001 == {
         "": 4,
@@ -92,7 +104,7 @@ def test_sts001_requests_from_new_clients_by_route_and_sequel(tmp_path: Path) ->
     }
 
 
-def test_sts002_what_followed_st_max(tmp_path: Path) -> None:
+def test_sts002_what_followed_st_max(requests_values: dict) -> None:
     """STS002a: ST-Max episodes that followed an STS001 ST-Max sequel (this or last year)
     and end in 2024-25.
 
@@ -102,7 +114,7 @@ def test_sts002_what_followed_st_max(tmp_path: Path) -> None:
       ends 20 April 2024; nothing after -> own outcome `NFA: Support declined` ->
       `No services provided – needs identified but support declined`.
     STS002b: B's ST-Max (1-20 September) began while nursing care was open: 1 episode."""
-    values = compute_values(requests_scenario(tmp_path), "SALT")
+    values = requests_values
     declined = "No services provided – needs identified but support declined"
     assert values[("STS002a", "")] == 2
     assert values[("STS002a", "what_next=Long Term Support (any setting)")] == 1
@@ -149,7 +161,7 @@ def long_term_scenario(tmp_path: Path) -> Path:
     ])
 
 
-def test_lts001_long_term_support_in_year_at_end_and_over_12_months(tmp_path: Path) -> None:
+def test_lts001_long_term_support_in_year_at_end_and_over_12_months(long_term_values: dict) -> None:
     """LTS001a (in the year, alive at its start): P1 nursing; P2 community direct payment;
     P3 community then residential -> placed once, Residential (higher in the hierarchy);
     P4 community, no mechanism -> mechanism Unknown; P6 (aged 30) community managed
@@ -157,7 +169,7 @@ def test_lts001_long_term_support_in_year_at_end_and_over_12_months(tmp_path: Pa
     LTS001b (open on 31 March 2025): P1, P2, P3 (residential), P6 = 4; P4 ended.
     LTS001c: P1 only, the chains of P2, P3 (1 April 2024 - ...: 31 Dec + 1 Jan joined,
     but began less than 12 months before) and P6 are too recent. Total 1."""
-    v = compute_values(long_term_scenario(tmp_path), "SALT")
+    v = long_term_values
     assert v[("LTS001a", "")] == 5
     assert v[("LTS001a", "setting=Nursing")] == 1
     assert v[("LTS001a", "setting=Residential")] == 1
@@ -172,25 +184,25 @@ def test_lts001_long_term_support_in_year_at_end_and_over_12_months(tmp_path: Pa
     assert v[("LTS001c", "")] == 1 and v[("LTS001c", "setting=Nursing")] == 1
 
 
-def test_lts002_reviews(tmp_path: Path) -> None:
+def test_lts002_reviews(long_term_values: dict) -> None:
     """LTS002a: P1's unplanned safeguarding review (service user only) = 1; P4's review was
     by the carer only: not counted; P2's planned review led nowhere: not counted; P3's
     planned review on 1 Dec 2024 was followed by residential care from 1 Jan 2025 (by the
     period end): counted, what_next = Long term support: Residential care. Total 2.
     LTS002b (LTS001c = P1): the unplanned review = 1."""
-    v = compute_values(long_term_scenario(tmp_path), "SALT")
+    v = long_term_values
     assert v[("LTS002a", "")] == 2
     assert v[("LTS002a", "reason=Unplanned: Safeguarding concern")] == 1
     assert v[("LTS002a", "reason=Planned;what_next=Long term support: Residential care")] == 1
     assert v[("LTS002b", "")] == 1
 
 
-def test_lts003_carers_once_at_the_highest_support(tmp_path: Path) -> None:
+def test_lts003_carers_once_at_the_highest_support(long_term_values: dict) -> None:
     """C1: assessment ending information and advice -> `Information, Advice and Other
     Universal Services / Signposting`. C2: a request (information) and a direct service by
     direct payment -> `Direct Payment only` (higher). C3: direct service, no mechanism ->
     `Support Direct to Carer: Unknown Delivery Mech`, aged 44 -> 18 to 64. Total 3."""
-    v = compute_values(long_term_scenario(tmp_path), "SALT")
+    v = long_term_values
     assert v[("LTS003", "")] == 3
     assert v[("LTS003", "support=Direct Payment only")] == 1
     assert v[("LTS003", "support=Information, Advice and Other Universal Services / "
@@ -199,10 +211,10 @@ def test_lts003_carers_once_at_the_highest_support(tmp_path: Path) -> None:
                         "Delivery Mech")] == 1
 
 
-def test_lts004_working_age_learning_disability(tmp_path: Path) -> None:
+def test_lts004_working_age_learning_disability(long_term_values: dict) -> None:
     """Only P6 is 18-64 with PSR learning disability support: 1 person, male, paid 16 or
     more hours a week (part 1), settled mainstream housing with family (part 2a)."""
-    v = compute_values(long_term_scenario(tmp_path), "SALT")
+    v = long_term_values
     assert {b: n for (c, b), n in v.items() if c == "LTS004"} == {
         "": 1,
         "employment=Paid: 16 or more hours a week;part=1;sex=Male": 1,

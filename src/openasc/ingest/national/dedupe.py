@@ -19,49 +19,48 @@ COST_FIELDS = ("unit_cost", "cost_frequency_unit_type", "planned_units_per_week"
 # council's last (no end date, or one after the period end) keeps its end date when the same
 # unique event is in the next reference period (starting the day after) - that later record
 # wins step 3 - and otherwise has its end date cropped to the period end.
-_CROP = """
-present AS (
-    SELECT DISTINCT event_key, reference_period_start FROM {src} WHERE event_type = 'Service'
-), cropped AS (
-    SELECT s.* REPLACE (
-        CASE WHEN s.event_type = 'Service' AND NOT s.is_last
-                  AND (s.der_event_end_date IS NULL
-                       OR s.der_event_end_date > s.reference_period_end)
-                  AND n.event_key IS NULL
-             THEN s.reference_period_end ELSE s.der_event_end_date END AS der_event_end_date)
-    FROM {src} s
-    LEFT JOIN present n
-      ON n.event_key = s.event_key
-     AND n.reference_period_start = CAST(s.reference_period_end + INTERVAL 1 DAY AS DATE)
-)"""
+_CROPPED_END = """
+CASE WHEN s.event_type = 'Service' AND NOT s.is_last
+          AND (s.der_event_end_date IS NULL OR s.der_event_end_date > s.reference_period_end)
+          AND n.event_key IS NULL
+     THEN s.reference_period_end ELSE s.der_event_end_date END"""
 
-_NO_CROP = "cropped AS (SELECT * FROM {src})"
+_NEXT_PERIOD_JOIN = """
+LEFT JOIN (SELECT DISTINCT event_key, reference_period_start FROM {src}
+           WHERE event_type = 'Service') n
+  ON n.event_key = s.event_key
+ AND n.reference_period_start = CAST(s.reference_period_end + INTERVAL 1 DAY AS DATE)"""
 
-# Step 3, then the fields that depend on the chosen record's (cropped) end date. The choice
-# and the numbering run over narrow columns and are joined back: window functions over the
-# full 60-column rows are several times slower at a million rows.
+# Step 3 over narrow columns (which record wins), then the winners joined back to their full
+# rows: window functions over the full 60-column rows are several times slower at scale. A
+# record is identified by (record_id, reference_period_end): one file's record can be in two
+# reference periods when the file was chosen for non-consecutive quarters.
 _CHOOSE = """
 CREATE OR REPLACE TABLE {target} AS
-WITH {crop}, winners AS (
-    SELECT event_key, record_id, reference_period_end, la_code, event_start_date
-    FROM cropped
+WITH narrow AS (
+    SELECT s.event_key, s.record_id, s.reference_period_end, s.la_code, s.event_start_date,
+           {end_expr} AS der_event_end_date,
+           s.event_outcome_rank, coalesce(s.is_conversation, false) AS conversation
+    FROM {src} s {next_join}
+), winners AS (
+    SELECT * FROM narrow
     QUALIFY row_number() OVER (
         PARTITION BY event_key
         ORDER BY reference_period_end DESC,
                  der_event_end_date DESC NULLS FIRST,
                  event_outcome_rank ASC,
-                 coalesce(is_conversation, false) DESC,
+                 conversation DESC,
                  record_id DESC) = 1
 ), numbered AS (
-    SELECT event_key, record_id, reference_period_end,
+    SELECT record_id, reference_period_end, der_event_end_date,
            la_code || '_' || CAST(row_number() OVER (
                PARTITION BY la_code ORDER BY event_start_date, event_key) AS VARCHAR)
              AS unique_event_ref
     FROM winners
 ), chosen AS (
-    SELECT c.*, n.unique_event_ref
-    FROM cropped c
-    JOIN numbered n USING (event_key, record_id, reference_period_end)
+    SELECT s.* REPLACE (n.der_event_end_date AS der_event_end_date), n.unique_event_ref
+    FROM {src} s
+    JOIN numbered n USING (record_id, reference_period_end)
 ), aged AS (
     SELECT *,
            CASE WHEN birth_year IS NOT NULL AND birth_month BETWEEN 1 AND 12
@@ -119,6 +118,9 @@ def unique_events(
     con: duckdb.DuckDBPyConnection, src: str, target: str, joined: bool
 ) -> None:
     """(Re)create `target` from the in-period rows in temp table `src` (events.py)."""
-    crop = (_CROP if joined else _NO_CROP).format(src=src)
-    con.execute(_CHOOSE.format(target=target, crop=crop,
-                               record_columns=record_columns(con, drop_costs=joined)))
+    con.execute(_CHOOSE.format(
+        target=target, src=src,
+        end_expr=_CROPPED_END if joined else "s.der_event_end_date",
+        next_join=_NEXT_PERIOD_JOIN.format(src=src) if joined else "",
+        record_columns=record_columns(con, drop_costs=joined),
+    ))

@@ -57,8 +57,11 @@ _MAPPABLE = ("'Shared Lives', 'Community supported living', 'Extra care housing'
 _SQL = """
 CREATE OR REPLACE TABLE cld_people AS
 WITH ranked AS (
-    SELECT e.*, {ranks}
-    FROM cld_events e
+    SELECT la_code, person_id, la_person_pseudo, record_id, reference_period_end,
+           der_event_end_date, event_start_date, birth_year, birth_month, date_of_death,
+           postcode_district, {attributes},
+           {ranks}
+    FROM cld_events
 ), picked AS (
     SELECT la_code, person_id,
            first(la_person_pseudo ORDER BY la_person_pseudo IS NULL, {order_tail},
@@ -151,6 +154,7 @@ def latest_person_details(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create `cld_people` from `cld_events`. Needs the lookup tables and
     `national_joined_periods` (for the carer links of the chosen files)."""
     con.execute(_SQL.format(
+        attributes=", ".join(_ATTRIBUTES),
         ranks=",\n           ".join(_rank(a, x) for a, x in _ATTRIBUTES.items()),
         picks=",\n           ".join(_pick(a) for a in _ATTRIBUTES),
         order_tail=_ORDER_TAIL,

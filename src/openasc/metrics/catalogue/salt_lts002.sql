@@ -1,6 +1,6 @@
 -- LTS002a: unplanned reviews in the period of people in LTS001a, by reason (significant
--- event), setting and age band; plus planned reviews of community clients followed, by the
--- period end, by a nursing or residential service (what_next). LTS002b: unplanned and
+-- event), setting and age band; plus planned reviews followed, by the period end, by a
+-- nursing or residential service starting after the review (what_next). LTS002b: unplanned and
 -- planned reviews of people in LTS001c. Reviews: service-user reviews (method of review
 -- `Service user only` or `Service user and unpaid carer`) ending in the period.
 WITH reviews AS (

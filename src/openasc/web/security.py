@@ -1,0 +1,164 @@
+"""Sign-in, sessions, CSRF and the browser's security headers.
+
+Sessions are server-side rows keyed by the hash of a random token held in an HTTP-only,
+Secure, SameSite=Strict cookie: signing out or disabling a user ends every session at once,
+and a stolen users database does not hold usable tokens. Every form carries the session's
+CSRF token (the sign-in form, before any session exists, a signed token bound to a cookie);
+a POST without it is refused. Failed sign-ins are audited, and the audit log is what
+throttles: after `MAX_FAILURES` failures for a name (or from one client) in
+`THROTTLE_WINDOW`, sign-in is refused until the window passes, in every server process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import sessionmaker
+
+from openasc.users import check_password
+from openasc.web.db import AuditEvent, User, WebSession, now
+
+SESSION_COOKIE = "openasc_session"
+LOGIN_COOKIE = "openasc_login"
+SESSION_LIFETIME = timedelta(hours=8)
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES = 5
+RANK = {"viewer": 0, "analyst": 1, "admin": 2}
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in user as a request sees them."""
+
+    user_id: int
+    name: str
+    role: str
+    csrf_token: str
+
+    def can(self, role: str) -> bool:
+        """Roles are nested: an admin can do what an analyst can, an analyst what a viewer can."""
+        return RANK[self.role] >= RANK[role]
+
+    @property
+    def unrounded(self) -> bool:
+        return self.can("analyst")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def audit(factory: sessionmaker, user_name: str, action: str, detail: str = "",
+          client: str = "") -> None:
+    with factory() as db, db.begin():
+        db.add(AuditEvent(user_name=user_name[:100], action=action, detail=detail,
+                          client=client[:64]))
+
+
+def throttled(factory: sessionmaker, name: str, client: str) -> bool:
+    since = now() - THROTTLE_WINDOW
+    with factory() as db:
+        by_name = db.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "sign-in failed", AuditEvent.at >= since,
+            AuditEvent.user_name == name[:100]))
+        by_client = db.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "sign-in failed", AuditEvent.at >= since,
+            AuditEvent.client == client[:64]))
+    return by_name >= MAX_FAILURES or by_client >= MAX_FAILURES * 4
+
+
+def sign_in(factory: sessionmaker, name: str, password: str, client: str) -> str | None:
+    """Check the password; on success make a session and return its cookie token."""
+    with factory() as db:
+        user = db.scalar(select(User).where(User.name == name))
+    ok = check_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.active:
+        audit(factory, name or "(blank)", "sign-in failed", "", client)
+        return None
+    token = secrets.token_urlsafe(32)
+    with factory() as db, db.begin():
+        db.execute(delete(WebSession).where(WebSession.expires_at < now()))
+        db.add(WebSession(token_hash=_digest(token), user_id=user.id,
+                          csrf_token=secrets.token_urlsafe(32),
+                          expires_at=now() + SESSION_LIFETIME))
+        db.add(AuditEvent(user_name=user.name, action="signed in", detail=user.role,
+                          client=client[:64]))
+    return token
+
+
+def principal_for(factory: sessionmaker, token: str | None) -> Principal | None:
+    if not token:
+        return None
+    with factory() as db:
+        row = db.execute(
+            select(WebSession.csrf_token, User.id, User.name, User.role)
+            .join(User, User.id == WebSession.user_id)
+            .where(WebSession.token_hash == _digest(token), WebSession.expires_at > now(),
+                   User.active.is_(True))).first()
+    if row is None:
+        return None
+    return Principal(user_id=row.id, name=row.name, role=row.role, csrf_token=row.csrf_token)
+
+
+def sign_out(factory: sessionmaker, token: str | None, user_name: str) -> None:
+    if not token:
+        return
+    with factory() as db, db.begin():
+        db.execute(delete(WebSession).where(WebSession.token_hash == _digest(token)))
+        db.add(AuditEvent(user_name=user_name, action="signed out"))
+
+
+def end_sessions_of(factory: sessionmaker, user_id: int) -> None:
+    with factory() as db, db.begin():
+        db.execute(delete(WebSession).where(WebSession.user_id == user_id))
+
+
+def tokens_match(expected: str | None, given: str | None) -> bool:
+    return bool(expected) and bool(given) and hmac.compare_digest(expected, given)
+
+
+class LoginCsrf:
+    """The sign-in form's CSRF token: a random nonce in a cookie, signed into the form."""
+
+    def __init__(self, secret: str) -> None:
+        self._s = URLSafeTimedSerializer(secret, salt="openasc-login")
+
+    def issue(self, nonce: str) -> str:
+        return self._s.dumps(nonce)
+
+    def check(self, form_token: str | None, cookie_nonce: str | None) -> bool:
+        if not form_token or not cookie_nonce:
+            return False
+        try:
+            nonce = self._s.loads(form_token, max_age=3600)
+        except (BadSignature, SignatureExpired):
+            return False
+        return hmac.compare_digest(str(nonce), cookie_nonce)
+
+
+def recent_audit(factory: sessionmaker, limit: int = 200,
+                 actions: tuple[str, ...] | None = None) -> list[AuditEvent]:
+    with factory() as db:
+        q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+        if actions:
+            q = q.where(or_(*[AuditEvent.action == a for a in actions]))
+        return list(db.scalars(q))
