@@ -384,6 +384,20 @@ def serve(
     serve_command(host, port, settings=settings(), console=console)
 
 
+# --------------------------------------------------------------------------- users
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="User name (letters, digits, . _ @ -).")],
+    role: Annotated[str, typer.Option(help="viewer, analyst or admin.")] = "viewer",
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from one line of standard input.")] = False,
+) -> None:
+    """Add a dashboard user (the first should be an admin); prompts for the password."""
+    from openasc.users import users_add_command
+
+    users_add_command(name, role, password_stdin, settings=settings(), console=console)
+
+
 def main() -> None:
     """Entry point: run the app, turning user errors into messages and exit codes."""
     debug = "--debug" in sys.argv

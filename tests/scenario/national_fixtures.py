@@ -12,53 +12,16 @@ from typing import Any
 
 import duckdb
 
+from openasc.ingest.cld import CLD_DDL
 from openasc.warehouse import connect
 
 LA = "E10000034"
 
-# Own copy of the CLD tables until `openasc.ingest.cld.CLD_DDL` exists (docs/warehouse.md).
-_OWN_DDL = """
-CREATE TABLE IF NOT EXISTS cld_submissions (
-    submission_id INTEGER PRIMARY KEY, la_code VARCHAR, cassr_code VARCHAR,
-    source_name VARCHAR, file_sha256 VARCHAR UNIQUE, submitted_on DATE, release INTEGER,
-    stated_period_start DATE, stated_period_end DATE,
-    derived_period_start DATE, derived_period_end DATE,
-    rows_in INTEGER, rows_loaded INTEGER, rows_quarantined INTEGER, run_id VARCHAR
-);
-CREATE TABLE IF NOT EXISTS cld_records (
-    record_id BIGINT, submission_id INTEGER, row_number INTEGER, la_code VARCHAR,
-    cassr_code VARCHAR, reporting_period_start_date DATE, reporting_period_end_date DATE,
-    nhs_number_pseudo VARCHAR, la_person_pseudo VARCHAR, person_id VARCHAR,
-    birth_year INTEGER, birth_month INTEGER, date_of_death DATE, postcode_district VARCHAR,
-    gp_practice_code VARCHAR, gender VARCHAR, ethnicity VARCHAR, client_type VARCHAR,
-    primary_support_reason VARCHAR, accommodation_status VARCHAR, employment_status VARCHAR,
-    has_unpaid_carer VARCHAR, autism_spectrum_disorder_asd VARCHAR, visual_impairment VARCHAR,
-    hearing_impairment VARCHAR, dementia VARCHAR, client_funding_status VARCHAR,
-    event_type VARCHAR, event_start_date DATE, event_end_date DATE, event_outcome VARCHAR,
-    request_route_of_access VARCHAR, assessment_type VARCHAR,
-    eligible_needs_identified VARCHAR, method_of_assessment VARCHAR,
-    total_hrs_caring_per_week VARCHAR, service_type VARCHAR, service_component VARCHAR,
-    delivery_mechanism VARCHAR, provider_cqc_location_id VARCHAR, review_reason VARCHAR,
-    review_outcomes_achieved VARCHAR, method_of_review VARCHAR,
-    cost_frequency_unit_type VARCHAR, no_of_adults_being_cared_for INTEGER,
-    adult_1_linked_person_pseudo VARCHAR, adult_2_linked_person_pseudo VARCHAR,
-    adult_3_linked_person_pseudo VARCHAR, unit_cost DECIMAL(18,2),
-    planned_units_per_week DECIMAL(18,2), is_conversation BOOLEAN
-);
-"""
-
-
-def cld_ddl() -> str:
-    try:
-        from openasc.ingest.cld import CLD_DDL  # type: ignore[attr-defined]
-    except ImportError:
-        return _OWN_DDL
-    return CLD_DDL
-
 
 def warehouse(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    """A warehouse file with the core tables and the CLD tables of `openasc.ingest.cld`."""
     con = connect(tmp_path / "w.duckdb")
-    con.execute(cld_ddl())
+    con.execute(CLD_DDL)
     return con
 
 

@@ -7,9 +7,9 @@ B4-B5). Period 1 April 2024 to 31 March 2025.
 | A2  | P1     | 01/04/2024 | no     | 22/04/2024 | Granted            | 21: the 21-day boundary |
 | A3  | P2     | 01/04/2024 | no     | 23/04/2024 | Not granted (died) | 22 |
 | A4  | P3     | 10/06/2024 | yes    | 17/06/2024 | Withdrawn          | 7 |
-| A5  | P4     | 01/03/2025 | no     |            | Not yet signed off (High) | waiting 30 at 31/03/2025 |
-| A6  | P5     | 01/12/2023 | no     |            | Not yet signed off (no priority) | waiting 486 |
-| A7  | P4     | 15/01/2025 | no     | 10/04/2025 | Granted (Low)      | outstanding across the year end: waiting 75 |
+| A5  | P4     | 01/03/2025 | no     |            | Not yet signed off (High) | 30 |
+| A6  | P5     | 01/12/2023 | no     |            | Not yet signed off (none) | 486 |
+| A7  | P4     | 15/01/2025 | no     | 10/04/2025 | Granted (Low)      | 75 at 31/03/25 |
 
 Population: 1,000 persons at each age 18..90 = 73,000 adults.
 """

@@ -4,7 +4,7 @@ The list (period 1 April 2024 to 31 March 2025; Worcestershire, CASSR 416):
 
 | concern | person | received   | enquiry | started    | concluded  | notes |
 |---------|--------|------------|---------|------------|------------|-------|
-| C1 | P1 | 10/03/2024 | S42   | 15/03/2024 | 20/04/2024 | opened last year, concluded this year; risks Physical + Neglect; sources Service Provider + Known |
+| C1 | P1 | 10/03/2024 | S42   | 15/03/2024 | 20/04/2024 | see below |
 | C2 | P1 | 01/05/2024 | S42   | 02/05/2024 | 30/06/2024 | risk Physical; source Service Provider |
 | C3 | P2 | 10/06/2024 | S42   | 12/06/2024 | (open)     | |
 | C4 | P2 | 01/02/2025 | S42   | 03/03/2025 | 10/05/2025 | concludes next year |
@@ -13,6 +13,8 @@ The list (period 1 April 2024 to 31 March 2025; Worcestershire, CASSR 416):
 | C7 | P4 | 01/09/2024 | none  |            |            | |
 | C8 | P5 | 01/12/2024 | none  |            |            | |
 
+C1 opened last year and concluded this year; its risks are Physical + Neglect and its
+sources Service Provider + Known to individual.
 P1: female, born June 1940 (age 84 on 31/03/2025: 75-84). P2: male, born January 1958 (67:
 65-74). Population: 1,000 persons at each age 18..90, so 73,000 adults; 47,000 aged 18-64,
 10,000 65-74, 10,000 75-84, 6,000 85+.

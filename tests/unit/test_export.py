@@ -55,7 +55,7 @@ family,code,la_code,period_start,period_end,breakdown,numerator,denominator,valu
 ASCOF,2A,E10000034,2024-04-01,2025-03-31,,410,500,82.7,percent
 ASCOF,2A,E10000034,2024-04-01,2025-03-31,age_band=18 to 64,[c],40,[c],percent
 ASCOF,2A,E10000034,2024-04-01,2025-03-31,age_band=65 and above,330,400,82.3,percent
-ASCOF,2C,E10000034,2024-04-01,2025-03-31,,680,132510,513.9,per_100k
+ASCOF,2C,E10000034,2024-04-01,2025-03-31,,680,132512,513.9,per_100k
 ASCOF,2E,E10000034,2024-04-01,2025-03-31,age_band=18 to 64,0,0,[x],percent
 SALT,STS001,E10000034,2024-04-01,2025-03-31,,[c],,[c],count
 SALT,STS001,E10000034,2024-04-01,2025-03-31,route=Discharge from hospital;what_next=Short term support: ST-Max,350,,350,count

@@ -31,7 +31,7 @@ TYPICAL: dict[tuple[str, str, str], tuple[float, float]] = {
     ("SAC", "CONCERNS_PER_100K", ""): (1300.0, 500.0), ("SAC", "S42_PER_100K", ""): (390.0, 150.0),
     ("SAC", "CONVERSION_RATE", ""): (31.0, 14.0), ("DOLS", "RECEIVED_PER_100K", ""): (700.0, 250.0),
     ("DOLS", "COMPLETED_PER_100K", ""): (650.0, 240.0),
-    ("DOLS", "STANDARD_WITHIN_21_DAYS", ""): (20.0, 12.0),
+    ("DOLS", "STANDARD_21_DAYS", ""): (20.0, 12.0),
 }
 SURVEY = {"1A", "1B", "1D", "3A", "4A", "4B", "5A"}  # carry a margin of error
 

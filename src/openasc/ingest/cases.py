@@ -420,8 +420,8 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, kind: str, staged: Staged,
         SELECT $load_id AS load_id, c._row AS row_number, $ons AS la_code, $cassr AS cassr_code,
                coalesce(pseudo($cassr || '_' || c.{ref}),
                         'file' || $load_id || '_row' || c._row) AS {id_col},
-               coalesce(pseudo(c.nhs_number), pseudo($cassr || '_' || c.la_person_unique_identifier))
-                   AS person_id,
+               coalesce(pseudo(c.nhs_number),
+                        pseudo($cassr || '_' || c.la_person_unique_identifier)) AS person_id,
                {', '.join(f'{e} AS {col}' for col, e in exprs.items())},
                c._row AS _row
         FROM _case c {joins}
@@ -511,8 +511,8 @@ def ingest_case_file(kind: str, file: Path, settings: Settings, console: Console
                                  detail={"warnings": staged.warnings})
             con.execute("USE memory")
         con.execute("DETACH wh")
-    console.print(f"{staged.read.source_name}: {staged.read.rows:,} rows in = {loaded:,} loaded + "
-                  f"{quarantined:,} quarantined.", markup=False)
+    console.print(f"{staged.read.source_name}: {staged.read.rows:,} rows in = {loaded:,} "
+                  f"loaded + {quarantined:,} quarantined.", markup=False)
     if replaced:
         console.print(f"  {replaced:,} earlier rows restated by this file were replaced.")
     for w in staged.warnings:

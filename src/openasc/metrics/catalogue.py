@@ -47,6 +47,7 @@ class Measure:
     precision: int = 1
     reference: str = ""
     headline: bool = True
+    multi_label: bool = False  # breakdown rows may sum to more than the headline
     implemented: bool = True
     not_implemented_reason: str = ""
     published: dict[str, Any] = field(default_factory=dict)
@@ -136,6 +137,7 @@ def _measure(family: str, entry: dict[str, Any], folder: Path, where: str) -> Me
         precision=int(entry.get("precision", 1)),
         reference=str(entry.get("reference", "")),
         headline=bool(entry.get("headline", True)),
+        multi_label=bool(entry.get("multi_label", False)),
         implemented=implemented,
         not_implemented_reason=str(entry.get("not_implemented_reason", "")).strip(),
         published=dict(entry.get("published") or {}),

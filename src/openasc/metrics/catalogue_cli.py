@@ -53,6 +53,8 @@ def show_command(code: str, console: Console, families: tuple[Family, ...] | Non
             f"  source:          {m.source} (requires: {', '.join(m.requires) or '-'})",
             f"  breakdowns:      {', '.join(m.disaggregations) or '-'}"
             + ("" if m.headline else " (no headline row)"),
+            *([f"  multi-label:     yes — one {m.code} can fall in several breakdown rows, so "
+               "the rows may sum to more than the headline"] if m.multi_label else []),
             f"  reference:       {m.reference or '-'}",
             f"  SQL:             {m.sql or '-'}",
             "  method notes:",

@@ -89,12 +89,16 @@ def apply_published(rows: list[dict[str, Any]],
         precision, block = measures.get((r["family"].upper(), r["code"].upper()), (1, {}))
         rule = pub.rule_for(r["family"], family_blocks.get(r["family"].upper()), block)
         decimals = int(rule.get("decimals", precision))
+        # A rate's denominator is a population estimate, not a count of people in the
+        # data: publications print it as it is and never suppress it (sac-dols-salt.md A7).
+        population = r["unit"] in pub.POPULATION_UNITS
         out.append({
             **r,
             "numerator": pub.publish_count(r["numerator"], rule),
-            "denominator": pub.publish_count(r["denominator"], rule),
-            "value": pub.publish_value(r["numerator"], r["denominator"], r["value"],
-                                       r["unit"], decimals, rule),
+            "denominator": (r["denominator"] if population
+                            else pub.publish_count(r["denominator"], rule)),
+            "value": pub.publish_value(r["numerator"], None if population else r["denominator"],
+                                       r["value"], r["unit"], decimals, rule),
         })
     return out
 

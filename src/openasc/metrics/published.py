@@ -23,6 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 SUPPRESSED = "[c]"
+POPULATION_UNITS = frozenset({"per_100k", "per_1000"})
 NOT_AVAILABLE = "[x]"
 
 DEFAULT_RULE: dict[str, Any] = {

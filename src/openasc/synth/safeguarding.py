@@ -58,7 +58,8 @@ GENDERS = ("Female", "Male", "Unknown")
 ETHNICITIES = ("White: English, Welsh, Scottish, Northern Irish or British",
                "White: Any other White background", "Asian or Asian British: Indian",
                "Black, Black British, Caribbean or African: African",
-               "Mixed or multiple ethnic groups: White and Asian", "No data: Undeclared or not known")
+               "Mixed or multiple ethnic groups: White and Asian",
+               "No data: Undeclared or not known")
 PSRS = ("Physical support: Personal care support", "Support with memory and cognition",
         "Learning disability support", "Mental health support", "Unknown")
 
