@@ -18,7 +18,6 @@ from typing import Any
 
 import duckdb
 
-from openasc.councils import councils_csv_text
 from openasc.errors import OpenascError
 
 SCHEMA_VERSION = "1"
@@ -54,15 +53,15 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def load_councils(con: duckdb.DuckDBPyConnection) -> None:
     """Copy councils.csv into the warehouse, so that SQL can join to it."""
-    import csv
-
-    rows = list(csv.DictReader(councils_csv_text().splitlines()))
-    cols = ["ons_code", "la_code", "name", "region", "region_code", "council_type",
-            "valid_from", "valid_to", "former_codes", "dfe_la_code"]
-    con.executemany(
-        f"INSERT INTO councils ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-        [[(r[c] or None) for c in cols] for r in rows],
-    )
+    ref = resources.files("openasc.reference").joinpath("councils.csv")
+    with resources.as_file(ref) as path:
+        con.execute(
+            "INSERT INTO councils SELECT ons_code, la_code, name, region, region_code, "
+            "council_type, valid_from, valid_to, former_codes, dfe_la_code FROM read_csv(?, "
+            "header=true, all_varchar=true)", [str(path)],
+        )
+    con.execute("UPDATE councils SET la_code = NULLIF(la_code, ''), "
+                "former_codes = NULLIF(former_codes, '')")
 
 
 @contextmanager

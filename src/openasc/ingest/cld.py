@@ -31,7 +31,6 @@ from openasc.errors import OpenascError
 from openasc.ingest.reader import ReadResult, file_sha256, read_into
 from openasc.spec import Spec, load_spec
 
-METHOD_VERSION = "DHSC CLD main tables, June 2026 snapshot (reporting periods v1)"
 PROGRESS_ROWS = 5000
 
 CLD_DDL = """
@@ -361,8 +360,8 @@ def ingest_files(files: list[Path], submitted_on: date | None, settings: Setting
                 rebuilt = national.rebuild(con)
                 warehouse.record_run(
                     con, run_id, "ingest cld", started, "ok", inputs=inputs,
-                    spec_version=getattr(spec, "version", None), method_version=METHOD_VERSION,
-                    as_of=rebuilt.get("as_of") if isinstance(rebuilt, dict) else None,
+                    spec_version=spec.version, method_version=national.METHOD_VERSION,
+                    as_of=rebuilt.get("as_of"),
                     detail={"rebuild": rebuilt},
                 )
                 con.execute("USE memory")
@@ -373,10 +372,9 @@ def ingest_files(files: list[Path], submitted_on: date | None, settings: Setting
             f"{item['name']}: {item['rows_in']:,} rows in = {item['rows_loaded']:,} loaded + "
             f"{item['rows_quarantined']:,} quarantined."
         )
-    if isinstance(rebuilt, dict):
-        events = rebuilt.get("events")
-        if events is not None:
-            console.print(f"De-duplicated events (cld_events): {events}")
+    events = rebuilt.get("events") or {}
+    console.print("De-duplicated events (cld_events): " + ", ".join(
+        f"{n:,} {kind.lower()}s" for kind, n in sorted(events.items())))
     console.print(f"Warehouse: {settings.warehouse} (run {run_id})")
     summary["files"] = inputs
     return summary

@@ -194,7 +194,7 @@ def quarantine_summary(cur: duckdb.DuckDBPyConnection, top: int = 8) -> list[dic
     got = cur.execute(f"""
         WITH latest AS (
             SELECT source, source_name, file_sha256, max(run_id) AS run_id
-            FROM quarantine GROUP BY ALL),
+            FROM quarantine GROUP BY source, source_name, file_sha256),
         q AS (
             SELECT q.source, q.source_name, q.run_id, coalesce(q.field, '(whole row)') AS field,
                    regexp_replace(q.reason, 'row [0-9]+', 'row N', 'g') AS reason
@@ -203,11 +203,11 @@ def quarantine_summary(cur: duckdb.DuckDBPyConnection, top: int = 8) -> list[dic
             SELECT source, source_name, run_id, field, reason, count(*) AS n,
                    row_number() OVER (PARTITION BY source, source_name, run_id
                                       ORDER BY count(*) DESC, field, reason) AS k
-            FROM q GROUP BY ALL)
+            FROM q GROUP BY source, source_name, run_id, field, reason)
         SELECT source, source_name, run_id, sum(n) AS total,
                list({{'field': field, 'reason': reason, 'n': n}} ORDER BY k)
                    FILTER (WHERE k <= {int(top)}) AS reasons
-        FROM grouped GROUP BY ALL ORDER BY run_id DESC, source_name""").fetchall()
+        FROM grouped GROUP BY source, source_name, run_id ORDER BY run_id DESC, source_name""").fetchall()
     return [{"source": s, "source_name": n, "run_id": r, "total": int(t), "reasons": reasons}
             for s, n, r, t, reasons in got]
 

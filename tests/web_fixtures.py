@@ -1,0 +1,53 @@
+"""A small hand-made warehouse and users database for the dashboard's tests.
+
+ASCOF 2A for Worcestershire (E10000034), figures chosen so that published and unrounded
+differ visibly (ascof.md §5: counts to the nearest 5, 1-4 suppressed, value 1 dp):
+
+| period  | breakdown              | num | den | value (unrounded)  | published       |
+|---------|------------------------|-----|-----|--------------------|-----------------|
+| 2024-25 | (headline)             | 412 | 498 | 82.730923694779... | 410, 500, 82.7  |
+| 2024-25 | age_band=18 to 64      |   3 |  40 | 7.5                | [c], 40, [c]    |
+| 2024-25 | age_band=65 and above  | 409 | 458 | 89.301310043668... | 410, 460, 89.3  |
+| 2023-24 | (headline)             | 380 | 470 | 80.851063829787... | 380, 470, 80.9  |
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from openasc.users import add_user
+from openasc.warehouse import connect
+from openasc.web.db import make_engine, session_factory
+
+LA = "E10000034"
+PASSWORDS = {"ada": "admin-password-1", "ann": "analyst-password-1", "vic": "viewer-password-1"}
+ROLES = {"ada": "admin", "ann": "analyst", "vic": "viewer"}
+ROWS = [
+    ("ASCOF", "2A", LA, date(2024, 4, 1), date(2025, 3, 31), "", 412, 498, 412 / 498 * 100),
+    ("ASCOF", "2A", LA, date(2024, 4, 1), date(2025, 3, 31), "age_band=18 to 64", 3, 40, 7.5),
+    ("ASCOF", "2A", LA, date(2024, 4, 1), date(2025, 3, 31), "age_band=65 and above", 409, 458,
+     409 / 458 * 100),
+    ("ASCOF", "2A", LA, date(2023, 4, 1), date(2024, 3, 31), "", 380, 470, 380 / 470 * 100),
+]
+
+
+def make_warehouse(folder: Path) -> Path:
+    path = folder / "openasc.duckdb"
+    con = connect(path)
+    con.executemany("INSERT INTO metric_values VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'percent', "
+                    "'20250101T000000-test')", ROWS)
+    con.execute("INSERT INTO runs VALUES ('20250101T000000-test', 'compute', "
+                "TIMESTAMP '2025-01-01 00:00:00', TIMESTAMP '2025-01-01 00:00:05', 'ok', '[]', "
+                "NULL, NULL, NULL, 'tester', '{}')")
+    con.execute("INSERT INTO quarantine VALUES ('20250101T000000-test', 'cld', 'abc', "
+                "'cld_q1.csv', 7, 'Gender', 'Gender \"X\" is not in the value list; expected "
+                "one of Male, Female, ...', NULL)")
+    con.close()
+    return path
+
+
+def make_users(url: str) -> None:
+    factory = session_factory(make_engine(url))
+    for name, role in ROLES.items():
+        add_user(factory, name, role, PASSWORDS[name])
