@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from openasc.errors import OpenascError
 from openasc.metrics import engine
 from openasc.metrics.catalogue import catalogue_folder, default_catalogue
 from openasc.synth.population import write_population
@@ -200,15 +201,32 @@ def main() -> int:
     _openasc(["--warehouse", str(wh), "ingest", "population", str(pop)], env)
 
     con = duckdb.connect(str(wh))
-    families = {}
+    # Family by family, in catalogue order and one transaction (a family may read tables an
+    # earlier one made), then every family at once as `openasc compute` runs them.
+    families: dict[str, dict] = {}
+    con.execute("BEGIN TRANSACTION")
     for family in default_catalogue():
         t0 = time.perf_counter()
-        con.execute("BEGIN TRANSACTION")
-        result = engine.compute(con, START, END, [LA_ONS], "benchmark", (family,))
-        con.execute("ROLLBACK")
-        families[family.name] = {"seconds": round(time.perf_counter() - t0, 3),
-                                 "measures": len(result.computed),
-                                 "not_computable": len(result.not_computable)}
+        try:
+            result = engine.compute(con, START, END, [LA_ONS], "benchmark", (family,))
+            families[family.name] = {"seconds": round(time.perf_counter() - t0, 3),
+                                     "measures": len(result.computed),
+                                     "not_computable": len(result.not_computable)}
+        except OpenascError as exc:
+            families[family.name] = {"seconds": round(time.perf_counter() - t0, 3),
+                                     "error": exc.message}
+            con.execute("ROLLBACK")
+            con.execute("BEGIN TRANSACTION")
+    con.execute("ROLLBACK")
+    t0 = time.perf_counter()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        engine.compute(con, START, END, [LA_ONS], "benchmark")
+        all_error = None
+    except OpenascError as exc:
+        all_error = exc.message
+    con.execute("ROLLBACK")
+    all_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     fast = sql_2a(con)
     sql_s = time.perf_counter() - t0
@@ -221,7 +239,10 @@ def main() -> int:
     result = {
         "rows": rows, "people": people, "ingest_seconds": round(ingest_s, 3),
         "compute_seconds_by_family": families,
-        "all_families_within_15s": all(f["seconds"] <= 15 for f in families.values()),
+        "compute_seconds_all_families": round(all_s, 3),
+        "compute_all_families_error": all_error,
+        "all_families_within_15s": all(f["seconds"] <= 15 and "error" not in f
+                                       for f in families.values()),
         "ascof_2a": {"sql_seconds": round(sql_s, 3), "pandas_baseline_seconds": round(base_s, 3),
                      "speedup": round(ratio, 1), "same_answer": same,
                      "sql": {k: list(v) for k, v in fast.items()},
@@ -231,7 +252,9 @@ def main() -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
     for name, f in families.items():
-        print(f"compute {name:10s} {f['seconds']:8.2f} s  ({f['measures']} measures)")
+        detail = f.get("error") or f"{f['measures']} measures"
+        print(f"compute {name:10s} {f['seconds']:8.2f} s  ({detail})")
+    print(f"compute, every family: {all_s:.2f} s")
     print(f"ASCOF 2A: SQL {sql_s:.3f} s, pandas baseline {base_s:.3f} s, {ratio:.1f}x faster; "
           f"same answer: {same}")
     print(f"{rows:,} rows; results in {args.out}")

@@ -182,14 +182,21 @@ def run_councils(folder: Path, cases: dict[str, _Case], explicit_la: bool = Fals
     pop_rows, dis_rows = [], []
     for i, (name, case) in enumerate(cases.items()):
         cassr, ons = codes[name]
+        # People are linked across councils by NHS number (2D), so each case gets its own.
+        own = {} if len(cases) == 1 else {
+            r["NHS_Number"]: nhs_number(f"{i}|{r['NHS_Number']}")
+            for r in [*case.rows, *(case.discharges or [])] if r.get("NHS_Number")}
+        rows = [{**r, "NHS_Number": own.get(r.get("NHS_Number"), r.get("NHS_Number"))}
+                for r in case.rows]
         files.append(str(write_cld_csv(folder / f"cld_{i}.csv",
-                                       [*background_rows(), *case.rows], la_code=cassr,
+                                       [*background_rows(), *rows], la_code=cassr,
                                        period_start=FILE_PERIOD[0], period_end=FILE_PERIOD[1])))
         if case.population is not None:
             pop_rows += [[ons, 2024, "persons", age, n]
                          for age, n in sorted(case.population.items())]
         for row in case.discharges or []:
             dis_rows.append({**row, "Residence_LA_Code": cassr,
+                             "NHS_Number": own.get(row["NHS_Number"], row["NHS_Number"]),
                              "Spell_ID": f"{cassr}-{row['Spell_ID']}"})
     _invoke([*wh, "ingest", "cld", *files, "--submitted-on", SUBMITTED_ON])
     if pop_rows:

@@ -15,12 +15,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from web_fixtures import PASSWORDS, make_users, make_warehouse  # noqa: E402
-
 from openasc.config import Settings  # noqa: E402
 from openasc.web import security  # noqa: E402
 from openasc.web.app import create_app  # noqa: E402
 from openasc.web.db import AuditEvent, make_engine, session_factory  # noqa: E402
+from web_fixtures import PASSWORDS, make_users, make_warehouse  # noqa: E402
 
 
 @pytest.fixture
@@ -76,7 +75,8 @@ def test_analyst_sees_unrounded_figures(site):
     sign_in(client, "ann")
     api = client.get("/api/measures/ASCOF/2A").json()
     assert api["figures"] == "unrounded"
-    head = next(v for v in api["values"] if v["breakdown"] == "" and v["period_end"] == "2025-03-31")
+    head = next(v for v in api["values"]
+                if v["breakdown"] == "" and v["period_end"] == "2025-03-31")
     assert (head["numerator"], head["denominator"]) == ("412", "498")
     assert head["value"].startswith("82.730923694")
     assert "82.730923694" in client.get("/measures/ASCOF/2A").text

@@ -93,38 +93,70 @@ def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
         r"(regexp_full_match(u, '[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}') OR u = 'GIR0AA')")
 
 
-def _stage(con: duckdb.DuckDBPyConnection, spec: Spec, src: str) -> None:
-    """Trim every cell once into `_oa_b` (`v_` value, `p_` note) and find exact duplicates.
-
-    Trimming with a character set is slow, so it runs only on cells that start or end with
-    white space; duplicates are found by a row hash and confirmed on the full row.
-    """
-    cols = [f.column for f in spec.fields]
+def _trimmed(c: str) -> str:
+    """The cell with edge white space removed; `trim` with a character set is slow, so it runs
+    only on the few cells that start or end with white space."""
     ws = "' ' || chr(9) || chr(10) || chr(13) || chr(160)"
-    edge = "(32, 9, 10, 13, 160)"
+    # a superset of the white-space test (trim leaves other cells unchanged), written as
+    # ranges because DuckDB turns an IN list into a join
+    return (f"CASE WHEN ascii(left({c}, 1)) NOT BETWEEN 33 AND 159 "
+            f"OR ascii(right({c}, 1)) NOT BETWEEN 33 AND 159 "
+            f"THEN trim({c}, {ws}) ELSE {c} END")
 
-    def trimmed(c: str) -> str:
-        return (f"CASE WHEN ascii(left({c}, 1)) IN {edge} OR ascii(right({c}, 1)) IN {edge} "
-                f"THEN trim({c}, {ws}) ELSE {c} END")
 
-    inner = ", ".join(f"{c}, {trimmed(c)} AS s_{c}" for c in cols)
-    outer = ", ".join(
-        f"CASE WHEN s_{c} = '' OR upper(s_{c}) = 'NULL' THEN NULL ELSE s_{c} END AS v_{c}, "
-        f"CASE WHEN upper(s_{c}) = 'NULL' THEN 'NULL text treated as blank (warning)' "
-        f"WHEN s_{c} <> '' AND s_{c} <> {c} THEN 'spaces trimmed (warning)' END AS p_{c}"
-        for c in cols)
-    all_cols = ", ".join(cols)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _oa_b AS SELECT _row, hash({all_cols}) AS _h, "
-                f"{outer} FROM (SELECT _row, {inner} FROM {src})")
+def _find_duplicates(con: duckdb.DuckDBPyConnection, spec: Spec, src: str) -> None:
+    """`_oa_dup(_row, _first_row)` for rows whose every cell equals an earlier row's.
+
+    A row hash is grouped first, so the full-row comparison (a window over every column)
+    runs only on the few rows whose hash is shared, never on the whole file.
+    """
+    all_cols = ", ".join(f.column for f in spec.fields)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _oa_dup AS
+        WITH h AS (SELECT _row, hash({all_cols}) AS _h FROM {src}),
+             shared AS (SELECT _h FROM h GROUP BY _h HAVING count(*) > 1)
         SELECT _row, min(_row) OVER (PARTITION BY {all_cols}) AS _first_row
-        FROM {src} WHERE _row IN (
-            SELECT _row FROM _oa_b QUALIFY count(*) OVER (PARTITION BY _h) > 1)
+        FROM {src} WHERE _row IN (SELECT _row FROM h WHERE _h IN (SELECT _h FROM shared))
     """)
-    con.execute("CREATE OR REPLACE TEMP TABLE _oa_b AS SELECT b.*, "
-                "coalesce(d._first_row, b._row) AS _first_row "
-                "FROM _oa_b b LEFT JOIN _oa_dup d USING (_row)")
+
+
+def _looked_up(f: FieldSpec) -> bool:
+    """Typed fields are cleaned once per distinct cell and joined back; free text and IDs
+    (nearly one distinct value per row) are cleaned in place."""
+    return f.type not in ("text", "id")
+
+
+def _count_cells(con: duckdb.DuckDBPyConnection, fields: list[FieldSpec], src: str) -> None:
+    """`_oa_lk_<col>(raw, n, v, p)`: each distinct cell of a typed field, how many rows hold
+    it, its trimmed value (NULL when blank or the text NULL) and its blank/spaces note."""
+    for f in fields:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _oa_lk_{f.column} AS "
+            "SELECT raw, n, _oa_val(raw) AS v, _oa_prenote(raw) AS p FROM "
+            f"(SELECT {f.column} AS raw, count(*) AS n FROM {src} "
+            f"WHERE {f.column} IS NOT NULL GROUP BY ALL)")
+
+
+def _clean_cells(con: duckdb.DuckDBPyConnection, fields: list[FieldSpec]) -> None:
+    """Turn each `_oa_lk_<col>` into (raw, n, v, cleaned, st, pt): the cleaned value, the
+    status the cell has when it is not blank (`st`, NULL when blank) and its own notes
+    (`pt`: blank/spaces and the type's note). The expensive tests (regular expressions, check
+    digits, date parsing, list mapping) run once per distinct cell, not once per row; only
+    what depends on the rest of the row (mandatory, applicable, cross-field) is left for the
+    row."""
+    for f in fields:
+        value, bad, note = _clean_sql(f)
+        join = (f"LEFT JOIN _oa_resolved m ON m.list = {q(f.list or '')} AND m.raw = b.v"
+                if f.type == "list" else "")
+        kind = "m.kind" if f.type == "list" else "NULL::VARCHAR"
+        r1 = f"{kind} IN ('r1', 'corrected_r1', 'r1_number')" if f.type == "list" else "false"
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _oa_lk_{f.column} AS SELECT raw, n, v, cleaned, "
+            f"CASE WHEN v IS NULL THEN NULL WHEN bad THEN {q(INVALID)} WHEN r1 THEN "
+            f"{q(RELEASE_1)} ELSE {q(VALID)} END AS st, "
+            "nullif(concat_ws('; ', p, t), '') AS pt FROM ("
+            f"SELECT b.raw, b.n, b.v, b.p, {value} AS cleaned, {bad} AS bad, {note} AS t, "
+            f"{r1} AS r1 FROM _oa_lk_{f.column} b {join})")
 
 
 def _create_lookups(con: duckdb.DuckDBPyConnection, spec: Spec) -> None:
@@ -172,14 +204,17 @@ def _bands_sql(bands: list) -> str | None:
     return "|".join(f"{b.below}={b.band}" for b in bands)
 
 
-def _resolve_values(con: duckdb.DuckDBPyConnection, spec: Spec, list_fields: list[FieldSpec],
-                    src: str) -> None:
-    """Map each distinct submitted value once (a few hundred), not each of a million cells."""
+def _resolve_values(con: duckdb.DuckDBPyConnection, spec: Spec,
+                    list_fields: list[FieldSpec]) -> None:
+    """Map each distinct submitted value once (a few hundred), not each of a million cells.
+
+    Reads the trimmed values and their row counts from `_oa_lk_<col>` (see `_count_cells`).
+    """
     parts = [
-        f"SELECT {q(f.list or '')} AS list, v_{f.column} AS raw, count(*) AS n "
-        f"FROM {src} WHERE v_{f.column} IS NOT NULL GROUP BY ALL"
+        f"SELECT {q(f.list or '')} AS list, v AS raw, n FROM _oa_lk_{f.column} "
+        "WHERE v IS NOT NULL"
         for f in list_fields
-    ]
+    ] or ["SELECT NULL::VARCHAR AS list, NULL::VARCHAR AS raw, 0::BIGINT AS n WHERE false"]
     con.execute("CREATE OR REPLACE TEMP TABLE _oa_raw AS SELECT list, raw, sum(n) AS n FROM ("
                 + " UNION ALL ".join(parts) + ") GROUP BY ALL")
     band_cases = []
@@ -239,19 +274,23 @@ def _rule_sql(rule: Rule, conditions: dict[str, str], undetermined_applies: bool
 def _rules_sql(rules: tuple[Rule, ...], conditions: dict[str, str], applies: bool) -> str:
     if not rules:
         return "false"
-    return "coalesce(" + " OR ".join(_rule_sql(r, conditions, applies) for r in rules) + ", false)"
+    parts = [_rule_sql(r, conditions, applies) for r in rules]
+    if "true" in parts:  # an unconditional rule: say so, and the row-level SQL gets simpler
+        return "true"
+    return "coalesce(" + " OR ".join(parts) + ", false)"
 
 
 def _clean_sql(f: FieldSpec) -> tuple[str, str, str]:
-    """(cleaned value, invalid condition, type note) over `v_<col>`, the trimmed cell."""
-    v = f"v_{f.column}"
+    """(cleaned value, invalid condition, type note) over `v`, the trimmed distinct cell of
+    `_oa_lk_<col>`; a list field's mapping is `m`, its row of `_oa_resolved`."""
+    v = "v"
     if f.type == "date":
         return (f"_oa_date({v})", f"{v} IS NOT NULL AND _oa_date({v}) IS NULL",
                 f"CASE WHEN _oa_iso({v}) AND _oa_date({v}) IS NOT NULL "
                 "THEN 'ISO date (warning)' END")
     if f.type == "list":
-        return (f"m_{f.column}.cleaned", f"k_{f.column} IN ('invalid', 'never')",
-                f"CASE k_{f.column} WHEN 'r1' THEN 'mapped from Release 1' "
+        return ("m.cleaned", "m.kind IN ('invalid', 'never')",
+                "CASE m.kind WHEN 'r1' THEN 'mapped from Release 1' "
                 "WHEN 'r1_number' THEN 'mapped from Release 1 (hours)' "
                 "WHEN 'corrected' THEN 'corrected spelling (warning)' "
                 "WHEN 'corrected_r1' THEN 'corrected spelling, mapped from Release 1' "
@@ -355,21 +394,26 @@ EXTRA_INVALID = {
 
 
 # ----------------------------------------------------------------------------- the statement
-def _file_context(con: duckdb.DuckDBPyConnection, spec: Spec, src: str,
+def _file_context(con: duckdb.DuckDBPyConnection, src: str,
                   cols: set[str]) -> tuple[str | None, int, date | None, date | None]:
-    """The file's council and stated period: the most common values (cheap aggregates)."""
+    """The file's council and stated period: the most common values (cheap aggregates).
+
+    Each raw column is grouped first, so the cleaning runs on a handful of distinct cells. A
+    tie between two council codes goes to the lower code, so the verdict is repeatable.
+    """
     cassr, distinct_codes = None, 0
     if "la_code" in cols:
         cassr, distinct_codes = con.execute(
-            f"SELECT mode(v_la_code) FILTER (WHERE v_la_code IN (SELECT la_code FROM "
-            f"_oa_councils)), count(DISTINCT v_la_code) "
-            f"FILTER (WHERE v_la_code IN (SELECT la_code FROM _oa_councils)) "
-            f"FROM {src}").fetchall()[0]
+            "SELECT arg_max(v, (n, -rank)), count(*) FROM (SELECT v, sum(n) AS n, "
+            "row_number() OVER (ORDER BY v) AS rank FROM (SELECT _oa_val(la_code) AS v, "
+            f"count(*) AS n FROM {src} GROUP BY la_code) "
+            "WHERE v IN (SELECT la_code FROM _oa_councils) GROUP BY v)").fetchall()[0]
     start = end = None
     if {"reporting_period_start_date", "reporting_period_end_date"} <= cols:
         row = con.execute(
-            f"SELECT s, e FROM (SELECT _oa_date(v_reporting_period_start_date) AS s, "
-            f"_oa_date(v_reporting_period_end_date) AS e, count(*) AS n FROM {src} "
+            "SELECT s, e FROM (SELECT _oa_date(_oa_val(rs)) AS s, _oa_date(_oa_val(re)) AS e, "
+            "sum(n) AS n FROM (SELECT reporting_period_start_date AS rs, "
+            f"reporting_period_end_date AS re, count(*) AS n FROM {src} GROUP BY ALL) "
             "GROUP BY ALL) WHERE s IS NOT NULL AND e IS NOT NULL ORDER BY n DESC, s, e "
             "LIMIT 1").fetchall()
         if row:
@@ -436,62 +480,99 @@ def _reject_sql(cols: set[str], cassr: str | None, start: date | None,
     return checks
 
 
+def _status_sql(f: FieldSpec, spec: Spec, looked_up: bool) -> str:
+    """A field's status: the cell's own status (`st_<col>`) unless it is blank, when the
+    row's mandatory and applicability rules decide."""
+    c = f.column
+    mand = _rules_sql(f.mandatory, spec.conditions, applies=False)
+    appl = _rules_sql(f.applies, spec.conditions, applies=True)
+    if mand == "true":
+        blank = q(BLANK_MANDATORY)
+    elif appl == "true":
+        blank = f"CASE WHEN {mand} THEN {q(BLANK_MANDATORY)} ELSE {q(BLANK_OK)} END"
+    else:
+        blank = f"CASE WHEN {mand} THEN {q(BLANK_MANDATORY)} WHEN {appl} THEN {q(BLANK_OK)} END"
+    if not looked_up:  # free text and IDs: any value is valid
+        return f"CASE WHEN v_{c} IS NULL THEN {blank} ELSE {q(VALID)} END"
+    if c in EXTRA_INVALID:
+        return (f"CASE WHEN st_{c} IS NULL THEN {blank} WHEN st_{c} = {q(INVALID)} OR "
+                f"coalesce({EXTRA_INVALID[c]}, false) THEN {q(INVALID)} ELSE st_{c} END")
+    return f"coalesce(st_{c}, {blank})"
+
+
+def _note_sql(f: FieldSpec, spec: Spec, cross: list[str], looked_up: bool) -> str:
+    """A field's note: the cell's own notes, then the row-level warnings, joined by '; '."""
+    c = f.column
+    appl = _rules_sql(f.applies, spec.conditions, applies=True)
+    parts = [f"pt_{c}" if looked_up else f"p_{c}"]
+    if appl != "true":
+        parts.append(f"CASE WHEN v_{c} IS NOT NULL AND NOT {appl} "
+                     "THEN 'not applicable to this row (warning)' END")
+    parts += cross
+    if len(parts) == 1:
+        return parts[0]
+    return f"nullif(concat_ws('; ', {', '.join(parts)}), '')"
+
+
 def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
                   start: date | None, end: date | None) -> str:
-    """The statements that make `chk` (exposed for reading and testing)."""
+    """The one statement that makes `chk` (exposed for reading and testing).
+
+    It reads `src` once: typed fields are joined to their `_oa_lk_<col>` (cleaned once per
+    distinct cell), free text and IDs are trimmed in place, and statuses, notes and reject
+    reasons are computed over the joined row. No wide intermediate table is stored, and the
+    rows are not sorted (a sort of the whole wide table costs more than the rest): `chk` holds
+    one row per `_row`, and readers order by `_row` when order matters.
+    """
     fields = [f for f in spec.fields if f.column in cols]
-    joins, cleaned, invalid, notes = [], [], {}, {}
-    for f in fields:
-        value, bad, note = _clean_sql(f)
-        if f.type == "list":
-            joins.append(f"LEFT JOIN _oa_resolved m_{f.column} ON m_{f.column}.list = "
-                         f"{q(f.list or '')} AND m_{f.column}.raw = b.v_{f.column}")
-        cleaned.append(f"{value} AS {f.column}")
-        invalid[f.column] = bad
-        notes[f.column] = note
-    kinds = ", ".join(f"m_{f.column}.kind AS k_{f.column}" for f in fields if f.type == "list")
-    cross = _cross_notes(spec, start, end)
-    out = []
+    raw, joins, inner = ["_row"], [], ["s._row", "coalesce(d._first_row, s._row) AS _first_row"]
     for f in fields:
         c = f.column
-        mand = _rules_sql(f.mandatory, spec.conditions, applies=False)
-        appl = _rules_sql(f.applies, spec.conditions, applies=True)
-        bad = f"({invalid[c]})"
-        if c in EXTRA_INVALID:
-            bad = f"({bad} OR coalesce({EXTRA_INVALID[c]}, false))"
-        r1 = f"k_{c} IN ('r1', 'corrected_r1', 'r1_number')" if f.type == "list" else "false"
-        status = (f"CASE WHEN v_{c} IS NULL THEN CASE WHEN {mand} THEN {q(BLANK_MANDATORY)} "
-                  f"WHEN {appl} THEN {q(BLANK_OK)} END WHEN {bad} THEN {q(INVALID)} "
-                  f"WHEN {r1} THEN {q(RELEASE_1)} ELSE {q(VALID)} END")
-        parts = [f"p_{c}", f"t_{c}",
-                 f"CASE WHEN v_{c} IS NOT NULL AND NOT {appl} "
-                 "THEN 'not applicable to this row (warning)' END", *cross.get(c, [])]
-        out.append(f"{c}, {status} AS {c}__status, "
-                   f"nullif(concat_ws('; ', {', '.join(parts)}), '') AS {c}__note")
-    tnotes = ", ".join(f"{notes[f.column]} AS t_{f.column}" for f in fields)
+        if _looked_up(f):
+            raw.append(c)
+            joins.append(f"LEFT JOIN _oa_lk_{c} j_{c} ON j_{c}.raw = s.{c}")
+            inner += [f"j_{c}.cleaned AS {c}", f"j_{c}.v AS v_{c}", f"j_{c}.st AS st_{c}",
+                      f"j_{c}.pt AS pt_{c}"]
+        else:
+            raw += [f"{_trimmed(c)} AS s_{c}", c]
+            inner += [
+                f"CASE WHEN s_{c} = '' OR upper(s_{c}) = 'NULL' THEN NULL ELSE s_{c} END "
+                f"AS v_{c}",
+                f"CASE WHEN upper(s_{c}) = 'NULL' THEN 'NULL text treated as blank (warning)' "
+                f"WHEN s_{c} <> '' AND s_{c} <> {c} THEN 'spaces trimmed (warning)' END "
+                f"AS p_{c}"]
+    cross = _cross_notes(spec, start, end)
+    out = [f"{f.column}, {_status_sql(f, spec, _looked_up(f))} AS {f.column}__status, "
+           f"{_note_sql(f, spec, cross.get(f.column, []), _looked_up(f))} AS {f.column}__note"
+           for f in fields]
     rejects = _reject_sql({f.column for f in fields}, cassr, start, end)
     reject_field = "CASE " + " ".join(
         f"WHEN coalesce({cond}, false) THEN {q(name) if name else 'NULL'}"
         for cond, name, _ in rejects) + " END"
     reject_reason = "CASE " + " ".join(
         f"WHEN coalesce({cond}, false) THEN {reason}" for cond, _, reason in rejects) + " END"
+    row = (f"SELECT {', '.join(inner)} FROM (SELECT {', '.join(raw)} FROM {src}) s "
+           f"{' '.join(joins)} LEFT JOIN _oa_dup d ON d._row = s._row")
+    # free text and IDs: the cleaned value is the trimmed one
+    same = ", ".join(f"v_{f.column} AS {f.column}" for f in fields if not _looked_up(f))
+    if same:
+        row = f"SELECT *, {same} FROM ({row})"
     return f"""
-    CREATE OR REPLACE TEMP TABLE _oa_c AS
-    SELECT b.*, {', '.join(cleaned)}{', ' + kinds if kinds else ''}
-    FROM {src} b {' '.join(joins)};
-    CREATE OR REPLACE TEMP TABLE _oa_n AS SELECT *, {tnotes} FROM _oa_c;
     CREATE OR REPLACE TABLE chk AS
     SELECT _row, {', '.join(out)},
            {reject_field} AS _reject_field,
            {reject_reason} AS _reject_reason
-    FROM _oa_n
-    ORDER BY _row;
-    DROP TABLE _oa_c; DROP TABLE _oa_n;
+    FROM ({row})
     """
 
 
 def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg") -> Validation:
-    """Check every cell of `table` against `spec`; write `chk`; return the file's verdicts."""
+    """Check every cell of `table` against `spec`; write `chk`; return the file's verdicts.
+
+    Also leaves the view `_oa_b` (`_row`, `v_<col>` trimmed value, `p_<col>` blank/spaces
+    note), which the case-list ingest reads to quote a submitted value; it is a view, so it
+    costs nothing unless read.
+    """
     cols = {r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
         [table]).fetchall()}
@@ -504,11 +585,19 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg") -> 
     all_cols = {f.column for f in spec.fields}
     _create_macros(con)
     _create_lookups(con, spec)
-    list_fields = [f for f in spec.fields if f.type == "list"]
-    _stage(con, spec, src)
-    _resolve_values(con, spec, list_fields, "_oa_b")
-    cassr, distinct_codes, start, end = _file_context(con, spec, "_oa_b", all_cols)
-    con.execute(build_chk_sql(spec, "_oa_b", all_cols, cassr, start, end))
+    typed = [f for f in spec.fields if _looked_up(f)]
+    _count_cells(con, typed, src)
+    _resolve_values(con, spec, [f for f in typed if f.type == "list"])
+    _clean_cells(con, typed)
+    _find_duplicates(con, spec, src)
+    cassr, distinct_codes, start, end = _file_context(con, src, all_cols)
+    con.execute(build_chk_sql(spec, src, all_cols, cassr, start, end))
+    for f in typed:
+        con.execute(f"DROP TABLE _oa_lk_{f.column}")
+    con.execute("DROP TABLE _oa_dup")
+    con.execute("CREATE OR REPLACE TEMP VIEW _oa_b AS SELECT _row, " + ", ".join(
+        f"_oa_val({f.column}) AS v_{f.column}, _oa_prenote({f.column}) AS p_{f.column}"
+        for f in spec.fields) + f" FROM {src}")
     rows, rejected = con.execute(
         "SELECT count(*), count(_reject_reason) FROM chk").fetchall()[0]
     result = Validation(rows=rows, rejected=rejected, release=_release(con),

@@ -198,7 +198,9 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
     task = progress.add_task("Computing measures", total=len(measures) * len(la_codes)) \
         if progress else None
     for la in la_codes:
-        prepare_tables(con, families, start, end, la)
+        # Shared tables of the whole catalogue, not only the families asked for: ACTIVITY
+        # reads tables that SALT's prepare steps build.
+        prepare_tables(con, default_catalogue(), start, end, la)
         for m in measures:
             reason = why_not_computable(con, m, la)
             if reason:

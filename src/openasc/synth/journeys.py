@@ -229,10 +229,13 @@ def _community_service(
             mechanism = pick(
                 rng,
                 "Delivery_Mechanism",
+                # Most councils record community support under a managed personal budget:
+                # nationally about 9 in 10 community clients have self-directed support
+                # (ASCOF 3D part 1a), so commissioned-only lines are the minority.
                 {
-                    "CASSR commissioned support": 76,
-                    "CASSR managed personal budget": 14,
-                    "Direct payment": 10,
+                    "CASSR commissioned support": 8,
+                    "CASSR managed personal budget": 80,
+                    "Direct payment": 12,
                 },
                 m,
             )

@@ -110,11 +110,12 @@ def create_app(settings: Settings, users_url: str | None = None,
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Any:
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                                headers=exc.headers)  # keeps Allow on a 405
         return templates.TemplateResponse(
             request, "error.html", {"status": exc.status_code, "detail": exc.detail,
                                     "user": None, "page": "error"},
-            status_code=exc.status_code)
+            status_code=exc.status_code, headers=exc.headers)
 
     app.add_middleware(SecurityHeaders)
     return app

@@ -207,7 +207,8 @@ def quarantine_summary(cur: duckdb.DuckDBPyConnection, top: int = 8) -> list[dic
         SELECT source, source_name, run_id, sum(n) AS total,
                list({{'field': field, 'reason': reason, 'n': n}} ORDER BY k)
                    FILTER (WHERE k <= {int(top)}) AS reasons
-        FROM grouped GROUP BY source, source_name, run_id ORDER BY run_id DESC, source_name""").fetchall()
+        FROM grouped GROUP BY source, source_name, run_id
+        ORDER BY run_id DESC, source_name""").fetchall()
     return [{"source": s, "source_name": n, "run_id": r, "total": int(t), "reasons": reasons}
             for s, n, r, t, reasons in got]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -38,7 +39,7 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # no-referrer would make form POSTs send Origin: null
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
@@ -105,9 +106,33 @@ def sign_in(factory: sessionmaker, name: str, password: str, client: str) -> str
     return token
 
 
+_recent: dict[str, tuple[float, Principal]] = {}
+RECHECK_SECONDS = 5.0
+
+
+def forget_sessions() -> None:
+    """Drop the in-process cache of checked sessions (after a sign-out or a disabled user)."""
+    _recent.clear()
+
+
 def principal_for(factory: sessionmaker, token: str | None) -> Principal | None:
+    """The session's user. A session checked in the last few seconds is not looked up again
+    (this process drops the cache whenever it ends a session), which keeps pages fast under
+    load; a session ended by another process lasts at most RECHECK_SECONDS longer here."""
     if not token:
         return None
+    hit = _recent.get(token)
+    if hit is not None and time.monotonic() - hit[0] < RECHECK_SECONDS:
+        return hit[1]
+    who = _lookup(factory, token)
+    if who is not None:
+        if len(_recent) > 10000:
+            _recent.clear()
+        _recent[token] = (time.monotonic(), who)
+    return who
+
+
+def _lookup(factory: sessionmaker, token: str) -> Principal | None:
     with factory() as db:
         row = db.execute(
             select(WebSession.csrf_token, User.id, User.name, User.role)
@@ -122,12 +147,14 @@ def principal_for(factory: sessionmaker, token: str | None) -> Principal | None:
 def sign_out(factory: sessionmaker, token: str | None, user_name: str) -> None:
     if not token:
         return
+    forget_sessions()
     with factory() as db, db.begin():
         db.execute(delete(WebSession).where(WebSession.token_hash == _digest(token)))
         db.add(AuditEvent(user_name=user_name, action="signed out"))
 
 
 def end_sessions_of(factory: sessionmaker, user_id: int) -> None:
+    forget_sessions()
     with factory() as db, db.begin():
         db.execute(delete(WebSession).where(WebSession.user_id == user_id))
 

@@ -1,0 +1,155 @@
+"""The dashboard in a real browser: Debian's headless Chromium driven by Playwright.
+
+`openasc serve` runs in a subprocess on a free loopback port over the hand-made warehouse
+of `tests/web_fixtures.py` (its docstring works out every figure checked here). Screenshots
+go to test-artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from web_fixtures import PASSWORDS, make_users, make_warehouse  # noqa: E402
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("dash")
+    wh = make_warehouse(folder)
+    url = f"sqlite:///{folder / 'users.sqlite'}"
+    make_users(url)
+    port = _free_port()
+    env = {**os.environ, "OPENASC_USERS_DB": url}
+    proc = subprocess.Popen([sys.executable, "-m", "openasc.cli", "--warehouse", str(wh),
+                             "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            cwd=folder, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                httpx.get(base + "/login", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the dashboard did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=True)
+
+
+def sign_in(browser: Browser, base: str, name: str, **context) -> Page:
+    page = browser.new_context(accept_downloads=True, **context).new_page()
+    page.goto(base + "/")
+    assert "/login" in page.url
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(PASSWORDS[name])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(base + "/")
+    return page
+
+
+def test_analyst_signs_in_and_browses_a_measure_by_breakdown(server, browser):
+    page = sign_in(browser, server, "ann")
+    assert page.get_by_role("heading", name="Overview").is_visible()
+    page.get_by_role("link", name="ASCOF 2A").first.click()
+    page.get_by_label("Breakdown").select_option("age_band")
+    page.get_by_role("button", name="Show").click()
+    table = page.locator("#breakdown-table")
+    assert "18 to 64" in table.inner_text() and "65 and above" in table.inner_text()
+    assert "89.30131" in table.inner_text()  # 409/458 × 100, unrounded for an analyst
+    assert page.locator("figure.chart svg[role=img]").count() >= 1
+    shot(page, "measure-analyst")
+
+
+def test_viewer_cannot_see_unrounded_figures(server, browser):
+    page = sign_in(browser, server, "vic")
+    page.goto(server + "/measures/ASCOF/2A?by=age_band")
+    text = page.locator("main").inner_text()
+    assert "82.7" in text and "89.3" in text and "[c]" in text
+    assert "82.73" not in text and "89.30" not in text and "412" not in text
+    api = page.request.get(server + "/api/measures/ASCOF/2A").json()
+    assert api["figures"] == "published"
+    assert all(len(v["value"].partition(".")[2]) <= 1 for v in api["values"])
+    assert page.request.get(server + "/quality").status == 403
+    shot(page, "measure-viewer")
+
+
+def test_generate_and_download_a_report_with_progress(server, browser, tmp_path):
+    page = sign_in(browser, server, "vic")
+    page.get_by_role("link", name="Reports").click()
+    page.get_by_label("Local Account").check()
+    page.get_by_role("button", name="Generate").click()
+    page.wait_for_url("**/jobs/*")
+    assert page.get_by_label("Progress").is_visible()
+    link = page.get_by_role("link", name="Download local-account.html")
+    link.wait_for(timeout=30000)
+    shot(page, "report-done")
+    with page.expect_download() as got:
+        link.click()
+    saved = tmp_path / "la.html"
+    got.value.save_as(saved)
+    assert "Local Account" in saved.read_text("utf-8")
+
+
+def test_tablet_layout_has_the_same_content(server, browser):
+    page = sign_in(browser, server, "vic", viewport={"width": 768, "height": 1024},
+                   has_touch=True)
+    page.goto(server + "/measures/ASCOF/2A")
+    assert page.get_by_role("table").first.is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 768  # nothing forces sideways scrolling of the page
+    shot(page, "tablet")
+
+
+def test_unauthenticated_and_cross_site_requests_are_rejected(server, browser):
+    assert httpx.get(server + "/api/measures").status_code == 401
+    r = httpx.get(server + "/measures/ASCOF/2A", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    page = sign_in(browser, server, "ada")
+    # A form posted without the session's CSRF token is refused, though the cookie is sent.
+    res = page.request.post(server + "/users", form={"username": "mallory", "role": "admin",
+                                                     "password": "a-long-password-1"})
+    assert res.status == 403
+    page.goto(server + "/users")
+    assert "mallory" not in page.locator("main").inner_text()
+    # The CSP forbids framing and inline script: the browser reports the header as set.
+    head = page.request.get(server + "/").headers
+    assert "frame-ancestors 'none'" in head["content-security-policy"]
+    shot(page, "users-admin")
