@@ -75,11 +75,42 @@ RULE = ("Fit to submit means: no file-level error, no row that cannot be loaded,
 VALUE_TYPES = {"list", "code", "ods_code", "integer", "decimal"}
 
 
-def _statuses_sql(spec: Spec) -> str:
+def _counts_sql(spec: Spec) -> str:
+    """Rows by field, status and (for coded and numeric fields) cleaned value.
+
+    One small GROUP BY per field straight over `chk`: the field-by-row table is never built,
+    so a million-row file costs a few scans of single columns, not fifty million rows.
+    """
     return " UNION ALL ".join(
-        f"SELECT {i} AS pos, '{f.name}' AS field, {f.column}__status AS status, "
+        f"SELECT {i} AS pos, '{f.name}' AS field, {f.column}__status AS status, coalesce("
         + ("NULL" if f.type not in VALUE_TYPES else f"{f.column}::VARCHAR")
-        + " AS value, _row, _reject_reason FROM chk" for i, f in enumerate(spec.fields))
+        + f", '') AS value, count(*) AS n FROM chk WHERE {f.column}__status IS NOT NULL "
+        "GROUP BY ALL" for i, f in enumerate(spec.fields)) + " ORDER BY pos, status, value"
+
+
+def _failure_examples_sql(spec: Spec, person: str) -> str:
+    """Per field, its first five failing rows as `row: pseudonym`; the pseudonym (a keyed
+    hash) is computed for those few rows only."""
+    firsts = " UNION ALL ".join(
+        f"(SELECT '{f.name}' AS field, _row FROM chk WHERE {f.column}__status LIKE 'Failed:%' "
+        "ORDER BY _row LIMIT 5)" for f in spec.fields)
+    return (f"SELECT e.field, string_agg(e._row || ': ' || coalesce(left({person}, 12), "
+            "'no ID'), ', ' ORDER BY e._row) "
+            f"FROM ({firsts}) e JOIN chk USING (_row) GROUP BY e.field")
+
+
+def _reject_summary_sql(has_id: bool) -> str:
+    """Rejected rows by field: the first row's reason, the count and five examples; the
+    pseudonym is computed for the five examples only."""
+    ident = "la_person_unique_identifier" if has_id else "NULL::VARCHAR"
+    person = "CASE WHEN rn <= 5 THEN pseudo(ident) END" if has_id else "NULL::VARCHAR"
+    return (
+        "SELECT _reject_field, arg_min(_reject_reason, _row), count(*), string_agg(_row || ': ' "
+        "|| coalesce(left(person, 12), 'no ID'), ', ' ORDER BY _row) FILTER (WHERE rn <= 5) "
+        f"FROM (SELECT _row, _reject_field, _reject_reason, rn, {person} AS person FROM ("
+        f"SELECT _row, _reject_field, _reject_reason, {ident} AS ident, row_number() OVER "
+        "(PARTITION BY _reject_field ORDER BY _row) AS rn FROM chk "
+        "WHERE _reject_reason IS NOT NULL)) GROUP BY ALL ORDER BY 3 DESC, 1")
 
 
 def write_report(con: duckdb.DuckDBPyConnection, spec: Spec, validation: Validation,
@@ -87,27 +118,12 @@ def write_report(con: duckdb.DuckDBPyConnection, spec: Spec, validation: Validat
     """Write `<stem>-dq.html` and `<stem>-dq.csv` into `report_dir`; return both paths."""
     report_dir.mkdir(parents=True, exist_ok=True)
     stem = Path(source_name).stem
-    person = ("pseudo(la_person_unique_identifier)" if any(
-        f.column == "la_person_unique_identifier" for f in spec.fields) else "NULL")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _oa_dq AS SELECT s.*, p.person FROM "
-                f"({_statuses_sql(spec)}) s JOIN (SELECT _row, {person} AS person FROM chk) p "
-                "USING (_row)")
-    counts = con.execute(
-        "SELECT pos, field, status, coalesce(value, '') AS value, count(*) FROM _oa_dq "
-        "WHERE status IS NOT NULL GROUP BY ALL ORDER BY pos, status, value").fetchall()
-    failures = dict(con.execute(
-        "SELECT field, string_agg(_row || ': ' || coalesce(left(person, 12), 'no ID'), ', ' "
-        "ORDER BY _row) FROM (SELECT * FROM _oa_dq WHERE status LIKE 'Failed:%' "
-        "QUALIFY row_number() OVER (PARTITION BY field ORDER BY _row) <= 5) GROUP BY field"
-    ).fetchall())
+    has_id = any(f.column == "la_person_unique_identifier" for f in spec.fields)
+    person = "pseudo(la_person_unique_identifier)" if has_id else "NULL"
+    counts = con.execute(_counts_sql(spec)).fetchall()
+    failures = dict(con.execute(_failure_examples_sql(spec, person)).fetchall())
     rejects = [dict(field=r[0] or "(whole row)", reason=r[1], n=r[2], examples=r[3])
-               for r in con.execute(
-        "SELECT _reject_field, any_value(_reject_reason), count(*), string_agg(_row || ': ' "
-        "|| coalesce(left(person, 12), 'no ID'), ', ' ORDER BY _row) FILTER (WHERE rn <= 5) "
-        "FROM (SELECT c._row, c._reject_field, c._reject_reason, p.person, row_number() OVER "
-        "(PARTITION BY c._reject_field ORDER BY c._row) AS rn FROM chk c JOIN (SELECT DISTINCT "
-        "_row, person FROM _oa_dq) p USING (_row) WHERE c._reject_reason IS NOT NULL) "
-        "GROUP BY ALL ORDER BY 3 DESC, 1").fetchall()]
+               for r in con.execute(_reject_summary_sql(has_id)).fetchall()]
     by_field: dict[str, dict] = {}
     for pos, name, status, value, n in counts:
         f = by_field.setdefault(name, {"name": name, "pos": pos, "counts": {}, "vals": [],
