@@ -373,7 +373,7 @@ def validate_case_files(kind: str, files: list[Path], report_dir: Path | None,
     The report is a CSV of the rows that would be quarantined (row, field, reason): never an
     identifier, so it can be shared with the team that fixes the source system.
     """
-    from openasc.ingest.cld import staging_connection
+    from openasc.ingest.staging import staging_connection
 
     _check_kind(kind)
     key = load_key(settings)
@@ -469,7 +469,7 @@ def _quarantine(con: duckdb.DuckDBPyConnection, kind: str, staged: Staged, run_i
 
 def ingest_case_file(kind: str, file: Path, settings: Settings, console: Console) -> dict:
     """`openasc ingest safeguarding|dols FILE`: load one case list in one transaction."""
-    from openasc.ingest.cld import staging_connection
+    from openasc.ingest.staging import staging_connection
 
     _check_kind(kind)
     path = Path(file)

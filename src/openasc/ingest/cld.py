@@ -13,10 +13,6 @@ reason), and the counts are printed and recorded in `runs`.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -25,10 +21,11 @@ import duckdb
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from openasc import councils, pseudonymise, warehouse
+from openasc import councils, warehouse
 from openasc.config import Settings, load_key
 from openasc.errors import OpenascError
 from openasc.ingest.reader import ReadResult, file_sha256, read_into
+from openasc.ingest.staging import staging_connection
 from openasc.spec import Spec, load_spec
 
 PROGRESS_ROWS = 5000
@@ -135,21 +132,6 @@ class StagedFile:
     validation: object
     council: councils.Council
     rejected: int
-
-
-@contextmanager
-def staging_connection(key: bytes) -> Iterator[duckdb.DuckDBPyConnection]:
-    """An in-memory database for raw rows; anything it spills goes to a private folder."""
-    tmp = tempfile.mkdtemp(prefix="openasc-stage-")
-    con = duckdb.connect()
-    try:
-        con.execute(f"SET temp_directory = '{tmp}'")
-        con.execute("SET preserve_insertion_order = true")
-        pseudonymise.register(con, key)
-        yield con
-    finally:
-        con.close()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _progress(console: Console, rows: int) -> Progress:

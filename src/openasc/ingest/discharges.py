@@ -11,10 +11,6 @@ in an in-memory database so no NHS number reaches the warehouse.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,10 +18,11 @@ from pathlib import Path
 import duckdb
 from rich.console import Console
 
-from openasc import pseudonymise, warehouse
+from openasc import warehouse
 from openasc.config import Settings, load_key
 from openasc.errors import OpenascError
 from openasc.ingest.reader import file_sha256, read_into
+from openasc.ingest.staging import staging_connection
 
 SOURCE = "discharges"
 
@@ -154,21 +151,6 @@ def _checks() -> list[tuple[str, str, str]]:
     ]
 
 
-@contextmanager
-def _staging(key: bytes) -> Iterator[duckdb.DuckDBPyConnection]:
-    """In-memory database for the raw file (it holds NHS numbers until they are hashed)."""
-    tmp = tempfile.mkdtemp(prefix="openasc-discharges-")
-    con = duckdb.connect()
-    try:
-        con.execute(f"SET temp_directory = '{tmp}'")
-        con.execute("SET preserve_insertion_order = true")
-        pseudonymise.register(con, key)
-        yield con
-    finally:
-        con.close()
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
 def _judge(con: duckdb.DuckDBPyConnection) -> None:
     """Add `la_ons`, `_reject_field` and `_reject_reason` to the staged rows."""
     con.execute(
@@ -197,7 +179,7 @@ def ingest_discharges_file(path: Path, settings: Settings, console: Console) -> 
     started = datetime.now()
     run_id = warehouse.new_run_id()
     warehouse.connect(settings.warehouse).close()
-    with _staging(key) as con:
+    with staging_connection(key) as con:
         con.execute("ATTACH ? AS wh", [str(settings.warehouse)])
         con.execute(DDL.replace("hospital_discharges", "wh.hospital_discharges", 1))
         read = read_into(con, path, LAYOUT, "stg")

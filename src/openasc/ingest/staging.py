@@ -1,0 +1,32 @@
+"""The in-memory database where raw rows wait, with their identifiers, until pseudonymised.
+
+Every ingest reads its file here first. It is never written to disk: if DuckDB has to spill,
+it spills into a private temporary folder that is removed when the command ends. The `pseudo`
+macro is registered, so identifiers can be replaced set-wise before anything is copied to
+the warehouse.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+
+from openasc import pseudonymise
+
+
+@contextmanager
+def staging_connection(key: bytes) -> Iterator[duckdb.DuckDBPyConnection]:
+    tmp = tempfile.mkdtemp(prefix="openasc-stage-")
+    con = duckdb.connect()
+    try:
+        con.execute(f"SET temp_directory = '{tmp}'")
+        con.execute("SET preserve_insertion_order = true")
+        pseudonymise.register(con, key)
+        yield con
+    finally:
+        con.close()
+        shutil.rmtree(tmp, ignore_errors=True)
