@@ -17,6 +17,7 @@ The warehouse holds a handful of `metric_values` rows for Worcestershire (E10000
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -164,10 +165,40 @@ def _shown(text: str) -> float | None:
     return float(m.group(0).replace(",", ""))
 
 
+def _declared(con: duckdb.DuckDBPyConnection, a: dict[str, str]) -> float | str | None:
+    """A figure read from a declared input table: `comparator_values` (by its row key) or
+    `comparisons` (family|code|breakdown|la_code|year), scaled or made positive as the
+    trace says the page printed it."""
+    field = a["data-field"]
+    assert re.fullmatch(r"[a-z_]+", field), field
+    if a["data-table"] == "comparator_values":
+        family, code, la, start, end, breakdown = a["data-key"].split("|", 5)
+        got = con.execute(f"SELECT {field} FROM comparator_values WHERE family=? AND code=? AND "
+                          "la_code=? AND period_start=? AND period_end=? AND breakdown=?",
+                          [family, code, la, start, end, breakdown]).fetchone()
+    else:
+        assert a["data-table"] == "comparisons", a
+        family, code, breakdown, la, year = a["data-key"].split("|")
+        got = con.execute(f"SELECT {field} FROM comparisons WHERE family=? AND code=? AND "
+                          "breakdown=? AND la_code=? AND year=?",
+                          [family, code, breakdown, la, int(year)]).fetchone()
+    assert got is not None, f"no {a['data-table']} row {a['data-key']}"
+    value = got[0]
+    if isinstance(value, str) or value is None:
+        return value
+    value = abs(value) if a.get("data-abs") else value
+    return value * float(a.get("data-scale", "1"))
+
+
+QUARTILES = {1: "top quartile", 2: "second quartile", 3: "third quartile", 4: "bottom quartile"}
+
+
 def expected(con: duckdb.DuckDBPyConnection, a: dict[str, str], content: Path) -> float | None:
     """Recompute a printed figure from its trace: the row, or the inputs it was worked from."""
     places = int(a["data-places"])
     calc = a.get("data-calc")
+    if "data-table" in a:
+        return _declared(con, a)
     if "data-input" in a:
         if calc == "sum":
             lines = [r for r in (content / a["data-input"]).read_text().splitlines()[1:]
@@ -199,11 +230,22 @@ ALLOWED = {"2024-25", "2023-24", "100,000", "2014", "42", "18"}
 
 @pytest.mark.parametrize("name", ["local-account.html", "self-assessment.html"])
 def test_every_number_is_traced(built: dict[str, Path], name: str) -> None:
-    page = parse(built["out"] / name)
+    assert_traced(built["out"] / name, built["wh"], built["content"])
+
+
+def assert_traced(path: Path, wh: Path, content: Path) -> None:
+    """Every figure on the page equals what its trace recomputes, and no number in the
+    visible text goes untraced."""
+    name = path.name
+    page = parse(path)
     assert len(page.figs) > 10
-    con = duckdb.connect(str(built["wh"]), read_only=True)
+    con = duckdb.connect(str(wh), read_only=True)
     for attrs, text in page.figs:
-        want = expected(con, attrs, built["content"])
+        want = expected(con, attrs, content)
+        if attrs.get("data-text"):  # a word the table states: a change class, a quartile
+            field = attrs["data-field"]
+            assert text == (QUARTILES[want] if field.endswith("quartile") else want), attrs
+            continue
         got = _shown(text)
         if got is None:  # suppressed: only a count of 1-4 (or a figure made from one) is hidden
             if "data-mv" in attrs:
@@ -321,3 +363,151 @@ def test_self_assessment_mapping_is_data(built: dict[str, Path]) -> None:
     spec = yaml.safe_load(path.read_text())
     assert len(spec["themes"]) == 4
     assert sum(len(t["statements"]) for t in spec["themes"]) == 9
+
+
+# --------------------------------------------------------------------------- comparisons
+COMPARED_ROWS = [
+    ("ASCOF", "2A", LA, *Y, "", 412, 498, "percent"),
+    ("ASCOF", "2A", LA, *P, "", 400, 500, "percent"),
+    ("ASCOF", "2D", LA, *Y, "", 850, 1000, "percent"),
+    ("ASCOF", "2D", LA, *P, "", 845, 1000, "percent"),
+    ("ASCOF", "2B", LA, *Y, "", 3, 60000, "per_100k"),
+]
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Worcestershire's own 2A and 2D for two years, every other council's synthetic
+    figures for 2023-24 and 2024-25, a published England 2A of 77.5% for 2024-25, the
+    comparisons table built from them, and the Local Account rendered to HTML."""
+    from openasc.benchmark.comparators import import_comparators
+    from openasc.benchmark.comparisons import build_comparisons
+    from openasc.benchmark.synth import synth_comparators
+    from openasc.councils import resolve
+    from openasc.reports.content import load_content
+    from openasc.reports.figures import load_figures, parse_year
+    from openasc.reports.local_account import build_local_account
+    from openasc.reports.render import write_html
+
+    base = tmp_path_factory.mktemp("compared")
+    wh = base / "wh.duckdb"
+    con = connect(wh)
+    con.executemany("INSERT INTO metric_values VALUES (?,?,?,?,?,?,?,?,NULL,?,NULL)",
+                    COMPARED_ROWS)
+    con.execute("UPDATE metric_values SET value = numerator / denominator * CASE unit "
+                "WHEN 'percent' THEN 100 ELSE 100000 END")
+    path = base / "comparators.csv"
+    synth_comparators(path, years=[2023, 2024], seed=3)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(f"ASCOF,2A,{ENG},{Y[0]},{Y[1]},,,,77.5,percent,\n")
+    import_comparators(con, path)
+    build_comparisons(con)
+    start, end = parse_year("2024-25")
+    f = load_figures(con, resolve(LA, "--la", on=end), start, end)
+    con.close()
+    out = base / "out" / "local-account.html"
+    write_html(build_local_account(f, load_content(None), "2024-25"), start, end, out)
+    return {"wh": wh, "html": out, "base": base}
+
+
+def _compare_text(page: Path) -> str:
+    raw = page.read_text("utf-8")
+    section = raw[raw.index('<section id="compare"'):]
+    section = section[:section.index("</section>")]
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", section)))
+
+
+def test_how_we_compare_reads_the_comparisons_table(compared: dict[str, Path]) -> None:
+    """The section states what `comparisons` holds, worked by hand where the data is ours:
+
+    - 2A: 412 ÷ 498 = 82.7%; England's published 2024-25 figure is 77.5%, so the gap is
+      82.7 − 77.5 = 5.2 percentage points above England, better (higher is better). The
+      measure set declares a series break in 2024 (ascof.md §4.1), so the change class is
+      "not comparable", and the section says so instead of "improved" (80.0% → 82.7%).
+    - 2D (2 decimals): 85.00% against 84.50% last year: up 0.50 percentage points, less than
+      the 1 percentage point rule for percentages, so "about the same".
+    - Ranks: 1 + the number of West Midlands councils whose printed 2A is higher than ours.
+    - 2B: 3 admissions ÷ 60,000 × 100,000 = 5.0 per 100,000, from a count of 1-4, so it
+      prints [c]; the table still ranks it, but a rank would tell what was hidden, so the
+      sentence and the rank column say none.
+    """
+    from openasc.benchmark.comparisons import read_comparisons
+    from openasc.reports.phrasing import ordinal
+
+    text = _compare_text(compared["html"])
+    raw = compared["html"].read_text("utf-8")
+    sentences = [html.unescape(re.sub(r"<[^>]+>", "", li))
+                 for li in re.findall(r"<li>(.*?)</li>", raw[raw.index('id="compare"'):])]
+    con = duckdb.connect(str(compared["wh"]), read_only=True)
+    rows = {c.code: c for c in read_comparisons(con, LA, 2024)}
+    a2, d2 = rows["2A"], rows["2D"]
+    higher = con.execute("SELECT count(*) FROM comparisons WHERE code = '2A' AND year = 2024 "
+                         "AND region = 'West Midlands' AND shown > ?", [a2.shown]).fetchone()[0]
+    con.close()
+    assert (a2.england_value, a2.england_basis, a2.gap_england) == (77.5, "published", 5.2)
+    assert a2.change_class == "not comparable" and d2.change_class == "about the same"
+    assert a2.region_rank == 1 + higher and a2.region_n > 2
+    assert (f"82.7%, {ordinal(a2.region_rank)} of {a2.region_n} in the West Midlands") in text
+    assert f"{ordinal(a2.england_rank)} of {a2.england_n} in England" in text
+    assert "5.2 percentage points above England (77.5%), better" in text
+    assert "on last year, not comparable: the way the measure is counted changed" in text
+    assert ("on last year, about the same: up 0.50 percentage points, less than 1 percentage "
+            "point") in text
+    assert "(improved)" not in text  # the class is the table's, not re-derived
+    b2 = next(line for line in sentences if line.startswith("Number of adults aged 18 to 64"))
+    assert "[c]" in b2 and " in England" not in b2 and rows["2B"].region_rank is not None
+    assert ("Of the one ASCOF measure that can be compared with last year, none improved, "
+            "one stayed about the same and none declined") in text
+    assert "\"About the same\" means a change of less than 1 percentage point for percentages" \
+        in text
+    # 2D's England figure has no published row: the mean of the councils, saying how many
+    assert f"England ({d2.shown - d2.gap_england:.2f}%, the average of {d2.england_n} " \
+        "councils)" in text
+
+
+def test_comparison_figures_are_traced_to_the_table(compared: dict[str, Path]) -> None:
+    """Every figure in the comparison Local Account recomputes from metric_values or the
+    comparisons table, including ranks, counts of councils, gaps and change classes."""
+    page = parse(compared["html"])
+    tables = {a.get("data-table") for a, _ in page.figs}
+    fields = {a.get("data-field") for a, _ in page.figs if a.get("data-table")}
+    assert "comparisons" in tables
+    assert {"region_rank", "england_value", "gap_england", "change_class",
+            "rule_threshold"} <= fields
+    assert_traced(compared["html"], compared["wh"], compared["base"])
+
+
+def test_before_the_national_figures_are_out_last_years_england_is_labelled(
+        tmp_path: Path) -> None:
+    """Comparator figures for 2023-24 only; our own 2A for 2024-25 and 2023-24. This year's
+    comparisons row then compares Worcestershire with itself alone (england_n = 1), so no
+    rank or gap is printed for 2024-25; England's figure is last year's, from last year's
+    comparisons row, labelled "(2023-24)"; the change class is still this year's row's
+    ("not comparable": the 2024 series break)."""
+    from openasc.benchmark.comparators import import_comparators
+    from openasc.benchmark.comparisons import build_comparisons, read_comparisons
+    from openasc.benchmark.synth import synth_comparators
+    from openasc.councils import resolve
+    from openasc.reports.figures import load_figures, parse_year
+    from openasc.reports.phrasing import value_text
+    from openasc.reports.sections import compare_section
+
+    con = connect(tmp_path / "wh.duckdb")
+    con.executemany("INSERT INTO metric_values VALUES (?,?,?,?,?,?,?,?,NULL,?,NULL)",
+                    COMPARED_ROWS[:2])
+    con.execute("UPDATE metric_values SET value = numerator / denominator * 100")
+    synth_comparators(tmp_path / "c.csv", years=[2023], seed=5)
+    import_comparators(con, tmp_path / "c.csv")
+    build_comparisons(con)
+    now = {c.year: c for c in read_comparisons(con, LA) if c.code == "2A"}
+    assert now[2024].england_n == 1 and now[2023].england_n > 100
+    start, end = parse_year("2024-25")
+    sec = compare_section(load_figures(con, resolve(LA, "--la", on=end), start, end))
+    con.close()
+    row = [str(c) for c in sec.blocks[-1].rows[0]]
+    england = value_text(now[2023].england_value, "percent", 1)
+    assert row[3] == f"{england} (2023-24) (average of {now[2023].england_n} councils)"
+    assert row[5] == "not available"  # no rank against nobody
+    assert row[6].startswith("not comparable")
+    sentence = str(sec.blocks[-2][0])
+    assert " of " not in sentence.split(":")[1] and "above England" not in sentence

@@ -7,13 +7,20 @@ from openasc.reports.phrasing import (
     P,
     against,
     change,
+    classified,
     comparator,
     counted,
     direction,
+    gap,
+    in_units,
+    moved,
     number,
+    ordinal,
     plural,
+    ranked,
     rate_population,
     round_half_up,
+    rule_limit,
     value_text,
 )
 
@@ -95,3 +102,52 @@ def test_html_marks_each_figure_with_its_origin():
     html = str(phrase.html())
     assert "A &amp; B: " in html
     assert 'data-mv="SALT|STS001|x"' in html and ">3,000</span> requests" in html
+
+
+def test_ranks_say_out_of_how_many_and_where():
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st",
+        "111th"]
+    phrase = ranked(5, 14, "the West Midlands", {"field": "region_rank"}, {"field": "region_n"})
+    assert str(phrase) == "5th of 14 in the West Midlands"
+    assert 'data-field="region_rank">5th</span>' in str(phrase.html())
+
+
+def test_a_gap_is_in_the_measures_unit_and_judged_by_polarity():
+    """82.7% against England 77.5%: 5.2 percentage points above, better (higher is better);
+    534.4 against 500.0 per 100,000 for a lower-is-better measure: 34.4 above, worse."""
+    assert str(gap(5.2, "percent", 1, "England", "higher", their=P("77.5%"))) == (
+        "5.2 percentage points above England (77.5%), better")
+    assert str(gap(34.4, "per_100k", 1, "England", "lower")) == (
+        "34.4 per 100,000 above England, worse")
+    assert str(gap(-1.0, "percent", 1, "England", "neutral")) == (
+        "1.0 percentage point below England")
+    assert str(gap(0.0, "percent", 1, "England", "higher")) == "the same as England"
+    assert str(in_units(12, "days", 0)) == "12 days"
+
+
+def test_the_about_the_same_rule_in_words():
+    """A points rule of 1 for percentages: '1 percentage point'; a relative rule of 0.02:
+    '2% of last year's value', its figure scaled by 100 so the trace can be recomputed."""
+    assert str(rule_limit("points", 1.0, "percent")) == "1 percentage point"
+    assert str(rule_limit("points", 0.5, "percent")) == "0.5 percentage points"
+    limit = rule_limit("relative", 0.02, "per_100k", {"field": "rule_threshold"})
+    assert str(limit) == "2% of last year's value"
+    assert 'data-scale="100"' in str(limit.html()) and 'data-places="0"' in str(limit.html())
+
+
+def test_the_change_class_is_printed_as_stated_with_its_rule():
+    """The class comes from the comparisons table; the words around it only explain it. A
+    0.5-point rise 'about the same' and a 2.7-point rise 'improved' under the 1-point rule;
+    a relative change of -3.14% printed as 'down 3.1% on last year'."""
+    limit = rule_limit("points", 1.0, "percent")
+    same = classified("about the same", moved(0.5, None, "points", "percent", 1), limit, False)
+    assert str(same) == "about the same: up 0.5 percentage points, less than 1 percentage point"
+    up = classified("improved", moved(2.7, None, "points", "percent", 1), limit, False)
+    assert str(up) == "improved: up 2.7 percentage points, at least 1 percentage point"
+    rel = moved(-16.8, -0.0314, "relative", "per_100k", 1)
+    assert str(rel) == "down 3.1% on last year"
+    assert str(classified("not comparable", P(), limit, False)).startswith("not comparable: ")
+    assert str(classified(None, P(), limit, False)) == "no previous year"
+    survey = classified("about the same", moved(1.5, None, "points", "percent", 1), limit, True)
+    assert str(survey).endswith("or within the survey's margins of error")

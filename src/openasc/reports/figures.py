@@ -1,9 +1,13 @@
 """The figures a report may print: `metric_values` rows for one council and year, the same
-rows a year earlier, comparators, and each measure's metadata from the catalogue.
+rows a year earlier, comparators, the council's rows of `comparisons`, and each measure's
+metadata from the catalogue.
 
 Reports read nothing else from the warehouse (design: everything downstream of
-`metric_values` reads only it and reference data), so every printed figure has a row
-behind it whose key travels with the number into the HTML (`Row.trace`).
+`metric_values` reads only it and reference data). Two declared inputs sit beside it:
+`comparator_values` (the imported national figures, for England and the region) and
+`comparisons` (ranks, quartiles, gaps and change classes worked out once by
+`openasc compare`). Every printed figure has a row behind it whose key travels with the
+number into the HTML (`Row.trace`, `comparison_trace`).
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from openasc.benchmark.comparisons import Comparison, read_comparisons
 from openasc.councils import Council
 from openasc.errors import OpenascError
+from openasc.warehouse import table_exists
 
 ENGLAND = "E92000001"
 KEY_SEP = "~~"  # between row keys in one data attribute (keys contain spaces and |)
@@ -58,6 +64,7 @@ class Row:
     denominator: float | None
     value: float | None
     unit: str
+    table: str = "metric_values"  # or "comparator_values" (an imported national figure)
 
     @property
     def key(self) -> str:
@@ -66,6 +73,8 @@ class Row:
                          self.period_end.isoformat(), self.breakdown])
 
     def trace(self, what: str = "value") -> dict[str, str]:
+        if self.table != "metric_values":
+            return {"table": self.table, "key": self.key, "field": what}
         return {"mv": self.key, "field": what}
 
     @property
@@ -131,6 +140,7 @@ class Figures:
     measures: dict[tuple[str, str], Measure]
     population_year: int | None = None
     used: set[tuple[str, str]] = field(default_factory=set)
+    comparisons: list[Comparison] = field(default_factory=list)
 
     @property
     def year(self) -> int:
@@ -168,30 +178,76 @@ class Figures:
                 and r.period_end <= row.period_end]
         return max(same, key=lambda r: r.period_end) if same else None
 
+    def comparison(self, row: Row) -> Comparison | None:
+        """This year's `comparisons` row for the measure: its change class, ranks, gaps."""
+        for c in self.comparisons:
+            if (c.family, c.code, c.breakdown, c.year) == (row.family, row.code, row.breakdown,
+                                                           self.year):
+                return c
+        return None
+
+    def benchmark(self, row: Row) -> Comparison | None:
+        """The latest `comparisons` row, this year or earlier, whose England figure really
+        is one: published, or a mean over more than this council alone. When the national
+        figures for this year are not out yet, this year's row compares the council only
+        with itself; the previous year's England figure (labelled with its year) is then
+        the honest comparator (decisions-reports.md)."""
+        found = [c for c in self.comparisons
+                 if (c.family, c.code, c.breakdown) == (row.family, row.code, row.breakdown)
+                 and c.year <= self.year and national(c)]
+        return max(found, key=lambda c: c.year) if found else None
+
+
+def national(c: Comparison) -> bool:
+    """Whether a comparisons row's England figure compares the council with others."""
+    return c.england_basis == "published" or c.england_n >= 2
+
+
+def comparison_key(c: Comparison) -> str:
+    """The key of a `comparisons` row as one string: family|code|breakdown|la_code|year."""
+    return "|".join([c.family, c.code, c.breakdown, c.la_code, str(c.year)])
+
+
+def comparison_trace(c: Comparison, what: str, places: int, **extra: str) -> dict[str, str]:
+    """Where a printed comparison figure comes from: the table, the row's key, the field and
+    the printed decimals (plus `scale` or `abs` when the number printed is a multiple or the
+    size of the stored one), so that a test can recompute it."""
+    return {"table": "comparisons", "key": comparison_key(c), "field": what,
+            "places": str(places), **extra}
+
 
 _COLUMNS = ("family, code, la_code, period_start, period_end, breakdown, numerator, "
             "denominator, value, unit")
 
 
-def _rows(con: duckdb.DuckDBPyConnection, where: str, params: list) -> list[Row]:
-    got = con.execute(f"SELECT {_COLUMNS} FROM metric_values WHERE {where} "
+def _rows(con: duckdb.DuckDBPyConnection, where: str, params: list,
+          table: str = "metric_values") -> list[Row]:
+    got = con.execute(f"SELECT {_COLUMNS} FROM {table} WHERE {where} "
                       "ORDER BY family, code, la_code, period_start, breakdown", params).fetchall()
-    return [Row(*r) for r in got]
+    return [Row(*r, table=table) for r in got]
 
 
 def load_figures(con: duckdb.DuckDBPyConnection, council: Council, start: date,
                  end: date) -> Figures:
-    """Read the council's rows for the year, the year before, and England's and the
-    region's rows (as comparators) for this year or earlier."""
+    """Read the council's rows for the year, the year before, England's and the region's
+    rows (as comparators) for this year or earlier — from `metric_values`, else from the
+    imported `comparator_values` — and the council's `comparisons` rows up to this year."""
     rows = _rows(con, "la_code = ? AND period_start = ? AND period_end = ?",
                  [council.ons_code, start, end])
     prev_start = start.replace(year=start.year - 1)
     prev_end = end.replace(year=end.year - 1)
     previous = _rows(con, "la_code = ? AND period_start = ? AND period_end = ?",
                      [council.ons_code, prev_start, prev_end])
-    comparators = _rows(con, "la_code IN (?, ?) AND period_end <= ? AND "
-                        "date_diff('day', period_start, period_end) BETWEEN 360 AND 370",
-                        [ENGLAND, council.region_code, end])
+    where = ("la_code IN (?, ?) AND period_end <= ? AND "
+             "date_diff('day', period_start, period_end) BETWEEN 360 AND 370")
+    params = [ENGLAND, council.region_code, end]
+    comparators = _rows(con, where, params)
+    if table_exists(con, "comparator_values"):
+        own = {(r.family, r.code, r.la_code, r.period_start, r.breakdown) for r in comparators}
+        comparators += [r for r in _rows(con, where, params, "comparator_values")
+                        if (r.family, r.code, r.la_code, r.period_start, r.breakdown) not in own]
+    comparisons = [c for c in read_comparisons(con, la_code=council.ons_code)
+                   if c.year <= start.year]
     pop_year = None
     try:
         got = con.execute("SELECT max(year) FROM population WHERE la_code = ? AND year <= ?",
@@ -201,7 +257,7 @@ def load_figures(con: duckdb.DuckDBPyConnection, council: Council, start: date,
         pop_year = None
     return Figures(council=council, period_start=start, period_end=end, rows=rows,
                    previous=previous, comparators=comparators, measures=load_measures(),
-                   population_year=pop_year)
+                   population_year=pop_year, comparisons=comparisons)
 
 
 def parse_year(text: str) -> tuple[date, date]:

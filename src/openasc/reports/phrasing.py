@@ -237,3 +237,109 @@ def share(part: float | None, whole: float | None, places: int = 1,
     if part is None or not whole:
         return Fig(SUPPRESSED, trace or {})
     return Fig(f"{number(part / whole * 100, places)}%", trace or {})
+
+
+# --------------------------------------------------------------------------- comparisons
+QUARTILE_WORDS = {1: "top quartile", 2: "second quartile", 3: "third quartile",
+                  4: "bottom quartile"}
+
+
+def ordinal(n: int) -> str:
+    """1 → '1st', 2 → '2nd', 11 → '11th', 23 → '23rd'."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def ranked(rank: int, n: int, place: str, trace_rank: dict[str, str] | None = None,
+           trace_n: dict[str, str] | None = None) -> Phrase:
+    """'5th of 14 in the West Midlands': a rank always says out of how many, and where."""
+    return P(Fig(ordinal(rank), trace_rank or {}), " of ", Fig(number(n, 0), trace_n or {}),
+             f" in {place}")
+
+
+def in_units(amount: float, unit: str, places: int, trace: dict[str, str] | None = None
+             ) -> Phrase:
+    """A difference in a measure's own unit: '4.7 percentage points' (never '4.7%' for a
+    percentage), '45.2 per 100,000', '0.6 points', '12 days', '30'."""
+    text = number(abs(amount), places)
+    one = text in ("1", "1.0", "1.00")
+    words = {"percent": " percentage point" if one else " percentage points",
+             "per_100k": " per 100,000", "per_1000": " per 1,000",
+             "score": " point" if one else " points", "rate": "",
+             "days": " day" if one else " days"}.get(unit, "")
+    return P(Fig(text, trace or {}), words)
+
+
+def gap(amount: float, unit: str, places: int, name: str, polarity: str,
+        trace: dict[str, str] | None = None, their: Phrase | None = None) -> Phrase:
+    """'4.7 percentage points above England (78.0%), better', 'the same as England (78.0%)'
+    — the gap in the measure's unit between the two printed figures, judged by polarity;
+    `their` is the comparator's printed figure."""
+    shown = P(" (", their, ")") if their else P()
+    if round_half_up(amount, places) == 0:
+        return P(f"the same as {name}", shown)
+    above = amount > 0
+    judged = ""
+    if polarity in ("higher", "lower"):
+        judged = ", better" if above == (polarity == "higher") else ", worse"
+    return P(in_units(amount, unit, places, trace), f" {'above' if above else 'below'} {name}",
+             shown, judged)
+
+
+def _threshold_places(value: float) -> int:
+    text = f"{value:g}"
+    return len(text.split(".", 1)[1]) if "." in text else 0
+
+
+def rule_limit(kind: str, threshold: float, unit: str,
+               trace: dict[str, str] | None = None) -> Phrase:
+    """The threshold of the declared rule for "about the same": '1 percentage point', '2% of
+    last year's value'. `trace` points at the rule's threshold; the printed places are added
+    here (and `scale` for a relative rule, whose fraction is printed as a percent)."""
+    if kind == "relative":
+        pct = threshold * 100
+        places = _threshold_places(round(pct, 9))
+        fig = Fig(f"{number(pct, places)}%", {**(trace or {}), "places": str(places),
+                                              "scale": "100"})
+        return P(fig, " of last year's value")
+    places = _threshold_places(threshold)
+    return in_units(threshold, unit, places, {**(trace or {}), "places": str(places)})
+
+
+def moved(change_amount: float | None, change_relative: float | None, kind: str, unit: str,
+          places: int, trace_change: dict[str, str] | None = None,
+          trace_relative: dict[str, str] | None = None) -> Phrase:
+    """How far the printed figure moved, measured as the rule measures it: 'up 0.5
+    percentage points' (a points rule), 'down 3.1% on last year' (a relative rule)."""
+    if change_amount is None:
+        return P()
+    if round_half_up(change_amount, places) == 0:
+        return P("no change")
+    word = "up " if change_amount > 0 else "down "
+    if kind == "relative" and change_relative is not None:
+        fig = Fig(f"{number(abs(change_relative) * 100, 1)}%", trace_relative or {})
+        return P(word, fig, " on last year")
+    return P(word, in_units(change_amount, unit, places, trace_change))
+
+
+def classified(change_class: str | None, how_far: Phrase, limit: Phrase, surveyed: bool,
+               trace: dict[str, str] | None = None) -> Phrase:
+    """The comparisons table's verdict on the change, in its own words, with the rule that
+    gave it: 'about the same: up 0.5 percentage points, less than 1 percentage point'.
+
+    The verdict is never re-derived here: `change_class` is printed as stated (traced to the
+    table), and the movement and the rule are put beside it so a reader can check it.
+    """
+    if change_class is None:
+        return P("no previous year")
+    verdict = Fig(change_class, {**(trace or {}), "text": "1"})
+    if change_class == "not comparable":
+        return P(verdict, ": the way the measure is counted changed this year")
+    if change_class == "not judged":
+        return P(verdict, ": the measure has no better direction")
+    lead = P(how_far, ", ") if how_far else P()
+    if change_class == "about the same":
+        margins = " or within the survey's margins of error" if surveyed else ""
+        return P(verdict, ": ", lead, "less than ", limit, margins)
+    margins = " or beyond the survey's margins of error" if surveyed else ""
+    return P(verdict, ": ", lead, "at least ", limit, margins)

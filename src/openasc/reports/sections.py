@@ -12,22 +12,38 @@ from typing import Any
 
 import yaml
 
+from openasc.benchmark.comparisons import Comparison
 from openasc.reports import charts
 from openasc.reports.document import Section, Table
-from openasc.reports.figures import ENGLAND, KEY_SEP, Figures, Measure, Row
+from openasc.reports.figures import (
+    ENGLAND,
+    KEY_SEP,
+    Figures,
+    Measure,
+    Row,
+    comparison_trace,
+    national,
+)
 from openasc.reports.phrasing import (
+    QUARTILE_WORDS,
     Fig,
     Link,
     P,
     Phrase,
     against,
     change,
+    classified,
     comparator,
     direction,
+    gap,
+    moved,
     number,
+    ordinal,
     precision_for,
+    ranked,
     rate_population,
     round_half_up,
+    rule_limit,
     share,
     value_text,
     year_label,
@@ -66,7 +82,8 @@ def headline_sentence(f: Figures, row: Row) -> Phrase:
     """'<Title>: 82.7% (per ...), up 1.2 percentage points (improved), from 81.5% to 82.7%.'"""
     m = f.measure(row.family, row.code, row.unit)
     pop = rate_population(row.unit, f.population_year)
-    sentence = P(title_link(m), ": ", fig(row, m), pop)
+    part = f" ({row.parts['part']})" if row.parts.get("part") else ""
+    sentence = P(title_link(m), part, ": ", fig(row, m), pop)
     before = f.before(row)
     if before is not None:
         moved = change(row.shown(), before.shown(), row.unit, m.precision, m.polarity,
@@ -214,9 +231,163 @@ def journey_section(f: Figures) -> Section:
 
 
 # --------------------------------------------------------------------------- compare
+def england_cell(f: Figures, row: Row, m: Measure) -> Phrase | str:
+    """England's figure for a measure: from `comparisons` when it holds one that compares the
+    council with others (published, or the mean of the councils, saying how many), else
+    England's row in `metric_values` or `comparator_values`; labelled with its year when it
+    is not the council's."""
+    b = f.benchmark(row)
+    if b is not None:
+        return _comparator_cell(f, b, "england")
+    c = f.comparator(row, ENGLAND)
+    return _row_cell(f, c, m) if c is not None else "not available"
+
+
+def region_cell(f: Figures, row: Row, m: Measure) -> Phrase | str:
+    """The region's figure, found the same way as England's."""
+    b = f.benchmark(row)
+    if b is not None and (b.region_basis == "published" or b.region_n >= 2):
+        return _comparator_cell(f, b, "region")
+    c = f.comparator(row, f.council.region_code)
+    return _row_cell(f, c, m) if c is not None else "not available"
+
+
+def _row_cell(f: Figures, c: Row, m: Measure) -> Phrase:
+    trace = {**c.trace(), "places": str(precision_for(c.unit, m.precision))}
+    return Phrase(comparator("", c.shown(), c.unit, m.precision, f.year, c.period_start.year,
+                             trace)[1:])
+
+
+def _comparator_cell(f: Figures, b: Comparison, where: str, inline: bool = False) -> Phrase:
+    """'78.0%', '78.0% (2023-24)', '78.0% (average of 152 councils)'; inline (inside a
+    bracket already): '78.0%, the average of 152 councils'."""
+    value = getattr(b, f"{where}_value")
+    cell = Phrase(comparator("", value, b.unit, b.precision, f.year, b.year,
+                             comparison_trace(b, f"{where}_value", b.precision))[1:])
+    if getattr(b, f"{where}_basis") == "mean of councils":
+        n = Fig(number(getattr(b, f"{where}_n"), 0), comparison_trace(b, f"{where}_n", 0))
+        cell = cell + (P(", the average of ", n, " councils") if inline
+                       else P(" (average of ", n, " councils)"))
+    return cell
+
+
+def in_region(region: str) -> str:
+    """'the West Midlands', 'the North East', but 'London'."""
+    return region if region == "London" else f"the {region}"
+
+
+def _ranks(c: Comparison) -> Phrase:
+    """', 5th of 14 in the West Midlands (top quartile) and 40th of 152 in England'."""
+    bits = []
+    for where, place in (("region", in_region(c.region)), ("england", "England")):
+        rank, n = getattr(c, f"{where}_rank"), getattr(c, f"{where}_n")
+        if rank is None or n < 2:
+            continue
+        bit = ranked(rank, n, place, comparison_trace(c, f"{where}_rank", 0),
+                     comparison_trace(c, f"{where}_n", 0))
+        q = getattr(c, f"{where}_quartile")
+        if q in QUARTILE_WORDS:
+            bit = bit + P(" (", Fig(QUARTILE_WORDS[q], comparison_trace(
+                c, f"{where}_quartile", 0, text="1")), ")")
+        bits.append(bit)
+    if not bits:
+        return P()
+    return P(", ", *[P(" and ", b) if i else b for i, b in enumerate(bits)])
+
+
+def rank_cell(c: Comparison | None) -> Phrase | str:
+    """The rank in the region, for the table: '5th of 14 (top quartile)'."""
+    if c is None or c.region_rank is None or c.region_n < 2:
+        return "not available"
+    cell = P(Fig(ordinal(c.region_rank), comparison_trace(c, "region_rank", 0)), " of ",
+             Fig(number(c.region_n, 0), comparison_trace(c, "region_n", 0)))
+    if c.region_quartile in QUARTILE_WORDS:
+        cell = cell + P(" (", Fig(QUARTILE_WORDS[c.region_quartile], comparison_trace(
+            c, "region_quartile", 0, text="1")), ")")
+    return cell
+
+
+def change_words(c: Comparison) -> Phrase:
+    """The comparisons table's change class as it states it, with the movement and the
+    declared rule beside it ('about the same: up 0.5 percentage points, less than 1
+    percentage point')."""
+    how_far = moved(c.change, c.change_relative, c.rule_kind, c.unit, c.precision,
+                    comparison_trace(c, "change", c.precision, abs="1"),
+                    comparison_trace(c, "change_relative", 1, abs="1", scale="100"))
+    limit = rule_limit(c.rule_kind, c.rule_threshold, c.unit,
+                       {k: v for k, v in comparison_trace(c, "rule_threshold", 0).items()
+                        if k != "places"})
+    return classified(c.change_class, how_far, limit, c.margin_of_error is not None,
+                      comparison_trace(c, "change_class", 0))
+
+
+def comparison_sentence(f: Figures, row: Row, c: Comparison) -> Phrase:
+    """'<Title>: 82.7%, 5th of 14 in the West Midlands (top quartile) and 40th of 152 in
+    England; 4.7 percentage points above England (78.0%), better; on last year, about the
+    same: up 0.5 percentage points, less than 1 percentage point.'
+
+    Ranks and the gap are left out while this year's England figure is only the council's
+    own (the national figures are not out yet), and for a suppressed figure, whose rank
+    would tell what was hidden; the change class never needs others."""
+    m = f.measure(row.family, row.code, row.unit)
+    part = f" ({row.parts['part']})" if row.parts.get("part") else ""
+    sentence = P(title_link(m), part, ": ", fig(row, m),
+                 rate_population(row.unit, f.population_year))
+    if national(c) and row.shown() is not None:  # a suppressed figure's rank would tell it
+        sentence = sentence + _ranks(c)
+        sentence = sentence + P("; ", gap(c.gap_england, c.unit, c.precision, "England",
+                                          c.polarity,
+                                          comparison_trace(c, "gap_england", c.precision,
+                                                           abs="1"),
+                                          _comparator_cell(f, c, "england", inline=True)))
+    return sentence + P("; on last year, ", change_words(c), ".")
+
+
+def _fallback_verdict(f: Figures, r: Row, m: Measure) -> str:
+    """Without a comparisons row: the printed figure changed or not, by polarity."""
+    before = f.before(r)
+    places = precision_for(r.unit, m.precision)
+    if before is None or r.shown() is None or before.shown() is None:
+        return "no previous year"
+    if m.polarity not in ("higher", "lower"):
+        return "not judged (no better direction)"
+    delta = round_half_up(r.value, places) - round_half_up(before.value, places)
+    word = direction(delta, m.polarity)
+    return {"improved": "improved", "worsened": "declined"}.get(word, "about the same")
+
+
+def _rules_sentence(used: list[Comparison], fallback: bool) -> Phrase:
+    """What "about the same" means, from the declared rules of the comparisons rows used."""
+    names = {"percent": "percentages", "per_100k": "rates per 100,000", "score": "scores",
+             "days": "times in days", "count": "counts"}
+    seen: dict[tuple[str, str, float], Comparison] = {}
+    for c in used:
+        seen.setdefault((c.unit, c.rule_kind, c.rule_threshold), c)
+    parts: list[Phrase] = []
+    for (unit, kind, threshold), c in sorted(seen.items()):
+        trace = {k: v for k, v in comparison_trace(c, "rule_threshold", 0).items()
+                 if k != "places"}
+        parts.append(P("less than ", rule_limit(kind, threshold, unit, trace),
+                       f" for {names.get(unit, unit)}"))
+    joined = P(*[P(", " if 0 < i < len(parts) - 1 else " and " if i else "", p)
+                 for i, p in enumerate(parts)])
+    text = P("\"About the same\" means a change of ", joined,
+             " (the rule declared for comparisons between councils)")
+    if fallback:
+        text = text + P("; for a measure not yet in the comparisons table, that the printed "
+                        "figure did not change")
+    return text + P(". \"Improved\" follows each measure's better direction (for care-home "
+                    "admissions, lower is better).")
+
+
 def compare_section(f: Figures) -> Section:
     """ASCOF against England and the region, and how many measures improved (reports.md §3:
-    one declared measure set, polarity respected, 'about the same' defined)."""
+    one declared measure set, polarity respected, 'about the same' defined).
+
+    Ranks, quartiles, gaps and the change class come from the `comparisons` table as it
+    states them (`openasc compare`), never re-derived here; a measure without a comparisons
+    row falls back to England's and the region's own rows and a plain change of the
+    printed figure."""
     sec = Section(sid="compare", title="How we compare")
     rows = [r for r in f.rows if r.family == "ASCOF"
             and (r.breakdown == "" or set(r.parts) == {"part"})]
@@ -224,56 +395,68 @@ def compare_section(f: Figures) -> Section:
     if not rows:
         return sec
     region = f.council.region or "the region"
-    improved = same = declined = 0
+    counts = {"improved": 0, "about the same": 0, "declined": 0}
+    used: list[Comparison] = []
+    fallback = False
     table_rows = []
+    sentences = []
     for r in rows:
         m = f.measure(r.family, r.code, r.unit)
         before = f.before(r)
-        places = precision_for(r.unit, m.precision)
-        verdict = "no previous year"
-        if before is not None and r.shown() is not None and before.shown() is not None:
-            delta = round_half_up(r.value, places) - round_half_up(before.value, places)
-            if m.polarity in ("higher", "lower"):
-                word = direction(delta, m.polarity)
-                verdict = {"improved": "improved",
-                           "worsened": "declined"}.get(word, "about the same")
-                improved += verdict == "improved"
-                declined += verdict == "declined"
-                same += verdict == "about the same"
-            else:
-                verdict = "not judged (no better direction)"
+        c = f.comparison(r)
         cells: list[Any] = [P(title_link(m), f" ({r.parts['part']})" if r.breakdown else ""),
                             P(fig(r, m)),
-                            P(fig(before, m)) if before is not None else "not available"]
-        for code in (ENGLAND, f.council.region_code):
-            c = f.comparator(r, code)
-            if c is None:
-                cells.append("not available")
-                continue
-            trace = {**c.trace(), "places": str(places)}
-            cells.append(Phrase(comparator("", c.shown(), c.unit, m.precision, f.year,
-                                           c.period_start.year, trace)[1:]))
-            if c.shown() is not None and r.shown() is not None and code == ENGLAND:
-                verdict += "; " + against("England", r.value, c.value, r.unit, m.precision,
+                            P(fig(before, m)) if before is not None else "not available",
+                            england_cell(f, r, m), region_cell(f, r, m)]
+        if c is not None:
+            verdict: Any = change_words(c)
+            if c.change_class in counts:
+                counts[c.change_class] += 1
+                used.append(c)
+            ranked_here = c if national(c) and r.shown() is not None else None
+            cells.append(rank_cell(ranked_here))
+            sentences.append(comparison_sentence(f, r, c))
+        else:
+            verdict = _fallback_verdict(f, r, m)
+            if verdict in counts:
+                counts[verdict] += 1
+                fallback = True
+            eng = f.comparator(r, ENGLAND)
+            if eng is not None and eng.shown() is not None and r.shown() is not None:
+                verdict += "; " + against("England", r.value, eng.value, r.unit, m.precision,
                                           m.polarity)
+            cells.append("not available")
+            sentences.append(headline_sentence(f, r))
         cells.append(verdict)
         table_rows.append(cells)
-    judged = improved + same + declined
-    if judged:
+    judged = sum(counts.values())
+    if not judged:
         sec.blocks.append(P(
-            f"Of the {_words(judged)} ASCOF measures that can be compared with last year, "
-            f"{_words(improved)} improved, {_words(same)} stayed about the same and "
-            f"{_words(declined)} declined. \"About the same\" means the printed figure did not "
-            "change; \"improved\" follows each measure's better direction (for care-home "
-            "admissions, lower is better)."))
-    sec.blocks.append([headline_sentence(f, r) for r in rows])
+            "No ASCOF measure can be judged against last year: there is no figure for last "
+            "year, or the way the measure is counted changed this year."))
+    else:
+        lead = P(
+            f"Of the {_words(judged)} ASCOF {'measure' if judged == 1 else 'measures'} that "
+            "can be compared with last year, "
+            f"{_words(counts['improved'])} improved, {_words(counts['about the same'])} "
+            f"stayed about the same and {_words(counts['declined'])} declined. ")
+        if used:
+            sec.blocks.append(lead + _rules_sentence(used, fallback))
+        else:
+            sec.blocks.append(lead + P(
+                "\"About the same\" means the printed figure did not change; \"improved\" "
+                "follows each measure's better direction (for care-home admissions, lower is "
+                "better)."))
+    sec.blocks.append(sentences)
     sec.blocks.append(Table(
         caption=f"ASCOF measures, {year_label(f.year)}, against England and {region}",
         headers=["Measure", year_label(f.year), year_label(f.year - 1), "England", region,
-                 "Change on last year"],
+                 f"Rank in {region}", "Change on last year"],
         rows=table_rows,
         note=("A comparator figure from an earlier year than ours is labelled with its year. "
-              "Rates are per 100,000 adults in the age group the measure names.")))
+              "Rates are per 100,000 adults in the age group the measure names. The best "
+              "council by each measure's better direction ranks first; tied councils "
+              "share a rank.")))
     return sec
 
 

@@ -2,8 +2,8 @@
 
 Per theme: the summary, numbered key strengths and areas for development (from the content
 folder); per quality statement: the narrative and the measures that are its evidence, placed
-by `data/self_assessment.yaml`, with last year and England beside them. It ends with the
-improvement plan.
+by `data/self_assessment.yaml`, with last year and England beside them (England as the
+Local Account finds it: the `comparisons` table first). It ends with the improvement plan.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from openasc.config import Settings
 from openasc.reports import sections
 from openasc.reports.content import Content, load_content
 from openasc.reports.document import Document, Human, Section, Table
-from openasc.reports.figures import ENGLAND, KEY_SEP, Figures, Row
+from openasc.reports.figures import KEY_SEP, Figures, Row
 from openasc.reports.local_account import notes, open_figures, write_document
-from openasc.reports.phrasing import P, Phrase, change, comparator, precision_for
+from openasc.reports.phrasing import P, change, precision_for
 
 
 def _rows_for(f: Figures, spec: dict[str, Any]) -> list[Row]:
@@ -45,12 +45,7 @@ def evidence_table(f: Figures, rows: list[Row], title: str) -> Table:
             trend = change(r.shown(), before.shown(), r.unit, m.precision, m.polarity,
                            {**r.trace(), "places": places}, {**before.trace(), "places": places},
                            pair=f"{r.key}{KEY_SEP}{before.key}")
-        eng = f.comparator(r, ENGLAND)
-        eng_cell: Any = "not available"
-        if eng is not None:
-            eng_cell = Phrase(comparator("", eng.shown(), eng.unit, m.precision, f.year,
-                                         eng.period_start.year,
-                                         {**eng.trace(), "places": places})[1:])
+        eng_cell = sections.england_cell(f, r, m)
         label = P(sections.title_link(m), f" ({r.parts['part']})" if r.parts else "")
         out.append([label, P(sections.fig(r, m)), trend, eng_cell])
     return Table(caption=f"Evidence for {title.lower()}: measures",
