@@ -53,3 +53,26 @@ def test_clean_file_is_fit_to_submit(tmp_path):
     html, _ = write_report(con, load_spec("cld"), v, tmp_path, "clean.csv")
     assert v.file_errors == [] and v.rejected == 0
     assert "Fit to submit." in html.read_text(encoding="utf-8"), v.file_warnings
+
+
+def test_many_rejects_show_five_examples_in_row_order(tmp_path):
+    """Seven rows (2-8, people P2-P8), all with a blank Event_Type: all seven are rejected
+    for Event_Type. The report counts 7, quotes the reason once and gives the first five
+    rows as examples (2-6, by pseudonym) and never rows 7 or 8; the Event_Type field's
+    failure examples are the same five rows. The pseudonyms are worked out for the examples
+    only, so the seventh person's never appears."""
+    rows = [{"la_person_unique_identifier": f"P{i}", "event_type": ""} for i in range(2, 9)]
+    _, v, con = run(*rows)
+    register(con, KEY)
+    html, csv_path = write_report(con, load_spec("cld"), v, tmp_path, "many.csv")
+    assert v.rejected == 7
+    page = html.read_text(encoding="utf-8")
+    examples = ", ".join(f"{i}: {pseudo(KEY, f'P{i}')[:12]}" for i in range(2, 7))
+    assert page.count(examples) == 2  # the rejects table and the Event_Type failures
+    for i in (7, 8):
+        assert pseudo(KEY, f"P{i}")[:12] not in page
+    assert page.count("Event_Type is blank on a row that is not an unpaid carer") == 1
+    assert '<td class="n">7</td>' in page
+    counts = {(r["field"], r["status"]): int(r["count"])
+              for r in csv.DictReader(csv_path.open(encoding="utf-8"))}
+    assert counts[("Event_Type", "Failed: Blank (Mandatory)")] == 7

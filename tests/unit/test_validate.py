@@ -281,3 +281,58 @@ def test_arbitrary_cells_never_crash_and_rows_add_up(rows):
     assert v.rows == len(rows) == len(out)
     loaded = con.execute("SELECT count(*) FROM chk WHERE _reject_reason IS NULL").fetchall()[0][0]
     assert loaded + v.rejected == v.rows
+
+
+def test_same_value_spelled_differently_on_each_row():
+    """Typed cells are cleaned once per distinct spelling and joined back, so each row must
+    still get its own spelling's result. Gender (a probable list):
+    row 2 'Male' -> Male, valid, no note; row 3 ' Male' -> Male, 'spaces trimmed (warning)';
+    row 4 'male' -> Male by normalising case, 'corrected spelling (warning)';
+    row 5 ' male' -> both notes, the cell's own (spaces) first; row 6 'NULL' -> blank
+    mandatory with the NULL-text note; row 7 '' and row 8 a missing cell (SQL NULL) -> blank
+    mandatory, no note. Dates: ' 05/05/2024' trims to a valid date with the spaces note;
+    '2024-05-05' is the same date with the ISO note."""
+    out, _, _ = run({"gender": "Male"}, {"gender": " Male"}, {"gender": "male"},
+                    {"gender": " male", "event_start_date": " 05/05/2024"},
+                    {"gender": "NULL", "event_start_date": "2024-05-05"},
+                    {"gender": ""}, {"gender": None})
+    got = {r: (out[r]["gender"], out[r]["gender__status"], out[r]["gender__note"])
+           for r in range(2, 9)}
+    assert got == {
+        2: ("Male", "Passed: Valid", None),
+        3: ("Male", "Passed: Valid", "spaces trimmed (warning)"),
+        4: ("Male", "Passed: Valid", "corrected spelling (warning)"),
+        5: ("Male", "Passed: Valid", "spaces trimmed (warning); corrected spelling (warning)"),
+        6: (None, "Failed: Blank (Mandatory)", "NULL text treated as blank (warning)"),
+        7: (None, "Failed: Blank (Mandatory)", None),
+        8: (None, "Failed: Blank (Mandatory)", None),
+    }
+    assert str(out[5]["event_start_date"]) == str(out[6]["event_start_date"]) == "2024-05-05"
+    assert out[5]["event_start_date__note"] == "spaces trimmed (warning)"
+    assert out[6]["event_start_date__note"] == "ISO date (warning)"
+    assert len({r["_row"] for r in out.values()}) == 7  # one chk row per staged row
+
+
+def test_trimmed_values_stay_readable_and_no_wide_tables_are_left():
+    """The case-list ingest reads `_oa_b` (trimmed value `v_<col>` and note `p_<col>` by
+    `_row`); it is a view, and no per-field lookup or intermediate table outlives
+    validation, so a million-row file leaves only `chk` behind."""
+    _, _, con = run({"gender": " Female "}, {"ethnicity": "null"})
+    assert con.execute("SELECT _row, v_gender, p_gender, v_ethnicity FROM _oa_b ORDER BY _row"
+                       ).fetchall() == [(2, "Female", "spaces trimmed (warning)", "White: Irish"),
+                                        (3, "Female", None, None)]
+    left = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert "chk" in left and "_oa_b" not in left
+    assert not {t for t in left if t.startswith("_oa_lk_") or t in ("_oa_c", "_oa_n", "_oa_dup")}
+    assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = '_oa_b'"
+                       ).fetchone()[0] == 1
+
+
+def test_council_code_tie_goes_to_the_lower_code():
+    """Two rows, one with 417 and one with 416: the most common known code is a tie, so the
+    file's council is the lower code, 416, every time (and the two codes are a file error);
+    row 2 (417) is quarantined as differing from the file's council."""
+    out, v, _ = run({"la_code": "417"}, {"la_person_unique_identifier": "P2"})
+    assert v.cassr_code == "416"
+    assert any("2 different council codes" in e for e in v.file_errors)
+    assert out[2]["_reject_field"] == "LA_Code" and out[3]["_reject_reason"] is None

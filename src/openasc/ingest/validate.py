@@ -95,13 +95,21 @@ def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 def _trimmed(c: str) -> str:
     """The cell with edge white space removed; `trim` with a character set is slow, so it runs
-    only on the few cells that start or end with white space."""
-    ws = "' ' || chr(9) || chr(10) || chr(13) || chr(160)"
-    # a superset of the white-space test (trim leaves other cells unchanged), written as
-    # ranges because DuckDB turns an IN list into a join
-    return (f"CASE WHEN ascii(left({c}, 1)) NOT BETWEEN 33 AND 159 "
-            f"OR ascii(right({c}, 1)) NOT BETWEEN 33 AND 159 "
-            f"THEN trim({c}, {ws}) ELSE {c} END")
+    only on cells that may start or end with white space.
+
+    The test is a cheap superset (trim leaves any other cell unchanged): a first byte below
+    `!` or from DEL up (tab, line feed, carriage return, space, and any non-ASCII letter such
+    as a no-break space), or a last character that is one of the five.
+    """
+    ws = ("' '", "chr(9)", "chr(10)", "chr(13)", "chr(160)")
+    ends = " OR ".join(f"suffix({c}, {w})" for w in ws)
+    return (f"CASE WHEN {c} < '!' OR {c} >= chr(127) OR {ends} "
+            f"THEN trim({c}, {' || '.join(ws)}) ELSE {c} END")
+
+
+def _is_null_text(s: str) -> str:
+    """`upper(s) = 'NULL'`, with upper-casing (which copies the text) only for 4-letter cells."""
+    return f"(length({s}) = 4 AND upper({s}) = 'NULL')"
 
 
 def _find_duplicates(con: duckdb.DuckDBPyConnection, spec: Spec, src: str) -> None:
@@ -536,9 +544,9 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
         else:
             raw += [f"{_trimmed(c)} AS s_{c}", c]
             inner += [
-                f"CASE WHEN s_{c} = '' OR upper(s_{c}) = 'NULL' THEN NULL ELSE s_{c} END "
+                f"CASE WHEN s_{c} = '' OR {_is_null_text(f's_{c}')} THEN NULL ELSE s_{c} END "
                 f"AS v_{c}",
-                f"CASE WHEN upper(s_{c}) = 'NULL' THEN 'NULL text treated as blank (warning)' "
+                f"CASE WHEN {_is_null_text(f's_{c}')} THEN 'NULL text treated as blank (warning)' "
                 f"WHEN s_{c} <> '' AND s_{c} <> {c} THEN 'spaces trimmed (warning)' END "
                 f"AS p_{c}"]
     cross = _cross_notes(spec, start, end)
