@@ -124,7 +124,13 @@ def _header(path: Path, encoding: str) -> list[str]:
         text = fh.read(SNIFF_BYTES)
     if not text.strip():
         raise UnreadableInput(f"{path}: the file is empty; expected a header row and data rows.")
-    first = next(csv.reader(io.StringIO(text)), [])
+    try:
+        first = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error as exc:
+        raise UnreadableInput(
+            f"{path}, row 1 (header): cannot be read as CSV ({exc}); expected one header row "
+            "of comma-separated column names."
+        ) from exc
     if len(first) <= 1 and "\t" in (text.splitlines() or [""])[0]:
         raise UnreadableInput(
             f"{path}: row 1 looks tab-separated; expected a comma-separated (CSV) file."

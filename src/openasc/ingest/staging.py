@@ -25,6 +25,8 @@ def staging_connection(key: bytes) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         con.execute(f"SET temp_directory = '{tmp}'")
         con.execute("SET preserve_insertion_order = true")
+        # Bounded, so a million-row file stays within a few GB; beyond it DuckDB spills to tmp.
+        con.execute("SET memory_limit = '3GB'")
         pseudonymise.register(con, key)
         yield con
     finally:
