@@ -1,8 +1,10 @@
 """Benchmark: validate + ingest 1,000,000 CLD rows; target ≤ 20 s and ≤ 4 GB peak memory.
 
-Baseline, measured in the same run on the same file: pandas reading the CSV (every column as
-text) — the first thing an analyst's own script would do, before any validation. The ratio
-printed is openasc (validate + ingest) ÷ pandas read.
+Two figures, because "validate + ingest" can be read two ways: `openasc ingest cld` alone
+(it validates every row before it loads), and `openasc validate cld` (the data-quality check
+an analyst runs first) followed by `openasc ingest cld`. Baseline, measured in the same run on
+the same file: pandas reading the CSV (every column as text) — the first thing an analyst's
+own script would do, before any validation. Ratios are openasc ÷ pandas read.
 
     python benchmarks/ingest.py [--rows 1000000] [--keep DIR]
 """
@@ -46,21 +48,25 @@ def main() -> None:
                           str(csv)], env)
     total = validate["seconds"] + ingest["seconds"]
     peak = max(validate["peak_mb"], ingest["peak_mb"])
+    ingest_only = ingest["seconds"]
     write_result("ingest", {
-        "command": "python benchmarks/ingest.py --rows %d" % args.rows,
+        "command": f"python benchmarks/ingest.py --rows {args.rows}",
         "rows": rows,
         "synth_seconds": round(synth["seconds"], 2),
         "validate_seconds": round(validate["seconds"], 2),
         "ingest_seconds": round(ingest["seconds"], 2),
         "validate_plus_ingest_seconds": round(total, 2),
-        "rows_per_second": round(rows / total),
+        "ingest_rows_per_second": round(rows / ingest_only),
+        "validate_plus_ingest_rows_per_second": round(rows / total),
         "peak_memory_mb": round(peak),
         "baseline": "pandas.read_csv(dtype=str) of the same file",
         "baseline_seconds": round(baseline["seconds"], 2),
         "baseline_peak_memory_mb": round(baseline["peak_mb"]),
-        "ratio_openasc_to_baseline": round(total / baseline["seconds"], 2),
+        "ratio_ingest_to_baseline": round(ingest_only / baseline["seconds"], 2),
+        "ratio_validate_plus_ingest_to_baseline": round(total / baseline["seconds"], 2),
         "target": {"seconds": 20, "peak_memory_mb": 4096},
-        "met": total <= 20 and peak <= 4096,
+        "met_by_ingest": ingest_only <= 20 and ingest["peak_mb"] <= 4096,
+        "met_by_validate_plus_ingest": total <= 20 and peak <= 4096,
     })
 
 

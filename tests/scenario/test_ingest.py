@@ -14,7 +14,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 from cldfile import cld_row, write_cld_csv  # noqa: E402
-
 from openasc.config import load_settings  # noqa: E402
 
 
