@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _harness import run_timed, write_result  # noqa: E402
 
-ROWS_PER_PERSON = 2.6  # docs/decisions-synth.md: about 2.6 CLD rows per synthetic person
+ROWS_PER_PERSON = 2.6  # docs/decisions.md: about 2.6 CLD rows per synthetic person
 
 
 def main() -> None:

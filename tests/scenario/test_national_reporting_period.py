@@ -62,7 +62,7 @@ def test_event_type_rule_drops_a_month_missing_two_types(tmp_path):
 
 
 def test_type_threshold_uses_the_most_varied_month_not_the_busiest(tmp_path):
-    """Decision (docs/decisions-national.md): DHSC's code compares each month with the largest
+    """Decision (docs/decisions.md): DHSC's code compares each month with the largest
     number of types found in any month. Here the busiest month, Jan 2024, has 60 events of
     2 types; Oct-Dec 2023 have 16 events of 4 types each. Total 108 (>= 100).
 

@@ -4,7 +4,7 @@ Written from `chk` (see `validate`), so it costs a few GROUP BYs, never a row lo
 rows are shown by row number and pseudonymised person ID only; no value of an identifier field
 ever reaches the page or the CSV.
 
-Verdict rule (docs/decisions-cld-spec.md): "fit to submit" when there are no file-level errors,
+Verdict rule (docs/decisions.md): "fit to submit" when there are no file-level errors,
 no rejected rows and no `Failed:` status in any field; warnings never block.
 """
 

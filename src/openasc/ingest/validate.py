@@ -10,7 +10,7 @@ million rows and Python must never loop over them.
 Defined-list values go through the national mapping pipeline (cld-r2.md §4): exact R2, exact
 R1 (mapped, `Failed: Release 1`), normalised match (corrected, a warning), else `Invalid and
 not mapped` - or, for a probable/unconfirmed list, the value is kept with a warning, because we
-cannot yet call it wrong (docs/decisions-cld-spec.md).
+cannot yet call it wrong (docs/decisions.md).
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from openasc.warehouse import table_exists
 
 ENGLAND = "E92000001"
 KEY_SEP = "~~"  # between row keys in one data attribute (keys contain spaces and |)
-SMALL_COUNT = 5  # counts 1-4 are not published (disclosure control, decisions-reports.md)
+SMALL_COUNT = 5  # counts 1-4 are not published (disclosure control, decisions.md)
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ class Figures:
         is one: published, or a mean over more than this council alone. When the national
         figures for this year are not out yet, this year's row compares the council only
         with itself; the previous year's England figure (labelled with its year) is then
-        the honest comparator (decisions-reports.md)."""
+        the honest comparator (decisions.md)."""
         found = [c for c in self.comparisons
                  if (c.family, c.code, c.breakdown) == (row.family, row.code, row.breakdown)
                  and c.year <= self.year and national(c)]

@@ -3,7 +3,7 @@
 Journeys are built with small integer codes into these tuples, so switching a file between
 Release 1 and Release 2 is only a choice of which spelling to look up. Where the reference
 (cld-r2.md §3) has no confirmed R2 spelling the R2 form follows the R2 style (sentence case,
-`:` separators, "or" for "/", "unpaid carer" for "carer"); docs/decisions-synth.md lists them.
+`:` separators, "or" for "/", "unpaid carer" for "carer"); docs/decisions.md lists them.
 Several entries share an R2 spelling because R2 merged R1 values (e.g. `No change in
 package` and `Provision of service` both became `Continuation of support or services`).
 """

@@ -45,7 +45,7 @@ clients AS (
     GROUP BY c.person_id
 ),
 -- Carers: rank 1 direct payment .. 6 no direct support. A "component is not Direct payment"
--- test is false for a null component, as in the national SQL (decisions-ascof.md).
+-- test is false for a null component, as in the national SQL (decisions.md).
 carer_rows AS (
     SELECT e.person_id,
            CASE WHEN e.birth_year IS NOT NULL AND e.birth_month IS NOT NULL

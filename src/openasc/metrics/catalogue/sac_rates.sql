@@ -1,6 +1,6 @@
 -- SAC rates per 100,000 adults (sac-dols-salt.md A6): counts / ONS adult (18+) population.
 -- Population: persons, the mid-year estimate for the calendar year in which the period
--- starts, else the latest earlier one, else the earliest loaded (docs/decisions-sac-dols.md).
+-- starts, else the latest earlier one, else the earliest loaded (docs/decisions.md).
 -- Age-specific rates use people in Section 42 enquiries (SG1a) in the bands 18-64, 65-74,
 -- 75-84 and 85+; the age-standardised rate weights them by England's shares of the adult
 -- population (direct standardisation): England rows of `population` (E92000001) when loaded,
