@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import inspect
 import os
-import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,11 +26,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from cldfile import cld_row, nhs_number, write_cld_csv  # noqa: E402
-from openasc.cli import app  # noqa: E402
-from openasc.councils import all_councils  # noqa: E402
+from cldfile import cld_row, nhs_number, write_cld_csv
+from openasc.cli import app
+from openasc.councils import all_councils
 
 __all__ = ["Figures", "ascof_batch", "cld_row", "dob_for_age", "nhs_number", "scenario",
            "service", "write_cld_csv"]

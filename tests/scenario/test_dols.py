@@ -16,13 +16,10 @@ Population: 1,000 persons at each age 18..90 = 73,000 adults.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_sac_casefiles import (  # noqa: E402
+from test_sac_casefiles import (
     DOLS_HEADER,
     add_population,
     application,

@@ -6,15 +6,13 @@ Each test builds a small CLD file with `tests/cldfile.py` and drives the real co
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[1]))
-from cldfile import cld_row, write_cld_csv  # noqa: E402
-from openasc.config import load_settings  # noqa: E402
+from cldfile import cld_row, write_cld_csv
+from openasc.config import load_settings
 
 
 def openasc(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -22,13 +22,10 @@ P1: female, born June 1940 (age 84 on 31/03/2025: 75-84). P2: male, born January
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_sac_casefiles import (  # noqa: E402
+from test_sac_casefiles import (
     SG_HEADER,
     add_population,
     concern,

@@ -5,14 +5,10 @@ expressed, people within cases)."""
 
 from __future__ import annotations
 
-import sys
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_sac_casefiles import add_population, export, openasc  # noqa: E402
+from test_sac_casefiles import add_population, export, openasc
 
 SUMS_TO_HEADLINE = {"SG1a", "SG1a_CONCERNS", "SG1a_OTHER", "SG1b", "SG1c", "SG1d", "SG3a",
                     "SG4a_ASKED"}

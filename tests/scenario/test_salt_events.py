@@ -30,9 +30,7 @@ from typing import Any
 
 import duckdb
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from cldfile import FIELDS, cld_row, write_cld_csv  # noqa: E402
+from cldfile import FIELDS, cld_row, write_cld_csv
 
 LA = "E10000034"
 PERIOD = ("2024-04-01", "2025-03-31")

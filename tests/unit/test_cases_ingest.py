@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import duckdb
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "scenario"))
-from test_sac_casefiles import (  # noqa: E402
+from test_sac_casefiles import (
     DOLS_HEADER,
     SG_HEADER,
     application,

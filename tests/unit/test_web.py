@@ -7,19 +7,17 @@ each published and unrounded figure the tests below expect.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from openasc.config import Settings  # noqa: E402
-from openasc.web import security  # noqa: E402
-from openasc.web.app import create_app  # noqa: E402
-from openasc.web.db import AuditEvent, make_engine, session_factory  # noqa: E402
-from web_fixtures import PASSWORDS, make_users, make_warehouse  # noqa: E402
+from openasc.config import Settings
+from openasc.web import security
+from openasc.web.app import create_app
+from openasc.web.db import AuditEvent, make_engine, session_factory
+from web_fixtures import PASSWORDS, make_users, make_warehouse
 
 
 @pytest.fixture

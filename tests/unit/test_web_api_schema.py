@@ -3,19 +3,17 @@ documented, for a signed-in viewer and analyst (the hand-made warehouse of web_f
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from openasc.config import Settings  # noqa: E402
-from openasc.web import security  # noqa: E402
-from openasc.web.app import create_app  # noqa: E402
-from openasc.web.db import make_engine, session_factory  # noqa: E402
-from web_fixtures import PASSWORDS, make_users, make_warehouse  # noqa: E402
+from openasc.config import Settings
+from openasc.web import security
+from openasc.web.app import create_app
+from openasc.web.db import make_engine, session_factory
+from web_fixtures import PASSWORDS, make_users, make_warehouse
 
 _folder = Path(tempfile.mkdtemp(prefix="openasc-schema-"))
 _url = f"sqlite:///{_folder / 'users.sqlite'}"
