@@ -32,18 +32,26 @@ _ORDER_TAIL = ("reference_period_end DESC, der_event_end_date DESC NULLS FIRST, 
                "event_start_date DESC")
 
 
-def _rank(attr: str, extra_unknown: str) -> str:
-    return (
-        f"rank() OVER (PARTITION BY la_code, person_id ORDER BY "
-        f"({attr} IS NULL OR {attr} IN ({_UNKNOWN}{extra_unknown})), {_ORDER_TAIL}) "
-        f"AS rk_{attr}"
-    )
+def _unknown(attr: str, extra_unknown: str) -> str:
+    return f"({attr} IS NULL OR {attr} IN ({_UNKNOWN}{extra_unknown})) AS u_{attr}"
+
+
+def _best(attr: str) -> str:
+    """The most recent position (in the shared order) at which the attribute is known."""
+    return f"min(tr) FILTER (WHERE NOT u_{attr}) AS k_{attr}"
 
 
 def _pick(attr: str) -> str:
+    """The rows ranked first by (unknown last, then the shared order) decide the value.
+
+    Ranking by "known first, then most recent" per attribute is the same as: the known rows
+    at the earliest position `k` of the shared order, or, with no known row, the rows at
+    position 1. One shared window instead of one sort per attribute.
+    """
+    top = f"(CASE WHEN k_{attr} IS NULL THEN tr = 1 ELSE NOT u_{attr} AND tr = k_{attr} END)"
     return (
-        f"CASE WHEN count(DISTINCT {attr}) FILTER (WHERE rk_{attr} = 1) > 1 THEN 'Unknown' "
-        f"ELSE coalesce(min({attr}) FILTER (WHERE rk_{attr} = 1), 'Unknown') END AS {attr}"
+        f"CASE WHEN count(DISTINCT {attr}) FILTER (WHERE {top}) > 1 THEN 'Unknown' "
+        f"ELSE coalesce(min({attr}) FILTER (WHERE {top}), 'Unknown') END AS {attr}"
     )
 
 
@@ -60,8 +68,11 @@ WITH ranked AS (
     SELECT la_code, person_id, la_person_pseudo, record_id, reference_period_end,
            der_event_end_date, event_start_date, birth_year, birth_month, date_of_death,
            postcode_district, {attributes},
-           {ranks}
+           {flags},
+           dense_rank() OVER (PARTITION BY la_code, person_id ORDER BY {order_tail}) AS tr
     FROM cld_events
+), best AS (
+    SELECT la_code, person_id, {bests} FROM ranked GROUP BY la_code, person_id
 ), picked AS (
     SELECT la_code, person_id,
            first(la_person_pseudo ORDER BY la_person_pseudo IS NULL, {order_tail},
@@ -77,7 +88,7 @@ WITH ranked AS (
                  date_of_death DESC) AS date_of_death,
            first(postcode_district ORDER BY postcode_district IS NULL, {order_tail},
                  record_id DESC) AS postcode_district
-    FROM ranked
+    FROM ranked JOIN best USING (la_code, person_id)
     GROUP BY la_code, person_id
 ), services AS (
     SELECT e.la_code, e.person_id, e.service_type, e.service_component,
@@ -155,7 +166,8 @@ def latest_person_details(con: duckdb.DuckDBPyConnection) -> None:
     `national_joined_periods` (for the carer links of the chosen files)."""
     con.execute(_SQL.format(
         attributes=", ".join(_ATTRIBUTES),
-        ranks=",\n           ".join(_rank(a, x) for a, x in _ATTRIBUTES.items()),
+        flags=",\n           ".join(_unknown(a, x) for a, x in _ATTRIBUTES.items()),
+        bests=", ".join(_best(a) for a in _ATTRIBUTES),
         picks=",\n           ".join(_pick(a) for a in _ATTRIBUTES),
         order_tail=_ORDER_TAIL,
         mappable=_MAPPABLE,
