@@ -231,13 +231,15 @@ def _insert_records(con: duckdb.DuckDBPyConnection, spec: Spec, staged: StagedFi
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _pseudo AS WITH s AS (SELECT ? AS cassr) "
         f"SELECT v, pseudo(v) AS p FROM ({distinct}) WHERE v IS NOT NULL", params[:1])
+    # Record IDs increase with load order (the last tie-break of de-duplication): the next
+    # file's IDs start after the largest so far, and within a file follow its row numbers.
     start = con.execute("SELECT coalesce(max(record_id), 0) FROM wh.cld_records").fetchone()[0]
     con.execute(
         f"""
         INSERT INTO wh.cld_records BY NAME
         WITH s AS (SELECT ? AS cassr, ? AS ons)
         SELECT *, coalesce(nhs_number_pseudo, la_person_pseudo) AS person_id FROM (
-            SELECT ? + row_number() OVER (ORDER BY c._row) AS record_id,
+            SELECT ? + c._row AS record_id,
                    ? AS submission_id, c._row AS row_number, s.ons AS la_code,
                    s.cassr AS cassr_code, {', '.join(exprs)}
             FROM memory.main.{staged.table} c CROSS JOIN s {' '.join(joins)}
