@@ -152,3 +152,29 @@ def test_unauthenticated_and_cross_site_requests_are_rejected(server, browser):
     head = page.request.get(server + "/").headers
     assert "frame-ancestors 'none'" in head["content-security-policy"]
     shot(page, "users-admin")
+
+
+AXE = Path(__file__).resolve().parents[2] / ".tools" / "axe" / "node_modules" / "axe-core" / \
+    "axe.min.js"
+PAGES = ["/", "/measures", "/measures/ASCOF/2A?by=age_band", "/safeguarding", "/dols",
+         "/quality", "/reports", "/runs"]
+
+
+def test_dashboard_pages_have_no_serious_accessibility_violations(server, browser):
+    """axe-core (installed by scripts/install-browser.sh) over every page an analyst sees:
+    no serious or critical WCAG 2.1 AA violation, as for the published documents. The test's
+    browser context bypasses the CSP so that axe can be injected; the CSP itself stays
+    strict for real visitors (test_web.py)."""
+    page = sign_in(browser, server, "ann", bypass_csp=True)
+    found = {}
+    for path in PAGES:
+        page.goto(server + path)
+        page.add_script_tag(content=AXE.read_text("utf-8"))
+        result = page.evaluate("""async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})""")
+        assert len(result["passes"]) > 5, path  # axe really ran over the page
+        bad = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+               if v["impact"] in ("serious", "critical")]
+        if bad:
+            found[path] = bad
+    assert found == {}
