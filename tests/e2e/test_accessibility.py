@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_reports import built  # noqa: F401 - the shared rendered documents
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / ".tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -30,7 +29,7 @@ def browser():
 
 
 @pytest.mark.parametrize("name", ["local-account.html", "self-assessment.html"])
-def test_no_serious_or_critical_violations(built, browser, name: str) -> None:  # noqa: F811
+def test_no_serious_or_critical_violations(built, browser, name: str) -> None:
     page = browser.new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))

@@ -65,8 +65,8 @@ def openasc(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def build_documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Both documents for the hand-made council (the `built` fixture, tests/e2e/conftest.py)."""
     base = tmp_path_factory.mktemp("reports")
     wh = base / "wh.duckdb"
     con = connect(wh)

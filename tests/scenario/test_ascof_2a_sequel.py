@@ -9,7 +9,10 @@ the headline row (all ages).
 
 from __future__ import annotations
 
-from test_ascof_harness import ascof_batch, cld_row, scenario, service  # noqa: F401 - ascof_batch is an autouse fixture
+import pytest
+from ascof_harness import cld_row, scenario, service
+
+pytestmark = pytest.mark.usefixtures("ascof_batch")
 
 ST = "Short term support: ST-Max"
 COMMUNITY = "Long term support: Community"

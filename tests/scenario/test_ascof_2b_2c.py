@@ -10,7 +10,9 @@ persons, 1,000 at every single age 18 to 90 (90 = 90 and over): 18 to 64 is 47 a
 from __future__ import annotations
 
 import pytest
-from test_ascof_harness import ascof_batch, scenario, service  # noqa: F401 - ascof_batch is an autouse fixture
+from ascof_harness import scenario, service
+
+pytestmark = pytest.mark.usefixtures("ascof_batch")
 
 RES = "Long term support: Residential care"
 NUR = "Long term support: Nursing care"

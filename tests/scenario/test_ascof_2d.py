@@ -11,7 +11,10 @@ rows carry `part=2`.
 from __future__ import annotations
 
 import duckdb
-from test_ascof_harness import LA_ONS, _invoke, ascof_batch, discharge, scenario, service  # noqa: F401 - ascof_batch is an autouse fixture
+import pytest
+from ascof_harness import LA_ONS, _invoke, discharge, scenario, service
+
+pytestmark = pytest.mark.usefixtures("ascof_batch")
 
 ST = "Short term support: ST-Max"
 BORN = "1944-05-15"

@@ -7,7 +7,10 @@ physical support, one long-term community service (home support) open from 2024-
 
 from __future__ import annotations
 
-from test_ascof_harness import ascof_batch, scenario, service  # noqa: F401 - ascof_batch is an autouse fixture
+import pytest
+from ascof_harness import scenario, service
+
+pytestmark = pytest.mark.usefixtures("ascof_batch")
 
 COMMUNITY = "Long term support: Community"
 RES = "Long term support: Residential care"

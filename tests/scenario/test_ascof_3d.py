@@ -6,7 +6,10 @@ the year. Unless stated people are born 1940-06-15 (84 → 65 and above).
 
 from __future__ import annotations
 
-from test_ascof_harness import ascof_batch, cld_row, scenario, service  # noqa: F401 - ascof_batch is an autouse fixture
+import pytest
+from ascof_harness import cld_row, scenario, service
+
+pytestmark = pytest.mark.usefixtures("ascof_batch")
 
 COMMUNITY = "Long term support: Community"
 RES = "Long term support: Residential care"

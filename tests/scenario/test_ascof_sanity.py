@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 
-from test_ascof_harness import LA_CASSR, LA_ONS, _invoke
+from ascof_harness import LA_CASSR, LA_ONS, _invoke
 
 from openasc.synth.population import write_population
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_sac_casefiles import (
+from sac_casefiles import (
     DOLS_HEADER,
     add_population,
     application,

@@ -25,7 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_sac_casefiles import (
+from sac_casefiles import (
     SG_HEADER,
     add_population,
     concern,

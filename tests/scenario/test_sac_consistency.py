@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-from test_sac_casefiles import add_population, export, openasc
+from sac_casefiles import add_population, export, openasc
 
 SUMS_TO_HEADLINE = {"SG1a", "SG1a_CONCERNS", "SG1a_OTHER", "SG1b", "SG1c", "SG1d", "SG3a",
                     "SG4a_ASKED"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from test_sac_casefiles import (
+from sac_casefiles import (
     DOLS_HEADER,
     SG_HEADER,
     application,

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import duckdb
 
-from openasc.synth.dols import write_dols  # noqa: F401 - re-exported for tests
 from openasc.synth.safeguarding import HEADER as SG_HEADER
 
 DOLS_HEADER = (
