@@ -8,6 +8,7 @@ folder's declared input files; words from the content folder's Markdown.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -180,17 +181,24 @@ def write_document(doc: Document, f: Figures, out: Path, stem: str) -> list[Path
     return [html, pdf]
 
 
-def local_account_command(year: str, out: Path, content: Path | None, la: str | None,
-                          settings: Settings, console: Console) -> list[Path]:
+def document_command(build: Callable[[Figures, Content, str], Document], stem: str,
+                     label: str, year: str, out: Path, content: Path | None, la: str | None,
+                     settings: Settings, console: Console) -> list[Path]:
+    """Build one document from the warehouse, write its HTML and PDF, and say where."""
     started = time.perf_counter()
     f = open_figures(settings, la, year)
-    written = write_document(build_local_account(f, load_content(content), year), f, out,
-                             "local-account")
+    written = write_document(build(f, load_content(content), year), f, out, stem)
     for p in written:
         console.print(f"Wrote {p}")
-    console.print(f"Local Account for {f.council.name}, {year}, in "
+    console.print(f"{label} for {f.council.name}, {year}, in "
                   f"{time.perf_counter() - started:.1f} s.")
     return written
+
+
+def local_account_command(year: str, out: Path, content: Path | None, la: str | None,
+                          settings: Settings, console: Console) -> list[Path]:
+    return document_command(build_local_account, "local-account", "Local Account", year, out,
+                            content, la, settings, console)
 
 
 def write_reports(con_or_settings: duckdb.DuckDBPyConnection | Settings, year: str,

@@ -8,7 +8,6 @@ Local Account finds it: the `comparisons` table first). It ends with the improve
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +16,10 @@ from rich.console import Console
 
 from openasc.config import Settings
 from openasc.reports import sections
-from openasc.reports.content import Content, load_content
+from openasc.reports.content import Content
 from openasc.reports.document import Document, Human, Section, Table
 from openasc.reports.figures import KEY_SEP, Figures, Row
-from openasc.reports.local_account import notes, open_figures, write_document
+from openasc.reports.local_account import notes
 from openasc.reports.phrasing import P, change, precision_for
 
 
@@ -121,12 +120,7 @@ def build_self_assessment(f: Figures, content: Content, year: str) -> Document:
 
 def self_assessment_command(year: str, out: Path, content: Path | None, la: str | None,
                             settings: Settings, console: Console) -> list[Path]:
-    started = time.perf_counter()
-    f = open_figures(settings, la, year)
-    written = write_document(build_self_assessment(f, load_content(content), year), f, out,
-                             "self-assessment")
-    for p in written:
-        console.print(f"Wrote {p}")
-    console.print(f"Self-assessment for {f.council.name}, {year}, in "
-                  f"{time.perf_counter() - started:.1f} s.")
-    return written
+    from openasc.reports.local_account import document_command
+
+    return document_command(build_self_assessment, "self-assessment", "Self-assessment", year,
+                            out, content, la, settings, console)
