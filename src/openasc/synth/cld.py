@@ -26,7 +26,13 @@ import pyarrow as pa
 from openasc.councils import resolve
 from openasc.errors import OpenascError
 from openasc.synth import defects
-from openasc.synth.journeys import CONTINUATION_SERVICE, DESCRIPTIONS, Timeline, build_events
+from openasc.synth.journeys import (
+    CODED,
+    CONTINUATION_SERVICE,
+    DESCRIPTIONS,
+    Timeline,
+    build_events,
+)
 from openasc.synth.people import INWARD_LETTERS, NO_DATE, OPEN, People, draw_people
 from openasc.synth.values import LISTS, code, spellings
 
@@ -280,25 +286,7 @@ def _table(
     }
     for name, arr in person_fields.items():
         cols[name] = _code_array(arr[person])
-    for name in (
-        "event_type",
-        "client_type",
-        "outcome",
-        "description",
-        "route",
-        "assessment_type",
-        "eligible",
-        "method_assessment",
-        "service_type",
-        "component",
-        "mechanism",
-        "frequency",
-        "review_reason",
-        "review_outcome",
-        "method_review",
-        "provider",
-        "n_adults",
-    ):
+    for name in (c for c in CODED if not c.startswith("link")):
         cols[name] = _code_array(cut[name][rows])
     for name in ("unit_cost", "units", "hours_caring"):
         v = cut[name][rows]
@@ -483,27 +471,7 @@ def people_frame(people: int, la_code: str, year: str, seed: int, release: int =
         "end": np.full(n, NO_DATE),
         "event_id": np.zeros(n, dtype=np.int64),
     }
-    for name in (
-        "client_type",
-        "outcome",
-        "description",
-        "route",
-        "assessment_type",
-        "eligible",
-        "method_assessment",
-        "service_type",
-        "component",
-        "mechanism",
-        "frequency",
-        "review_reason",
-        "review_outcome",
-        "method_review",
-        "provider",
-        "n_adults",
-        "link1",
-        "link2",
-        "link3",
-    ):
+    for name in CODED[1:]:  # every coded column but event_type
         cut[name] = np.full(n, -1)
     cut["client_type"] = np.full(n, code("Client_Type", "Service user"))
     for name in ("unit_cost", "units", "hours_caring"):
