@@ -208,6 +208,24 @@ def test_groupings_outcome_rank_review_type_and_event_reference(con):
         f"E10000034_{n}" for n in range(1, 8)]
 
 
+def test_event_reference_numbers_ties_on_start_date_in_load_order(con):
+    """`unique_event_ref` numbers events by start date, then by load order (record_id) -
+    docs/decisions.md 18.
+
+    Loaded in this order: x (record id 101, starts 2 April), y (102, 1 April), z (103,
+    1 April). By start date y and z come first; between them, y was loaded first. So
+    y -> _1, z -> _2, x -> _3, whatever the persons' IDs (z < y < x alphabetically would
+    give the reverse if the key's text decided).
+    """
+    for rid, person, day in ((101, "x", 2), (102, "zz-y", 1), (103, "a-z", 1)):
+        add_record(con, 1, record_id=rid, person=person, event_type="Request",
+                   event_start_date=date(2024, 4, day), event_end_date=date(2024, 4, 20))
+    rebuild(con)
+    k = _kept(con)
+    assert [k[p]["unique_event_ref"] for p in ("zz-y", "a-z", "x")] == [
+        "E10000034_1", "E10000034_2", "E10000034_3"]
+
+
 def test_known_by_association_rows_are_not_events(con):
     """An unpaid carer known by association has no event type or dates: never an event."""
     add_record(con, 1, person="carer", client_type="Unpaid carer known by association",

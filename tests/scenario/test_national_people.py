@@ -114,6 +114,53 @@ def test_birth_and_death_dates(con):
     assert (p["birth_year"], p["birth_month"], p["date_of_death"]) == (1949, 12, date(2024, 5, 20))
 
 
+def test_no_known_value_takes_the_latest_rows_own_value(con):
+    """Gender is never known. P1: `Unknown` on 2024-05-10, then on 2024-05-12 two requests
+    (two routes, so two events) say `No data: Undeclared or not known` and nothing -> the
+    latest rows' value, a blank not counting as a disagreement. P2: its two latest rows say
+    `Unknown` and `Invalid and not mapped` -> `Unknown`."""
+    add_record(con, 2, gender="Unknown", **_req(10))
+    add_record(con, 2, gender="No data: Undeclared or not known",
+               request_route_of_access="Prison", **_req(12))
+    add_record(con, 2, gender=None, request_route_of_access="Community or other route",
+               **_req(12))
+    add_record(con, 2, person="P2", gender="Unknown", request_route_of_access="Prison",
+               **_req(12))
+    add_record(con, 2, person="P2", gender="Invalid and not mapped",
+               request_route_of_access="Community or other route", **_req(12))
+    rebuild(con)
+    assert _person(con)["gender"] == "No data: Undeclared or not known"
+    assert _person(con, "P2")["gender"] == "Unknown"
+
+
+def test_pseudonym_and_postcode_latest_known_then_latest_loaded(con):
+    """Person N1 (combined ID): two requests on 2024-05-10 (L1/AB1 loaded first, L2/CD2
+    second) and a later one on 2024-05-12 with neither field -> the latest rows that have
+    them, and of those the one loaded last: L2, CD2."""
+    add_record(con, 2, person="N1", la_person_pseudo="L1", postcode_district="AB1",
+               request_route_of_access="Prison", **_req(10))
+    add_record(con, 2, person="N1", la_person_pseudo="L2", postcode_district="CD2",
+               request_route_of_access="Community or other route", **_req(10))
+    add_record(con, 2, person="N1", la_person_pseudo=None, postcode_district=None, **_req(12))
+    rebuild(con)
+    p = _person(con, "N1")
+    assert (p["la_person_pseudo"], p["postcode_district"]) == ("L2", "CD2")
+
+
+def test_complete_birth_date_and_later_file_death_date_win(con):
+    """Birth: file 2 (later) gives only the year 1950, file 1 the complete 1940-01 ->
+    complete first: 1940-01. Death: file 1 says 2024-06-01, file 2 says 2024-05-20 -> the
+    later file before the later date: 2024-05-20."""
+    add_record(con, 1, birth_year=1940, birth_month=1, date_of_death=date(2024, 6, 1),
+               event_type="Request", event_start_date=date(2023, 8, 1),
+               event_end_date=date(2023, 8, 2))
+    add_record(con, 2, birth_year=1950, birth_month=None, date_of_death=date(2024, 5, 20),
+               **_req(10))
+    rebuild(con)
+    p = _person(con)
+    assert (p["birth_year"], p["birth_month"], p["date_of_death"]) == (1940, 1, date(2024, 5, 20))
+
+
 @pytest.mark.parametrize(("services", "expected"), [
     ([("Long term support: Nursing care", "Equipment")], "Registered nursing home"),
     ([("Long term support: Residential care", "Equipment")], "Registered care home"),
@@ -130,6 +177,10 @@ def test_birth_and_death_dates(con):
     ([("Long term support: Prison", "Equipment")],
      "Prison, young offenders institution or detention centre"),
     ([("Short term support: ST-Max", "Reablement")], "Unknown"),
+    ([("Long term support: Community", "Home support or domiciliary care"),
+      ("Long term support: Nursing care", "Equipment")], "Registered nursing home"),
+    ([("Long term support: Community", "Equipment"),
+      ("Long term support: Community", "Shared Lives")], "Shared Lives scheme"),
 ])
 def test_unknown_accommodation_is_inferred_from_the_latest_service(con, services, expected):
     """Recorded status `Unknown` everywhere; open services from 2024-01-05 in period 2 (all
@@ -137,7 +188,8 @@ def test_unknown_accommodation_is_inferred_from_the_latest_service(con, services
     residential -> care home; component Shared Lives / extra care / supported living -> the
     matching status; community + home support -> presumed at home; community with no single
     mappable component (none, or two different ones tied) -> presumed in community; prison ->
-    prison; otherwise `Unknown`."""
+    prison; otherwise `Unknown`. Among services with the same end, the lower setting rank
+    (nursing before community), then a mappable component, comes first."""
     for stype, component in services:
         add_record(con, 2, accommodation_status="Unknown", event_type="Service",
                    event_start_date=date(2024, 1, 5), service_type=stype,

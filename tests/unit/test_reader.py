@@ -8,7 +8,8 @@ import duckdb
 import pytest
 
 from openasc.errors import OpenascError, UnreadableInput
-from openasc.ingest.reader import header_key, read_into
+from openasc.ingest import reader
+from openasc.ingest.reader import header_key, read_into, scan_file
 from openasc.spec import load_spec
 
 SPEC = load_spec("cld")
@@ -88,11 +89,56 @@ def test_line_break_inside_quotes_is_one_row(tmp_path: Path) -> None:
     assert con.execute("SELECT _row FROM stg ORDER BY _row").fetchall() == [(2,), (3,)]
 
 
-def test_unclosed_quote_refuses_the_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("before", [[], [_row(Event_Description="line one\nline two")]])
+def test_unclosed_quote_refuses_the_file(tmp_path: Path, before: list[list[str]]) -> None:
+    """Also after a row with a line break in a quoted cell, when the line breaks inside
+    cells have to be counted to tell a swallowed row from a quoted line break."""
     path = tmp_path / "unclosed.csv"
-    path.write_text(",".join(HEADER) + "\n" + '"never closed,' + ",".join(_row())[1:] + "\n")
+    path.write_text(_csv(before) + '"never closed,' + ",".join(_row())[1:] + "\n")
     with pytest.raises(UnreadableInput, match="never closed"):
         read_into(duckdb.connect(), path, SPEC)
+
+
+def test_rows_keep_their_numbers_across_a_large_file(tmp_path: Path) -> None:
+    """Rows are numbered from the order the serial read appends them (`rowid`): past the
+    end of DuckDB's first row group (122,880 rows), after a malformed row and a quoted line
+    break, each row's `_row` is still its line in the file, whatever the connection's
+    insertion-order setting."""
+    assert HEADER[0] == "LA_Code"
+    rest = "," * (len(HEADER) - 1)  # every other cell blank
+    lines = [f"{n}{rest}" for n in range(2, 125_002)]
+    lines[1000] += ",extra"  # row 1002: one cell too many
+    quoted = _row(LA_Code="123002", Event_Description="line one\nline two")
+    lines[123_000] = _csv([quoted]).split("\n", 1)[1].rstrip("\n")  # row 123002, two lines
+    path = tmp_path / "large.csv"
+    path.write_text(",".join(HEADER) + "\n" + "\n".join(lines) + "\n")
+    for order in ("true", "false"):
+        con = duckdb.connect()
+        con.execute(f"SET preserve_insertion_order = {order}")
+        result = read_into(con, path, SPEC)
+        assert result.rows == 125_000 and [r for r, _ in result.malformed] == [1002]
+        assert con.execute("SELECT count(*), min(_row), max(_row) FROM stg").fetchone() == (
+            124_999, 2, 125_001)
+        assert con.execute("SELECT count(*) FROM stg WHERE la_code <> _row::VARCHAR"
+                           ).fetchone()[0] == 0
+        assert con.execute("SELECT _row FROM stg WHERE contains(event_description, chr(10))"
+                           ).fetchall() == [(123_002,)]
+
+
+def test_a_scan_made_by_the_caller_is_not_made_again(tmp_path: Path, monkeypatch) -> None:
+    """`ingest cld` hashes a file to skip it when already loaded, then reads it: the bytes
+    of a large file are scanned once, and the hash recorded is the one checked."""
+    path = tmp_path / "f.csv"
+    path.write_text(_csv([_row(LA_Code="416")]))
+    scan = scan_file(path)
+    assert scan == (reader.file_sha256(path), 2)
+
+    def no_second_scan(_: Path) -> tuple[str, int]:
+        raise AssertionError("scanned twice")
+
+    monkeypatch.setattr(reader, "scan_file", no_second_scan)
+    result = read_into(duckdb.connect(), path, SPEC, scan=scan)
+    assert result.sha256 == scan[0] and result.rows == 1
 
 
 def test_xlsx(tmp_path: Path) -> None:

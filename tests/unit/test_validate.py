@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from openasc.ingest.validate import Validation, validate
+from openasc.ingest.validate import STATUS_TYPE, STATUSES, Validation, validate
 from openasc.spec import load_spec
 
 SPEC = load_spec("cld")
@@ -32,8 +32,8 @@ BASE = {
 }
 
 
-def run(*rows: dict, base: dict = BASE) -> tuple[dict[int, dict], Validation,
-                                              duckdb.DuckDBPyConnection]:
+def run(*rows: dict, base: dict = BASE, load_only: bool = False
+        ) -> tuple[dict[int, dict], Validation, duckdb.DuckDBPyConnection]:
     """Stage rows 2, 3, ... (each BASE updated by the given cells) and validate them."""
     con = duckdb.connect()
     con.execute("CREATE TABLE stg (_row INTEGER, " + ", ".join(f"{c} VARCHAR" for c in COLS) + ")")
@@ -41,7 +41,7 @@ def run(*rows: dict, base: dict = BASE) -> tuple[dict[int, dict], Validation,
         cells = {**base, **row}
         con.execute(f"INSERT INTO stg VALUES (?, {', '.join('?' for _ in COLS)})",
                     [i, *[cells.get(c) for c in COLS]])
-    v = validate(con, SPEC)
+    v = validate(con, SPEC, load_only=load_only)
     cur = con.execute("SELECT * FROM chk ORDER BY _row")
     names = [d[0] for d in cur.description]
     out = {r[0]: dict(zip(names, r, strict=True)) for r in cur.fetchall()}
@@ -208,7 +208,7 @@ def test_warnings_age_death_and_not_applicable():
     assert "not applicable" in out[4]["request_route_of_access__note"]
 
 
-@pytest.mark.parametrize("cells, field", [
+REJECTS = [
     ({"nhs_number": "", "la_person_unique_identifier": ""}, "LA_Person_Unique_Identifier"),
     ({"nhs_number": "4000000005", "la_person_unique_identifier": " "},
      "LA_Person_Unique_Identifier"),
@@ -221,7 +221,10 @@ def test_warnings_age_death_and_not_applicable():
     ({"event_end_date": "yesterday"}, "Event_End_Date"),
     ({"event_end_date": "01/05/2024"}, "Event_End_Date"),
     ({"date_of_birth": "06/05/2024"}, "Date_of_Birth"),
-])
+]
+
+
+@pytest.mark.parametrize("cells, field", REJECTS)
 def test_each_reject_reason(cells, field):
     """Rows 2 and 3 are good (so the file's council and period are 416, 2024-25); row 4 has
     the defect and is the only row rejected, with the field named and a reason given."""
@@ -281,6 +284,49 @@ def test_arbitrary_cells_never_crash_and_rows_add_up(rows):
     assert v.rows == len(rows) == len(out)
     loaded = con.execute("SELECT count(*) FROM chk WHERE _reject_reason IS NULL").fetchall()[0][0]
     assert loaded + v.rejected == v.rows
+
+
+def _same_in_load_mode(*rows: dict, base: dict = BASE) -> None:
+    """The load mode's `chk` is the full one without statuses and notes, row for row, and
+    its verdicts are the same but for the advisory cross-row warnings."""
+    full, v_full, _ = run(*rows, base=base)
+    load, v_load, _ = run(*rows, base=base, load_only=True)
+    assert not any(k.endswith(("__status", "__note")) for r in load.values() for k in r)
+    assert load == {r: {k: x for k, x in row.items() if not k.endswith(("__status", "__note"))}
+                    for r, row in full.items()}
+    assert (v_load.rows, v_load.rejected, v_load.release, v_load.file_errors, v_load.cassr_code,
+            v_load.period_start, v_load.period_end) == (
+        v_full.rows, v_full.rejected, v_full.release, v_full.file_errors, v_full.cassr_code,
+        v_full.period_start, v_full.period_end)
+    assert v_load.file_warnings == [w for w in v_full.file_warnings if "cannot be loaded" in w]
+
+
+@pytest.mark.parametrize("cells, field", REJECTS)
+def test_load_mode_rejects_the_same_rows_for_the_same_reasons(cells, field):
+    _same_in_load_mode({}, {"la_person_unique_identifier": "P2"}, cells)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries({c: cell for c in COLS}), min_size=1, max_size=4))
+def test_load_mode_is_the_full_check_without_statuses_and_notes(rows):
+    _same_in_load_mode(*rows, base={})
+
+
+def test_statuses_are_an_enum_that_sorts_and_compares_as_text():
+    """`<col>__status` is an ENUM of the five statuses (far smaller than text on a million
+    rows); readers compare it with string literals, match it with LIKE and sort it, and all
+    three must behave as they did when it was text."""
+    _, _, con = run({"date_of_death": "01/01/2025"}, {"date_of_death": "yesterday"}, {})
+    types = {r[0] for r in con.execute(
+        "SELECT data_type FROM information_schema.columns WHERE table_name = 'chk' "
+        "AND column_name LIKE '%\\_\\_status' ESCAPE '\\'").fetchall()}
+    assert types == {STATUS_TYPE}
+    got = con.execute("SELECT date_of_death__status, date_of_death__status LIKE 'Failed:%', "
+                      "date_of_death__status = 'Passed: Valid' FROM chk "
+                      "ORDER BY date_of_death__status").fetchall()
+    assert got == [("Failed: Invalid", True, False), ("Passed: Blank (Not Mandatory)", False,
+                                                      False), ("Passed: Valid", False, True)]
+    assert STATUS_TYPE[6:-2].split("', '") == sorted(STATUSES)
 
 
 def test_same_value_spelled_differently_on_each_row():

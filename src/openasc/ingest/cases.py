@@ -36,7 +36,7 @@ from rich.console import Console
 from openasc import councils, warehouse
 from openasc.config import Settings, load_key
 from openasc.errors import OpenascError
-from openasc.ingest.reader import ReadResult, file_sha256, read_into
+from openasc.ingest.reader import ReadResult, read_into, scan_file
 from openasc.spec import Spec, load_spec
 
 KINDS = ("safeguarding", "dols")
@@ -337,12 +337,13 @@ def _split_multi(con: duckdb.DuckDBPyConnection, kind: str) -> int:
 
 
 def stage_case_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path,
-                    console: Console) -> Staged:
-    """Read, validate and judge one case list in the in-memory database."""
+                    console: Console, scan: tuple[str, int] | None = None) -> Staged:
+    """Read, validate and judge one case list in the in-memory database (`scan`: the
+    file's `scan_file` result when the caller already has it)."""
     from openasc.ingest.validate import validate
 
     spec = load_spec(kind)
-    read = read_into(con, path, spec, table="stg")
+    read = read_into(con, path, spec, table="stg", scan=scan)
     result = validate(con, spec, table="stg")
     if result.file_errors:
         raise OpenascError(f"{path}: the file cannot be loaded: " + "; ".join(result.file_errors)
@@ -482,12 +483,13 @@ def ingest_case_file(kind: str, file: Path, settings: Settings, console: Console
         con.execute("USE wh")
         con.execute(DDL)
         con.execute("USE memory")
-        sha = file_sha256(path) if path.is_file() else None
+        scan = scan_file(path) if path.is_file() else None
+        sha = scan[0] if scan else None
         if sha and con.execute("SELECT count(*) FROM wh.case_files WHERE kind = ? AND "
                                "file_sha256 = ?", [kind, sha]).fetchone()[0]:
             console.print(f"{path}: already loaded (same content); nothing changed.")
             return {"status": "already loaded"}
-        staged = stage_case_file(con, kind, path, console)
+        staged = stage_case_file(con, kind, path, console, scan)
         with warehouse.transaction(con):
             load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM wh.case_files"
                                   ).fetchone()[0]

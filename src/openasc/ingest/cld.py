@@ -24,7 +24,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from openasc import councils, warehouse
 from openasc.config import Settings, load_key
 from openasc.errors import OpenascError
-from openasc.ingest.reader import ReadResult, file_sha256, read_into
+from openasc.ingest.reader import ReadResult, read_into, scan_file
 from openasc.ingest.staging import staging_connection
 from openasc.spec import Spec, load_spec
 
@@ -143,15 +143,22 @@ def _progress(console: Console, rows: int) -> Progress:
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
-               console: Console) -> StagedFile:
-    """Read and validate one file into memory table `chk_<index>`."""
+               console: Console, *, scan: tuple[str, int] | None = None,
+               load_only: bool = False) -> StagedFile:
+    """Read and validate one file into memory table `chk_<index>`.
+
+    `scan` is the file's `scan_file` result when the caller already has it (one pass over
+    the bytes, not two). `load_only` is for `ingest cld`: `chk` without the per-field
+    statuses and notes and without the advisory cross-row warnings, which only the
+    data-quality report reads (the reject reasons are the same).
+    """
     from openasc.ingest.validate import validate
 
     table = f"stg_{index}"
-    read = read_into(con, path, spec, table=table)
+    read = read_into(con, path, spec, table=table, scan=scan)
     with _progress(console, read.rows) as progress:
         task = progress.add_task(f"Validating {path.name}", total=1)
-        result = validate(con, spec, table=table)
+        result = validate(con, spec, table=table, load_only=load_only)
         progress.advance(task)
     con.execute(f"ALTER TABLE chk RENAME TO chk_{index}")
     con.execute(f"DROP TABLE {table}")
@@ -234,7 +241,8 @@ def _insert_records(con: duckdb.DuckDBPyConnection, spec: Spec, staged: StagedFi
     # Record IDs increase with load order (the last tie-break of de-duplication): the next
     # file's IDs start after the largest so far, and within a file follow its row numbers.
     start = con.execute("SELECT coalesce(max(record_id), 0) FROM wh.cld_records").fetchone()[0]
-    con.execute(
+    # INSERT returns the number of rows it wrote: no second scan of the growing table to count.
+    inserted = con.execute(
         f"""
         INSERT INTO wh.cld_records BY NAME
         WITH s AS (SELECT ? AS cassr, ? AS ons)
@@ -247,11 +255,9 @@ def _insert_records(con: duckdb.DuckDBPyConnection, spec: Spec, staged: StagedFi
         )
         """,
         [*params, start, submission_id],
-    )
-    con.execute("DROP TABLE _pseudo")
-    return con.execute(
-        "SELECT count(*) FROM wh.cld_records WHERE submission_id = ?", [submission_id]
     ).fetchone()[0]
+    con.execute("DROP TABLE _pseudo")
+    return int(inserted)
 
 
 def _quarantine(con: duckdb.DuckDBPyConnection, staged: StagedFile, run_id: str) -> int:
@@ -297,14 +303,15 @@ def ingest_files(files: list[Path], submitted_on: date | None, settings: Setting
         seen: set[str] = set()
         for i, path in enumerate(files):
             path = Path(path)
-            sha = file_sha256(path) if path.is_file() else None
+            scan = scan_file(path) if path.is_file() else None
+            sha = scan[0] if scan else None
             if sha and (sha in seen or con.execute(
                     "SELECT count(*) FROM wh.cld_submissions WHERE file_sha256 = ?",
                     [sha]).fetchone()[0]):
                 console.print(f"{path}: already loaded (same content); nothing changed.")
                 seen.add(sha)
                 continue
-            staged.append(stage_file(con, path, spec, i, console))
+            staged.append(stage_file(con, path, spec, i, console, scan=scan, load_only=True))
             seen.add(staged[-1].read.sha256)
         if not staged:
             return summary

@@ -69,11 +69,14 @@ def header_key(name: str) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    return _scan(path)[0]
+    return scan_file(path)[0]
 
 
-def _scan(path: Path) -> tuple[str, int]:
-    """One pass over the bytes: the file's SHA-256 and its number of physical lines."""
+def scan_file(path: Path) -> tuple[str, int]:
+    """One pass over the bytes: the file's SHA-256 and its number of physical lines.
+
+    A caller that needs the hash before reading (to skip a file already loaded) passes the
+    result on to `read_into`, so the bytes of a large file are read once, not twice."""
     digest = hashlib.sha256()
     count, last = 0, b""
     with path.open("rb") as fh:
@@ -216,16 +219,18 @@ def _xlsx_rows(path: Path) -> tuple[list[str], list[list[str | None]]]:
 
 
 def read_into(
-    con: duckdb.DuckDBPyConnection, path: Path, spec: SpecLike, table: str = "stg"
+    con: duckdb.DuckDBPyConnection, path: Path, spec: SpecLike, table: str = "stg",
+    scan: tuple[str, int] | None = None,
 ) -> ReadResult:
     """Read `path` into `table`: `_row` (line in the file, header = 1) + a VARCHAR per field.
 
     Every spec field gets a column (`FieldSpec.column`); fields absent from the file are NULL.
     Cells are kept exactly as written (no trimming): judging them is validation's job.
+    `scan` is `scan_file(path)` when the caller has already made it (else it is made here).
     """
     path = Path(path)
     _check_readable(path)
-    sha, lines = _scan(path)
+    sha, lines = scan if scan is not None else scan_file(path)
     cols = {f.name: f.column for f in spec.fields}
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         header, data = _xlsx_rows(path)
@@ -291,19 +296,29 @@ def _read_csv(
     many cells, or broken quoting, is a malformed row for quarantine. A quote that is never
     closed can swallow the rest of the file without an error from the parser, so the physical
     line count is checked against what was parsed: if they disagree, the file is refused.
+
+    The read is serial (`parallel=false`). DuckDB 2.0's parallel reader, given malformed rows
+    (a quoted cell followed by more text) near the boundaries between the parts it reads in
+    parallel, dropped whole blocks of rows together with their rejects, or kept every row but
+    reported reject line numbers one too low; the line count catches the first, not the
+    second (seen with buffers of 1 MB and less, which put many boundaries in a test file),
+    and on two cores the parallel read was no faster. Rows are numbered from the table's
+    `rowid` (a serial read appends them in file order), not `row_number() OVER ()`, which
+    costs a second, single-threaded pass over the whole table.
     """
     con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _reject_scans")
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     try:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _raw AS SELECT *, "
-            "CAST(row_number() OVER () + 1 AS INTEGER) AS _row FROM read_csv(?, "
+            "CREATE OR REPLACE TEMP TABLE _raw AS SELECT * FROM read_csv(?, "
             f"header=false, skip=1, delim=',', quote='\"', escape='\"', columns={columns}, "
             "null_padding=false, ignore_errors=true, store_rejects=true, "
             "rejects_table='_rejects', rejects_scan='_reject_scans', "
             "max_line_size=10000000, parallel=false, auto_detect=false, strict_mode=true)",
             [str(source)],
         )
+        con.execute("ALTER TABLE _raw ADD COLUMN _row INTEGER")
+        con.execute("UPDATE _raw SET _row = CAST(rowid + 2 AS INTEGER)")
         rejects = con.execute(
             "SELECT line, any_value(error_type), "
             "max(length(csv_line) - length(replace(csv_line, chr(10), ''))) "
@@ -314,14 +329,20 @@ def _read_csv(
     if any(kind in ("INVALID ENCODING", "INVALID UNICODE") for _, kind, _ in rejects):
         raise _NotUtf8()
     parsed = con.execute("SELECT count(*) FROM _raw").fetchone()[0]
-    any_newline = " OR ".join(f"contains(c{i}, chr(10))" for i in range(width))
-    embedded = " + ".join(
-        f"coalesce(sum(length(c{i}) - length(replace(c{i}, chr(10), ''))), 0)"
-        for i in range(width)
-    )
-    inner = con.execute(f"SELECT {embedded} FROM _raw WHERE {any_newline}").fetchone()[0] or 0
-    expected = 1 + parsed + inner + sum(1 + (extra or 0) for _, _, extra in rejects)
-    if lines != expected:
+    outside = 1 + parsed + sum(1 + (extra or 0) for _, _, extra in rejects)
+    inner = 0
+    # lines = outside + line breaks inside cells + lines of rows that vanished, and the last
+    # two are never negative: when the first equation already holds, both are zero, and the
+    # scan of every cell for line breaks (most of a second on a million rows) is not needed.
+    if lines != outside:
+        any_newline = " OR ".join(f"contains(c{i}, chr(10))" for i in range(width))
+        embedded = " + ".join(
+            f"coalesce(sum(length(c{i}) - length(replace(c{i}, chr(10), ''))), 0)"
+            for i in range(width)
+        )
+        inner = con.execute(
+            f"SELECT {embedded} FROM _raw WHERE {any_newline}").fetchone()[0] or 0
+    if lines != outside + inner:
         raise UnreadableInput(
             f"{path}: cannot be read as CSV: a quoted cell is opened and never closed, so the "
             "rows after it cannot be told apart. Check the quotes near the end of the last "

@@ -2,8 +2,9 @@
 
 The reader leaves the raw cells in table `stg` (one VARCHAR column per field, `_row` = line
 number). `validate` writes table `chk`: for every field the cleaned, typed value, its status in
-AGEM's vocabulary (`Passed: Valid`, `Failed: Release 1`, ...) and a short note, and for every
-row whether it must be quarantined and why. It is one set-based statement built from the spec
+AGEM's vocabulary (`Passed: Valid`, `Failed: Release 1`, ...) and a short note (these two
+only when a report will read them: a load asks for `load_only`), and for every row whether it
+must be quarantined and why. It is one set-based statement built from the spec
 (CASE expressions and joins to small lookup tables), because a council's file may hold a
 million rows and Python must never loop over them.
 
@@ -31,6 +32,11 @@ BLANK_MANDATORY = "Failed: Blank (Mandatory)"
 INVALID = "Failed: Invalid"
 RELEASE_1 = "Failed: Release 1"
 STATUSES = (VALID, BLANK_OK, BLANK_MANDATORY, INVALID, RELEASE_1)
+# The `<col>__status` columns are this ENUM, not VARCHAR: the strings are too long for DuckDB
+# to inline, so as text fifty status columns cost a million rows' worth of string heap each.
+# Its values are in sorted order so that ORDER BY a status sorts as the text did; it compares
+# with, and converts to, the plain strings, so readers need no change.
+STATUS_TYPE = "ENUM(" + ", ".join("'" + s + "'" for s in sorted(STATUSES)) + ")"
 NOT_MAPPED = "Invalid and not mapped"
 KBA = "Unpaid carer known by association"
 
@@ -50,6 +56,11 @@ class Validation:
 def q(text: str) -> str:
     """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def _st(status: str) -> str:
+    """A status literal of type STATUS_TYPE (a bare string would turn the column into text)."""
+    return f"{q(status)}::{STATUS_TYPE}"
 
 
 def _in(column: str, values: Iterable[str]) -> str:
@@ -160,8 +171,8 @@ def _clean_cells(con: duckdb.DuckDBPyConnection, fields: list[FieldSpec]) -> Non
         r1 = f"{kind} IN ('r1', 'corrected_r1', 'r1_number')" if f.type == "list" else "false"
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE _oa_lk_{f.column} AS SELECT raw, n, v, cleaned, "
-            f"CASE WHEN v IS NULL THEN NULL WHEN bad THEN {q(INVALID)} WHEN r1 THEN "
-            f"{q(RELEASE_1)} ELSE {q(VALID)} END AS st, "
+            f"CASE WHEN v IS NULL THEN NULL WHEN bad THEN {_st(INVALID)} WHEN r1 THEN "
+            f"{_st(RELEASE_1)} ELSE {_st(VALID)} END AS st, "
             "nullif(concat_ws('; ', p, t), '') AS pt FROM ("
             f"SELECT b.raw, b.n, b.v, b.p, {value} AS cleaned, {bad} AS bad, {note} AS t, "
             f"{r1} AS r1 FROM _oa_lk_{f.column} b {join})")
@@ -507,16 +518,17 @@ def _status_sql(f: FieldSpec, spec: Spec, looked_up: bool) -> str:
     mand = _rules_sql(f.mandatory, spec.conditions, applies=False)
     appl = _rules_sql(f.applies, spec.conditions, applies=True)
     if mand == "true":
-        blank = q(BLANK_MANDATORY)
+        blank = _st(BLANK_MANDATORY)
     elif appl == "true":
-        blank = f"CASE WHEN {mand} THEN {q(BLANK_MANDATORY)} ELSE {q(BLANK_OK)} END"
+        blank = f"CASE WHEN {mand} THEN {_st(BLANK_MANDATORY)} ELSE {_st(BLANK_OK)} END"
     else:
-        blank = f"CASE WHEN {mand} THEN {q(BLANK_MANDATORY)} WHEN {appl} THEN {q(BLANK_OK)} END"
+        blank = (f"CASE WHEN {mand} THEN {_st(BLANK_MANDATORY)} WHEN {appl} THEN "
+                 f"{_st(BLANK_OK)} END")
     if not looked_up:  # free text and IDs: any value is valid
-        return f"CASE WHEN v_{c} IS NULL THEN {blank} ELSE {q(VALID)} END"
+        return f"CASE WHEN v_{c} IS NULL THEN {blank} ELSE {_st(VALID)} END"
     if c in EXTRA_INVALID:
-        return (f"CASE WHEN st_{c} IS NULL THEN {blank} WHEN st_{c} = {q(INVALID)} OR "
-                f"coalesce({EXTRA_INVALID[c]}, false) THEN {q(INVALID)} ELSE st_{c} END")
+        return (f"CASE WHEN st_{c} IS NULL THEN {blank} WHEN st_{c} = {_st(INVALID)} OR "
+                f"coalesce({EXTRA_INVALID[c]}, false) THEN {_st(INVALID)} ELSE st_{c} END")
     return f"coalesce(st_{c}, {blank})"
 
 
@@ -535,7 +547,7 @@ def _note_sql(f: FieldSpec, spec: Spec, cross: list[str], looked_up: bool) -> st
 
 
 def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
-                  start: date | None, end: date | None) -> str:
+                  start: date | None, end: date | None, load_only: bool = False) -> str:
     """The one statement that makes `chk` (exposed for reading and testing).
 
     It reads `src` once: typed fields are joined to their `_oa_lk_<col>` (cleaned once per
@@ -543,6 +555,11 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
     reasons are computed over the joined row. No wide intermediate table is stored, and the
     rows are not sorted (a sort of the whole wide table costs more than the rest): `chk` holds
     one row per `_row`, and readers order by `_row` when order matters.
+
+    With `load_only`, `chk` has the cleaned values and the reject columns but no
+    `<col>__status` or `<col>__note`: a load reads only those, and the statuses and notes
+    (a hundred columns, the notes mostly text built row by row) are more than half the cost.
+    The reject conditions read the cleaned values only, so the rejects are the same.
     """
     fields = [f for f in spec.fields if f.column in cols]
     raw, joins, inner = ["_row"], [], ["s._row", "coalesce(d._first_row, s._row) AS _first_row"]
@@ -551,18 +568,22 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
         if _looked_up(f):
             raw.append(c)
             joins.append(f"LEFT JOIN _oa_lk_{c} j_{c} ON j_{c}.raw = s.{c}")
-            inner += [f"j_{c}.cleaned AS {c}", f"j_{c}.v AS v_{c}", f"j_{c}.st AS st_{c}",
-                      f"j_{c}.pt AS pt_{c}"]
+            inner += [f"j_{c}.cleaned AS {c}", f"j_{c}.v AS v_{c}"]
+            if not load_only:
+                inner += [f"j_{c}.st AS st_{c}", f"j_{c}.pt AS pt_{c}"]
         else:
             raw += [f"{_trimmed(c)} AS s_{c}", c]
-            inner += [
+            inner.append(
                 f"CASE WHEN s_{c} = '' OR {_is_null_text(f's_{c}')} THEN NULL ELSE s_{c} END "
-                f"AS v_{c}",
-                f"CASE WHEN {_is_null_text(f's_{c}')} THEN 'NULL text treated as blank (warning)' "
-                f"WHEN s_{c} <> '' AND s_{c} <> {c} THEN 'spaces trimmed (warning)' END "
-                f"AS p_{c}"]
+                f"AS v_{c}")
+            if not load_only:
+                inner.append(
+                    f"CASE WHEN {_is_null_text(f's_{c}')} THEN 'NULL text treated as blank "
+                    f"(warning)' WHEN s_{c} <> '' AND s_{c} <> {c} THEN 'spaces trimmed "
+                    f"(warning)' END AS p_{c}")
     cross = _cross_notes(spec, start, end)
-    out = [f"{f.column}, {_status_sql(f, spec, _looked_up(f))} AS {f.column}__status, "
+    out = [f.column if load_only else
+           f"{f.column}, {_status_sql(f, spec, _looked_up(f))} AS {f.column}__status, "
            f"{_note_sql(f, spec, cross.get(f.column, []), _looked_up(f))} AS {f.column}__note"
            for f in fields]
     rejects = _reject_sql({f.column for f in fields}, cassr, start, end)
@@ -586,12 +607,18 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
     """
 
 
-def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg") -> Validation:
+def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg",
+             load_only: bool = False) -> Validation:
     """Check every cell of `table` against `spec`; write `chk`; return the file's verdicts.
 
     Also leaves the view `_oa_b` (`_row`, `v_<col>` trimmed value, `p_<col>` blank/spaces
     note), which the case-list ingest reads to quote a submitted value; it is a view, so it
     costs nothing unless read.
+
+    `load_only` is for a load that reads only the cleaned values and the rejects (`ingest
+    cld`): `chk` has no statuses or notes (see `build_chk_sql`) and the file is spared the
+    advisory cross-row warnings (`_CROSS_CHECKS`, a dozen scans of `chk`), which only a
+    report shows. File errors, rejects and everything else in `Validation` are the same.
     """
     cols = {r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
@@ -611,7 +638,7 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg") -> 
     _clean_cells(con, typed)
     _find_duplicates(con, spec, src)
     cassr, distinct_codes, start, end = _file_context(con, src, all_cols)
-    con.execute(build_chk_sql(spec, src, all_cols, cassr, start, end))
+    con.execute(build_chk_sql(spec, src, all_cols, cassr, start, end, load_only))
     for f in typed:
         con.execute(f"DROP TABLE _oa_lk_{f.column}")
     con.execute("DROP TABLE _oa_dup")
@@ -625,7 +652,7 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg") -> 
         "SELECT count(*), count(_reject_reason) FROM chk").fetchall()[0]
     result = Validation(rows=rows, rejected=rejected, release=_release(con),
                         cassr_code=cassr, period_start=start, period_end=end)
-    _file_checks(con, spec, result, distinct_codes, missing)
+    _file_checks(con, spec, result, distinct_codes, missing, cross_rows=not load_only)
     return result
 
 
@@ -641,8 +668,12 @@ def _release(con: duckdb.DuckDBPyConnection) -> int:
 
 # ----------------------------------------------------------------------------- file level
 def _file_checks(con: duckdb.DuckDBPyConnection, spec: Spec, result: Validation,
-                 distinct_codes: int, missing: list[str]) -> None:
-    """cld-r2.md §6.2 (whole file) and §6.6 (across rows), as counts: never an identifier."""
+                 distinct_codes: int, missing: list[str], cross_rows: bool = True) -> None:
+    """cld-r2.md §6.2 (whole file) and §6.6 (across rows), as counts: never an identifier.
+
+    The §6.6 checks (`_CROSS_CHECKS`) only warn, so a load that shows no report skips them
+    (`cross_rows=False`); every file error is still checked.
+    """
     errors, warnings = result.file_errors, result.file_warnings
     names = {f.column: f.name for f in spec.fields}
     for col in missing:
@@ -682,7 +713,7 @@ def _file_checks(con: duckdb.DuckDBPyConnection, spec: Spec, result: Validation,
     if result.rejected:
         warnings.append(f"{result.rejected:,} of {result.rows:,} rows cannot be loaded "
                         "(see the rejected rows).")
-    for sql, message in _CROSS_CHECKS:
+    for sql, message in _CROSS_CHECKS if cross_rows else []:
         needed = set(_words(sql)) & set(_FIELD_WORDS)
         if not needed <= set(names):
             continue

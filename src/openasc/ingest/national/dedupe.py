@@ -7,6 +7,12 @@ service left open at the end of a non-final reference period that does not reapp
 next one, and (3) keeps one whole record per event - never a hybrid - preferring the latest
 reference period, then an open or later end, then the outcome highest in the hierarchy, then
 a conversation, then the most recently loaded record.
+
+What is stored is narrow: the chosen record's ID and what the method derives for it
+(`cld_events_derived`, `cld_events_single_derived`). The event tables the measures read,
+`cld_events` and `cld_events_single`, are views that join the chosen records' own fields
+back from `cld_records`. A whole record is therefore kept by construction, and a rebuild
+writes a few narrow columns instead of copying every loaded field twice.
 """
 
 from __future__ import annotations
@@ -31,52 +37,50 @@ LEFT JOIN (SELECT DISTINCT event_key, reference_period_start FROM {src}
   ON n.event_key = s.event_key
  AND n.reference_period_start = CAST(s.reference_period_end + INTERVAL 1 DAY AS DATE)"""
 
-# Step 3 over narrow columns (which record wins), then the winners joined back to their full
-# rows: window functions over the full 60-column rows are several times slower at scale. A
-# record is identified by (record_id, reference_period_end): one file's record can be in two
-# reference periods when the file was chosen for non-consecutive quarters.
-_CHOOSE = """
+# Step 3: which record wins each unique event: the largest of (latest reference period, open
+# or latest end, best outcome rank, conversation, latest loaded), one aggregate per event
+# rather than a sort of every row. A record is identified by (record_id,
+# reference_period_end) here, because one file's record can be in two reference periods when
+# the file was chosen for non-consecutive quarters; only one of them can win its event.
+_PREFERENCE = """(reference_period_end, der_event_end_date IS NULL,
+     coalesce(der_event_end_date, DATE '0001-01-01'), -event_outcome_rank, conversation,
+     record_id)"""
+
+# Each step reads a table, not a CTE: DuckDB passes every column of a CTE it materialises
+# through the operators above it, and a window over the wide rows costs several times one
+# over the columns it needs.
+_CROP = """
+CREATE OR REPLACE TEMP TABLE national_cropped AS
+SELECT s.* REPLACE ({end_expr} AS der_event_end_date) FROM {src} s {next_join}
+"""
+
+_WINNERS = """
+CREATE OR REPLACE TEMP TABLE national_winners AS
+SELECT arg_max(record_id, {preference}) AS record_id,
+       arg_max(reference_period_end, {preference}) AS reference_period_end
+FROM {src} GROUP BY event_key
+"""
+
+# The winners with their ages and the event reference, numbered per council in order of start
+# date and then of loading (docs/decisions.md).
+_DERIVE = """
 CREATE OR REPLACE TABLE {target} AS
-WITH narrow AS (
-    SELECT s.event_key, s.record_id, s.reference_period_end, s.la_code, s.event_start_date,
-           {end_expr} AS der_event_end_date,
-           s.event_outcome_rank, coalesce(s.is_conversation, false) AS conversation
-    FROM {src} s {next_join}
-), winners AS (
-    SELECT * FROM narrow
-    QUALIFY row_number() OVER (
-        PARTITION BY event_key
-        ORDER BY reference_period_end DESC,
-                 der_event_end_date DESC NULLS FIRST,
-                 event_outcome_rank ASC,
-                 conversation DESC,
-                 record_id DESC) = 1
-), numbered AS (
-    SELECT record_id, reference_period_end, der_event_end_date,
-           la_code || '_' || CAST(row_number() OVER (
-               PARTITION BY la_code ORDER BY event_start_date, event_key) AS VARCHAR)
-             AS unique_event_ref
-    FROM winners
-), chosen AS (
-    SELECT s.* REPLACE (n.der_event_end_date AS der_event_end_date), n.unique_event_ref
-    FROM {src} s
-    JOIN numbered n USING (record_id, reference_period_end)
-), aged AS (
-    SELECT *,
+WITH chosen AS (
+    SELECT c.* EXCLUDE (event_key),
            CASE WHEN birth_year IS NOT NULL AND birth_month BETWEEN 1 AND 12
                 THEN make_date(birth_year, birth_month, 1) END AS birth_first
-    FROM chosen
+    FROM {src} c SEMI JOIN national_winners w USING (record_id, reference_period_end)
 ), ages AS (
     SELECT *,
            CAST(floor(date_diff('day', birth_first, event_start_date) / 365.25) AS INTEGER)
              AS der_age_event_start,
            CAST(floor(date_diff('day', birth_first,
                                 coalesce(der_event_end_date, reference_period_end)) / 365.25)
-                AS INTEGER) AS der_age
-    FROM aged
+                AS INTEGER) AS der_age,
+           row_number() OVER (PARTITION BY la_code ORDER BY event_start_date, record_id) AS n
+    FROM chosen
 )
-SELECT {record_columns},
-       reference_period_start, reference_period_end, der_event_end_date,
+SELECT record_id, reference_period_start, reference_period_end, der_event_end_date,
        der_age_event_start, der_age,
        CASE WHEN der_age IS NULL THEN 'Unknown'
             WHEN der_age < 18 THEN 'Under 18'
@@ -92,13 +96,21 @@ SELECT {record_columns},
             WHEN der_age <= 64 THEN '18 to 64'
             ELSE '65 and above' END AS der_working_age_band,
        ethnicity_grouped, event_outcome_grouped, service_type_grouped, review_type,
-       event_outcome_rank, unique_event_ref
+       event_outcome_rank, la_code || '_' || CAST(n AS VARCHAR) AS unique_event_ref
 FROM ages
+"""
+
+# The event table as the measures read it: the chosen record whole, then what was derived.
+_VIEW = """
+CREATE VIEW {view} AS
+SELECT {record_columns}, d.* EXCLUDE (record_id)
+FROM {derived} d JOIN cld_records r USING (record_id)
 """
 
 
 def record_columns(con: duckdb.DuckDBPyConnection, drop_costs: bool) -> str:
-    """The `cld_records` columns in their order; with `drop_costs`, the cost fields NULL.
+    """The `cld_records` columns (as `r.<name>`) in their order; with `drop_costs`, the cost
+    fields NULL.
 
     The joined table drops costs (§5.1): a package split over rows collapses to one record
     there, so the chosen record's cost would misstate the package.
@@ -109,18 +121,36 @@ def record_columns(con: duckdb.DuckDBPyConnection, drop_costs: bool) -> str:
         "AND table_schema = current_schema() ORDER BY ordinal_position"
     ).fetchall()
     return ", ".join(
-        f"CAST(NULL AS {dtype}) AS {name}" if drop_costs and name in COST_FIELDS else name
+        f"CAST(NULL AS {dtype}) AS {name}" if drop_costs and name in COST_FIELDS
+        else f"r.{name}"
         for name, dtype in cols
     )
+
+
+def _drop_relation(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop `name` whether it is a view or (as warehouses before views had it) a table."""
+    kind = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_name = ? "
+        "AND table_catalog = current_database() AND table_schema = current_schema()",
+        [name]).fetchone()
+    if kind:
+        con.execute(f"DROP {'VIEW' if kind[0] == 'VIEW' else 'TABLE'} {name}")
 
 
 def unique_events(
     con: duckdb.DuckDBPyConnection, src: str, target: str, joined: bool
 ) -> None:
-    """(Re)create `target` from the in-period rows in temp table `src` (events.py)."""
-    con.execute(_CHOOSE.format(
-        target=target, src=src,
-        end_expr=_CROPPED_END if joined else "s.der_event_end_date",
-        next_join=_NEXT_PERIOD_JOIN.format(src=src) if joined else "",
-        record_columns=record_columns(con, drop_costs=joined),
-    ))
+    """(Re)create `<target>_derived` from the in-period rows in temp table `src`
+    (events.py), and the view `target` over it."""
+    if joined:
+        con.execute(_CROP.format(src=src, end_expr=_CROPPED_END,
+                                 next_join=_NEXT_PERIOD_JOIN.format(src=src)))
+        src = "national_cropped"
+    con.execute(_WINNERS.format(src=src, preference=_PREFERENCE))
+    derived = f"{target}_derived"
+    con.execute(_DERIVE.format(target=derived, src=src))
+    for name in ("national_cropped", "national_winners"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    _drop_relation(con, target)
+    con.execute(_VIEW.format(view=target, derived=derived,
+                             record_columns=record_columns(con, drop_costs=joined)))

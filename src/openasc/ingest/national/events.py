@@ -7,6 +7,10 @@ completed events (requests, assessments, reviews) that end in the period, and se
 at any time in it. The end date is first corrected for death, because a service left open
 after a person died would otherwise count as ongoing support.
 
+Only the columns de-duplication needs are carried (record ID, dates, key, groupings): the
+person's other fields stay in `cld_records`, which the event views join back, so a million
+rows are never copied whole.
+
 Date of death: DHSC's enhanced date of death (§5.6) links NHS numbers to ONS mortality data,
 which a council does not hold; the CLD `Date_of_Death` is used instead (docs/decisions).
 """
@@ -79,7 +83,10 @@ WITH filtered AS (
                ELSE der_event_end_date BETWEEN reference_period_start AND reference_period_end
           END
 )
-SELECT k.*,
+SELECT k.record_id, k.la_code, k.event_type, k.event_start_date, k.birth_year, k.birth_month,
+       coalesce(k.is_conversation, false) AS conversation,
+       k.reference_period_start, k.reference_period_end, k.is_last, k.der_event_end_date,
+       k.event_key,
        coalesce(e.ethnicity_group, 'Unknown') AS ethnicity_grouped,
        CASE WHEN k.event_outcome IS NULL THEN NULL
             ELSE coalesce(o.outcome_group, k.event_outcome) END AS event_outcome_grouped,
@@ -102,9 +109,10 @@ LEFT JOIN national_service_types s ON s.service_type = k.service_type
 def events_in_period(
     con: duckdb.DuckDBPyConnection, periods: str, out: str, single: bool
 ) -> None:
-    """Create temp table `out`: the rows of each chosen file that belong to its reference
-    period(s) in `periods`, with the death-corrected end date, groupings, outcome rank and
-    the unique-event key. Needs the lookup tables of `lookups.register`."""
+    """Create temp table `out`: for each row of a chosen file that belongs to its reference
+    period(s) in `periods`, its record ID, reference period, death-corrected end date,
+    groupings, outcome rank and unique-event key. Needs the lookup tables of
+    `lookups.register`."""
     con.execute(
         _IN_PERIOD.format(out=out, periods=periods, der_end=DER_END, key=event_key(single))
     )
