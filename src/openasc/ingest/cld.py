@@ -13,9 +13,11 @@ reason), and the counts are printed and recorded in `runs`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import overload
 
 import duckdb
 from rich.console import Console
@@ -24,7 +26,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from openasc import councils, warehouse
 from openasc.config import Settings, load_key
 from openasc.errors import OpenascError
-from openasc.ingest.reader import ReadResult, read_into, scan_file
+from openasc.ingest.reader import ReadResult, read_into
 from openasc.ingest.staging import staging_connection
 from openasc.spec import Spec, load_spec
 
@@ -142,20 +144,37 @@ def _progress(console: Console, rows: int) -> Progress:
     )
 
 
+@overload
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
-               console: Console, *, scan: tuple[str, int] | None = None,
-               load_only: bool = False) -> StagedFile:
+               console: Console, *, load_only: bool = False, skip: None = None) -> StagedFile:
+    ...
+
+
+@overload
+def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
+               console: Console, *, load_only: bool = False,
+               skip: Callable[[str], bool]) -> StagedFile | None:
+    ...
+
+
+def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
+               console: Console, *, load_only: bool = False,
+               skip: Callable[[str], bool] | None = None) -> StagedFile | None:
     """Read and validate one file into memory table `chk_<index>`.
 
-    `scan` is the file's `scan_file` result when the caller already has it (one pass over
-    the bytes, not two). `load_only` is for `ingest cld`: `chk` without the per-field
-    statuses and notes and without the advisory cross-row warnings, which only the
-    data-quality report reads (the reject reasons are the same).
+    `load_only` is for `ingest cld`: `chk` without the per-field statuses and notes and
+    without the advisory cross-row warnings, which only the data-quality report reads (the
+    reject reasons are the same). `skip(sha256)` is asked once the file is read (its hash is
+    made beside the read, at no cost in time); when it says yes, the file is dropped before
+    validation and None returned.
     """
     from openasc.ingest.validate import validate
 
     table = f"stg_{index}"
-    read = read_into(con, path, spec, table=table, scan=scan)
+    read = read_into(con, path, spec, table=table)
+    if skip is not None and skip(read.sha256):
+        con.execute(f"DROP TABLE {table}")
+        return None
     with _progress(console, read.rows) as progress:
         task = progress.add_task(f"Validating {path.name}", total=1)
         result = validate(con, spec, table=table, load_only=load_only)
@@ -301,18 +320,20 @@ def ingest_files(files: list[Path], submitted_on: date | None, settings: Setting
         con.execute("USE memory")
         staged: list[StagedFile] = []
         seen: set[str] = set()
+
+        def loaded(sha: str) -> bool:
+            return sha in seen or bool(con.execute(
+                "SELECT count(*) FROM wh.cld_submissions WHERE file_sha256 = ?",
+                [sha]).fetchone()[0])
+
         for i, path in enumerate(files):
             path = Path(path)
-            scan = scan_file(path) if path.is_file() else None
-            sha = scan[0] if scan else None
-            if sha and (sha in seen or con.execute(
-                    "SELECT count(*) FROM wh.cld_submissions WHERE file_sha256 = ?",
-                    [sha]).fetchone()[0]):
+            one = stage_file(con, path, spec, i, console, load_only=True, skip=loaded)
+            if one is None:
                 console.print(f"{path}: already loaded (same content); nothing changed.")
-                seen.add(sha)
                 continue
-            staged.append(stage_file(con, path, spec, i, console, scan=scan, load_only=True))
-            seen.add(staged[-1].read.sha256)
+            staged.append(one)
+            seen.add(one.read.sha256)
         if not staged:
             return summary
         total_rows = sum(s.read.rows for s in staged)

@@ -20,6 +20,8 @@ import io
 import os
 import re
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -226,11 +228,22 @@ def read_into(
 
     Every spec field gets a column (`FieldSpec.column`); fields absent from the file are NULL.
     Cells are kept exactly as written (no trimming): judging them is validation's job.
-    `scan` is `scan_file(path)` when the caller has already made it (else it is made here).
+    `scan` is `scan_file(path)` when the caller has already made it. Otherwise it is made
+    here, in a thread beside the read: the CSV read is serial (see `_read_csv`), so hashing
+    the bytes on the other core costs no time.
     """
     path = Path(path)
     _check_readable(path)
-    sha, lines = scan if scan is not None else scan_file(path)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(scan_file, path) if scan is None else None
+        result = _read(con, path, spec, table,
+                       (lambda: pending.result()) if pending else (lambda: scan))
+    return result
+
+
+def _read(con: duckdb.DuckDBPyConnection, path: Path, spec: SpecLike, table: str,
+          scanned: Callable[[], tuple[str, int]]) -> ReadResult:
+    """`read_into`, with the file's (hash, line count) from `scanned` when first needed."""
     cols = {f.name: f.column for f in spec.fields}
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         header, data = _xlsx_rows(path)
@@ -264,13 +277,15 @@ def read_into(
         with tempfile.TemporaryDirectory(prefix="openasc-read-") as tmp:
             try:
                 source = path if encoding == "utf-8" else _to_utf8_copy(path, encoding, Path(tmp))
-                malformed = _read_csv(con, path, source, len(header), lines)
+                malformed = _read_csv(con, path, source, len(header),
+                                      lambda: scanned()[1])
             except _NotUtf8:
                 encoding = "cp1252"
                 header = _header(path, encoding)
                 mapped, absent = match_columns(path, header, spec)
                 source = _to_utf8_copy(path, encoding, Path(tmp))
-                malformed = _read_csv(con, path, source, len(header), lines)
+                malformed = _read_csv(con, path, source, len(header),
+                                      lambda: scanned()[1])
         rows_total = con.execute("SELECT count(*) FROM _raw").fetchone()[0] + len(malformed)
     # Name the columns in place (no copy of the data): c3 -> nhs_number, and so on.
     for i, name in enumerate(mapped):
@@ -281,13 +296,14 @@ def read_into(
     con.execute(f"DROP TABLE IF EXISTS {table}")
     con.execute(f"ALTER TABLE _raw RENAME TO {table}")
     return ReadResult(
-        source_name=path.name, sha256=sha, rows=int(rows_total), encoding=encoding,
+        source_name=path.name, sha256=scanned()[0], rows=int(rows_total), encoding=encoding,
         columns=[m for m in mapped if m], absent_optional=absent, malformed=malformed,
     )
 
 
 def _read_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, source: Path, width: int, lines: int
+    con: duckdb.DuckDBPyConnection, path: Path, source: Path, width: int,
+    line_count: Callable[[], int],
 ) -> list[tuple[int, str]]:
     """DuckDB's CSV reader into `_raw` (c0.., `_row`); returns the rows it could not split.
 
@@ -329,6 +345,7 @@ def _read_csv(
     if any(kind in ("INVALID ENCODING", "INVALID UNICODE") for _, kind, _ in rejects):
         raise _NotUtf8()
     parsed = con.execute("SELECT count(*) FROM _raw").fetchone()[0]
+    lines = line_count()  # the scan beside the read is finished by now, or soon
     outside = 1 + parsed + sum(1 + (extra or 0) for _, _, extra in rejects)
     inner = 0
     # lines = outside + line breaks inside cells + lines of rows that vanished, and the last
