@@ -146,27 +146,28 @@ def _progress(console: Console, rows: int) -> Progress:
 
 @overload
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
-               console: Console, *, load_only: bool = False, skip: None = None) -> StagedFile:
+               console: Console, *, load_only: bool = False, cross_rows: bool = True,
+               skip: None = None) -> StagedFile:
     ...
 
 
 @overload
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
-               console: Console, *, load_only: bool = False,
+               console: Console, *, load_only: bool = False, cross_rows: bool = True,
                skip: Callable[[str], bool]) -> StagedFile | None:
     ...
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
-               console: Console, *, load_only: bool = False,
+               console: Console, *, load_only: bool = False, cross_rows: bool = True,
                skip: Callable[[str], bool] | None = None) -> StagedFile | None:
     """Read and validate one file into memory table `chk_<index>`.
 
-    `load_only` is for `ingest cld`: `chk` without the per-field statuses and notes and
-    without the advisory cross-row warnings, which only the data-quality report reads (the
-    reject reasons are the same). `skip(sha256)` is asked once the file is read (its hash is
-    made beside the read, at no cost in time); when it says yes, the file is dropped before
-    validation and None returned.
+    `load_only`: `chk` without the per-field statuses and notes, which only the data-quality
+    report reads (the reject reasons are the same). `cross_rows`: the advisory cross-row
+    warnings, which `validate cld` prints and `ingest cld` does not. `skip(sha256)` is asked
+    once the file is read (its hash is made beside the read, at no cost in time); when it
+    says yes, the file is dropped before validation and None returned.
     """
     from openasc.ingest.validate import validate
 
@@ -177,7 +178,8 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: in
         return None
     with _progress(console, read.rows) as progress:
         task = progress.add_task(f"Validating {path.name}", total=1)
-        result = validate(con, spec, table=table, load_only=load_only)
+        result = validate(con, spec, table=table, load_only=load_only,
+                          cross_rows=cross_rows)
         progress.advance(task)
     con.execute(f"ALTER TABLE chk RENAME TO chk_{index}")
     con.execute(f"DROP TABLE {table}")
@@ -211,7 +213,9 @@ def validate_files(files: list[Path], report_dir: Path | None, settings: Setting
     key = load_key(settings)
     with staging_connection(key) as con:
         for i, path in enumerate(files):
-            staged = stage_file(con, Path(path), spec, i, console)
+            # the statuses and notes are built only for a report, the one reader of them
+            staged = stage_file(con, Path(path), spec, i, console,
+                                load_only=report_dir is None)
             con.execute(f"ALTER TABLE {staged.table} RENAME TO chk")
             v = staged.validation
             malformed = len(staged.read.malformed)
@@ -328,7 +332,8 @@ def ingest_files(files: list[Path], submitted_on: date | None, settings: Setting
 
         for i, path in enumerate(files):
             path = Path(path)
-            one = stage_file(con, path, spec, i, console, load_only=True, skip=loaded)
+            one = stage_file(con, path, spec, i, console, load_only=True, cross_rows=False,
+                             skip=loaded)
             if one is None:
                 console.print(f"{path}: already loaded (same content); nothing changed.")
                 continue

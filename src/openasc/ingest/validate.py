@@ -608,17 +608,18 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
 
 
 def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg",
-             load_only: bool = False) -> Validation:
+             load_only: bool = False, cross_rows: bool = True) -> Validation:
     """Check every cell of `table` against `spec`; write `chk`; return the file's verdicts.
 
     Also leaves the view `_oa_b` (`_row`, `v_<col>` trimmed value, `p_<col>` blank/spaces
     note), which the case-list ingest reads to quote a submitted value; it is a view, so it
     costs nothing unless read.
 
-    `load_only` is for a load that reads only the cleaned values and the rejects (`ingest
-    cld`): `chk` has no statuses or notes (see `build_chk_sql`) and the file is spared the
-    advisory cross-row warnings (`_CROSS_CHECKS`, a dozen scans of `chk`), which only a
-    report shows. File errors, rejects and everything else in `Validation` are the same.
+    `load_only` is for a run that reads only the cleaned values and the rejects (`ingest
+    cld`, and `validate cld` without a report): `chk` has no statuses or notes (see
+    `build_chk_sql`). `cross_rows=False` spares the file the advisory cross-row warnings
+    (`_CROSS_CHECKS`, a dozen scans of `chk`), which a load does not print. File errors,
+    rejects and everything else in `Validation` are the same either way.
     """
     cols = {r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
@@ -652,7 +653,7 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg",
         "SELECT count(*), count(_reject_reason) FROM chk").fetchall()[0]
     result = Validation(rows=rows, rejected=rejected, release=_release(con),
                         cassr_code=cassr, period_start=start, period_end=end)
-    _file_checks(con, spec, result, distinct_codes, missing, cross_rows=not load_only)
+    _file_checks(con, spec, result, distinct_codes, missing, cross_rows=cross_rows)
     return result
 
 
