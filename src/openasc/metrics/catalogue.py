@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from openasc.errors import OpenascError
+from openasc.spec import load_yaml
 
 # The metadata design.md principle 2 asks of every measure.
 REQUIRED_FIELDS = (
@@ -148,7 +149,7 @@ def _measure(family: str, entry: dict[str, Any], folder: Path, where: str) -> Me
 def load_family(path: Path) -> Family:
     """Read one family file, checking every entry's metadata."""
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        data = load_yaml(path.read_text("utf-8"))
     except yaml.YAMLError as exc:
         raise OpenascError(f"{path}: is not valid YAML ({exc}).") from exc
     if not isinstance(data, dict) or "family" not in data or "measures" not in data:

@@ -203,6 +203,12 @@ def parse_spec(data: dict[str, Any]) -> Spec:
     )
 
 
+def load_yaml(text: str) -> Any:
+    """`yaml.safe_load` through libyaml when PyYAML was built with it: the CLD specification
+    parses in a hundredth of a second instead of a sixth, on every command."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 @cache
 def load_spec(name: str) -> Spec:
     """Load `spec/<name>.yaml` (`"cld"` is the CLD Release 2 file) from the package."""
@@ -211,4 +217,4 @@ def load_spec(name: str) -> Spec:
     if not source.is_file():
         raise OpenascError(f"There is no specification called {name!r} (looked for "
                            f"spec/{filename} in the openasc package).")
-    return parse_spec(yaml.safe_load(source.read_text("utf-8")))
+    return parse_spec(load_yaml(source.read_text("utf-8")))
