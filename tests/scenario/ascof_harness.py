@@ -118,8 +118,9 @@ def _to_number(text: str) -> float | None:
     return float(text) if text != "" else None
 
 
-class _Recorded(Exception):  # noqa: N818 - a signal, not an error
-    """Raised by `scenario` while a module's cases are being collected into one batch."""
+class _Recorded(Exception):
+    """Raised by `scenario` while a module's cases are being collected into one batch: a
+    signal that stops the test body, not an error (hence no `Error` in its name)."""
 
 
 @dataclass
