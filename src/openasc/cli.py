@@ -418,10 +418,12 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
         import click
 
-        if isinstance(exc, click.exceptions.ClickException):
+        # Typer raises its own copy of click's usage errors (a missing or bad option), which
+        # are TyperExceptions but not click's ClickException: both are user errors.
+        if isinstance(exc, click.exceptions.ClickException | typer.exceptions.TyperException):
             exc.show()
             sys.exit(exc.exit_code if exc.exit_code != 2 else 1)
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, click.exceptions.Abort | typer.Abort):
             err.print("Aborted.")
             sys.exit(1)
         if debug:

@@ -125,6 +125,19 @@ def test_unknown_format_and_missing_warehouse_are_user_errors(tmp_path: Path) ->
     assert r.exit_code == 1 and "csv, xlsx or json" in str(r.exception)
 
 
+def test_a_missing_option_is_a_user_error_not_an_internal_one(tmp_path: Path) -> None:
+    """The contract's exit codes (design.md): a missing required option is exit 1 with
+    Typer's usage message, through the real entry point (`main`), never "Internal error"."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "openasc.cli", "--warehouse",
+                        str(tmp_path / "none.duckdb"), "export", "metrics", "--out",
+                        str(tmp_path / "x.csv")], capture_output=True, text=True)
+    assert r.returncode == 1, r.stderr
+    assert "Missing option '--format'" in r.stderr and "Internal error" not in r.stderr
+
+
 def test_rounding_helpers() -> None:
     """Half away from zero on the decimal text: 0.05 -> 0.1, -0.25 -> -0.3, 2.675 -> 2.68
     (binary 2.67499... would round down); nearest 5 with halves up: 12.5 -> 15, 7.4 -> 5."""
