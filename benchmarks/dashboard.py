@@ -79,8 +79,8 @@ async def bench(args: argparse.Namespace) -> None:
         warehouse = prepare(work, args.warehouse, args.people)
         users_url = f"sqlite:///{work / 'users.sqlite'}"
         env = {**os.environ, "OPENASC_USERS_DB": users_url}
-        from openasc.users import add_user
         from openasc.web.db import make_engine, session_factory
+        from openasc.web.users import add_user
 
         factory = session_factory(make_engine(users_url))
         for n in range(args.users):

@@ -16,9 +16,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from openasc.users import add_user
 from openasc.warehouse import connect
 from openasc.web.db import make_engine, session_factory
+from openasc.web.users import add_user
 
 LA = "E10000034"
 PASSWORDS = {"ada": "admin-password-1", "ann": "analyst-password-1", "vic": "viewer-password-1"}

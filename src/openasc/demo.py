@@ -27,7 +27,7 @@ def run_demo(out: Path, people: int, console: Console, warehouse: Path | None = 
     from openasc.ingest.cld import ingest_files, validate_files
     from openasc.ingest.population import ingest_population_file
     from openasc.metrics.engine import compute_command
-    from openasc.metrics.export import export_metrics_command
+    from openasc.publish.export import export_metrics_command
     from openasc.synth.cld import write_cld
     from openasc.synth.dols import write_dols
     from openasc.synth.population import write_population
@@ -98,9 +98,9 @@ def run_demo(out: Path, people: int, console: Console, warehouse: Path | None = 
 
 def _compare(out: Path, settings, console: Console, step) -> None:  # noqa: ANN001
     """Comparator figures for every English council, then the comparisons table."""
-    from openasc.benchmark.comparators import import_comparators
-    from openasc.benchmark.comparisons import build_comparisons
-    from openasc.benchmark.synth import synth_comparators
+    from openasc.compare.comparators import import_comparators
+    from openasc.compare.comparisons import build_comparisons
+    from openasc.synth.comparators import synth_comparators
     from openasc.warehouse import connect
 
     step("Comparing with England, the region and similar councils (synthetic comparators)")

@@ -380,14 +380,14 @@ def compared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Worcestershire's own 2A and 2D for two years, every other council's synthetic
     figures for 2023-24 and 2024-25, a published England 2A of 77.5% for 2024-25, the
     comparisons table built from them, and the Local Account rendered to HTML."""
-    from openasc.benchmark.comparators import import_comparators
-    from openasc.benchmark.comparisons import build_comparisons
-    from openasc.benchmark.synth import synth_comparators
+    from openasc.compare.comparators import import_comparators
+    from openasc.compare.comparisons import build_comparisons
     from openasc.councils import resolve
     from openasc.reports.content import load_content
     from openasc.reports.figures import load_figures, parse_year
     from openasc.reports.local_account import build_local_account
     from openasc.reports.render import write_html
+    from openasc.synth.comparators import synth_comparators
 
     base = tmp_path_factory.mktemp("compared")
     wh = base / "wh.duckdb"
@@ -431,7 +431,7 @@ def test_how_we_compare_reads_the_comparisons_table(compared: dict[str, Path]) -
       prints [c]; the table still ranks it, but a rank would tell what was hidden, so the
       sentence and the rank column say none.
     """
-    from openasc.benchmark.comparisons import read_comparisons
+    from openasc.compare.comparisons import read_comparisons
     from openasc.reports.phrasing import ordinal
 
     text = _compare_text(compared["html"])
@@ -484,13 +484,13 @@ def test_before_the_national_figures_are_out_last_years_england_is_labelled(
     rank or gap is printed for 2024-25; England's figure is last year's, from last year's
     comparisons row, labelled "(2023-24)"; the change class is still this year's row's
     ("not comparable": the 2024 series break)."""
-    from openasc.benchmark.comparators import import_comparators
-    from openasc.benchmark.comparisons import build_comparisons, read_comparisons
-    from openasc.benchmark.synth import synth_comparators
+    from openasc.compare.comparators import import_comparators
+    from openasc.compare.comparisons import build_comparisons, read_comparisons
     from openasc.councils import resolve
     from openasc.reports.figures import load_figures, parse_year
     from openasc.reports.phrasing import value_text
     from openasc.reports.sections import compare_section
+    from openasc.synth.comparators import synth_comparators
 
     con = connect(tmp_path / "wh.duckdb")
     con.executemany("INSERT INTO metric_values VALUES (?,?,?,?,?,?,?,?,NULL,?,NULL)",

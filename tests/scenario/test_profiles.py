@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from openasc.benchmark import wording
-from openasc.benchmark.cli import app
-from openasc.benchmark.comparisons import Comparison, read_comparisons
-from openasc.benchmark.measure_set import ChangeRule, load_measure_set
-from openasc.benchmark.profiles import build_profiles, headline_bullets
+from openasc.cli.compare import app
+from openasc.compare.comparisons import Comparison, read_comparisons
+from openasc.compare.measure_set import ChangeRule, load_measure_set
+from openasc.reports import profile_wording as wording
+from openasc.reports.profiles import build_profiles, headline_bullets
 from openasc.warehouse import connect
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from openasc.benchmark.comparators import ensure_tables, import_comparators
-from openasc.benchmark.comparisons import build_comparisons, read_comparisons
-from openasc.benchmark.measure_set import BenchMeasure, ChangeRule, MeasureSet
+from openasc.compare.comparators import ensure_tables, import_comparators
+from openasc.compare.comparisons import build_comparisons, read_comparisons
+from openasc.compare.measure_set import BenchMeasure, ChangeRule, MeasureSet
 from openasc.errors import OpenascError
 from openasc.warehouse import connect
 
@@ -93,7 +93,7 @@ def test_quartile_of_23_councils_puts_six_in_the_top() -> None:
     con = duckdb.connect()
     got = con.execute("SELECT list(1 + CAST(floor(4.0 * (r - 1) / 23) AS INTEGER) ORDER BY r) "
                       "FROM range(1, 24) t(r)").fetchone()[0]
-    from openasc.benchmark.comparisons import _quartile
+    from openasc.compare.comparisons import _quartile
     sql = _quartile("r", "23")
     got2 = con.execute(f"SELECT list({sql} ORDER BY r) FROM range(1, 24) t(r)").fetchone()[0]
     assert got == got2

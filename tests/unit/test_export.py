@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from openasc.cli import app
-from openasc.metrics import published as pub
+from openasc.publish import published as pub
 from openasc.warehouse import connect
 
 LA = "E10000034"

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from openasc.users import add_user, check_password
 from openasc.web import security
 from openasc.web.db import AuditEvent, User, make_engine, session_factory
+from openasc.web.users import add_user, check_password
 
 
 def run_cli(args: list[str], cwd: Path, stdin: str = "") -> subprocess.CompletedProcess:

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from openasc.benchmark.comparisons import Comparison, read_comparisons
+from openasc.compare.comparisons import Comparison, read_comparisons
 from openasc.councils import Council
 from openasc.errors import OpenascError
 from openasc.warehouse import table_exists

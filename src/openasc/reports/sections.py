@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from openasc.benchmark.comparisons import Comparison
+from openasc.compare.comparisons import Comparison
 from openasc.reports import charts
 from openasc.reports.document import Section, Table
 from openasc.reports.figures import (

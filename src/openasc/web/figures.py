@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from openasc.metrics.catalogue import Measure, all_measures, default_catalogue
-from openasc.metrics.export import apply_published, number_text
+from openasc.publish.export import apply_published, number_text
 from openasc.warehouse import table_exists
 
 ENGLAND = "E92000001"

@@ -121,10 +121,10 @@ def report_work(gate: WarehouseGate, settings: Settings, kind: str, year: str,
 def _profiles(gate: WarehouseGate, year: str, la: str | None, pdf: bool, job: Job,
               out: Path) -> None:
     """Improvement profiles for the council's region, from the `comparisons` table."""
-    from openasc.benchmark.comparators import parse_year
-    from openasc.benchmark.measure_set import load_measure_set
-    from openasc.benchmark.profiles import build_profiles, profiles_region_name, render_booklet
+    from openasc.compare.comparators import parse_year
+    from openasc.compare.measure_set import load_measure_set
     from openasc.councils import find
+    from openasc.reports.profiles import build_profiles, profiles_region_name, render_booklet
     from openasc.warehouse import table_exists
 
     y = parse_year(year, "year")

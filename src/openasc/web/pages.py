@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from openasc.errors import OpenascError
 from openasc.reports.charts import Chart, bar_chart
-from openasc.users import add_user
 from openasc.web import figures, security
 from openasc.web.access import checked_form, client_of, council_of, ctx_of, page_user
 from openasc.web.db import ROLES, User
 from openasc.web.jobs import REPORT_KINDS, compute_work, ingest_work, report_work
+from openasc.web.users import add_user
 
 router = APIRouter(include_in_schema=False)
 FAMILY_PAGES = {"safeguarding": ("SAC", "Safeguarding adults"),

@@ -22,8 +22,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import sessionmaker
 
-from openasc.users import check_password
 from openasc.web.db import AuditEvent, User, WebSession, now
+from openasc.web.users import check_password
 
 SESSION_COOKIE = "openasc_session"
 LOGIN_COOKIE = "openasc_login"

@@ -74,7 +74,7 @@ class MeasureSet:
 
 
 def default_path() -> Path:
-    return Path(str(resources.files("openasc.benchmark").joinpath("data", "measure_set.yaml")))
+    return Path(str(resources.files("openasc.compare").joinpath("data", "measure_set.yaml")))
 
 
 def _measure(entry: Any, where: str) -> BenchMeasure:

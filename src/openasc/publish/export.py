@@ -28,8 +28,8 @@ from rich.console import Console
 from openasc import warehouse
 from openasc.config import Settings
 from openasc.errors import OpenascError
-from openasc.metrics import published as pub
 from openasc.metrics.catalogue import Family, default_catalogue
+from openasc.publish import published as pub
 
 COLUMNS = ["family", "code", "la_code", "period_start", "period_end", "breakdown",
            "numerator", "denominator", "value", "unit"]

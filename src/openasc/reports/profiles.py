@@ -18,11 +18,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from rich.console import Console
 
-from openasc.benchmark import wording
-from openasc.benchmark.comparisons import Comparison, build_comparisons, read_comparisons
-from openasc.benchmark.measure_set import MeasureSet, load_measure_set
+from openasc.compare.comparisons import Comparison, build_comparisons, read_comparisons
+from openasc.compare.measure_set import MeasureSet, load_measure_set
 from openasc.config import Settings
 from openasc.errors import OpenascError
+from openasc.reports import profile_wording as wording
 from openasc.reports.content import markdown, read_markdown
 from openasc.reports.phrasing import value_text, year_label
 from openasc.warehouse import connect
@@ -127,7 +127,7 @@ def build_profiles(con: duckdb.DuckDBPyConnection, region: str, year: int,
     return profiles
 
 
-_env = Environment(loader=PackageLoader("openasc.benchmark", "templates"),
+_env = Environment(loader=PackageLoader("openasc.reports", "templates"),
                    autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
                    lstrip_blocks=True)
 
@@ -135,7 +135,7 @@ _env = Environment(loader=PackageLoader("openasc.benchmark", "templates"),
 def render_booklet(profiles: list[Profile], region: str, year: int, ms: MeasureSet) -> str:
     from importlib import resources
 
-    css = resources.files("openasc.benchmark").joinpath("templates", "profiles.css").read_text(
+    css = resources.files("openasc.reports").joinpath("templates", "profiles.css").read_text(
         "utf-8")
     units = sorted({m.unit for m in ms.profile_measures})
     return _env.get_template("profiles.html.j2").render(
@@ -150,7 +150,7 @@ def improvement_profiles_command(region: str, year: str, out: Path, content: Pat
                                  groups_file: Path | None, settings: Settings,
                                  console: Console, pdf: bool = True) -> list[Path]:
     """`openasc report improvement-profiles`: rebuild comparisons, write HTML and PDF."""
-    from openasc.benchmark.comparators import parse_year
+    from openasc.compare.comparators import parse_year
 
     y = parse_year(year, "--year")
     ms = load_measure_set()

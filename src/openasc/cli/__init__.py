@@ -8,18 +8,13 @@ an input cannot be read); anything else is a bug, shown in full only with `--deb
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from openasc.config import Settings, load_settings
+from openasc.cli.common import LaOpt, WarehouseOpt, _date, console, err, settings, state
 from openasc.errors import OpenascError
-
-console = Console(stderr=False, highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 app = typer.Typer(
     name="openasc",
@@ -54,7 +49,7 @@ for sub, name in [(synth_app, "synth"), (validate_app, "validate"), (ingest_app,
 
 def _mount_comparisons() -> None:
     """The "how we compare" commands live with their module; mounted here under their groups."""
-    from openasc.benchmark import cli as bench_cli
+    from openasc.cli import compare as bench_cli
 
     ingest_app.command("comparators")(bench_cli.ingest_comparators)
     synth_app.command("comparators")(bench_cli.synth_comparators)
@@ -65,22 +60,6 @@ def _mount_comparisons() -> None:
 _mount_comparisons()
 
 
-class State:
-    warehouse: Path | None = None
-    debug: bool = False
-
-
-state = State()
-
-LaOpt = Annotated[
-    str | None, typer.Option("--la", "--la-code", help="ONS or NHS council code.")
-]
-WarehouseOpt = Annotated[
-    Path | None,
-    typer.Option("--warehouse", help="Warehouse file (default ./openasc.duckdb or openasc.toml)."),
-]
-
-
 @app.callback()
 def _root(
     warehouse: WarehouseOpt = None,
@@ -88,19 +67,6 @@ def _root(
 ) -> None:
     state.warehouse = warehouse
     state.debug = debug
-
-
-def settings() -> Settings:
-    return load_settings(state.warehouse)
-
-
-def _date(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise OpenascError(f"{option} {text!r} is not a date; expected YYYY-MM-DD.") from None
 
 
 # --------------------------------------------------------------------------- demo
@@ -296,7 +262,7 @@ def export_metrics(
         help="Apply the publication rounding and suppression rules.")] = False,
 ) -> None:
     """Export metric_values in the contract layout."""
-    from openasc.metrics.export import export_metrics_command
+    from openasc.publish.export import export_metrics_command
 
     export_metrics_command(format, out, published=published, settings=settings(),
                            console=console)
@@ -307,7 +273,7 @@ def export_salt(
     out: Annotated[Path, typer.Option(help="XLSX file to write.")],
 ) -> None:
     """Export the SALT tables in the row/column layout of the national return."""
-    from openasc.metrics.salt_export import export_salt_command
+    from openasc.publish.salt_export import export_salt_command
 
     export_salt_command(out, settings=settings(), console=console)
 
@@ -318,7 +284,7 @@ def metrics_list(
     family: Annotated[str | None, typer.Option(help="Only this family (e.g. ASCOF).")] = None,
 ) -> None:
     """List every measure in the catalogue."""
-    from openasc.metrics.catalogue_cli import list_command
+    from openasc.cli.metrics import list_command
 
     list_command(family, console=console)
 
@@ -328,7 +294,7 @@ def metrics_show(
     code: Annotated[str, typer.Argument(help="Measure code, e.g. 2A or STS001.")],
 ) -> None:
     """Show a measure's definition, method notes and reference."""
-    from openasc.metrics.catalogue_cli import show_command
+    from openasc.cli.metrics import show_command
 
     show_command(code, console=console)
 
@@ -393,7 +359,7 @@ def users_add(
         "--password-stdin", help="Read the password from one line of standard input.")] = False,
 ) -> None:
     """Add a dashboard user (the first should be an admin); prompts for the password."""
-    from openasc.users import users_add_command
+    from openasc.web.users import users_add_command
 
     users_add_command(name, role, password_stdin, settings=settings(), console=console)
 
@@ -435,5 +401,3 @@ def main() -> None:
         sys.exit(3)
 
 
-if __name__ == "__main__":
-    main()

@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from openasc.benchmark.measure_set import MeasureSet, load_measure_set, register
+from openasc.compare.measure_set import MeasureSet, load_measure_set, register
 from openasc.errors import OpenascError, UnreadableInput
 from openasc.warehouse import new_run_id, record_run, transaction
 
@@ -194,7 +194,7 @@ def _stage_ascof(con: duckdb.DuckDBPyConnection, path: Path, cols: list[str],
         year_sql = str(int(year))  # type: ignore[arg-type]
     place = (f"coalesce(nullif(trim({ons}), ''), trim({geo}))" if ons and geo
              else f"trim({ons or geo})")
-    codes = resources.files("openasc.benchmark").joinpath("data", "ascof_csv_codes.csv")
+    codes = resources.files("openasc.compare").joinpath("data", "ascof_csv_codes.csv")
     con.execute("CREATE OR REPLACE TEMP TABLE ascof_codes AS SELECT * FROM "
                 "read_csv(?, header=true, all_varchar=true)", [str(codes)])
     con.execute(f"""
@@ -232,7 +232,7 @@ def _stage_sac(con: duckdb.DuckDBPyConnection, path: Path, cols: list[str],
     value_col = _col(cols, "VALUE")
     assert value_col is not None
     _check_numbers(con, path, value_col)
-    spec = yaml.safe_load(resources.files("openasc.benchmark").joinpath(
+    spec = yaml.safe_load(resources.files("openasc.compare").joinpath(
         "data", "sac_open_data.yaml").read_text("utf-8"))
 
     def text(c: str) -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from openasc.benchmark.comparisons import Comparison
-from openasc.benchmark.measure_set import ChangeRule
+from openasc.compare.comparisons import Comparison
+from openasc.compare.measure_set import ChangeRule
 from openasc.reports.phrasing import number, value_text
 
 

@@ -22,9 +22,9 @@ from typing import Any
 
 import duckdb
 
-from openasc.benchmark import groups
-from openasc.benchmark.comparators import ENGLAND, ensure_tables
-from openasc.benchmark.measure_set import MeasureSet, load_measure_set, register
+from openasc.compare import groups
+from openasc.compare.comparators import ENGLAND, ensure_tables
+from openasc.compare.measure_set import MeasureSet, load_measure_set, register
 from openasc.warehouse import new_run_id, record_run, table_exists, transaction
 
 MEASURE = "family, code, breakdown, period_start, period_end"

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from openasc.benchmark.measure_set import MeasureSet, load_measure_set
+from openasc.compare.measure_set import MeasureSet, load_measure_set
 from openasc.councils import all_councils
 
 # England-level typical value and spread between councils, per unit (a plausible scale for

@@ -20,7 +20,7 @@ from rich.console import Console
 from openasc import warehouse
 from openasc.config import Settings
 from openasc.errors import OpenascError
-from openasc.metrics.export import deterministic_xlsx
+from openasc.publish.export import deterministic_xlsx
 
 Criteria = dict[str, str]
 AGE_TABLES = [("1a (18 to 64)", {"age_band": "18 to 64"}),

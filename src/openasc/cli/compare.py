@@ -15,12 +15,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from openasc.cli.common import settings, state
+from openasc.config import Settings
+
 console = Console(highlight=False, soft_wrap=True)
 
 
-def _settings():  # noqa: ANN202 - openasc.cli.Settings, imported late to avoid a cycle
-    from openasc.cli import settings
-
+def _settings() -> Settings:
     return settings()
 
 
@@ -31,8 +32,8 @@ def ingest_comparators(
         help="Financial year a file covers, YYYY-YY, when it has no year column.")] = None,
 ) -> None:
     """Load national figures for every council (ASCOF, safeguarding, DoLS) to compare against."""
-    from openasc.benchmark.comparators import import_comparators
-    from openasc.benchmark.comparisons import build_comparisons
+    from openasc.compare.comparators import import_comparators
+    from openasc.compare.comparisons import build_comparisons
     from openasc.warehouse import connect
 
     con = connect(_settings().warehouse)
@@ -56,7 +57,7 @@ def compare(
     ] = None,
 ) -> None:
     """Rebuild the comparisons table: ranks, quartiles, gaps and changes for every council."""
-    from openasc.benchmark.comparisons import build_comparisons
+    from openasc.compare.comparisons import build_comparisons
     from openasc.warehouse import connect
 
     con = connect(_settings().warehouse)
@@ -74,9 +75,9 @@ def synth_comparators(
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same file.")] = 1,
 ) -> None:
     """Write synthetic figures for every council of England, every measure, several years."""
-    from openasc.benchmark.comparators import parse_year
-    from openasc.benchmark.synth import synth_comparators as write
+    from openasc.compare.comparators import parse_year
     from openasc.errors import OpenascError
+    from openasc.synth.comparators import synth_comparators as write
 
     first, _, last = years.partition(":")
     y0 = parse_year(first, "--years")
@@ -98,7 +99,7 @@ def improvement_profiles(
     pdf: Annotated[bool, typer.Option(help="Also write the PDF.")] = True,
 ) -> None:
     """Write the region's improvement profiles: one per council, headline bullets, narrative."""
-    from openasc.benchmark.profiles import improvement_profiles_command
+    from openasc.reports.profiles import improvement_profiles_command
 
     improvement_profiles_command(region, year, out, content, groups, settings=_settings(),
                                  console=console, pdf=pdf)
@@ -110,8 +111,6 @@ app = typer.Typer(help="How we compare: comparator data, comparisons, improvemen
 
 @app.callback()
 def _root(warehouse: Annotated[Path | None, typer.Option("--warehouse")] = None) -> None:
-    from openasc.cli import state
-
     state.warehouse = warehouse
 
 

@@ -24,7 +24,7 @@ from openasc.errors import OpenascError, UnreadableInput
 
 
 def default_path() -> Path:
-    return Path(str(resources.files("openasc.benchmark").joinpath("data",
+    return Path(str(resources.files("openasc.compare").joinpath("data",
                                                                   "neighbour_groups.csv")))
 
 
