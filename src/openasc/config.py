@@ -28,6 +28,9 @@ class Settings:
     warehouse: Path
     key_file: Path
     council: str | None = None
+    # A council's own measures: folders of family YAML + SQL loaded after the packaged
+    # catalogue (docs/measures.md), relative to the folder of openasc.toml.
+    catalogue_dirs: tuple[Path, ...] = ()
 
 
 def _read_toml(start: Path) -> tuple[dict, Path | None]:
@@ -62,7 +65,18 @@ def load_settings(warehouse: Path | None = None, cwd: Path | None = None) -> Set
         key = base / section["key_file"]
     else:
         key = default_key_file()
-    return Settings(warehouse=Path(wh), key_file=key, council=section.get("council"))
+    return Settings(warehouse=Path(wh), key_file=key, council=section.get("council"),
+                    catalogue_dirs=_catalogue_dirs(section, base, path))
+
+
+def _catalogue_dirs(section: dict, base: Path, path: Path | None) -> tuple[Path, ...]:
+    dirs = section.get("catalogue_dirs", [])
+    if isinstance(dirs, str):
+        dirs = [dirs]
+    if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
+        raise OpenascError(f"{path}: catalogue_dirs must be a list of folder names, e.g. "
+                           'catalogue_dirs = ["measures"]; got ' f"{dirs!r}.")
+    return tuple(base / d for d in dirs)
 
 
 def _inside_git_work_tree(path: Path) -> bool:

@@ -244,13 +244,17 @@ def compute(
     la: Annotated[str | None, typer.Option(
         "--la", "--la-code",
         help="ONS or NHS council code (default: every council loaded).")] = None,
+    select: Annotated[list[str] | None, typer.Option(
+        "--select", help="Only these measures: a family (SALT), a code (2A) or FAMILY/CODE; "
+        "repeat the option or separate with commas. Runs just the prepare steps they "
+        "need and replaces only their rows.")] = None,
 ) -> None:
     """Compute every measure in the catalogue for a period and write metric_values."""
-    from openasc.metrics.engine import compute_command
+    from openasc.cli.metrics import compute_command
 
     start, end = _date(from_, "--from"), _date(to, "--to")
     assert start is not None and end is not None
-    compute_command(start, end, la, settings=settings(), console=console)
+    compute_command(start, end, la, select, settings(), console)
 
 
 # --------------------------------------------------------------------------- export
@@ -286,7 +290,7 @@ def metrics_list(
     """List every measure in the catalogue."""
     from openasc.cli.metrics import list_command
 
-    list_command(family, console=console)
+    list_command(family, console=console, settings=settings())
 
 
 @metrics_app.command("show")
@@ -296,7 +300,27 @@ def metrics_show(
     """Show a measure's definition, method notes and reference."""
     from openasc.cli.metrics import show_command
 
-    show_command(code, console=console)
+    show_command(code, console=console, settings=settings())
+
+
+@metrics_app.command("sql")
+def metrics_sql(
+    code: Annotated[str, typer.Argument(help="Measure code, e.g. 2A, or FAMILY/CODE.")],
+    dialect: Annotated[str, typer.Option(
+        help="duckdb (as the engine runs it), tsql, spark or postgres (via sqlglot).")
+    ] = "duckdb",
+    la: LaOpt = None,
+    from_: Annotated[str | None, typer.Option(
+        "--from", help="First day of the period, YYYY-MM-DD (default: $period_start).")] = None,
+    to: Annotated[str | None, typer.Option(
+        "--to", help="Last day of the period, YYYY-MM-DD (default: $period_end).")] = None,
+) -> None:
+    """Print a measure's SQL bound for a council and period: the prepare steps it needs,
+    in order, then its own SQL (like dbt compile)."""
+    from openasc.cli.metrics import sql_command
+
+    sql_command(code, dialect, la, _date(from_, "--from"), _date(to, "--to"), settings(),
+                console, err)
 
 
 # --------------------------------------------------------------------------- report

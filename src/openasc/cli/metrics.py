@@ -1,16 +1,72 @@
-"""`openasc metrics list` and `metrics show`: the catalogue read aloud.
+"""`openasc compute` and `openasc metrics list|show|sql`: the catalogue run and read aloud.
 
 An analyst asked "what exactly is 2A?" should get the definition from the same YAML the
-engine runs, never from a copy that can drift.
+engine runs, never from a copy that can drift. The library returns result objects; this
+module is where they become text.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
+from openasc import councils
+from openasc.config import Settings
 from openasc.errors import OpenascError
-from openasc.metrics.catalogue import Family, Measure, default_catalogue, find_measures
+from openasc.metrics.catalogue import Family, Measure, catalogue_for, find_measures
+from openasc.metrics.compiled import compile_measure
+from openasc.metrics.engine import ComputeResult, DataTestsFailed, run_compute
+
+
+def _catalogue(families: tuple[Family, ...] | None,
+               settings: Settings | None) -> tuple[Family, ...]:
+    if families is not None:
+        return families
+    return catalogue_for(settings.catalogue_dirs if settings else ())
+
+
+def render_compute(result: ComputeResult, console: Console) -> None:
+    for line in result.summary_lines():
+        console.print(line, markup=False)
+
+
+def compute_command(start: date, end: date, la: str | None, select: list[str] | None,
+                    settings: Settings, console: Console) -> ComputeResult:
+    """Compute with a transient progress bar, then print the summary and the data tests.
+    A failed error-severity test prints the report and exits 1 (the run was rolled back)."""
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("Computing measures", total=None)
+        try:
+            result = run_compute(start, end, la, settings, select=select,
+                                 progress=lambda done, total: bar.update(
+                                     task, completed=done, total=total))
+        except DataTestsFailed as exc:
+            bar.stop()
+            render_compute(exc.result, console)
+            raise
+    render_compute(result, console)
+    return result
+
+
+def sql_command(code: str, dialect: str, la: str | None, start: date | None, end: date | None,
+                settings: Settings, console: Console, err: Console) -> None:
+    """Print the bound SQL on stdout; what could not be translated as a note on stderr."""
+    if (start is None) != (end is None):
+        raise OpenascError("Give both --from and --to (or neither, for placeholders).")
+    if start is not None and end is not None and end < start:
+        raise OpenascError(f"--to {end} is before --from {start}.")
+    la = la or settings.council
+    la_code = councils.resolve(la, "--la" if la else "council", on=end).ons_code if la else None
+    compiled = compile_measure(code, catalogue_for(settings.catalogue_dirs), dialect,
+                               la_code, start, end)
+    console.print(compiled.text, markup=False, end="", soft_wrap=True)
+    if compiled.warnings:
+        err.print(f"Note: sqlglot could not translate {len(compiled.warnings)} construct(s) "
+                  f"to {dialect}; each is named in a `-- WARNING` comment above its "
+                  "statement: " + "; ".join(compiled.warnings), markup=False)
 
 
 def _status(m: Measure) -> str:
@@ -18,9 +74,10 @@ def _status(m: Measure) -> str:
 
 
 def list_command(family: str | None, console: Console,
-                 families: tuple[Family, ...] | None = None) -> None:
+                 families: tuple[Family, ...] | None = None,
+                 settings: Settings | None = None) -> None:
     """Print every measure (of one family, when given), one line each."""
-    families = default_catalogue() if families is None else families
+    families = _catalogue(families, settings)
     chosen = [f for f in families if family is None or f.name.casefold() == family.casefold()]
     if not chosen:
         names = ", ".join(f.name for f in families) or "none"
@@ -34,9 +91,10 @@ def list_command(family: str | None, console: Console,
     console.print(table)
 
 
-def show_command(code: str, console: Console, families: tuple[Family, ...] | None = None) -> None:
+def show_command(code: str, console: Console, families: tuple[Family, ...] | None = None,
+                 settings: Settings | None = None) -> None:
     """Print one measure's full definition; codes and titles match case-insensitively."""
-    hits = find_measures(code, families)
+    hits = find_measures(code, _catalogue(families, settings))
     if not hits:
         raise OpenascError(
             f"No measure {code!r} in the catalogue. Expected a code such as 2A or STS001 "
@@ -57,6 +115,7 @@ def show_command(code: str, console: Console, families: tuple[Family, ...] | Non
                "the rows may sum to more than the headline"] if m.multi_label else []),
             f"  reference:       {m.reference or '-'}",
             f"  SQL:             {m.sql or '-'}",
+            f"  tests:           {', '.join(t.rule for t in m.tests) or '-'}",
             "  method notes:",
             *["    " + line for line in m.method_notes.splitlines()],
         ]

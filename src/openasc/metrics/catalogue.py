@@ -27,6 +27,37 @@ REQUIRED_FIELDS = (
 )
 UNITS = {"percent", "per_100k", "per_1000", "count", "days", "rate", "score"}
 POLARITIES = {"higher", "lower", "neutral"}
+# The data tests a measure may declare under `tests:` (openasc.metrics.data_tests runs them).
+TEST_KINDS = ("numerator_le_denominator", "breakdowns_sum_to_headline", "value_between",
+              "not_null")
+SEVERITIES = ("warn", "error")
+COLUMNS = ("numerator", "denominator", "value")
+
+
+@dataclass(frozen=True)
+class DataTest:
+    """One check of a measure's rows in metric_values, declared beside it (like a dbt test).
+
+    `keys` (breakdowns_sum_to_headline: the breakdown keys whose rows partition the headline),
+    `bounds` (value_between) and `columns` (not_null) hold the test's argument.
+    """
+
+    kind: str
+    severity: str = "warn"
+    keys: tuple[str, ...] = ()
+    bounds: tuple[float, float] | None = None
+    columns: tuple[str, ...] = ()
+
+    @property
+    def rule(self) -> str:
+        """The test as the report names it, e.g. `value_between [0, 100]`."""
+        if self.kind == "value_between" and self.bounds is not None:
+            return f"value_between [{self.bounds[0]:g}, {self.bounds[1]:g}]"
+        if self.keys:
+            return f"{self.kind} {'+'.join(self.keys)}"
+        if self.columns:
+            return f"{self.kind} {', '.join(self.columns)}"
+        return self.kind
 
 
 @dataclass(frozen=True)
@@ -53,6 +84,7 @@ class Measure:
     not_implemented_reason: str = ""
     published: dict[str, Any] = field(default_factory=dict)
     folder: Path = Path(".")
+    tests: tuple[DataTest, ...] = ()
 
     @property
     def sql_path(self) -> Path | None:
@@ -99,6 +131,55 @@ def catalogue_folder() -> Path:
     return Path(str(resources.files("openasc.metrics").joinpath("catalogue")))
 
 
+def _names(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in (value if isinstance(value, list) else [value]))
+
+
+def _data_test(item: Any, entry: dict[str, Any], where: str) -> DataTest:
+    """One `tests:` item: `kind`, or `{kind: argument}`, optionally with `severity:`."""
+    if isinstance(item, str):
+        item = {item: None}
+    if not isinstance(item, dict):
+        raise OpenascError(f"{where}: each test is a name or a mapping `name: argument`.")
+    item = dict(item)
+    severity = str(item.pop("severity", "warn"))
+    kinds = [k for k in item if k in TEST_KINDS]
+    if len(kinds) != 1 or len(item) != 1:
+        raise OpenascError(f"{where}: test {item!r} is not one of {', '.join(TEST_KINDS)} "
+                           "(with an optional `severity: warn|error`).")
+    if severity not in SEVERITIES:
+        raise OpenascError(f"{where}: test {kinds[0]}: severity {severity!r} is not warn or "
+                           "error.")
+    kind, arg = kinds[0], item[kinds[0]]
+    if kind == "value_between":
+        ok = isinstance(arg, list) and len(arg) == 2 and all(
+            isinstance(x, int | float) and not isinstance(x, bool) for x in arg)
+        if not ok or arg[0] > arg[1]:
+            raise OpenascError(f"{where}: value_between needs [low, high], two numbers with "
+                               f"low <= high; got {arg!r}.")
+        return DataTest(kind, severity, bounds=(float(arg[0]), float(arg[1])))
+    if kind == "breakdowns_sum_to_headline":
+        keys = tuple(sorted(_names(arg))) if arg else ()
+        unknown = [k for k in keys if k not in (entry.get("disaggregations") or [])]
+        if not keys or unknown:
+            raise OpenascError(f"{where}: breakdowns_sum_to_headline needs a breakdown key (or "
+                               "list of keys) of the measure's disaggregations; got "
+                               f"{arg!r}.")
+        if entry.get("multi_label") or entry.get("headline") is False:
+            raise OpenascError(f"{where}: breakdowns_sum_to_headline cannot hold for a "
+                               "measure that is multi_label or has no headline row.")
+        return DataTest(kind, severity, keys=keys)
+    if kind == "not_null":
+        columns = _names(arg) if arg else ()
+        if not columns or any(c not in COLUMNS for c in columns):
+            raise OpenascError(f"{where}: not_null needs a column (or list) of "
+                               f"{', '.join(COLUMNS)}; got {arg!r}.")
+        return DataTest(kind, severity, columns=columns)
+    if arg not in (None, True):
+        raise OpenascError(f"{where}: {kind} takes no argument; got {arg!r}.")
+    return DataTest(kind, severity)
+
+
 def _measure(family: str, entry: dict[str, Any], folder: Path, where: str) -> Measure:
     if not isinstance(entry, dict):
         raise OpenascError(f"{where}: each measure must be a mapping of field: value.")
@@ -143,6 +224,8 @@ def _measure(family: str, entry: dict[str, Any], folder: Path, where: str) -> Me
         not_implemented_reason=str(entry.get("not_implemented_reason", "")).strip(),
         published=dict(entry.get("published") or {}),
         folder=folder,
+        tests=tuple(_data_test(t, entry, f"{where} (measure {entry['code']})")
+                    for t in entry.get("tests") or ()),
     )
 
 
@@ -174,15 +257,101 @@ def load_family(path: Path) -> Family:
                   prepare=prepare)
 
 
-def load_catalogue(folder: Path | None = None) -> tuple[Family, ...]:
-    """Every family in the catalogue folder, in file-name order (deterministic)."""
-    folder = folder or catalogue_folder()
-    return tuple(load_family(p) for p in sorted(folder.glob("*.yaml")))
+def load_catalogue(folder: Path | None = None,
+                   extra_dirs: tuple[Path, ...] = ()) -> tuple[Family, ...]:
+    """Every family in the catalogue folder, in file-name order (deterministic), then those of
+    each extra folder (a council's `catalogue_dirs`), in the order given.
+
+    An extra file may add a family of its own or more measures to an existing one; it may
+    not reuse a measure code or a prepare table of the catalogue loaded before it, because
+    metric_values and `--select` find measures by code.
+    """
+    families = tuple(load_family(p) for p in sorted((folder or catalogue_folder()).glob("*.yaml")))
+    for extra in extra_dirs:
+        if not extra.is_dir():
+            raise OpenascError(f"catalogue_dirs: {extra} is not a folder; expected a folder "
+                               "of family YAML files and their SQL (docs/measures.md).")
+        for path in sorted(extra.glob("*.yaml")):
+            families += (_extension(load_family(path), families),)
+    check_dependencies(families)
+    return families
+
+
+def _extension(family: Family, before: tuple[Family, ...]) -> Family:
+    """Refuse an extra family file that would shadow or redefine what is already loaded."""
+    codes = {m.code.upper(): m for m in all_measures(before)}
+    for m in family.measures:
+        if m.code.upper() in codes:
+            taken = codes[m.code.upper()]
+            raise OpenascError(
+                f"{family.path}: measure code {m.code} is already in the catalogue "
+                f"({taken.family} {taken.code}, {taken.folder}). Give the council's measure a "
+                "code of its own (e.g. with the council's prefix)."
+            )
+    tables = {p.table for f in before for p in f.prepare}
+    for p in family.prepare:
+        if p.table in tables:
+            raise OpenascError(f"{family.path}: prepare table {p.table} is already built by "
+                               "the catalogue; name the council's table differently.")
+    if family.published and any(f.name.upper() == family.name.upper() for f in before):
+        raise OpenascError(f"{family.path}: `published:` cannot be set for {family.name}, a "
+                           "family already in the catalogue (its own rule applies).")
+    return family
+
+
+def prepare_steps(families: tuple[Family, ...]) -> dict[str, tuple[Family, PrepareStep]]:
+    """Every shared table the catalogue builds, by table name."""
+    return {p.table: (f, p) for f in families for p in f.prepare}
+
+
+def check_dependencies(families: tuple[Family, ...]) -> None:
+    """Refuse two prepare steps building one table, or prepare steps that need each other."""
+    seen: dict[str, str] = {}
+    for f in families:
+        for p in f.prepare:
+            if p.table in seen:
+                raise OpenascError(f"{f.path.name}: prepare table {p.table} is also built by "
+                                   f"{seen[p.table]}; each shared table has one definition.")
+            seen[p.table] = f.path.name
+    steps = prepare_steps(families)
+    for table in steps:
+        dependency_order(steps, [table])
+
+
+def dependency_order(steps: dict[str, tuple[Family, PrepareStep]],
+                     tables: list[str]) -> list[str]:
+    """The prepare tables `tables` need, each after the ones it requires (a topological
+    order, depth first in the order declared). A cycle is a catalogue error."""
+    order: list[str] = []
+    visiting: list[str] = []
+
+    def visit(table: str) -> None:
+        if table in order:
+            return
+        if table in visiting:
+            cycle = " -> ".join([*visiting[visiting.index(table):], table])
+            raise OpenascError(f"The catalogue's prepare steps require each other in a cycle "
+                               f"({cycle}); one of them must not require the other.")
+        visiting.append(table)
+        for needed in steps[table][1].requires:
+            if needed in steps:
+                visit(needed)
+        visiting.pop()
+        order.append(table)
+
+    for table in tables:
+        visit(table)
+    return order
 
 
 @cache
+def catalogue_for(extra_dirs: tuple[Path, ...] = ()) -> tuple[Family, ...]:
+    """The packaged catalogue plus a council's `catalogue_dirs` (settings.catalogue_dirs)."""
+    return load_catalogue(None, extra_dirs)
+
+
 def default_catalogue() -> tuple[Family, ...]:
-    return load_catalogue()
+    return catalogue_for(())
 
 
 def all_measures(families: tuple[Family, ...] | None = None) -> list[Measure]:

@@ -9,17 +9,28 @@ council is reported as not computable instead of writing zeros that would read a
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import duckdb
-from rich.console import Console
-from rich.progress import Progress
 
 from openasc import councils, warehouse
 from openasc.config import Settings
 from openasc.errors import OpenascError
-from openasc.metrics.catalogue import Family, Measure, catalogue_version, default_catalogue
+from openasc.metrics.catalogue import (
+    Family,
+    Measure,
+    PrepareStep,
+    catalogue_for,
+    catalogue_version,
+    default_catalogue,
+    prepare_steps,
+)
+from openasc.metrics.data_tests import DataTestReport, run_data_tests
+from openasc.metrics.plan import Plan, build_plan, selection_tokens
 
 # Tables that describe every council, not the ones a council has loaded: their rows do not
 # make a council "present" for a compute run without --la.
@@ -31,13 +42,51 @@ UNIT_FACTORS = {"percent": 100.0, "per_100k": 100000.0, "per_1000": 1000.0, "rat
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
+# Called after each (council, measure) with (done, total): a progress bar for the caller.
+ProgressFn = Callable[[int, int], None]
+
+
 @dataclass
 class ComputeResult:
-    """What a compute run did, for the summary and the run log."""
+    """What a compute run did: the summary, the run log and the caller's return value."""
 
     computed: list[tuple[str, str, str]] = field(default_factory=list)  # (la, family, code)
     rows_written: int = 0
     not_computable: list[tuple[str, str, str, str]] = field(default_factory=list)  # +reason
+    prepared: list[tuple[str, str]] = field(default_factory=list)  # (la, prepare table)
+    tests: DataTestReport = field(default_factory=DataTestReport)
+    select: list[str] = field(default_factory=list)  # the --select tokens; [] = everything
+    councils: list[str] = field(default_factory=list)
+    period: tuple[date, date] | None = None
+    run_id: str = ""
+    method_version: str = ""
+    seconds: float = 0.0
+
+    def summary_lines(self) -> list[str]:
+        """What `openasc compute` prints (the first lines as before data tests existed)."""
+        start, end = self.period or (None, None)
+        lines = [f"Computed {len(self.computed)} measure(s) for {', '.join(self.councils)}, "
+                 f"{start} to {end}: {self.rows_written} row(s) written to metric_values."]
+        if self.not_computable:
+            lines.append(f"Not computable ({len(self.not_computable)}):")
+            lines += [f"  {family} {code} for {la}: {reason}"
+                      for la, family, code, reason in self.not_computable]
+        if self.tests.run:
+            lines.append(self.tests.summary())
+            lines += ["  " + f.line() for f in self.tests.failures]
+        return lines
+
+
+class DataTestsFailed(OpenascError):
+    """A test declared `severity: error` failed: the run is rolled back (exit 1)."""
+
+    def __init__(self, result: ComputeResult) -> None:
+        errors = [f.line() for f in result.tests.failures if f.severity == "error"]
+        super().__init__(
+            f"{result.tests.errors} data test(s) of severity error failed, so nothing was "
+            "written; the warehouse is unchanged: " + "; ".join(errors) + "."
+        )
+        self.result = result
 
 
 def _table_has_la_code(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -48,8 +97,14 @@ def _table_has_la_code(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 def councils_present(con: duckdb.DuckDBPyConnection, families: tuple[Family, ...]) -> list[str]:
     """ONS codes of every council with rows in any input table the catalogue reads."""
-    tables = sorted({t for f in families for m in f.measures for t in m.requires}
-                    - REFERENCE_TABLES)
+    return councils_reading(con, [m for f in families for m in f.measures],
+                            set(prepare_steps(families)))
+
+
+def councils_reading(con: duckdb.DuckDBPyConnection, measures: list[Measure],
+                     shared: set[str]) -> list[str]:
+    """ONS codes of every council with rows in an input table these measures read."""
+    tables = sorted({t for m in measures for t in m.requires} - REFERENCE_TABLES - shared)
     parts = [f'SELECT DISTINCT la_code FROM "{t}"' for t in tables
              if warehouse.table_exists(con, t) and _table_has_la_code(con, t)]
     if not parts:
@@ -58,9 +113,20 @@ def councils_present(con: duckdb.DuckDBPyConnection, families: tuple[Family, ...
     return [r[0] for r in rows if r[0] is not None]
 
 
-def why_not_computable(con: duckdb.DuckDBPyConnection, measure: Measure, la_code: str) -> str:
-    """'' when the measure can run for this council, else the reason in one sentence."""
+def why_not_computable(con: duckdb.DuckDBPyConnection, measure: Measure, la_code: str,
+                       shared: dict[str, str] | None = None) -> str:
+    """'' when the measure can run for this council, else the reason in one sentence.
+
+    `shared` maps each prepare table of the catalogue to '' when it was built for this
+    council, else the reason it was not; a shared table may hold no rows for a council
+    (no requests at all) without making the measure not computable.
+    """
+    shared = shared or {}
     for table in measure.requires:
+        if table in shared:
+            if shared[table]:
+                return f"shared table {table} was not built ({shared[table]})"
+            continue
         if not warehouse.table_exists(con, table):
             return f"table {table} does not exist (nothing of that kind has been loaded)"
         if _table_has_la_code(con, table):
@@ -165,61 +231,78 @@ def compute_measure(con: duckdb.DuckDBPyConnection, measure: Measure, start: dat
                        {"code": measure.code} if where else {}).fetchone()[0]
 
 
-def prepare_tables(con: duckdb.DuckDBPyConnection, families: tuple[Family, ...],
-                   start: date, end: date, la_code: str) -> None:
-    """Build every family's shared tables for one council (dropped when not computable)."""
+def prepare_tables(con: duckdb.DuckDBPyConnection,
+                   steps: tuple[tuple[Family, PrepareStep], ...], start: date, end: date,
+                   la_code: str) -> dict[str, str]:
+    """Build the shared tables for one council, in the order given (each after those it
+    requires). Returns each table with '' when built, else why not (its input is missing;
+    the table is then dropped so no measure reads another council's rows)."""
     params = {"period_start": start, "period_end": end, "la_code": la_code}
-    for family in families:
-        for step in family.prepare:
-            ready = all(warehouse.table_exists(con, t) for t in step.requires)
-            if not ready:
-                con.execute(f'DROP TABLE IF EXISTS "{step.table}"')
-                continue
-            sql = step.sql_text().strip().rstrip(";")
-            try:
-                con.execute(f'CREATE OR REPLACE TEMP TABLE "{step.table}" AS {sql}',
-                            _parameters(sql, params))
-            except duckdb.Error as exc:
-                raise OpenascError(
-                    f"Family {family.name}: the shared table {step.table} ({step.sql}) failed "
-                    f"for {la_code}: {_first_line(exc)}. Nothing was written; the warehouse "
-                    "is unchanged."
-                ) from exc
+    built: dict[str, str] = {}
+    for family, step in steps:
+        missing = [t for t in step.requires
+                   if (built[t] if t in built else
+                       not warehouse.table_exists(con, t) and f"table {t} does not exist")]
+        if missing:
+            con.execute(f'DROP TABLE IF EXISTS "{step.table}"')
+            first = missing[0]
+            built[step.table] = built.get(first) or f"table {first} does not exist"
+            continue
+        sql = step.sql_text().strip().rstrip(";")
+        try:
+            con.execute(f'CREATE OR REPLACE TEMP TABLE "{step.table}" AS {sql}',
+                        _parameters(sql, params))
+        except duckdb.Error as exc:
+            raise OpenascError(
+                f"Family {family.name}: the shared table {step.table} ({step.sql}) failed "
+                f"for {la_code}: {_first_line(exc)}. Nothing was written; the warehouse "
+                "is unchanged."
+            ) from exc
+        built[step.table] = ""
+    return built
 
 
 def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: list[str],
             run_id: str, families: tuple[Family, ...] | None = None,
-            progress: Progress | None = None) -> ComputeResult:
-    """Compute every implemented measure for each council (caller owns the transaction)."""
+            progress: ProgressFn | None = None, select: list[str] | None = None,
+            plan: Plan | None = None) -> ComputeResult:
+    """Compute the selected implemented measures (all when `select` is empty) for each
+    council, after the prepare steps they need; then run their data tests (caller owns the
+    transaction). Only the computed measures' rows are replaced."""
     families = default_catalogue() if families is None else families
-    measures = [m for f in families for m in f.measures if m.implemented]
-    result = ComputeResult()
+    plan = plan or build_plan(families, select)
+    shared_names = set(prepare_steps(families))
+    result = ComputeResult(select=selection_tokens(select), councils=list(la_codes),
+                           period=(start, end), run_id=run_id)
     cache: dict[tuple[str, str], str] = {}
-    task = progress.add_task("Computing measures", total=len(measures) * len(la_codes)) \
-        if progress else None
+    computed: list[tuple[str, Measure]] = []
+    total, done = len(plan.measures) * len(la_codes), 0
     for la in la_codes:
-        # Shared tables of the whole catalogue, not only the families asked for: ACTIVITY
-        # reads tables that SALT's prepare steps build.
-        prepare_tables(con, default_catalogue(), start, end, la)
-        for m in measures:
-            reason = why_not_computable(con, m, la)
+        built = prepare_tables(con, plan.prepare, start, end, la)
+        result.prepared += [(la, t) for t, why in built.items() if not why]
+        shared = {t: built.get(t, "not needed by this selection") for t in shared_names}
+        for m in plan.measures:
+            reason = why_not_computable(con, m, la, shared)
             if reason:
                 result.not_computable.append((la, m.family, m.code, reason))
             else:
                 result.rows_written += compute_measure(con, m, start, end, la, run_id, cache)
                 result.computed.append((la, m.family, m.code))
-            if progress is not None and task is not None:
-                progress.advance(task)
+                computed.append((la, m))
+            done += 1
+            if progress is not None:
+                progress(done, total)
     for name in cache.values():
         con.execute(f"DROP TABLE IF EXISTS {name}")
+    result.tests = run_data_tests(con, computed, start, end)
     return result
 
 
 def _councils_to_compute(con: duckdb.DuckDBPyConnection, la: str | None, end: date,
-                         families: tuple[Family, ...]) -> list[str]:
+                         families: tuple[Family, ...], plan: Plan) -> list[str]:
     if la is not None:
         return [councils.resolve(la, "--la", on=end).ons_code]
-    present = councils_present(con, families)
+    present = councils_reading(con, list(plan.measures), set(prepare_steps(families)))
     if not present:
         raise OpenascError(
             "The warehouse has no council data to compute from (none of the tables "
@@ -228,42 +311,58 @@ def _councils_to_compute(con: duckdb.DuckDBPyConnection, la: str | None, end: da
     return present
 
 
-def compute_command(start: date, end: date, la: str | None, settings: Settings,
-                    console: Console, families: tuple[Family, ...] | None = None) -> ComputeResult:
-    """`openasc compute`: all measures, one transaction, one run record, a short summary."""
+def run_compute(start: date, end: date, la: str | None, settings: Settings,
+                families: tuple[Family, ...] | None = None, select: list[str] | None = None,
+                progress: ProgressFn | None = None) -> ComputeResult:
+    """`openasc compute`: the selected measures (default all), one transaction, one run
+    record. A data test of severity error that fails rolls the whole run back
+    (DataTestsFailed); warnings are reported and kept in the run record."""
     if end < start:
         raise OpenascError(f"--to {end} is before --from {start}; expected a period whose "
                            "last day is on or after its first day.")
-    families = default_catalogue() if families is None else families
-    started = datetime.now()
+    families = catalogue_for(settings.catalogue_dirs) if families is None else families
+    plan = build_plan(families, select)
+    clock, started = time.perf_counter(), datetime.now()
     run_id = warehouse.new_run_id()
     version = catalogue_version(families)
     con = warehouse.connect(settings.warehouse)
     try:
-        la_codes = _councils_to_compute(con, la, end, families)
-        with warehouse.transaction(con), Progress(console=console, transient=True) as bar:
-            result = compute(con, start, end, la_codes, run_id, families, progress=bar)
-            warehouse.record_run(
-                con, run_id, "compute", started, "ok", method_version=version,
-                as_of=end,
-                detail={"period_start": start, "period_end": end, "councils": la_codes,
-                        "measures_computed": len(result.computed),
-                        "rows_written": result.rows_written,
-                        "not_computable": [list(x) for x in result.not_computable]},
-            )
+        la_codes = _councils_to_compute(con, la, end, families, plan)
+        with warehouse.transaction(con):
+            result = compute(con, start, end, la_codes, run_id, families, progress,
+                             select, plan)
+            result.method_version = version
+            if result.tests.errors:
+                result.seconds = time.perf_counter() - clock
+                raise DataTestsFailed(result)
+            warehouse.record_run(con, run_id, "compute", started, "ok",
+                                 method_version=version, as_of=end, detail=_detail(result))
     finally:
         con.close()
-    _summary(console, result, la_codes, start, end)
+    result.seconds = time.perf_counter() - clock
     return result
 
 
-def _summary(console: Console, result: ComputeResult, la_codes: list[str], start: date,
-             end: date) -> None:
-    console.print(
-        f"Computed {len(result.computed)} measure(s) for {', '.join(la_codes)}, "
-        f"{start} to {end}: {result.rows_written} row(s) written to metric_values."
-    )
-    if result.not_computable:
-        console.print(f"Not computable ({len(result.not_computable)}):")
-        for la, family, code, reason in result.not_computable:
-            console.print(f"  {family} {code} for {la}: {reason}", markup=False)
+def _detail(result: ComputeResult) -> dict[str, Any]:
+    start, end = result.period or (None, None)
+    detail: dict[str, Any] = {
+        "period_start": start, "period_end": end, "councils": result.councils,
+        "measures_computed": len(result.computed), "rows_written": result.rows_written,
+        "not_computable": [list(x) for x in result.not_computable],
+    }
+    if result.select:
+        detail["select"] = result.select
+    detail["prepared"] = [list(x) for x in result.prepared]
+    detail["data_tests"] = result.tests.as_detail()
+    return detail
+
+
+def compute_command(start: date, end: date, la: str | None, settings: Settings,
+                    console: Any, families: tuple[Family, ...] | None = None,
+                    select: list[str] | None = None) -> ComputeResult:
+    """run_compute, then its summary printed to `console` (for callers that show text:
+    the demo and the dashboard's job runner)."""
+    result = run_compute(start, end, la, settings, families, select)
+    for line in result.summary_lines():
+        console.print(line, markup=False)
+    return result
