@@ -26,8 +26,7 @@ scoped AS (
         AND v.la_code = d.la_code AND v.period_start = $ps AND v.period_end = $pe
 )"""
 
-FAILURES_SQL = f"""
-WITH {_SCOPED},
+FAILURES_SQL = "WITH " + _SCOPED + """,
 not_null AS (
     SELECT *, unnest(columns) AS col FROM scoped WHERE kind = 'not_null'
 ),
@@ -52,11 +51,11 @@ sums AS (
     WHERE d.kind = 'breakdowns_sum_to_headline'
 )
 SELECT family, code, la_code, breakdown, rule, severity,
-       printf('numerator %s is more than the denominator %s', numerator, denominator)
+       format('numerator {} is more than the denominator {}', numerator, denominator)
 FROM scoped WHERE kind = 'numerator_le_denominator' AND numerator > denominator
 UNION ALL
 SELECT family, code, la_code, breakdown, rule, severity,
-       printf('value %s is outside [%s, %s]', value, lo, hi)
+       format('value {} is outside [{}, {}]', value, lo, hi)
 FROM scoped WHERE kind = 'value_between' AND (value < lo OR value > hi)
 UNION ALL
 SELECT family, code, la_code, breakdown, rule, severity, col || ' is empty'
@@ -66,10 +65,10 @@ WHERE CASE col WHEN 'numerator' THEN numerator WHEN 'denominator' THEN denominat
 UNION ALL
 SELECT family, code, la_code, breakdown, rule, severity,
        CASE WHEN abs(parts - whole) > 1e-6
-            THEN printf('the rows by %s sum to %s; the headline numerator is %s',
+            THEN format('the rows by {} sum to {}; the headline numerator is {}',
                         breakdown, parts, whole)
-            ELSE printf('the rows by %s have denominators summing to %s; the headline '
-                        'denominator is %s', breakdown, parts_d, whole_d) END
+            ELSE format('the rows by {} have denominators summing to {}; the headline '
+                        'denominator is {}', breakdown, parts_d, whole_d) END
 FROM sums
 WHERE abs(parts - whole) > 1e-6
    OR (is_share AND whole_d IS NOT NULL AND abs(parts_d - whole_d) > 1e-6)
