@@ -62,7 +62,8 @@ def sql_command(code: str, dialect: str, la: str | None, start: date | None, end
     la_code = councils.resolve(la, "--la" if la else "council", on=end).ons_code if la else None
     compiled = compile_measure(code, catalogue_for(settings.catalogue_dirs), dialect,
                                la_code, start, end)
-    console.print(compiled.text, markup=False, end="", soft_wrap=True)
+    console.print(compiled.text, markup=False, emoji=False, highlight=False, end="",
+                  soft_wrap=True)
     if compiled.warnings:
         err.print(f"Note: sqlglot could not translate {len(compiled.warnings)} construct(s) "
                   f"to {dialect}; each is named in a `-- WARNING` comment above its "
