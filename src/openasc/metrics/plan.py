@@ -106,11 +106,13 @@ def check_declared(plan: Plan, steps: dict[str, tuple[Family, PrepareStep]]) -> 
                 p.requires) for f, p in plan.prepare]
     sources += [(f"{m.family} {m.code} ({m.sql})", f"{m.sql_path}", m.requires)
                 for m in plan.measures if m.sql_path is not None]
-    reads: dict[str, set[str]] = {}
+    texts: dict[str, str] = {}
     for name, path, requires in sources:
-        if path not in reads:
-            reads[path] = tables_read(Path(path).read_text("utf-8"))
-        undeclared = sorted((reads[path] & set(steps)) - set(requires))
+        text = texts.setdefault(path, Path(path).read_text("utf-8"))
+        # Parse only SQL that mentions a shared table it does not declare (it may be a CTE
+        # or a comment): parsing every file would cost most of a second per compute.
+        suspects = {t for t in steps if t in text} - set(requires)
+        undeclared = sorted(tables_read(text) & suspects) if suspects else []
         if undeclared:
             makers = ", ".join(f"{t} (a prepare step of {steps[t][0].name})" for t in undeclared)
             raise OpenascError(
