@@ -169,3 +169,17 @@ def test_compute_select_through_the_command_line(tmp_path: Path, monkeypatch) ->
     bad = runner.invoke(app, ["--warehouse", "wh.duckdb", "compute", "--from", str(START),
                               "--to", str(END), "--select", "T1,NOPE"])
     assert bad.exit_code == 1 and "NOPE" in str(bad.exception)
+
+
+def test_a_measure_whose_shared_table_could_not_be_built_is_not_computable(
+        tmp_path: Path) -> None:
+    """No `visits` table: visits_1 cannot be built, so neither can visits_2, and P1 (which
+    requires only visits_2) is reported not computable with the first missing input."""
+    families = load_catalogue(make_dependent_catalogue(tmp_path / "cat",
+                                                       p1_requires="[visits_2]"))
+    s = settings(tmp_path)
+    result = engine.compute_command(START, END, LA, s, Console(quiet=True), families,
+                                    select=["P1"])
+    assert result.prepared == [] and result.computed == []
+    assert result.not_computable == [
+        (LA, "TEST", "P1", "shared table visits_2 was not built (table visits does not exist)")]

@@ -95,12 +95,6 @@ def _table_has_la_code(con: duckdb.DuckDBPyConnection, table: str) -> bool:
         "AND column_name = 'la_code'", [table]).fetchone()[0])
 
 
-def councils_present(con: duckdb.DuckDBPyConnection, families: tuple[Family, ...]) -> list[str]:
-    """ONS codes of every council with rows in any input table the catalogue reads."""
-    return councils_reading(con, [m for f in families for m in f.measures],
-                            set(prepare_steps(families)))
-
-
 def councils_reading(con: duckdb.DuckDBPyConnection, measures: list[Measure],
                      shared: set[str]) -> list[str]:
     """ONS codes of every council with rows in an input table these measures read."""
@@ -239,14 +233,17 @@ def prepare_tables(con: duckdb.DuckDBPyConnection,
     the table is then dropped so no measure reads another council's rows)."""
     params = {"period_start": start, "period_end": end, "la_code": la_code}
     built: dict[str, str] = {}
+
+    def unready(table: str) -> str:
+        if table in built:
+            return built[table]
+        return "" if warehouse.table_exists(con, table) else f"table {table} does not exist"
+
     for family, step in steps:
-        missing = [t for t in step.requires
-                   if (built[t] if t in built else
-                       not warehouse.table_exists(con, t) and f"table {t} does not exist")]
-        if missing:
+        why = next(filter(None, map(unready, step.requires)), "")
+        if why:
             con.execute(f'DROP TABLE IF EXISTS "{step.table}"')
-            first = missing[0]
-            built[step.table] = built.get(first) or f"table {first} does not exist"
+            built[step.table] = why
             continue
         sql = step.sql_text().strip().rstrip(";")
         try:
