@@ -163,3 +163,24 @@ def test_a_failed_error_test_rolls_the_compute_back(tmp_path: Path) -> None:
     assert values(s.warehouse) == before
     con = duckdb.connect(str(s.warehouse), read_only=True)
     assert con.execute("SELECT count(*) FROM runs WHERE command = 'compute'").fetchone()[0] == 1
+
+
+def test_the_command_line_prints_the_failed_tests_and_exits_1(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through `openasc compute`: the report (not a "rows written" line, since nothing was
+    kept), then the error, exit 1."""
+    from typer.testing import CliRunner
+
+    from openasc.cli import app
+
+    with_tests(tmp_path / "cat", "      - {value_between: [0, 40], severity: error}\n")
+    (tmp_path / "openasc.toml").write_text('warehouse = "wh.duckdb"\ncatalogue_dirs = ["cat"]\n')
+    make_warehouse(tmp_path / "wh.duckdb", VISITS)
+    monkeypatch.chdir(tmp_path)
+    done = CliRunner().invoke(app, ["compute", "--from", str(START), "--to", str(END),
+                                    "--select", "TEST"])
+    assert done.exit_code == 1
+    assert "Data tests: 1 run, 0 passed, 0 warning(s), 1 error(s)." in done.output
+    assert f"error TEST T2 for {LA}, headline: value_between [0, 40]" in done.output
+    assert "row(s) written" not in done.output
+    assert isinstance(done.exception, OpenascError)

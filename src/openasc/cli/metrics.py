@@ -45,7 +45,9 @@ def compute_command(start: date, end: date, la: str | None, select: list[str] | 
                                      task, completed=done, total=total))
         except DataTestsFailed as exc:
             bar.stop()
-            render_compute(exc.result, console)
+            report = exc.result.tests
+            for line in [report.summary(), *("  " + f.line() for f in report.failures)]:
+                console.print(line, markup=False)
             raise
     render_compute(result, console)
     return result
