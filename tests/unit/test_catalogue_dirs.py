@@ -183,3 +183,13 @@ def test_metrics_sql_refuses_a_measure_with_no_sql_and_an_unknown_dialect() -> N
     assert runner.invoke(app, ["metrics", "sql", "2A", "--dialect", "oracle"]).exit_code == 1
     only_from = runner.invoke(app, ["metrics", "sql", "2A", "--from", str(date(2024, 4, 1))])
     assert only_from.exit_code == 1
+
+
+def test_a_council_file_cannot_rebuild_a_packaged_shared_table(tmp_path: Path) -> None:
+    (tmp_path / "council.yaml").write_text(COUNCIL_YAML.replace(
+        "measures:", "prepare:\n  - table: salt_request_sequels\n    sql: home_visits.sql\n"
+        "    requires: [visits]\nmeasures:"))
+    (tmp_path / "home_visits.sql").write_text(COUNCIL_SQL)
+    with pytest.raises(OpenascError, match="council.yaml: prepare table salt_request_sequels "
+                                           "is also built by .*salt.yaml"):
+        load_catalogue(None, (tmp_path,))

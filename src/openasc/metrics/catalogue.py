@@ -263,8 +263,8 @@ def load_catalogue(folder: Path | None = None,
     each extra folder (a council's `catalogue_dirs`), in the order given.
 
     An extra file may add a family of its own or more measures to an existing one; it may
-    not reuse a measure code or a prepare table of the catalogue loaded before it, because
-    metric_values and `--select` find measures by code.
+    not reuse a measure code of the catalogue loaded before it, because `--select` and
+    `metrics sql` find measures by code, nor build a shared table already built.
     """
     families = tuple(load_family(p) for p in sorted((folder or catalogue_folder()).glob("*.yaml")))
     for extra in extra_dirs:
@@ -288,11 +288,6 @@ def _extension(family: Family, before: tuple[Family, ...]) -> Family:
                 f"({taken.family} {taken.code}, {taken.folder}). Give the council's measure a "
                 "code of its own (e.g. with the council's prefix)."
             )
-    tables = {p.table for f in before for p in f.prepare}
-    for p in family.prepare:
-        if p.table in tables:
-            raise OpenascError(f"{family.path}: prepare table {p.table} is already built by "
-                               "the catalogue; name the council's table differently.")
     if family.published and any(f.name.upper() == family.name.upper() for f in before):
         raise OpenascError(f"{family.path}: `published:` cannot be set for {family.name}, a "
                            "family already in the catalogue (its own rule applies).")
@@ -310,9 +305,9 @@ def check_dependencies(families: tuple[Family, ...]) -> None:
     for f in families:
         for p in f.prepare:
             if p.table in seen:
-                raise OpenascError(f"{f.path.name}: prepare table {p.table} is also built by "
+                raise OpenascError(f"{f.path}: prepare table {p.table} is also built by "
                                    f"{seen[p.table]}; each shared table has one definition.")
-            seen[p.table] = f.path.name
+            seen[p.table] = str(f.path)
     steps = prepare_steps(families)
     for table in steps:
         dependency_order(steps, [table])
