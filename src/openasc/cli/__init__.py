@@ -249,7 +249,8 @@ def compute(
         "repeat the option or separate with commas. Runs just the prepare steps they "
         "need and replaces only their rows.")] = None,
 ) -> None:
-    """Compute every measure in the catalogue for a period and write metric_values."""
+    """Compute the catalogue's measures (or those --select names) for a period, write
+    metric_values and run the measures' data tests."""
     from openasc.cli.metrics import compute_command
 
     start, end = _date(from_, "--from"), _date(to, "--to")
