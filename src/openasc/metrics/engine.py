@@ -19,6 +19,7 @@ from rich.progress import Progress
 from openasc import councils, warehouse
 from openasc.config import Settings
 from openasc.errors import OpenascError
+from openasc.ingest.national import lookups
 from openasc.metrics.catalogue import Family, Measure, catalogue_version, default_catalogue
 
 # Tables that describe every council, not the ones a council has loaded: their rows do not
@@ -197,6 +198,9 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
     cache: dict[tuple[str, str], str] = {}
     task = progress.add_task("Computing measures", total=len(measures) * len(la_codes)) \
         if progress else None
+    # The CLD specification's value lists, which measures join (ascof_2a.sql): rewritten from
+    # the specification the code ships, so a warehouse loaded before it changed still agrees.
+    lookups.write_reference(con)
     for la in la_codes:
         # Shared tables of the whole catalogue, not only the families asked for: ACTIVITY
         # reads tables that SALT's prepare steps build.
