@@ -9,6 +9,7 @@ of a published report.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -53,6 +54,11 @@ class Measure:
     not_implemented_reason: str = ""
     published: dict[str, Any] = field(default_factory=dict)
     folder: Path = Path(".")
+
+    @property
+    def anchor(self) -> str:
+        """The id of the measure's definition in a published document (`#def-ASCOF-2A`)."""
+        return "def-" + re.sub(r"[^A-Za-z0-9]+", "-", f"{self.family}-{self.code}").strip("-")
 
     @property
     def sql_path(self) -> Path | None:
