@@ -9,10 +9,9 @@ WITH long_term AS (
     WHERE e.la_code = $la_code
       AND lower(trim(e.event_type)) = 'service'
       AND lower(trim(e.client_type)) = 'service user'
-      AND lower(trim(e.service_type)) IN ('long term support: nursing care',
-                                          'long term support: residential care',
-                                          'long term support: community',
-                                          'long term support: prison')
+      AND lower(trim(e.service_type)) IN (SELECT lower(value) FROM cld_values
+                                          WHERE list = 'Service_Type'
+                                            AND value_group = 'Long term support')
       AND e.person_id IS NOT NULL
       AND e.event_start_date IS NOT NULL
       AND (e.der_event_end_date IS NULL OR e.der_event_end_date >= e.event_start_date)
