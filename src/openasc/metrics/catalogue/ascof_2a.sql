@@ -245,11 +245,9 @@ classified AS (
                     'nfa: support ended for other reason',
                     'nfa: referral to other service within the local authority')
                 THEN 1 ELSE 0 END AS in_numerator,
-           CASE WHEN s.final_outcome IN (
-                    'long term support: community',
-                    'long term support: nursing care',
-                    'long term support: residential care',
-                    'long term support: prison',
+           CASE WHEN s.final_outcome IN (SELECT service_type FROM service_types
+                                         WHERE service_group = 'Long term support')
+                  OR s.final_outcome IN (
                     'short term support: residential or nursing care',
                     'short term support: ongoing low level',
                     'short term support: other short term',

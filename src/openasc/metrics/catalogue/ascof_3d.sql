@@ -77,8 +77,8 @@ carer_rows AS (
       AND (e.der_event_end_date IS NULL OR e.der_event_end_date >= $period_start)
       AND (p.date_of_death IS NULL OR p.date_of_death >= $period_start)
       AND (lower(trim(e.service_type)) IN (
-               'unpaid carer support: direct to unpaid carer',
-               'unpaid carer support: support involving the person cared-for')
+               SELECT lower(value) FROM cld_values
+               WHERE list = 'Service_Type' AND value_group = 'Unpaid carer support')
            OR (e.service_type IS NULL
                AND lower(trim(e.event_type)) IN ('assessment', 'review'))
            OR (e.service_type IS NULL
