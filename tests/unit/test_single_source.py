@@ -13,6 +13,7 @@ import ast
 import dataclasses
 import re
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -272,3 +273,19 @@ def test_the_synthetic_council_draws_every_spec_value_and_restates_none() -> Non
     stand_ins = {v for _, v in values.R1_STAND_INS}
     spec_values = {v for vl in spec.lists.values() for v in vl.values}
     assert _constants(Path(values.__file__)) & spec_values == stand_ins
+
+
+def test_the_method_version_changes_with_the_cld_specification(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SQL reads the specification's ranks and groups through `cld_values`, so an edit of
+    the specification is an edit of the method: the compute run's fingerprint changes."""
+    from openasc.metrics import catalogue
+
+    before = catalogue.catalogue_version()
+    shipped = Path(str(resources.files("openasc.spec").joinpath("cld_r2.yaml")))
+    edited = tmp_path / "cld_r2.yaml"
+    edited.write_text(shipped.read_text("utf-8").replace("rank: 17", "rank: 18"), "utf-8")
+    real = resources.files
+    monkeypatch.setattr(catalogue.resources, "files",
+                        lambda pkg: tmp_path if pkg == "openasc.spec" else real(pkg))
+    assert catalogue.catalogue_version() != before
