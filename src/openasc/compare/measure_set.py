@@ -1,9 +1,14 @@
-"""The declared measure set: which measures are compared, their unit, better direction and
-printed precision, and the rule that says when a change is "about the same".
+"""The declared measure set: which measures are compared, and the rule that says when a
+change is "about the same".
 
 Hand-made regional profiles counted over different sets (19, 22, 25 measures) and read
 "better" without polarity (reports.md §3). Keeping the set as data means every profile and
 every ranking reads the same list, and the count printed in a profile is the list's length.
+
+The set file holds only what is the set's own (which measures and breakdowns, `profile`,
+`series_break`, a short `label`, the change rules). A measure's title, unit, better
+direction and printed precision come from the metric catalogue, their one home; a set entry
+naming a measure the catalogue lacks is refused.
 """
 
 from __future__ import annotations
@@ -17,14 +22,19 @@ import duckdb
 import yaml
 
 from openasc.errors import OpenascError
+from openasc.metrics.catalogue import Family, Measure, all_measures, default_catalogue
 
-UNITS = {"percent", "per_100k", "per_1000", "count", "days", "rate", "score"}
-POLARITIES = {"higher", "lower", "neutral"}
 RULE_KINDS = {"points", "relative"}
 
 
 @dataclass(frozen=True)
 class BenchMeasure:
+    """A measure of the set: its catalogue metadata and the set's own settings.
+
+    `title` is the set's `label` when it gives one (a short name, or the name of a breakdown
+    row), else the catalogue's title.
+    """
+
     family: str
     code: str
     breakdown: str
@@ -77,38 +87,52 @@ def default_path() -> Path:
     return Path(str(resources.files("openasc.compare").joinpath("data", "measure_set.yaml")))
 
 
-def _measure(entry: Any, where: str) -> BenchMeasure:
+#: The keys a set entry may have; everything else about a measure is the catalogue's.
+ENTRY_KEYS = {"family", "code", "breakdown", "label", "profile", "series_break"}
+
+
+def _measure(entry: Any, where: str, catalogue: dict[tuple[str, str], Measure]) -> BenchMeasure:
     if not isinstance(entry, dict):
-        raise OpenascError(f"{where}: each measure must be a mapping (family, code, unit ...).")
-    missing = [k for k in ("family", "code", "unit", "polarity", "title") if not entry.get(k)]
+        raise OpenascError(f"{where}: each measure must be a mapping (family, code ...).")
+    missing = [k for k in ("family", "code") if not entry.get(k)]
     if missing:
         raise OpenascError(f"{where}: missing {', '.join(missing)}.")
-    if entry["unit"] not in UNITS:
-        raise OpenascError(f"{where}: unit {entry['unit']!r} is not one of "
-                           f"{', '.join(sorted(UNITS))}.")
-    if entry["polarity"] not in POLARITIES:
-        raise OpenascError(f"{where}: polarity {entry['polarity']!r} is not one of higher, "
-                           "lower, neutral.")
+    unknown = sorted(set(entry) - ENTRY_KEYS)
+    if unknown:
+        raise OpenascError(
+            f"{where}: unexpected {', '.join(unknown)}; a set entry holds only "
+            f"{', '.join(sorted(ENTRY_KEYS))} (title, unit, polarity and precision come from "
+            "the metric catalogue).")
+    family, code = str(entry["family"]), str(entry["code"])
+    m = catalogue.get((family.upper(), code.upper()))
+    if m is None:
+        raise OpenascError(
+            f"{where}: measure {family} {code} is not in the metric catalogue; add it there "
+            "first (with `implemented: false` for a measure only imported from published "
+            "figures).")
     brk = entry.get("series_break")
     return BenchMeasure(
-        family=str(entry["family"]), code=str(entry["code"]),
-        breakdown=str(entry.get("breakdown") or ""), title=str(entry["title"]).strip(),
-        unit=entry["unit"], polarity=entry["polarity"],
-        precision=int(entry.get("precision", 1)), profile=bool(entry.get("profile", False)),
+        family=family, code=code, breakdown=str(entry.get("breakdown") or ""),
+        title=str(entry.get("label") or m.title).strip(), unit=m.unit, polarity=m.polarity,
+        precision=m.precision, profile=bool(entry.get("profile", False)),
         series_break=int(brk) if brk else None,
     )
 
 
-def load_measure_set(path: Path | None = None) -> MeasureSet:
-    """Read and check a measure set file (the shipped one by default)."""
+def load_measure_set(path: Path | None = None,
+                     families: tuple[Family, ...] | None = None) -> MeasureSet:
+    """Read and check a measure set file (the shipped one by default) against the catalogue
+    (the shipped one by default)."""
     path = path or default_path()
+    catalogue = {(m.family.upper(), m.code.upper()): m for m in all_measures(
+        default_catalogue() if families is None else families)}
     try:
         data = yaml.safe_load(path.read_text("utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise OpenascError(f"{path}: cannot be read as YAML ({exc}).") from exc
     if not isinstance(data, dict) or not data.get("measures"):
         raise OpenascError(f"{path}: expected `measures:` (a list) at the top level.")
-    measures = tuple(_measure(e, f"{path.name} measure {i + 1}")
+    measures = tuple(_measure(e, f"{path.name} measure {i + 1}", catalogue)
                      for i, e in enumerate(data["measures"]))
     keys = [m.key for m in measures]
     dupes = sorted({k for k in keys if keys.count(k) > 1})

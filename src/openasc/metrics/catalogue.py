@@ -9,6 +9,7 @@ of a published report.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -85,6 +86,11 @@ class Measure:
     published: dict[str, Any] = field(default_factory=dict)
     folder: Path = Path(".")
     tests: tuple[DataTest, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        """The id of the measure's definition in a published document (`#def-ASCOF-2A`)."""
+        return "def-" + re.sub(r"[^A-Za-z0-9]+", "-", f"{self.family}-{self.code}").strip("-")
 
     @property
     def sql_path(self) -> Path | None:
@@ -376,7 +382,8 @@ def find_measures(text: str, families: tuple[Family, ...] | None = None) -> list
 
 
 def catalogue_version(families: tuple[Family, ...] | None = None) -> str:
-    """A short fingerprint of every YAML and SQL file: the method version of a compute run.
+    """A short fingerprint of every YAML and SQL file, and of the CLD specification whose
+    lists the SQL joins: the method version of a compute run.
 
     Two runs with the same fingerprint used exactly the same definitions, so a figure can be
     traced to its method (design principle 6) without a hand-maintained version number.
@@ -386,6 +393,8 @@ def catalogue_version(families: tuple[Family, ...] | None = None) -> str:
     files = {f.path for f in families} | {m.sql_path for f in families for m in f.measures
                                          if m.sql_path is not None}
     files |= {p.folder / p.sql for f in families for p in f.prepare}
+    # The CLD specification's ranks and groups reach the SQL through `cld_values`.
+    files.add(Path(str(resources.files("openasc.spec").joinpath("cld_r2.yaml"))))
     for path in sorted(files):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return "catalogue-" + digest.hexdigest()[:12]

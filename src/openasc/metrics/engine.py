@@ -20,6 +20,7 @@ import duckdb
 from openasc import councils, warehouse
 from openasc.config import Settings
 from openasc.errors import OpenascError
+from openasc.ingest.national import lookups
 from openasc.metrics.catalogue import (
     Family,
     Measure,
@@ -272,6 +273,7 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
     result = ComputeResult(select=selection_tokens(select), councils=list(la_codes),
                            period=(start, end), run_id=run_id)
     cache: dict[tuple[str, str], str] = {}
+from openasc.ingest.national import lookups
     computed: list[tuple[str, Measure]] = []
     total, done = len(plan.measures) * len(la_codes), 0
     for la in la_codes:

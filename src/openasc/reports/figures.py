@@ -1,6 +1,6 @@
 """The figures a report may print: `metric_values` rows for one council and year, the same
 rows a year earlier, comparators, the council's rows of `comparisons`, and each measure's
-metadata from the catalogue.
+metadata from the metric catalogue (`openasc.metrics.catalogue`, read nowhere else).
 
 Reports read nothing else from the warehouse (design: everything downstream of
 `metric_values` reads only it and reference data). Two declared inputs sit beside it:
@@ -15,41 +15,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
-from pathlib import Path
 
 import duckdb
-import yaml
 
 from openasc.compare.comparisons import Comparison, read_comparisons
 from openasc.councils import Council
 from openasc.errors import OpenascError
+from openasc.metrics.catalogue import Measure, all_measures, default_catalogue
+from openasc.reports.phrasing import precision_for
 from openasc.warehouse import table_exists
 
 ENGLAND = "E92000001"
 KEY_SEP = "~~"  # between row keys in one data attribute (keys contain spaces and |)
 SMALL_COUNT = 5  # counts 1-4 are not published (disclosure control, decisions.md)
-
-
-@dataclass(frozen=True)
-class Measure:
-    """A measure's metadata from the catalogue YAML (docs/measures.md)."""
-
-    family: str
-    code: str
-    title: str
-    unit: str
-    polarity: str = "neutral"
-    precision: int | None = None
-    numerator: str = ""
-    denominator: str = ""
-    source: str = ""
-    reference: str = ""
-    method_notes: str = ""
-
-    @property
-    def anchor(self) -> str:
-        return "def-" + re.sub(r"[^A-Za-z0-9]+", "-", f"{self.family}-{self.code}").strip("-")
 
 
 @dataclass(frozen=True)
@@ -96,35 +74,18 @@ class Row:
         return raw
 
 
-def _catalogue_dir() -> Path:
-    return Path(str(resources.files("openasc.metrics").joinpath("catalogue")))
-
-
 def load_measures() -> dict[tuple[str, str], Measure]:
-    """Every measure's metadata, read from the catalogue YAML files.
+    """Every measure's metadata, from the metric catalogue (its one reader and checker)."""
+    return {(m.family.upper(), m.code): m for m in all_measures(default_catalogue())}
 
-    Read straight from the files (the documented format) so that reports need nothing of
-    the engine but its data.
-    """
-    out: dict[tuple[str, str], Measure] = {}
-    folder = _catalogue_dir()
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        try:
-            doc = yaml.safe_load(path.read_text("utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise OpenascError(f"{path}: is not valid YAML ({exc}).") from exc
-        family = str(doc.get("family", path.stem)).upper()
-        for m in doc.get("measures") or []:
-            code = str(m.get("code", ""))
-            out[(family, code)] = Measure(
-                family=family, code=code, title=str(m.get("title") or code),
-                unit=str(m.get("unit") or "count"), polarity=str(m.get("polarity") or "neutral"),
-                precision=m.get("precision"), numerator=str(m.get("numerator") or ""),
-                denominator=str(m.get("denominator") or ""), source=str(m.get("source") or ""),
-                reference=str(m.get("reference") or ""),
-                method_notes=str(m.get("method_notes") or "").strip(),
-            )
-    return out
+
+def stand_in(family: str, code: str, unit: str) -> Measure:
+    """Metadata for a figure whose measure the catalogue does not have: its code as title,
+    printed to its unit's usual precision."""
+    return Measure(family=family, code=code, title=f"{family} {code}", unit=unit,
+                   polarity="neutral", numerator="", denominator="", source="",
+                   disaggregations=(), method_notes="", sql=None, implemented=False,
+                   precision=precision_for(unit, None))
 
 
 @dataclass
@@ -149,7 +110,7 @@ class Figures:
     def measure(self, family: str, code: str, unit: str = "count") -> Measure:
         """Metadata for a measure; a plain stand-in when the catalogue does not have it."""
         self.used.add((family, code))
-        return self.measures.get((family, code)) or Measure(family, code, f"{family} {code}", unit)
+        return self.measures.get((family, code)) or stand_in(family, code, unit)
 
     def get(self, family: str, code: str, breakdown: str = "") -> Row | None:
         for r in self.rows:

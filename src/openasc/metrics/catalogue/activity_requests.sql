@@ -29,9 +29,9 @@ SELECT 'ACT-REQ-003', '',
        count(*) FROM new_requests
 UNION ALL
 SELECT 'ACT-REQ-004', '',
-       count(*) FILTER (WHERE what_next IN ('Short term support: ST-Max',
-                                            'Short term support: Ongoing low level',
-                                            'Short term support: Other short term')),
+       count(*) FILTER (WHERE what_next IN (SELECT value FROM cld_values
+                                            WHERE list = 'Service_Type'
+                                              AND value_group = 'Short term support')),
        count(*) FROM new_requests
 UNION ALL
 SELECT 'ACT-REQ-005', '',

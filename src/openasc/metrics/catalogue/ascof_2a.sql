@@ -2,24 +2,15 @@
 -- no further request was made for ongoing support. Method: ascof.md §2.0.4, §2.0.5, §2.1.
 -- Counts are of clusters (episodes), not people. Labels are compared lower-cased and trimmed
 -- (ascof.md §0), so R2 labels in any letter case match.
-WITH outcome_hierarchy (label, outcome_rank) AS (
-    VALUES ('progress to reablement/st-max', 1),
-           ('progress to assessment, review or reassessment', 2),
-           ('release 1 specification only: not mapped', 3),
-           ('progress to support planning or services', 4),
-           ('continuation of support or services', 5),
-           ('admitted to hospital', 6),
-           ('nfa: responsibility moved to another local authority', 7),
-           ('nfa: referral to nhs services or nhs funded social care', 8),
-           ('nfa: self-funded client or under 12wk disregard', 9),
-           ('nfa: information and advice or signposting', 10),
-           ('nfa: referral to other service within the local authority', 11),
-           ('nfa: support declined', 12),
-           ('nfa: deceased', 13),
-           ('nfa: support ended as planned', 14),
-           ('nfa: support ended for other reason', 15),
-           ('nfa: no services offered for other reason', 16),
-           ('nfa: other', 17)
+-- Outcome and service-type ranks come from `cld_values`, the CLD specification's lists as the
+-- warehouse holds them (docs/warehouse.md), compared lower-cased like the events.
+WITH outcome_hierarchy AS (
+    SELECT lower(value) AS label, value_rank AS outcome_rank, value_group AS outcome_group
+    FROM cld_values WHERE list = 'Event_Outcome'
+),
+service_types AS (
+    SELECT lower(value) AS service_type, value_rank AS service_rank, value_group AS service_group
+    FROM cld_values WHERE list = 'Service_Type'
 ),
 -- Step 0: the service-user cohort, every event type, open ends as 9999-01-01.
 events AS (
@@ -39,15 +30,13 @@ events AS (
       AND (e.der_event_end_date IS NULL OR e.der_event_end_date >= e.event_start_date)
 ),
 -- Outcome rank adjusted for 2A: non-concluding outcomes get +100 (ascof.md §2.0.4).
+-- Concluding = admitted to hospital or any NFA (the outcome's group); the listed outcomes of
+-- other groups, and "Invalid and not mapped", are non-concluding.
 ranked AS (
     SELECT ev.*,
            coalesce(h.outcome_rank, 999)
-             + CASE WHEN ev.outcome IN ('continuation of support or services',
-                                        'progress to support planning or services',
-                                        'progress to assessment, review or reassessment',
-                                        'progress to reablement/st-max',
-                                        'release 1 specification only: not mapped',
-                                        'invalid and not mapped')
+             + CASE WHEN h.outcome_group NOT IN ('Admitted to hospital', 'NFA')
+                         OR ev.outcome = 'invalid and not mapped'
                     THEN 100 ELSE 0 END AS adj_rank
     FROM events ev
     LEFT JOIN outcome_hierarchy h ON h.label = ev.outcome
@@ -118,10 +107,8 @@ new_clients AS (
           SELECT 1 FROM ranked l
           WHERE l.person_id = f.person_id
             AND l.event_type = 'service'
-            AND l.service_type IN ('long term support: nursing care',
-                                   'long term support: residential care',
-                                   'long term support: community',
-                                   'long term support: prison')
+            AND l.service_type IN (SELECT service_type FROM service_types
+                                   WHERE service_group = 'Long term support')
             AND l.start_date < f.cluster_start
             AND date_diff('day', l.end_date, f.cluster_start) < 91)
 ),
@@ -138,19 +125,12 @@ candidates AS (
 ),
 candidate_services AS (
     SELECT c.person_id, c.cluster_no,
-           CASE c.service_type
-               WHEN 'long term support: nursing care' THEN 1
-               WHEN 'long term support: residential care' THEN 2
-               WHEN 'long term support: community' THEN 3
-               WHEN 'long term support: prison' THEN 4
-               WHEN 'short term support: st-max' THEN 5
-               WHEN 'short term support: ongoing low level' THEN 6
-               WHEN 'short term support: other short term' THEN 7
-           END AS service_rank,
+           t.service_rank,
            c.service_type,
            c.component IN ('short term residential care', 'short term nursing care')
                AS residential_or_nursing
     FROM candidates c
+    LEFT JOIN service_types t ON t.service_type = c.service_type
     WHERE c.event_type = 'service'
 ),
 service_sequel AS (
@@ -265,11 +245,9 @@ classified AS (
                     'nfa: support ended for other reason',
                     'nfa: referral to other service within the local authority')
                 THEN 1 ELSE 0 END AS in_numerator,
-           CASE WHEN s.final_outcome IN (
-                    'long term support: community',
-                    'long term support: nursing care',
-                    'long term support: residential care',
-                    'long term support: prison',
+           CASE WHEN s.final_outcome IN (SELECT service_type FROM service_types
+                                         WHERE service_group = 'Long term support')
+                  OR s.final_outcome IN (
                     'short term support: residential or nursing care',
                     'short term support: ongoing low level',
                     'short term support: other short term',

@@ -1,7 +1,17 @@
 -- ASCOF 2E: people receiving long-term support who live in their own home or with family,
 -- and its learning-disability variant 2E-LD (legacy 1G). Method: ascof.md §2.4.
 -- Published by age band only (no all-age row); each band by sex and total.
-WITH long_term AS (
+-- Service types, their setting rank and the settled accommodation statuses come from
+-- `cld_values` (the CLD specification's lists in the warehouse), compared lower-cased.
+WITH service_types AS (
+    SELECT lower(value) AS service_type, value_rank AS type_rank, value_group AS type_group
+    FROM cld_values WHERE list = 'Service_Type'
+),
+settled_statuses AS (
+    SELECT lower(value) AS accommodation FROM cld_values
+    WHERE list = 'Accommodation_Status' AND value_group = 'Settled'
+),
+long_term AS (
     SELECT e.person_id,
            e.event_start_date AS start_date,
            coalesce(e.der_event_end_date, DATE '9999-01-01') AS end_date
@@ -9,10 +19,8 @@ WITH long_term AS (
     WHERE e.la_code = $la_code
       AND lower(trim(e.event_type)) = 'service'
       AND lower(trim(e.client_type)) = 'service user'
-      AND lower(trim(e.service_type)) IN ('long term support: nursing care',
-                                          'long term support: residential care',
-                                          'long term support: community',
-                                          'long term support: prison')
+      AND lower(trim(e.service_type)) IN (SELECT service_type FROM service_types
+                                          WHERE type_group = 'Long term support')
       AND e.person_id IS NOT NULL
       AND e.event_start_date IS NOT NULL
       AND (e.der_event_end_date IS NULL OR e.der_event_end_date >= e.event_start_date)
@@ -42,15 +50,7 @@ services AS (
     SELECT e.person_id,
            lower(trim(e.service_type)) AS service_type,
            lower(trim(e.service_component)) AS component,
-           CASE lower(trim(e.service_type))
-               WHEN 'long term support: nursing care' THEN 1
-               WHEN 'long term support: residential care' THEN 2
-               WHEN 'long term support: community' THEN 3
-               WHEN 'long term support: prison' THEN 4
-               WHEN 'short term support: st-max' THEN 5
-               WHEN 'short term support: ongoing low level' THEN 6
-               WHEN 'short term support: other short term' THEN 7
-               ELSE 8 END AS type_rank,
+           coalesce(t.type_rank, 8) AS type_rank,
            lower(trim(e.service_component)) IN ('shared lives', 'community supported living',
                                                 'extra care housing',
                                                 'home support or domiciliary care')
@@ -58,21 +58,14 @@ services AS (
            rank() OVER (
                PARTITION BY e.person_id
                ORDER BY coalesce(e.der_event_end_date, DATE '9999-01-01') DESC,
-                        CASE lower(trim(e.service_type))
-                            WHEN 'long term support: nursing care' THEN 1
-                            WHEN 'long term support: residential care' THEN 2
-                            WHEN 'long term support: community' THEN 3
-                            WHEN 'long term support: prison' THEN 4
-                            WHEN 'short term support: st-max' THEN 5
-                            WHEN 'short term support: ongoing low level' THEN 6
-                            WHEN 'short term support: other short term' THEN 7
-                            ELSE 8 END,
+                        coalesce(t.type_rank, 8),
                         CASE WHEN lower(trim(e.service_component)) IN (
                                  'shared lives', 'community supported living',
                                  'extra care housing', 'home support or domiciliary care')
                              THEN 0 ELSE 1 END,
                         e.event_start_date DESC) AS latest
     FROM cld_events e
+    LEFT JOIN service_types t ON t.service_type = lower(trim(e.service_type))
     WHERE e.la_code = $la_code
       AND lower(trim(e.event_type)) = 'service'
       AND e.person_id IN (SELECT person_id FROM cohort)
@@ -123,17 +116,8 @@ statuses AS (
 classified AS (
     SELECT s.*,
            CASE WHEN s.age < 65 THEN '18 to 64' ELSE '65 and above' END AS age_band,
-           CASE WHEN s.accommodation IN (
-                    'owner occupier or shared ownership scheme',
-                    'tenant: local authority or other social housing provider',
-                    'tenant: private landlord',
-                    'settled mainstream housing with family or friends',
-                    'supported accommodation, supported lodgings or supported group home',
-                    'shared lives scheme',
-                    'approved premises for offenders released from prison or under probation supervision',
-                    'sheltered housing, extra care housing or other sheltered housing',
-                    'mobile accommodation for gypsy, roma and traveller communities',
-                    'unknown: presumed at home')
+           CASE WHEN s.accommodation IN (SELECT accommodation FROM settled_statuses)
+                     OR s.accommodation = 'unknown: presumed at home'
                 THEN 1 ELSE 0 END AS settled,
            CASE lower(trim(s.gender)) WHEN 'male' THEN 'Male'
                                       WHEN 'female' THEN 'Female' END AS sex

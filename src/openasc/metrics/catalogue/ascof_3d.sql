@@ -26,10 +26,9 @@ WITH client_rows AS (
     WHERE e.la_code = $la_code
       AND lower(trim(e.event_type)) = 'service'
       AND lower(trim(e.client_type)) = 'service user'
-      AND lower(trim(e.service_type)) IN ('long term support: nursing care',
-                                          'long term support: residential care',
-                                          'long term support: community',
-                                          'long term support: prison')
+      AND lower(trim(e.service_type)) IN (SELECT lower(value) FROM cld_values
+                                          WHERE list = 'Service_Type'
+                                            AND value_group = 'Long term support')
       AND e.person_id IS NOT NULL
       AND e.event_start_date <= $period_end
       AND (e.der_event_end_date IS NULL OR e.der_event_end_date >= $period_end)
@@ -78,8 +77,8 @@ carer_rows AS (
       AND (e.der_event_end_date IS NULL OR e.der_event_end_date >= $period_start)
       AND (p.date_of_death IS NULL OR p.date_of_death >= $period_start)
       AND (lower(trim(e.service_type)) IN (
-               'unpaid carer support: direct to unpaid carer',
-               'unpaid carer support: support involving the person cared-for')
+               SELECT lower(value) FROM cld_values
+               WHERE list = 'Service_Type' AND value_group = 'Unpaid carer support')
            OR (e.service_type IS NULL
                AND lower(trim(e.event_type)) IN ('assessment', 'review'))
            OR (e.service_type IS NULL

@@ -29,9 +29,8 @@ WITH lt AS (
            birth_year, birth_month, date_of_death
     FROM cld_events
     WHERE la_code = $la_code AND client_type = 'Service user' AND event_type = 'Service'
-      AND service_type IN ('Long term support: Nursing care',
-                           'Long term support: Residential care',
-                           'Long term support: Community', 'Long term support: Prison')
+      AND service_type IN (SELECT value FROM cld_values
+                           WHERE list = 'Service_Type' AND value_group = 'Long term support')
       AND event_start_date <= $period_end
 ),
 chained AS (

@@ -42,16 +42,10 @@ latest AS (
     GROUP BY person_id
 ),
 ld AS (
-    SELECT *, CASE WHEN accommodation IN (
-                  'Owner occupier or shared ownership scheme',
-                  'Tenant: Local authority or other social housing provider',
-                  'Tenant: Private landlord',
-                  'Settled mainstream housing with family or friends',
-                  'Supported accommodation, supported lodgings or supported group home',
-                  'Shared Lives scheme',
-                  'Approved premises for offenders released from prison or under probation supervision',
-                  'Sheltered housing, extra care housing or other sheltered housing',
-                  'Mobile accommodation for Gypsy, Roma and Traveller communities')
+    -- settled accommodation (part 2a): the specification's `Settled` group (cld_values)
+    SELECT *, CASE WHEN accommodation IN (SELECT value FROM cld_values
+                                          WHERE list = 'Accommodation_Status'
+                                            AND value_group = 'Settled')
               THEN '2a' ELSE '2b' END AS accommodation_part
     FROM latest WHERE psr = 'Learning disability support'
 )
