@@ -273,7 +273,9 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
     result = ComputeResult(select=selection_tokens(select), councils=list(la_codes),
                            period=(start, end), run_id=run_id)
     cache: dict[tuple[str, str], str] = {}
-from openasc.ingest.national import lookups
+    # The CLD specification's value lists, which measures join (ascof_2a.sql): rewritten from
+    # the specification the code ships, so a warehouse loaded before it changed still agrees.
+    lookups.write_reference(con)
     computed: list[tuple[str, Measure]] = []
     total, done = len(plan.measures) * len(la_codes), 0
     for la in la_codes:
