@@ -19,6 +19,7 @@ from rich.progress import Progress
 from openasc import councils, warehouse
 from openasc.config import Settings
 from openasc.errors import OpenascError
+from openasc.metrics import categories
 from openasc.metrics.catalogue import Family, Measure, catalogue_version, default_catalogue
 
 # Tables that describe every council, not the ones a council has loaded: their rows do not
@@ -195,6 +196,7 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
     measures = [m for f in families for m in f.measures if m.implemented]
     result = ComputeResult()
     cache: dict[tuple[str, str], str] = {}
+    categories.register(con)  # national category lists, for zero rows (metrics/categories.py)
     task = progress.add_task("Computing measures", total=len(measures) * len(la_codes)) \
         if progress else None
     for la in la_codes:
