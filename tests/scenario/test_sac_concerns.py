@@ -3,14 +3,15 @@
 The case list (period 1 April 2024 to 31 March 2025; Worcestershire, CASSR 416; everyone
 female, born June 1940, so 84 on 31 March 2025: age band 75-84; ethnicity White: Irish):
 
-| concern | received   | enquiry              | types of risk                              | location |
-|---------|------------|----------------------|--------------------------------------------|----------|
-| K1 | 01/05/2024 | none                 | Physical Abuse; Neglect and Acts of Omission | Own Home |
-| K2 | 01/06/2024 | none                 | Physical Abuse                             | Care Home - Residential |
-| K3 | 01/07/2024 | S42, 02/07 to 01/08/2024 | Financial or Material Abuse (written twice) | Own Home |
-| K4 | 01/08/2024 | none                 | (none)                                     | (none) |
-| K5 | 10/03/2024 | none                 | Physical Abuse                             | Own Home (last year) |
+| concern | received   | enquiry           | types of risk                 | location      |
+|---------|------------|-------------------|-------------------------------|---------------|
+| K1      | 01/05/2024 | none              | Physical; Neglect and Acts... | Own Home      |
+| K2      | 01/06/2024 | none              | Physical Abuse                | Care Home - R |
+| K3      | 01/07/2024 | S42, 02/07-01/08  | Financial (written twice)     | Own Home      |
+| K4      | 01/08/2024 | none              | (none)                        | (none)        |
+| K5      | 10/03/2024 | none (last year)  | Physical Abuse                | Own Home      |
 
+(Care Home - R is Care Home - Residential; Financial is Financial or Material Abuse.)
 Concerns received in the year: K1-K4 = 4 (K5 is last year's).
 
 By type (a concern once under each different type): Physical K1, K2 = 2; Neglect K1 = 1;
@@ -28,8 +29,6 @@ headline: SG1a 1 = 0 + 0 + 1 + 0 + 0; SG1b 1 = 1 + 0 + 0; SG3a 1 (Not recorded 1
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from sac_casefiles import SG_HEADER, concern, export, openasc, write_rows
