@@ -28,6 +28,7 @@ class Settings:
     warehouse: Path
     key_file: Path
     council: str | None = None
+    labels_file: Path | None = None  # local label -> national value (ingest/labels.py)
 
 
 def _read_toml(start: Path) -> tuple[dict, Path | None]:
@@ -62,7 +63,9 @@ def load_settings(warehouse: Path | None = None, cwd: Path | None = None) -> Set
         key = base / section["key_file"]
     else:
         key = default_key_file()
-    return Settings(warehouse=Path(wh), key_file=key, council=section.get("council"))
+    labels = base / section["labels_file"] if "labels_file" in section else None
+    return Settings(warehouse=Path(wh), key_file=key, council=section.get("council"),
+                    labels_file=labels)
 
 
 def _inside_git_work_tree(path: Path) -> bool:
