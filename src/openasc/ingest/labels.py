@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -53,11 +54,12 @@ def _norm(text: str) -> str:
 
 def _fields(kind: str) -> dict[str, Mapped]:
     """Fields whose values come from a national list, by name (case-insensitively)."""
-    from openasc.ingest.cases import _raw_spec  # the spec keys openasc.spec does not model
-
     spec = load_spec(kind)
+    # The YAML as written: openasc.spec does not model the multi-label keys.
+    raw_spec = yaml.safe_load(resources.files("openasc.spec").joinpath(f"{kind}.yaml")
+                              .read_text("utf-8"))
     out: dict[str, Mapped] = {}
-    for raw in _raw_spec(kind)["fields"]:
+    for raw in raw_spec["fields"]:
         f = spec.field(raw["name"])
         values_from = raw.get("values_from") if raw.get("separator") else None
         if f.type == "list" and f.list:
