@@ -185,3 +185,17 @@ def test_measure_page_and_api_label_the_average(tmp_path: Path) -> None:
     mine = [r for r in api if r["code"] == "2A"]
     assert mine and {r["england_label"] for r in mine} == {"average of the 2 councils loaded"}
     assert {r["england_scope"] for r in mine} == {"loaded"}
+
+
+def test_local_account_rank_says_when_it_is_only_among_councils_loaded(
+        con: duckdb.DuckDBPyConnection) -> None:
+    """The Local Account's comparison sentence ranks Bolton 1st of 2 (only Bolton and Bury
+    loaded): it must say that is not a national (nor a full regional) rank."""
+    from openasc.reports.sections import _ranks
+
+    put(con, {NW[0]: 80.0, NW[1]: 70.0})
+    build_comparisons(con, MS)
+    c = {r.la_code: r for r in read_comparisons(con, year=2023)}[NW[0]]
+    text = str(_ranks(c))
+    assert "1st of 2 in the North West (councils loaded only, not a full regional rank)" in text
+    assert "1st of 2 in England (councils loaded only, not a national rank)" in text
