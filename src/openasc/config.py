@@ -31,6 +31,7 @@ class Settings:
     # A council's own measures: folders of family YAML + SQL loaded after the packaged
     # catalogue (docs/measures.md), relative to the folder of openasc.toml.
     catalogue_dirs: tuple[Path, ...] = ()
+    labels_file: Path | None = None  # local label -> national value (ingest/labels.py)
 
 
 def _read_toml(start: Path) -> tuple[dict, Path | None]:
@@ -65,8 +66,9 @@ def load_settings(warehouse: Path | None = None, cwd: Path | None = None) -> Set
         key = base / section["key_file"]
     else:
         key = default_key_file()
+    labels = base / section["labels_file"] if "labels_file" in section else None
     return Settings(warehouse=Path(wh), key_file=key, council=section.get("council"),
-                    catalogue_dirs=_catalogue_dirs(section, base, path))
+                    catalogue_dirs=_catalogue_dirs(section, base, path), labels_file=labels)
 
 
 def _catalogue_dirs(section: dict, base: Path, path: Path | None) -> tuple[Path, ...]:

@@ -28,12 +28,15 @@ def row(**kw: object) -> Comparison:
                 margin_of_error=None, source="imported", england_value=77.94,
                 england_basis="published", england_mean=77.0, england_median=77.0,
                 england_n=153, england_rank=9, england_quartile=1, region_value=78.01,
-                region_basis="mean of councils", region_mean=78.01, region_median=78.0,
+                region_basis="published", region_mean=78.01, region_median=78.0,
                 region_n=23, region_rank=1, region_quartile=1, group_mean=None,
                 group_median=None, group_n=None, group_rank=None, group_quartile=None,
                 gap_england=4.8, gap_region=4.7, gap_group=None, previous_value=80.0,
                 change=2.7, change_relative=0.03, rule_kind="points", rule_threshold=1.0,
-                change_class="improved", trend_years=3, run_id="r")
+                change_class="improved", trend_years=3, run_id="r",
+                england_label="England", region_label="North West", england_scope="national",
+                region_scope="national", england_full_n=153, reference_n=153,
+                region_full_n=23, region_reference_n=23)
     base.update(kw)
     return Comparison(**base)  # type: ignore[arg-type]
 

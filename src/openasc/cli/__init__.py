@@ -8,12 +8,14 @@ an input cannot be read); anything else is a bug, shown in full only with `--deb
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from openasc.cli.common import LaOpt, WarehouseOpt, _date, console, err, settings, state
+from openasc.config import Settings
 from openasc.errors import OpenascError
 
 app = typer.Typer(
@@ -162,11 +164,14 @@ def validate_cld(
 def validate_safeguarding(
     files: Annotated[list[Path], typer.Argument(help="Safeguarding case lists.")],
     report: Annotated[Path | None, typer.Option(help="Folder for the report.")] = None,
+    labels: Annotated[Path | None, typer.Option(
+        "--labels", help="Local label -> national value mapping (YAML or CSV); "
+                         "default labels_file in openasc.toml.")] = None,
 ) -> None:
     """Check a safeguarding case list; write a data-quality report."""
     from openasc.ingest.cases import validate_case_files
 
-    validate_case_files("safeguarding", files, report_dir=report, settings=settings(),
+    validate_case_files("safeguarding", files, report_dir=report, settings=with_labels(labels),
                         console=console)
 
 
@@ -174,11 +179,21 @@ def validate_safeguarding(
 def validate_dols(
     files: Annotated[list[Path], typer.Argument(help="DoLS application lists.")],
     report: Annotated[Path | None, typer.Option(help="Folder for the report.")] = None,
+    labels: Annotated[Path | None, typer.Option(
+        "--labels", help="Local label -> national value mapping (YAML or CSV); "
+                         "default labels_file in openasc.toml.")] = None,
 ) -> None:
     """Check a DoLS application list; write a data-quality report."""
     from openasc.ingest.cases import validate_case_files
 
-    validate_case_files("dols", files, report_dir=report, settings=settings(), console=console)
+    validate_case_files("dols", files, report_dir=report, settings=with_labels(labels),
+                        console=console)
+
+
+def with_labels(labels: Path | None) -> Settings:
+    """The settings, with --labels (when given) in place of openasc.toml's labels_file."""
+    s = settings()
+    return replace(s, labels_file=labels) if labels is not None else s
 
 
 # --------------------------------------------------------------------------- ingest
@@ -209,21 +224,27 @@ def ingest_population(
 @ingest_app.command("safeguarding")
 def ingest_safeguarding(
     file: Annotated[Path, typer.Argument(help="Safeguarding case list (one row per concern).")],
+    labels: Annotated[Path | None, typer.Option(
+        "--labels", help="Local label -> national value mapping (YAML or CSV); "
+                         "default labels_file in openasc.toml.")] = None,
 ) -> None:
     """Load a safeguarding case list."""
     from openasc.ingest.cases import ingest_case_file
 
-    ingest_case_file("safeguarding", file, settings=settings(), console=console)
+    ingest_case_file("safeguarding", file, settings=with_labels(labels), console=console)
 
 
 @ingest_app.command("dols")
 def ingest_dols(
     file: Annotated[Path, typer.Argument(help="DoLS application list (one row per application).")],
+    labels: Annotated[Path | None, typer.Option(
+        "--labels", help="Local label -> national value mapping (YAML or CSV); "
+                         "default labels_file in openasc.toml.")] = None,
 ) -> None:
     """Load a DoLS application list."""
     from openasc.ingest.cases import ingest_case_file
 
-    ingest_case_file("dols", file, settings=settings(), console=console)
+    ingest_case_file("dols", file, settings=with_labels(labels), console=console)
 
 
 @ingest_app.command("discharges")

@@ -155,6 +155,24 @@ def _quartile(rank: str, n: str) -> str:
             f"THEN 1 + CAST(floor(4.0 * ({rank} - 1) / {n}) AS INTEGER) END")
 
 
+def _average(n: str, where: str) -> str:
+    """SQL for 'average of the 23 councils loaded' (+ where): the label of a mean."""
+    return (f"'average of the ' || {n} || CASE WHEN {n} = 1 THEN ' council' "
+            f"ELSE ' councils' END || ' loaded' || {where}")
+
+
+def _in_region(region: str) -> str:
+    """SQL for 'the North West', but 'London'."""
+    return f"CASE WHEN {region} = 'London' THEN {region} ELSE 'the ' || {region} END"
+
+
+def _scope(n: str, full_n: str, reference_n: str) -> str:
+    """'national' when every council of the reference is ranked, 'published' when every
+    council with a figure in the imported national data is, else 'loaded'."""
+    return (f"CASE WHEN {n} >= {reference_n} THEN 'national' "
+            f"WHEN {full_n} > 0 AND {n} >= {full_n} THEN 'published' ELSE 'loaded' END")
+
+
 COLUMNS = f"""
     family, code, breakdown, la_code, region_code, region, group_name,
     period_start, period_end, CAST(year(period_start) AS INTEGER) AS year,
@@ -172,7 +190,64 @@ COLUMNS = f"""
     round(shown - round(region_value, precision), precision) AS gap_region,
     round(shown - round(group_mean, precision), precision) AS gap_group,
     previous_value, change, change_relative, rule_kind, rule_threshold, change_class,
-    CAST(trend_years AS INTEGER) AS trend_years
+    CAST(trend_years AS INTEGER) AS trend_years,
+    england_label, region_label, england_scope, region_scope,
+    CAST(full_n AS INTEGER) AS england_full_n, CAST(reference_n AS INTEGER) AS reference_n,
+    CAST(region_full_n AS INTEGER) AS region_full_n,
+    CAST(region_reference_n AS INTEGER) AS region_reference_n
+"""
+
+# What the England and region figures are called and how far a rank reaches (issue 11 item 3).
+# A figure is labelled England (or the region's name) only when a published aggregate row was
+# loaded; otherwise it is "the average of the N councils loaded", never "England". A rank is
+# national only when every council of the reference for that year is ranked; it covers the
+# published set when every council with a figure for the measure in the imported national
+# data (a file that carries England's row for the measure) is ranked; otherwise it covers
+# only the councils loaded, and the outputs say so (docs/comparisons.md).
+SCOPE_SQL = f"""
+CREATE OR REPLACE TEMP TABLE bench_scoped AS
+WITH place AS (SELECT ons_code, any_value(region_code) AS region_code FROM councils GROUP BY 1),
+reference AS (
+    SELECT p.period_end, c.region_code, count(DISTINCT c.ons_code) AS n
+    FROM (SELECT DISTINCT period_end FROM bench_trend) p
+    JOIN councils c ON (c.valid_from IS NULL OR c.valid_from <= p.period_end)
+                   AND (c.valid_to IS NULL OR c.valid_to >= p.period_end)
+    GROUP BY ALL),
+national_file AS (  -- measures and years whose national data (with England's row) is loaded
+    SELECT DISTINCT {MEASURE} FROM comparator_values WHERE la_code = '{ENGLAND}'),
+published AS (
+    SELECT v.family, v.code, v.breakdown, v.period_start, v.period_end, p.region_code,
+           count(DISTINCT v.la_code) AS n
+    FROM comparator_values v JOIN place p ON p.ons_code = v.la_code
+    SEMI JOIN national_file f ON f.family = v.family AND f.code = v.code
+         AND f.breakdown = v.breakdown AND f.period_start = v.period_start
+         AND f.period_end = v.period_end
+    WHERE v.value IS NOT NULL
+    GROUP BY ALL),
+published_england AS (SELECT {MEASURE}, sum(n) AS n FROM published GROUP BY ALL),
+reference_england AS (SELECT period_end, sum(n) AS n FROM reference GROUP BY ALL)
+SELECT t.*, pe.n AS full_n, re.n AS reference_n, pr.n AS region_full_n,
+       rr.n AS region_reference_n
+FROM bench_trend t
+LEFT JOIN published_england pe ON pe.family = t.family AND pe.code = t.code
+     AND pe.breakdown = t.breakdown AND pe.period_start = t.period_start
+     AND pe.period_end = t.period_end
+LEFT JOIN published pr ON pr.family = t.family AND pr.code = t.code
+     AND pr.breakdown = t.breakdown AND pr.period_start = t.period_start
+     AND pr.period_end = t.period_end AND pr.region_code = t.region_code
+LEFT JOIN reference_england re ON re.period_end = t.period_end
+LEFT JOIN reference rr ON rr.period_end = t.period_end AND rr.region_code = t.region_code;
+
+CREATE OR REPLACE TEMP TABLE bench_labelled AS
+SELECT *,
+       CASE WHEN england_basis = 'published' THEN 'England'
+            ELSE {_average('england_n', "''")} END AS england_label,
+       CASE WHEN region_basis = 'published' THEN region
+            ELSE {_average('region_n', "' in ' || " + _in_region('region'))} END
+           AS region_label,
+       {_scope('england_n', 'full_n', 'reference_n')} AS england_scope,
+       {_scope('region_n', 'region_full_n', 'region_reference_n')} AS region_scope
+FROM bench_scoped;
 """
 
 
@@ -184,10 +259,11 @@ def build_comparisons(con: duckdb.DuckDBPyConnection, measure_set: MeasureSet | 
     register(con, measure_set or load_measure_set())
     groups.register(con, groups_file)
     con.execute(BUILD_SQL)
+    con.execute(SCOPE_SQL)
     run_id = new_run_id()
     with transaction(con):
         con.execute(f"CREATE OR REPLACE TABLE comparisons AS SELECT {COLUMNS}, "
-                    f"'{run_id}' AS run_id FROM bench_trend "
+                    f"'{run_id}' AS run_id FROM bench_labelled "
                     "ORDER BY family, code, breakdown, period_start, la_code")
         n = con.execute("SELECT count(*) FROM comparisons").fetchone()[0]
         record_run(con, run_id, "compare", started, "ok",
@@ -246,6 +322,15 @@ class Comparison:
     change_class: str | None
     trend_years: int | None
     run_id: str
+    # Labels and rank reach (docs/comparisons.md); defaults keep hand-made rows short.
+    england_label: str = "England"
+    region_label: str = ""
+    england_scope: str = "national"
+    region_scope: str = "national"
+    england_full_n: int | None = None
+    reference_n: int | None = None
+    region_full_n: int | None = None
+    region_reference_n: int | None = None
 
 
 _FIELDS = ", ".join(f.name for f in fields(Comparison))

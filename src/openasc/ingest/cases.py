@@ -337,13 +337,16 @@ def _split_multi(con: duckdb.DuckDBPyConnection, kind: str) -> int:
 
 
 def stage_case_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path,
-                    console: Console, scan: tuple[str, int] | None = None) -> Staged:
+                    console: Console, scan: tuple[str, int] | None = None,
+                    labels_file: Path | None = None) -> Staged:
     """Read, validate and judge one case list in the in-memory database (`scan`: the
     file's `scan_file` result when the caller already has it)."""
+    from openasc.ingest import labels  # [labels] issue 11: the council's label mapping
     from openasc.ingest.validate import validate
 
     spec = load_spec(kind)
     read = read_into(con, path, spec, table="stg", scan=scan)
+    mapped = labels.apply_labels(con, kind, labels_file)  # [labels]
     result = validate(con, spec, table="stg")
     if result.file_errors:
         raise OpenascError(f"{path}: the file cannot be loaded: " + "; ".join(result.file_errors)
@@ -360,6 +363,7 @@ def stage_case_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path,
     unmapped = _split_multi(con, kind)
     rejected = con.execute("SELECT count(*) FROM _case WHERE _reason IS NOT NULL").fetchone()[0]
     warnings = list(getattr(result, "file_warnings", []))
+    warnings += mapped + labels.unmapped_warnings(con, kind)  # [labels]
     if unmapped:
         warnings.append(f"{unmapped:,} multi-label categories are not in their list and were "
                         f"kept as {NOT_MAPPED!r}.")
@@ -381,7 +385,8 @@ def validate_case_files(kind: str, files: list[Path], report_dir: Path | None,
     for path in files:
         path = Path(path)
         with staging_connection(key) as con:
-            staged = stage_case_file(con, kind, path, console)
+            staged = stage_case_file(con, kind, path, console,
+                                     labels_file=settings.labels_file)  # [labels]
             malformed = len(staged.read.malformed)
             usable = staged.read.rows - malformed - staged.rejected
             console.print(f"{path}: {staged.read.rows:,} rows read; {usable:,} can be loaded, "
@@ -489,7 +494,8 @@ def ingest_case_file(kind: str, file: Path, settings: Settings, console: Console
                                "file_sha256 = ?", [kind, sha]).fetchone()[0]:
             console.print(f"{path}: already loaded (same content); nothing changed.")
             return {"status": "already loaded"}
-        staged = stage_case_file(con, kind, path, console, scan)
+        staged = stage_case_file(con, kind, path, console, scan,
+                                 labels_file=settings.labels_file)  # [labels]
         with warehouse.transaction(con):
             load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM wh.case_files"
                                   ).fetchone()[0]

@@ -21,6 +21,7 @@ from openasc import councils, warehouse
 from openasc.config import Settings
 from openasc.errors import OpenascError
 from openasc.ingest.national import lookups
+from openasc.metrics import categories
 from openasc.metrics.catalogue import (
     Family,
     Measure,
@@ -278,6 +279,7 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
     lookups.write_reference(con)
     computed: list[tuple[str, Measure]] = []
     total, done = len(plan.measures) * len(la_codes), 0
+    categories.register(con)  # national category lists, for zero rows (metrics/categories.py)
     for la in la_codes:
         built = prepare_tables(con, plan.prepare, start, end, la)
         result.prepared += [(la, t) for t, why in built.items() if not why]

@@ -12,14 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from openasc.compare.comparisons import Comparison
+from openasc.compare.labels import england_rank_text, region_rank_text
+from openasc.compare.labels import ordinal as ordinal  # re-exported for older callers
 from openasc.compare.measure_set import ChangeRule
 from openasc.reports.phrasing import number, value_text
-
-
-def ordinal(n: int) -> str:
-    """1 → '1st', 2 → '2nd', 11 → '11th', 23 → '23rd'."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def listing(items: Sequence[str]) -> str:
@@ -53,18 +49,31 @@ def three_way(improved: int, same: int, declined: int, not_compared: int) -> str
     return text + "."
 
 
+def region_name(c: Comparison) -> str:
+    """'the region' for a published regional figure, else what it is: 'the average of the 2
+    councils loaded in the North West'."""
+    return "the region" if c.region_basis == "published" else f"the {c.region_label}"
+
+
+def england_name(c: Comparison) -> str:
+    """'England' for a published England figure, else 'the average of the 5 councils
+    loaded': a mean of whichever councils are loaded is never called England."""
+    return "England" if c.england_basis == "published" else f"the {c.england_label}"
+
+
 def value_rank(c: Comparison, title: str) -> str:
     """'<measure>: 82.7%, 1st of 23 in the region and 9th of 153 nationally (region 78.0%,
-    England 77.9%).'"""
-    return (f"{title}: {shown(c, c.value)}, {ordinal(c.region_rank or 0)} of {c.region_n} in "
-            f"the region and {ordinal(c.england_rank or 0)} of {c.england_n} nationally "
-            f"(region {shown(c, c.region_value)}, England {shown(c, c.england_value)}).")
+    England 77.9%).' A rank that does not cover every council says so."""
+    region = "region" if c.region_basis == "published" else c.region_label
+    england = "England" if c.england_basis == "published" else c.england_label
+    return (f"{title}: {shown(c, c.value)}, {region_rank_text(c)} and {england_rank_text(c)} "
+            f"({region} {shown(c, c.region_value)}, {england} {shown(c, c.england_value)}).")
 
 
 def against_comparators(c: Comparison, title: str) -> str:
     """'<measure> is 512.3 per 100,000, against 498.1 for the region and 560.2 for England.'"""
-    return (f"{title} is {shown(c, c.value)}, against {shown(c, c.region_value)} for the "
-            f"region and {shown(c, c.england_value)} for England.")
+    return (f"{title} is {shown(c, c.value)}, against {shown(c, c.region_value)} for "
+            f"{region_name(c)} and {shown(c, c.england_value)} for {england_name(c)}.")
 
 
 def quartile(position: str, titles: Sequence[str]) -> str:
@@ -90,12 +99,15 @@ def gap_amount(c: Comparison, gap: float) -> str:
 
 def gap_to_england(c: Comparison, title: str) -> str:
     """'<measure>: 3.4 percentage points above the England figure (81.2% against 77.8%),
-    better than England.'"""
+    better than England.' Without a published England figure: '... above the average of the
+    5 councils loaded (...), better than that average.'"""
     side = "above" if c.gap_england > 0 else "below"
-    better = (c.gap_england > 0) == (c.polarity == "higher")
-    return (f"{title}: {gap_amount(c, c.gap_england)} {side} the England figure "
+    better = "better" if (c.gap_england > 0) == (c.polarity == "higher") else "worse"
+    published = c.england_basis == "published"
+    figure = "the England figure" if published else england_name(c)
+    return (f"{title}: {gap_amount(c, c.gap_england)} {side} {figure} "
             f"({shown(c, c.value)} against {shown(c, c.england_value)}), "
-            f"{'better' if better else 'worse'} than England.")
+            f"{better} than {'England' if published else 'that average'}.")
 
 
 def trend(c: Comparison, title: str) -> str:

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from rich.console import Console
 
 from openasc.compare.comparisons import Comparison, build_comparisons, read_comparisons
+from openasc.compare.labels import england_rank_text, region_rank_text
 from openasc.compare.measure_set import MeasureSet, load_measure_set
 from openasc.config import Settings
 from openasc.errors import OpenascError
@@ -143,7 +144,7 @@ def render_booklet(profiles: list[Profile], region: str, year: int, ms: MeasureS
         set_size=len(ms.profile_measures), set_label=ms.set_label,
         measures=ms.profile_measures,
         about_same=wording.about_the_same([ms.rules[u] for u in units]),
-        value_text=value_text, ordinal=wording.ordinal)
+        value_text=value_text, england_rank=england_rank_text, region_rank=region_rank_text)
 
 
 def improvement_profiles_command(region: str, year: str, out: Path, content: Path | None,

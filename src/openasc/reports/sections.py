@@ -285,6 +285,9 @@ def _ranks(c: Comparison) -> Phrase:
             continue
         bit = ranked(rank, n, place, comparison_trace(c, f"{where}_rank", 0),
                      comparison_trace(c, f"{where}_n", 0))
+        if getattr(c, f"{where}_scope", "national") == "loaded":  # [compare] issue 11 item 3
+            reach = "national" if where == "england" else "full regional"
+            bit = bit + P(f" (councils loaded only, not a {reach} rank)")
         q = getattr(c, f"{where}_quartile")
         if q in QUARTILE_WORDS:
             bit = bit + P(" (", Fig(QUARTILE_WORDS[q], comparison_trace(

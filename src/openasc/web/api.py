@@ -71,6 +71,9 @@ class Comparison(BaseModel):
     england_n: int | None
     england_quartile: int | None
     change_class: str | None
+    england_label: str | None = None
+    region_label: str | None = None
+    england_scope: str | None = None
 
 
 class Council(BaseModel):

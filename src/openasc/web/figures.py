@@ -137,6 +137,11 @@ def by_breakdown(rows: list[Shown], key: str, period_end: str) -> list[Shown]:
             and ";" not in r.breakdown]
 
 
+# What the England and region figures are (England, or the average of the councils loaded)
+# and how far the England rank reaches (docs/comparisons.md).
+COMPARISON_LABELS = ("england_label", "region_label", "england_scope")
+
+
 def comparison_rows(cur: duckdb.DuckDBPyConnection, family: str | None, code: str | None,
                     la_code: str | None) -> list[dict[str, Any]]:
     """Rows of `comparisons` (built by `openasc compare`), headline breakdown only."""
@@ -149,7 +154,8 @@ def comparison_rows(cur: duckdb.DuckDBPyConnection, family: str | None, code: st
             params.append(val.upper() if col.startswith("upper") else val)
     cols = ("family", "code", "la_code", "period_start", "period_end", "unit", "polarity",
             "shown", "england_value", "region", "region_value", "group_name", "group_mean",
-            "england_rank", "england_n", "england_quartile", "change_class")
+            "england_rank", "england_n", "england_quartile", "change_class",
+            *COMPARISON_LABELS)
     got = cur.execute(f"SELECT {', '.join(cols)} FROM comparisons WHERE {' AND '.join(where)} "
                       "ORDER BY family, code, la_code, period_start", params).fetchall()
     return [{k: _plain(v) for k, v in zip(cols, r, strict=True)} for r in got]

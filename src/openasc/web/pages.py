@@ -6,12 +6,14 @@ import re
 import tempfile
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy import select
 
+from openasc.compare.labels import england_rank_text
 from openasc.errors import OpenascError
 from openasc.reports.charts import Chart, bar_chart
 from openasc.web import figures, security
@@ -220,8 +222,9 @@ def measure_page(request: Request, family: str, code: str, la: str | None = None
     comp = next((c for c in got["comps"] if c["period_end"] == period_end), None)
     comp_chart = None
     if comp:
-        pairs = [("This council", comp["shown"]), ("England", comp["england_value"]),
-                 (comp["region"] or "Region", comp["region_value"]),
+        pairs = [("This council", comp["shown"]),
+                 (comp["england_label"].capitalize(), comp["england_value"]),
+                 (comp["region_label"] or comp["region"] or "Region", comp["region_value"]),
                  (comp["group_name"] or "Comparator group", comp["group_mean"])]
         pairs = [(lab, round(v, m.precision)) for lab, v in pairs if v is not None]
         comp_chart = chart(request, f"{cid}-comp", f"{m.title}: how we compare",
@@ -229,7 +232,8 @@ def measure_page(request: Request, family: str, code: str, la: str | None = None
                            figures.unit_label(m.unit) or m.unit,
                            _alt(f"{m.code} compared", [p[0] for p in pairs],
                                 [str(p[1]) for p in pairs], m.unit))
-        comp = {**comp, "pairs": pairs}
+        comp = {**comp, "pairs": pairs,
+                "rank_text": england_rank_text(SimpleNamespace(**comp))}
     return render(request, "measure.html", who, "measures", m=m, la_code=la_code,
                   councils=known, ends=ends, period_end=period_end, keys=keys, key=key,
                   split=split, series=series, split_chart=split_chart, time_chart=time_chart,

@@ -64,5 +64,27 @@ rows AS (
                 WHEN days_waiting <= 365 THEN '181 to 365 days'
                 ELSE 'More than 365 days' END, count(*)
     FROM waiting GROUP BY ALL
+),
+-- Each breakdown's category list: the spec's lists (metrics/categories.py) and this file's
+-- own derived categories. A category with no applications is a row with 0, not a missing row.
+categories AS (
+    SELECT m.code, m.key || '=' || l.category AS breakdown
+    FROM (VALUES ('RECEIVED', 'setting', 'Setting'), ('RECEIVED_PEOPLE', 'sex', 'Gender.group'),
+                 ('NOT_GRANTED_REASON', 'outcome', 'Reason_Not_Granted'),
+                 ('NOT_COMPLETED', 'priority', 'Priority')) m(code, key, list)
+    JOIN category_lists l ON l.list = 'dols.' || m.list
+    UNION ALL
+    SELECT code, breakdown FROM (VALUES
+        ('RECEIVED', 'type=Standard'), ('RECEIVED', 'type=Urgent'),
+        ('COMPLETED', 'type=Standard'), ('COMPLETED', 'type=Urgent'),
+        ('COMPLETED', 'outcome=Granted'), ('COMPLETED', 'outcome=Not granted'),
+        ('RECEIVED_PEOPLE', 'age_band=18-64'), ('RECEIVED_PEOPLE', 'age_band=65-74'),
+        ('RECEIVED_PEOPLE', 'age_band=75-84'), ('RECEIVED_PEOPLE', 'age_band=85+'),
+        ('NOT_COMPLETED', 'duration=0 to 90 days'), ('NOT_COMPLETED', 'duration=91 to 180 days'),
+        ('NOT_COMPLETED', 'duration=181 to 365 days'),
+        ('NOT_COMPLETED', 'duration=More than 365 days')) d(code, breakdown)
 )
-SELECT * FROM rows ORDER BY code, breakdown
+SELECT * FROM rows
+UNION ALL
+SELECT code, breakdown, 0 FROM categories ANTI JOIN rows USING (code, breakdown)
+ORDER BY code, breakdown

@@ -109,8 +109,28 @@ parts AS (
     WHERE msp_desired_outcomes_asked = 'Yes they were asked and outcomes were expressed'
       AND msp_outcomes_achieved IS NOT NULL
     GROUP BY ALL
+),
+-- Each breakdown's national category list (the spec's lists, metrics/categories.py; the age
+-- bands are this file's own): a category with no cases is a row with 0, not a missing row.
+categories AS (
+    SELECT m.code, m.key || '=' || l.category AS breakdown
+    FROM (VALUES ('SG1b', 'sex', 'Gender.group'), ('SG1c', 'ethnicity', 'Ethnicity.group'),
+                 ('SG1d', 'psr', 'Primary_Support_Reason.group'),
+                 ('SG2a', 'abuse_type', 'Type_of_Risk'), ('SG2b', 'location', 'Location_of_Risk'),
+                 ('SG2_SOURCE', 'source', 'Source_of_Risk'),
+                 ('SG2c', 'outcome', 'Risk_Assessment_Outcome'),
+                 ('SG2e', 'outcome', 'Risk_Outcome'), ('SG3a', 'outcome', 'Lacked_Capacity'),
+                 ('SG4a_ASKED', 'outcome', 'MSP_Asked'),
+                 ('SG4a_ACHIEVED', 'outcome', 'MSP_Achieved')) m(code, key, list)
+    JOIN category_lists l ON l.list = 'safeguarding.' || m.list
+    UNION ALL
+    SELECT g.code, 'age_band=' || b.band
+    FROM (VALUES ('SG1a'), ('SG1a_CONCERNS'), ('SG1a_OTHER')) g(code),
+         (VALUES ('18-64'), ('65-74'), ('75-84'), ('85-94'), ('95+')) b(band)
 )
 SELECT code, '' AS breakdown, numerator FROM headline
 UNION ALL
 SELECT code, breakdown, numerator FROM parts
+UNION ALL
+SELECT code, breakdown, 0 FROM categories c ANTI JOIN parts p USING (code, breakdown)
 ORDER BY code, breakdown
