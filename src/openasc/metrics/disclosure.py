@@ -133,7 +133,7 @@ def _rules_values(output: str, families: tuple[Family, ...] | None) -> str:
     as a SQL VALUES list: a few hundred rows of configuration, not data."""
     families = default_catalogue() if families is None else families
     names = sorted({f.name.upper() for f in families}
-                   | set((rules_file().get("families") or {})))
+                   | set(rules_file().get("families") or {}))
     keys = [(n, None) for n in names] + [(f.name.upper(), m.code.upper())
                                          for f in families for m in f.measures]
     rows = []

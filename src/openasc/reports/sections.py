@@ -172,6 +172,12 @@ def _stage(value: str, stages: list[dict[str, Any]]) -> str:
     return stages[-1]["label"]
 
 
+def _suppressed(group: list[Row], n: float) -> bool:
+    """A sum of published rows is printed [c] when any of them is suppressed (the sum of
+    the shown ones would be taken for the whole) or when it is itself a small count."""
+    return any(r.shown() is None for r in group) or 0 < n < 5
+
+
 def journey_section(f: Figures) -> Section:
     """The customer journey as a funnel: requests, then where they led (STS001), then what
     followed short-term support (STS002a)."""
@@ -199,7 +205,7 @@ def journey_section(f: Figures) -> Section:
             group = by_stage[lab]
             n = sum(r.value or 0 for r in group)
             keys = KEY_SEP.join(r.key for r in group)
-            small = 0 < n < 5
+            small = _suppressed(group, n)
             n_fig = Fig("[c]" if small else number(n, 0),
                         {"calc": "sum", "of": keys, "places": "0"})
             s_fig = share(None if small else n, total,
