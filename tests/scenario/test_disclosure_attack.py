@@ -345,7 +345,7 @@ class Attack:
                 if e.unit == "percent" and e.numerator <= e.denominator:
                     top = min(top, d)
                 for n in range(n_lo, int(top) + 1):
-                    if half_away(n / d * SCALE[e.unit], places) == half_away(v, places):
+                    if self._explains(n, d, e.unit, v, places):
                         ns.add(n)
                         comps.add(d - n)
             assert e.numerator in ns, (o.name, k, text, "the solver must be sound")
@@ -357,6 +357,21 @@ class Attack:
                     and 1 <= e.denominator - e.numerator <= 4):
                 self.recoveries.append(f"{o.name}: {k} complement = "
                                        f"{e.denominator - e.numerator:g} from value {text}")
+
+    @staticmethod
+    def _explains(n: int, d: float, unit: str, v: float, places: int) -> bool:
+        """Whether the exact pair n, d could have printed v: worked out from the exact
+        counts, or from the published ones (nearest 5; a count of 1-4 is never published,
+        a population denominator is as it is). The attacker cannot tell which way a value
+        was worked out, so either explains it."""
+        want = half_away(v, places)
+        if half_away(n / d * SCALE[unit], places) == want:
+            return True
+        if 1 <= n <= 4 or (unit not in POPULATION and 1 <= d <= 4):
+            return False
+        rn = math.floor(n / 5 + 0.5) * 5
+        rd = d if unit in POPULATION else math.floor(d / 5 + 0.5) * 5
+        return rd > 0 and half_away(rn / rd * SCALE[unit], places) == want
 
     def solve_shares(self, o: Output) -> None:
         """A share printed beside a suppressed count, against its printed total."""
