@@ -131,7 +131,19 @@ def _literal(x: Any) -> str:
 def _rules_values(output: str, families: tuple[Family, ...] | None) -> str:
     """Every measure's rule (and each family's, code '*', for measures the catalogue lacks)
     as a SQL VALUES list: a few hundred rows of configuration, not data."""
-    families = default_catalogue() if families is None else families
+    if families is None:
+        return _default_rules_values(output)
+    return _values(output, families)
+
+
+@cache
+def _default_rules_values(output: str) -> str:
+    """The packaged catalogue's rules, worked out once per output (the dashboard asks for
+    them on every request)."""
+    return _values(output, default_catalogue())
+
+
+def _values(output: str, families: tuple[Family, ...]) -> str:
     names = sorted({f.name.upper() for f in families}
                    | set(rules_file().get("families") or {}))
     keys = [(n, None) for n in names] + [(f.name.upper(), m.code.upper())
