@@ -189,8 +189,7 @@ ruled AS (
                        WHEN 'per_1000' THEN 1000 END AS scale,
            CASE WHEN s.unit = 'count' THEN coalesce(s.numerator, s.value)
                 ELSE s.numerator END AS n,
-           list_sort(list_transform(string_split(s.breakdown, ';'),
-                                    lambda p: split_part(p, '=', 1))) AS keyset
+           regexp_replace(s.breakdown, '=[^;]*', '', 'g') AS keyset  -- keys come sorted
     FROM src s
     LEFT JOIN rules m ON m.family = upper(s.family) AND m.code = upper(s.code)
     LEFT JOIN rules f ON f.family = upper(s.family) AND f.code = '*'),
