@@ -1,13 +1,14 @@
 """A small hand-made warehouse and users database for the dashboard's tests.
 
 ASCOF 2A for Worcestershire (E10000034), figures chosen so that published and unrounded
-differ visibly (ascof.md §5: counts to the nearest 5, 1-4 suppressed, value 1 dp):
+differ visibly (docs/disclosure.md: counts to the nearest 5, 1-4 suppressed with the rest of
+their breakdown, value 1 dp worked out from the published counts):
 
 | period  | breakdown              | num | den | value (unrounded)  | published       |
 |---------|------------------------|-----|-----|--------------------|-----------------|
-| 2024-25 | (headline)             | 412 | 498 | 82.730923694779... | 410, 500, 82.7  |
+| 2024-25 | (headline)             | 412 | 498 | 82.730923694779... | 410, 500, 82.0  |
 | 2024-25 | age_band=18 to 64      |   3 |  40 | 7.5                | [c], 40, [c]    |
-| 2024-25 | age_band=65 and above  | 409 | 458 | 89.301310043668... | 410, 460, 89.3  |
+| 2024-25 | age_band=65 and above  | 409 | 458 | 89.301310043668... | [c], 460, [c]   |
 | 2023-24 | (headline)             | 380 | 470 | 80.851063829787... | 380, 470, 80.9  |
 """
 

@@ -1,23 +1,28 @@
 """Both documents, rendered for a small hand-made council through the real command line.
 
 The warehouse holds a handful of `metric_values` rows for Worcestershire (E10000034),
-2024-25 and 2023-24, and England's 2A for 2023-24 only. Worked figures (reports.md §1):
+2024-25 and 2023-24, and England's 2A for 2023-24 only. The reports print published
+figures (docs/disclosure.md: counts to the nearest 5, percentages and rates from the
+published counts). Worked figures (reports.md §1):
 
-- ASCOF 2A: 412 ÷ 498 × 100 = 82.7309 → "82.7%"; last year 400 ÷ 500 = 80.0%; the change
-  is 82.7 − 80.0 = 2.7 percentage points, polarity higher → "improved". England's figure
-  is for 2023-24, so it is printed "80.0% (2023-24)".
-- ASCOF 2C: 681 ÷ 132,512 × 100,000 = 513.9 per 100,000; last year 700 ÷ 131,000 ×
-  100,000 = 534.4; lower is better, so the fall "improved": (534.4 − 513.9) ÷ 534.4 = 3.8%
-  → "down 4% on last year (improved)".
-- STS001 requests by what followed: 600 + 250 + 147 + 3 = 1,000 requests; 600 ÷ 1,000 =
-  60.0% information and advice; the 3 deceased are a count of 1-4 and print as [c].
-- SAC concerns 1,300 → 1,469: up 169 ÷ 1,300 = 13.0% → "up 13% on last year".
+- ASCOF 2A: 412 → 410, 498 → 500; 410 ÷ 500 × 100 = "82.0%"; last year 400 ÷ 500 = 80.0%;
+  the change is 82.0 − 80.0 = 2.0 percentage points, polarity higher → "improved".
+  England's figure is for 2023-24, so it is printed "80.0% (2023-24)".
+- ASCOF 2C: 681 → 680; 680 ÷ 132,512 × 100,000 = 513.16 → 513.2 per 100,000; last year
+  700 ÷ 131,000 × 100,000 = 534.4; lower is better, so the fall "improved":
+  (534.4 − 513.2) ÷ 534.4 = 4.0% → "down 4% on last year (improved)".
+- STS001 requests by what followed: the 3 deceased are a count of 1-4, so the whole
+  what-followed breakdown is suppressed (secondary suppression: otherwise 3 = 1,000 − 600 −
+  250 − 147): every stage, the sum of the stages and their shares print [c].
+- SAC concerns 1,300 → 1,469 published 1,470: up 170 ÷ 1,300 = 13.1% → "up 13% on last
+  year".
 - No CARERS rows: the carers section is left out, without an error.
 """
 
 from __future__ import annotations
 
 import html
+import math
 import re
 import subprocess
 import sys
@@ -149,12 +154,42 @@ def parse(path: Path) -> Page:
 
 
 def _row(con: duckdb.DuckDBPyConnection, key: str) -> tuple:
+    """The row as published, worked out here from the rules of docs/disclosure.md (not by
+    the code under test): counts to the nearest 5 (halves up); a count under 5 (zero too
+    for SAC and DoLS) is suppressed, and with it every row of the measure that shares its
+    breakdown keys; a percentage or rate from the published counts (a population
+    denominator as it is). Suppressed figures are None."""
     family, code, la, start, end, breakdown = key.split("|", 5)
-    got = con.execute("SELECT numerator, denominator, value FROM metric_values WHERE family=? "
-                      "AND code=? AND la_code=? AND period_start=? AND period_end=? AND "
-                      "breakdown=?", [family, code, la, start, end, breakdown]).fetchone()
+    keys = sorted(p.split("=", 1)[0] for p in breakdown.split(";")) if breakdown else []
+    rows = con.execute("SELECT breakdown, numerator, denominator, value, unit FROM "
+                       "metric_values WHERE family=? AND code=? AND la_code=? AND "
+                       "period_start=? AND period_end=?", [family, code, la, start, end]
+                       ).fetchall()
+    siblings = [r for r in rows if (sorted(p.split("=", 1)[0] for p in r[0].split(";"))
+                                    if r[0] else []) == keys]
+    got = next((r for r in siblings if r[0] == breakdown), None)
     assert got is not None, f"no metric_values row {key}"
-    return got
+    _, n, d, v, unit = got
+    zero = family in ("SAC", "DOLS")
+    population = unit in ("per_100k", "per_1000")
+
+    def small(x: float | None) -> bool:
+        return x is not None and x < 5 and (x != 0 or zero)
+
+    n_hidden = any(small(r[1] if r[4] != "count" else r[3]) for r in siblings)
+    d_hidden = not population and any(small(r[2]) for r in siblings)
+    n_pub = None if n_hidden or n is None else round_to_base(n, 5)
+    d_pub = None if d_hidden or d is None else (d if population else round_to_base(d, 5))
+    if unit == "count":
+        return n_pub, None, None if n_hidden else round_to_base(v, 5)
+    if n_pub is None or d_pub is None:
+        return n_pub, d_pub, None
+    scale = {"percent": 100, "per_100k": 100000, "per_1000": 1000}[unit]
+    return n_pub, d_pub, n_pub / d_pub * scale
+
+
+def round_to_base(x: float, base: int) -> int:
+    return int(math.floor(x / base + 0.5)) * base
 
 
 def _shown(text: str) -> float | None:
@@ -215,11 +250,12 @@ def expected(con: duckdb.DuckDBPyConnection, a: dict[str, str], content: Path) -
         now, before = (_row(con, k)[2] for k in a["data-pair"].split(KEY_SEP))
         now, before = round_half_up(now, places), round_half_up(before, places)
         return abs(now - before) if calc == "pp" else abs(now - before) / before * 100
-    if calc == "sum":
-        return sum(_row(con, k)[2] for k in a["data-of"].split(KEY_SEP))
-    if calc == "share":
-        part = sum(_row(con, k)[2] for k in a["data-of"].split(KEY_SEP))
-        return part / sum(_row(con, k)[2] for k in a["data-over"].split(KEY_SEP)) * 100
+    if calc in ("sum", "share"):  # of published rows; suppressed if any of them is
+        part = [_row(con, k)[2] for k in a["data-of"].split(KEY_SEP)]
+        whole = [_row(con, k)[2] for k in a.get("data-over", a["data-of"]).split(KEY_SEP)]
+        if None in part or None in whole:
+            return None
+        return sum(part) if calc == "sum" else sum(part) / sum(whole) * 100
     raise AssertionError(f"figure with no trace: {a}")
 
 
@@ -247,12 +283,8 @@ def assert_traced(path: Path, wh: Path, content: Path) -> None:
             assert text == (QUARTILES[want] if field.endswith("quartile") else want), attrs
             continue
         got = _shown(text)
-        if got is None:  # suppressed: only a count of 1-4 (or a figure made from one) is hidden
-            if "data-mv" in attrs:
-                n, _d, v = _row(con, attrs["data-mv"])
-                assert 0 < (n if n is not None else v) < 5, attrs
-            elif attrs.get("data-calc") == "sum":
-                assert 0 < want < 5, attrs
+        if got is None:  # suppressed: the published row is, or a sum or share of one
+            assert want is None, (text, attrs)
             continue
         assert want is not None
         places = 0 if attrs.get("data-calc") == "pct" else int(attrs["data-places"])
@@ -284,11 +316,12 @@ def test_local_account_structure(built: dict[str, Path]) -> None:
 
 def test_local_account_worked_sentences(built: dict[str, Path]) -> None:
     text = re.sub(r"<[^>]+>", "", (built["out"] / "local-account.html").read_text())
-    assert "82.7%; up 2.7 percentage points (improved), from 80.0% to 82.7%" in text
+    assert "82.0%; up 2.0 percentage points (improved), from 80.0% to 82.0%" in text
     assert "80.0% (2023-24)" in text  # England's earlier year is labelled
-    assert "down 4% on last year (improved), from 534.4 per 100,000 to 513.9 per 100,000" in text
-    assert "up 13% on last year, from 1,300 to 1,469" in text
-    assert "60.0%" in text and "[c]" in text
+    assert "down 4% on last year (improved), from 534.4 per 100,000 to 513.2 per 100,000" in text
+    assert "up 13% on last year, from 1,300 to 1,470" in text
+    assert "1,469" not in text and "82.7" not in text and "513.9" not in text
+    assert "we received [c] requests" in text and "60.0%" not in text  # the breakdown is [c]
     assert "£2,000,500" in text  # budget total = 1,250,000 + 750,500
 
 
@@ -420,16 +453,17 @@ def _compare_text(page: Path) -> str:
 def test_how_we_compare_reads_the_comparisons_table(compared: dict[str, Path]) -> None:
     """The section states what `comparisons` holds, worked by hand where the data is ours:
 
-    - 2A: 412 ÷ 498 = 82.7%; England's published 2024-25 figure is 77.5%, so the gap is
-      82.7 − 77.5 = 5.2 percentage points above England, better (higher is better). The
-      measure set declares a series break in 2024 (ascof.md §4.1), so the change class is
-      "not comparable", and the section says so instead of "improved" (80.0% → 82.7%).
+    - 2A: published 410 ÷ 500 = 82.0% (412 → 410, 498 → 500); England's published
+      2024-25 figure is 77.5%, so the gap is 82.0 − 77.5 = 4.5 percentage points above
+      England, better (higher is better). The measure set declares a series break in 2024
+      (ascof.md §4.1), so the change class is "not comparable", and the section says so
+      instead of "improved" (80.0% → 82.0%).
     - 2D (2 decimals): 85.00% against 84.50% last year: up 0.50 percentage points, less than
       the 1 percentage point rule for percentages, so "about the same".
     - Ranks: 1 + the number of West Midlands councils whose printed 2A is higher than ours.
     - 2B: 3 admissions ÷ 60,000 × 100,000 = 5.0 per 100,000, from a count of 1-4, so it
-      prints [c]; the table still ranks it, but a rank would tell what was hidden, so the
-      sentence and the rank column say none.
+      prints [c]; a suppressed figure is not compared at all (no comparisons row: a rank
+      or gap would tell what was hidden), so the sentence and the rank column say none.
     """
     from openasc.compare.comparisons import read_comparisons
     from openasc.reports.phrasing import ordinal
@@ -444,18 +478,18 @@ def test_how_we_compare_reads_the_comparisons_table(compared: dict[str, Path]) -
     higher = con.execute("SELECT count(*) FROM comparisons WHERE code = '2A' AND year = 2024 "
                          "AND region = 'West Midlands' AND shown > ?", [a2.shown]).fetchone()[0]
     con.close()
-    assert (a2.england_value, a2.england_basis, a2.gap_england) == (77.5, "published", 5.2)
+    assert (a2.england_value, a2.england_basis, a2.gap_england) == (77.5, "published", 4.5)
     assert a2.change_class == "not comparable" and d2.change_class == "about the same"
     assert a2.region_rank == 1 + higher and a2.region_n > 2
-    assert (f"82.7%, {ordinal(a2.region_rank)} of {a2.region_n} in the West Midlands") in text
+    assert (f"82.0%, {ordinal(a2.region_rank)} of {a2.region_n} in the West Midlands") in text
     assert f"{ordinal(a2.england_rank)} of {a2.england_n} in England" in text
-    assert "5.2 percentage points above England (77.5%), better" in text
+    assert "4.5 percentage points above England (77.5%), better" in text
     assert "on last year, not comparable: the way the measure is counted changed" in text
     assert ("on last year, about the same: up 0.50 percentage points, less than 1 percentage "
             "point") in text
     assert "(improved)" not in text  # the class is the table's, not re-derived
     b2 = next(line for line in sentences if line.startswith("Number of adults aged 18 to 64"))
-    assert "[c]" in b2 and " in England" not in b2 and rows["2B"].region_rank is not None
+    assert "[c]" in b2 and " in England" not in b2 and "2B" not in rows
     assert ("Of the one ASCOF measure that can be compared with last year, none improved, "
             "one stayed about the same and none declined") in text
     assert "\"About the same\" means a change of less than 1 percentage point for percentages" \

@@ -166,14 +166,16 @@ def test_rates_per_100k_and_age_standardised(computed: Path) -> None:
 
 def test_published_rounding_and_suppression(computed: Path) -> None:
     """A7: 7 concerns -> 5; 3 S42 enquiries -> [c] (under 5); zero people aged 18-64 -> [c] too
-    (SAC suppresses zero); a rate from a suppressed count is [c]; 9.589 per 100,000 -> 10
-    (0 dp), its population not suppressed."""
+    (SAC suppresses zero); a rate from a suppressed count is [c]; a rate is worked out from
+    the published count (docs/disclosure.md): 5 / 73,000 x 100,000 = 6.85 -> 7 (0 dp), not
+    the 9.589 -> 10 of the unrounded 7, which with 73,000 would pin 7; its population is
+    printed as it is."""
     m = export(computed, published=True)
     assert _n(m, "CONCERNS") == "5"
     assert _n(m, "S42") == "[c]"
     assert m[("SAC", "S42_AGE_RATE", "age_band=18-64")][0] == "[c]"
     assert m[("SAC", "CONVERSION_RATE", "")][2] == "[c]"
-    assert m[("SAC", "CONCERNS_PER_100K", "")] == ("5", "73000", "10")
+    assert m[("SAC", "CONCERNS_PER_100K", "")] == ("5", "73000", "7")
 
 
 def test_same_file_twice_is_already_loaded(computed: Path) -> None:

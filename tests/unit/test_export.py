@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from openasc.cli import app
-from openasc.publish import published as pub
+from openasc.metrics import disclosure
 from openasc.warehouse import connect
 
 LA = "E10000034"
@@ -44,18 +44,22 @@ SALT,STS001,E10000034,2024-04-01,2025-03-31,,2,,2,count
 SALT,STS001,E10000034,2024-04-01,2025-03-31,route=Discharge from hospital;what_next=Short term support: ST-Max,350,,350,count
 """
 
-# ascof.md §5 default for CLD metrics: counts to the nearest 5 (412 -> 410, 498 -> 500,
-# 329 -> 330, 681 -> 680, 132512 -> 132510, 350 -> 350); a count of 1-4 is [c] and so is
-# any outcome built on it (3 of 40 -> [c], 40, [c]; STS001 total 2 -> [c]); a zero
-# denominator gives outcome [x] (0 stays 0: zero is not suppressed for CLD measures);
-# outcomes to 1 dp half away from zero: 82.7309... -> 82.7, 82.25 -> 82.3 (not 82.2, which
-# half-to-even on the binary value would give), 513.9157... -> 513.9.
+# ascof.md §5 default for CLD metrics, with the disclosure rules of docs/disclosure.md:
+# counts to the nearest 5 (412 -> 410, 498 -> 500, 681 -> 680, 350 -> 350); a count of 1-4
+# is [c] and so is any outcome built on it (STS001 total 2 -> [c]); the 18-64 numerator of
+# 2A is 3, so the whole age_band breakdown's numerators are [c] (secondary suppression: 329
+# would otherwise be recovered as 412 - 3 ... from the headline), their denominators (40,
+# 400) are not small and are shown; a zero denominator gives outcome [x] (0 stays 0: zero is
+# not suppressed for CLD measures); a population denominator is printed as it is
+# (132512). Values are worked out from the published counts, 1 dp half away from zero:
+# 410 / 500 = 82.0% (not 82.7, whose decimals with 410 and 500 would pin 412 of 498);
+# 680 / 132,512 x 100,000 = 513.16... -> 513.2 (not 513.9, which pins 681).
 EXPECTED_PUBLISHED = """\
 family,code,la_code,period_start,period_end,breakdown,numerator,denominator,value,unit
-ASCOF,2A,E10000034,2024-04-01,2025-03-31,,410,500,82.7,percent
+ASCOF,2A,E10000034,2024-04-01,2025-03-31,,410,500,82.0,percent
 ASCOF,2A,E10000034,2024-04-01,2025-03-31,age_band=18 to 64,[c],40,[c],percent
-ASCOF,2A,E10000034,2024-04-01,2025-03-31,age_band=65 and above,330,400,82.3,percent
-ASCOF,2C,E10000034,2024-04-01,2025-03-31,,680,132512,513.9,per_100k
+ASCOF,2A,E10000034,2024-04-01,2025-03-31,age_band=65 and above,[c],400,[c],percent
+ASCOF,2C,E10000034,2024-04-01,2025-03-31,,680,132512,513.2,per_100k
 ASCOF,2E,E10000034,2024-04-01,2025-03-31,age_band=18 to 64,0,0,[x],percent
 SALT,STS001,E10000034,2024-04-01,2025-03-31,,[c],,[c],count
 SALT,STS001,E10000034,2024-04-01,2025-03-31,route=Discharge from hospital;what_next=Short term support: ST-Max,350,,350,count
@@ -141,14 +145,15 @@ def test_a_missing_option_is_a_user_error_not_an_internal_one(tmp_path: Path) ->
 def test_rounding_helpers() -> None:
     """Half away from zero on the decimal text: 0.05 -> 0.1, -0.25 -> -0.3, 2.675 -> 2.68
     (binary 2.67499... would round down); nearest 5 with halves up: 12.5 -> 15, 7.4 -> 5."""
-    assert pub.round_half_away(0.05, 1) == Decimal("0.1")
-    assert pub.round_half_away(-0.25, 1) == Decimal("-0.3")
-    assert pub.round_half_away(2.675, 2) == Decimal("2.68")
-    assert pub.nearest_5(12.5) == 15 and pub.nearest_5(7.4) == 5 and pub.nearest_5(412) == 410
-    sac = pub.rule_for("SAC")
-    assert pub.publish_count(0, sac) == "[c]" and pub.publish_count(0, pub.rule_for("ASCOF")) == 0
-    custom = pub.rule_for("DOLS", {"counts": "none", "suppress_below": 0})
-    assert pub.publish_count(3, custom) == 3
+    assert disclosure.round_half_away(0.05, 1) == Decimal("0.1")
+    assert disclosure.round_half_away(-0.25, 1) == Decimal("-0.3")
+    assert disclosure.round_half_away(2.675, 2) == Decimal("2.68")
+    assert disclosure.round_half_up(82.25, 1) == 82.3
+    assert disclosure.nearest_5(12.5) == 15 and disclosure.nearest_5(7.4) == 5
+    assert disclosure.nearest_5(412) == 410
+    sac, ascof = disclosure.rule_for("SAC"), disclosure.rule_for("ASCOF", "2A")
+    assert sac["suppress_zero"] and not ascof["suppress_zero"]
+    assert sac["decimals"] == 0 and ascof["decimals"] == 1  # ASCOF: the measure's precision
 
 
 def test_read_only_export_does_not_touch_the_warehouse(wh: Path, tmp_path: Path) -> None:

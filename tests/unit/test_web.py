@@ -50,21 +50,26 @@ def test_unauthenticated_pages_redirect_and_api_refuses(site):
 
 
 def test_viewer_sees_only_published_figures(site):
-    """2024-25 headline: 412/498 → published 410, 500, 82.7 (never 82.73...); the 18-64 band
-    has numerator 3 (1-4 suppressed) → [c]; 2023-24: 380/470 = 80.851... → 80.9."""
+    """2024-25 headline: 412/498 → published 410, 500 and 410/500 = 82.0% (the value from
+    the published counts, never 82.7, whose decimals would pin 412 of 498); the 18-64 band
+    has numerator 3 (1-4 suppressed) → [c], and so the whole age_band breakdown's
+    numerators and values are [c] (65+ would otherwise be 410 - 3); 2023-24: 380/470 =
+    80.851... → 80.9 (docs/disclosure.md)."""
     client, _ = site
     sign_in(client, "vic")
     page = client.get("/measures/ASCOF/2A").text
-    assert "82.7" in page and "82.73" not in page
-    assert "[c]" in page and "89.3" in page and "89.30" not in page
+    assert "82.0" in page and "82.7" not in page
+    assert "[c]" in page and "89.3" not in page and "409" not in page
     assert "412" not in page and "498" not in page
     api = client.get("/api/measures/ASCOF/2A").json()
     assert api["figures"] == "published"
     values = {(v["period_end"], v["breakdown"]): v for v in api["values"]}
     head = values[("2025-03-31", "")]
-    assert (head["numerator"], head["denominator"], head["value"]) == ("410", "500", "82.7")
+    assert (head["numerator"], head["denominator"], head["value"]) == ("410", "500", "82.0")
     young = values[("2025-03-31", "age_band=18 to 64")]
-    assert (young["numerator"], young["value"]) == ("[c]", "[c]")
+    assert (young["numerator"], young["denominator"], young["value"]) == ("[c]", "40", "[c]")
+    old = values[("2025-03-31", "age_band=65 and above")]
+    assert (old["numerator"], old["denominator"], old["value"]) == ("[c]", "460", "[c]")
     assert values[("2024-03-31", "")]["value"] == "80.9"
 
 

@@ -9,7 +9,7 @@ declared rule; and how many years running the same direction has held.
 
 It is built in one pass of set-based SQL (window functions for England and regional ranks;
 a self-join for comparator groups, which may overlap and so cannot be window partitions)
-from `metric_values` (the council's own computed figures, which win) and
+from `metric_values` as published (the council's own figures, which win) and
 `comparator_values` (imported). Reports, the dashboard and the profiles read only this table.
 """
 
@@ -25,6 +25,7 @@ import duckdb
 from openasc.compare import groups
 from openasc.compare.comparators import ENGLAND, ensure_tables
 from openasc.compare.measure_set import MeasureSet, load_measure_set, register
+from openasc.metrics.disclosure import published_sql
 from openasc.warehouse import new_run_id, record_run, table_exists, transaction
 
 MEASURE = "family, code, breakdown, period_start, period_end"
@@ -34,7 +35,7 @@ CREATE OR REPLACE TEMP TABLE bench_values AS
 WITH own AS (
     SELECT family, code, la_code, period_start, period_end, breakdown, value,
            NULL::DOUBLE AS margin_of_error, 'computed' AS source
-    FROM metric_values
+    FROM published_values
     WHERE date_diff('day', period_start, period_end) BETWEEN 360 AND 370),
 imported AS (
     SELECT c.family, c.code, c.la_code, c.period_start, c.period_end, c.breakdown, c.value,
@@ -258,6 +259,11 @@ def build_comparisons(con: duckdb.DuckDBPyConnection, measure_set: MeasureSet | 
     ensure_tables(con)
     register(con, measure_set or load_measure_set())
     groups.register(con, groups_file)
+    # The council's own figures as published (metrics.disclosure): a suppressed figure is
+    # not compared at all, and a published one is the value worked out from the rounded
+    # counts, so no rank, gap or change can tell what the rounding or suppression hid.
+    con.execute("CREATE OR REPLACE TEMP TABLE published_values AS "
+                + published_sql(output="comparisons"))
     con.execute(BUILD_SQL)
     con.execute(SCOPE_SQL)
     run_id = new_run_id()

@@ -28,8 +28,8 @@ from rich.console import Console
 from openasc import warehouse
 from openasc.config import Settings
 from openasc.errors import OpenascError
-from openasc.metrics.catalogue import Family, default_catalogue
-from openasc.publish import published as pub
+from openasc.metrics.catalogue import Family
+from openasc.metrics.disclosure import published_rows
 
 COLUMNS = ["family", "code", "la_code", "period_start", "period_end", "breakdown",
            "numerator", "denominator", "value", "unit"]
@@ -71,36 +71,6 @@ def read_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         "ORDER BY family, code, la_code, period_start, breakdown, period_end"
     )
     return [dict(zip(COLUMNS, r, strict=True)) for r in cur.fetchall()]
-
-
-def _precision_of(families: tuple[Family, ...]) -> dict[tuple[str, str], tuple[int, dict]]:
-    return {(m.family.upper(), m.code.upper()): (m.precision, m.published)
-            for f in families for m in f.measures}
-
-
-def apply_published(rows: list[dict[str, Any]],
-                    families: tuple[Family, ...] | None = None) -> list[dict[str, Any]]:
-    """Round and suppress each row by its family's rule (published.py)."""
-    families = default_catalogue() if families is None else families
-    family_blocks = {f.name.upper(): f.published for f in families}
-    measures = _precision_of(families)
-    out = []
-    for r in rows:
-        precision, block = measures.get((r["family"].upper(), r["code"].upper()), (1, {}))
-        rule = pub.rule_for(r["family"], family_blocks.get(r["family"].upper()), block)
-        decimals = int(rule.get("decimals", precision))
-        # A rate's denominator is a population estimate, not a count of people in the
-        # data: publications print it as it is and never suppress it (sac-dols-salt.md A7).
-        population = r["unit"] in pub.POPULATION_UNITS
-        out.append({
-            **r,
-            "numerator": pub.publish_count(r["numerator"], rule),
-            "denominator": (r["denominator"] if population
-                            else pub.publish_count(r["denominator"], rule)),
-            "value": pub.publish_value(r["numerator"], None if population else r["denominator"],
-                                       r["value"], r["unit"], decimals, rule),
-        })
-    return out
 
 
 def _text_row(r: dict[str, Any]) -> list[str]:
@@ -184,9 +154,7 @@ def to_xlsx(rows: list[dict[str, Any]]) -> bytes:
 
 def export_bytes(con: duckdb.DuckDBPyConnection, fmt: str, published: bool,
                  families: tuple[Family, ...] | None = None) -> bytes:
-    rows = read_rows(con)
-    if published:
-        rows = apply_published(rows, families)
+    rows = published_rows(con, families=families) if published else read_rows(con)
     return {"csv": to_csv, "json": to_json, "xlsx": to_xlsx}[fmt](rows)
 
 

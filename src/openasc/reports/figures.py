@@ -22,12 +22,12 @@ from openasc.compare.comparisons import Comparison, read_comparisons
 from openasc.councils import Council
 from openasc.errors import OpenascError
 from openasc.metrics.catalogue import Measure, all_measures, default_catalogue
+from openasc.metrics.disclosure import number_or_none, published_rows
 from openasc.reports.phrasing import precision_for
 from openasc.warehouse import table_exists
 
 ENGLAND = "E92000001"
 KEY_SEP = "~~"  # between row keys in one data attribute (keys contain spaces and |)
-SMALL_COUNT = 5  # counts 1-4 are not published (disclosure control, decisions.md)
 
 
 @dataclass(frozen=True)
@@ -62,16 +62,12 @@ class Row:
         return dict(p.split("=", 1) for p in self.breakdown.split(";") if "=" in p)
 
     def shown(self, what: str = "value") -> float | None:
-        """The value as it may be printed: None (suppressed) for a small count.
+        """The figure as it may be printed: None when it is suppressed or not available.
 
-        A count of 1-4, or a rate or percentage whose numerator is 1-4, could identify a
-        person in a small council, so it is printed as [c].
+        Rows of `metric_values` are loaded already published (`load_figures`), rounded and
+        suppressed by the disclosure rules, so this is the figure itself.
         """
-        raw = getattr(self, what)
-        basis = raw if what != "value" or self.unit == "count" else self.numerator
-        if basis is not None and 0 < basis < SMALL_COUNT:
-            return None
-        return raw
+        return getattr(self, what)
 
 
 def load_measures() -> dict[tuple[str, str], Measure]:
@@ -183,6 +179,14 @@ _COLUMNS = ("family, code, la_code, period_start, period_end, breakdown, numerat
 
 def _rows(con: duckdb.DuckDBPyConnection, where: str, params: list,
           table: str = "metric_values") -> list[Row]:
+    """Rows of `metric_values` as published (rounded and suppressed, metrics.disclosure:
+    a report prints nothing the published export does not), or of `comparator_values` (the
+    national figures as their publisher released them)."""
+    if table == "metric_values":
+        return [Row(r["family"], r["code"], r["la_code"], r["period_start"], r["period_end"],
+                    r["breakdown"], number_or_none(r["numerator"]),
+                    number_or_none(r["denominator"]), number_or_none(r["value"]), r["unit"])
+                for r in published_rows(con, where, params, output="report")]
     got = con.execute(f"SELECT {_COLUMNS} FROM {table} WHERE {where} "
                       "ORDER BY family, code, la_code, period_start, breakdown", params).fetchall()
     return [Row(*r, table=table) for r in got]

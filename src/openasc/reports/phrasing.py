@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
+from openasc.metrics.disclosure import round_half_up
+
 SUPPRESSED = "[c]"
 
 UNIT_DEFAULT_PRECISION = {"percent": 1, "per_100k": 1, "count": 0, "days": 0, "rate": 1,
@@ -87,14 +89,6 @@ def P(*parts: str | Fig | Link | Phrase) -> Phrase:  # noqa: N802 - reads like a
 
 
 # --------------------------------------------------------------------------- numbers
-def round_half_up(value: float, places: int) -> float:
-    """Round half away from zero, as the national publications do (not banker's rounding)."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    q = Decimal(1).scaleb(-places)
-    return float(Decimal(repr(value)).quantize(q, rounding=ROUND_HALF_UP))
-
-
 def number(value: float | None, places: int = 0) -> str:
     """Thousands separators and a fixed number of decimals; '[c]' for a suppressed value."""
     if value is None:

@@ -172,6 +172,12 @@ def _stage(value: str, stages: list[dict[str, Any]]) -> str:
     return stages[-1]["label"]
 
 
+def _suppressed(group: list[Row], n: float) -> bool:
+    """A sum of published rows is printed [c] when any of them is suppressed (the sum of
+    the shown ones would be taken for the whole) or when it is itself a small count."""
+    return any(r.shown() is None for r in group) or 0 < n < 5
+
+
 def journey_section(f: Figures) -> Section:
     """The customer journey as a funnel: requests, then where they led (STS001), then what
     followed short-term support (STS002a)."""
@@ -188,7 +194,9 @@ def journey_section(f: Figures) -> Section:
         total_rows = [r for lab in order for r in by_stage[lab]]
         total = sum(r.value or 0 for r in total_rows)
         total_key = KEY_SEP.join(r.key for r in total_rows)
-        total_fig = Fig(number(total, 0), {"calc": "sum", "of": total_key, "places": "0"})
+        total_hidden = _suppressed(total_rows, total)
+        total_fig = Fig(number(None if total_hidden else total, 0),
+                        {"calc": "sum", "of": total_key, "places": "0"})
         sec.blocks.append(P("In ", year_label(f.year), " we received ",
                             total_fig, f" {'request' if total == 1 else 'requests'} for "
                             "support from people new to adult social care whose outcome was "
@@ -199,7 +207,7 @@ def journey_section(f: Figures) -> Section:
             group = by_stage[lab]
             n = sum(r.value or 0 for r in group)
             keys = KEY_SEP.join(r.key for r in group)
-            small = 0 < n < 5
+            small = total_hidden or _suppressed(group, n)
             n_fig = Fig("[c]" if small else number(n, 0),
                         {"calc": "sum", "of": keys, "places": "0"})
             s_fig = share(None if small else n, total,
@@ -207,7 +215,8 @@ def journey_section(f: Figures) -> Section:
             table_rows.append([lab, P(n_fig), P(s_fig)])
             values.append(0 if small else n)
         table_rows.append(["All requests", P(total_fig),
-                           P(Fig("100.0%", {"calc": "share", "of": total_key,
+                           P(Fig("[c]" if total_hidden else "100.0%",
+                                 {"calc": "share", "of": total_key,
                                             "over": total_key, "places": "1"}))])
         sec.blocks.append(Table(caption=f"What followed a request for support, "
                                 f"{year_label(f.year)}", headers=["What followed", "Requests",

@@ -3,8 +3,8 @@
 Everything here reads `metric_values`, `comparisons`, `runs`, `quarantine` and
 `cld_submissions` (design: nothing downstream re-derives a measure). Who is looking decides
 how a figure is shown: a viewer gets the published figure — rounded and suppressed by the
-same rule as `openasc export metrics --published` (`metrics.export.apply_published`) — and
-an analyst the unrounded one. The choice is made here, once, so no page or API route can
+same rules as `openasc export metrics --published` (`metrics.disclosure`) — and an analyst
+the unrounded one. The choice is made here, once, so no page or API route can
 forget it.
 """
 
@@ -19,7 +19,8 @@ from typing import Any
 import duckdb
 
 from openasc.metrics.catalogue import Measure, all_measures, default_catalogue
-from openasc.publish.export import apply_published, number_text
+from openasc.metrics.disclosure import published_rows
+from openasc.publish.export import number_text
 from openasc.warehouse import table_exists
 
 ENGLAND = "E92000001"
@@ -71,9 +72,8 @@ def _number(x: Any) -> float | None:
     return float(x) if isinstance(x, Decimal | int | float) else None
 
 
-def show(rows: list[dict[str, Any]], unrounded: bool) -> list[Shown]:
-    """Rows as figures: unrounded for analysts, published (rounded, suppressed) otherwise."""
-    rows = rows if unrounded else apply_published(rows)
+def show(rows: list[dict[str, Any]]) -> list[Shown]:
+    """Rows (unrounded, or published: rounded and suppressed) as figures."""
     return [Shown(family=r["family"], code=r["code"], la_code=r["la_code"],
                   period_start=_plain(r["period_start"]), period_end=_plain(r["period_end"]),
                   breakdown=r["breakdown"] or "", numerator=number_text(r["numerator"]),
@@ -81,13 +81,18 @@ def show(rows: list[dict[str, Any]], unrounded: bool) -> list[Shown]:
                   unit=r["unit"], number=_number(r["value"])) for r in rows]
 
 
-def _rows(cur: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> list[dict]:
+def _rows(cur: duckdb.DuckDBPyConnection, where: str, params: list[Any],
+          unrounded: bool) -> list[Shown]:
+    """The rows `where` selects: unrounded for analysts; for everyone else published, by the
+    disclosure rules applied to whole breakdowns (`where` selects whole ones)."""
     if not table_exists(cur, "metric_values"):
         return []
+    if not unrounded:
+        return show(published_rows(cur, where, params, output="dashboard"))
     got = cur.execute(f"SELECT {', '.join(COLUMNS)} FROM metric_values WHERE {where} "
                       "ORDER BY family, code, la_code, period_start, breakdown, period_end",
                       params).fetchall()
-    return [dict(zip(COLUMNS, r, strict=True)) for r in got]
+    return show([dict(zip(COLUMNS, r, strict=True)) for r in got])
 
 
 def councils(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -112,8 +117,8 @@ def periods(cur: duckdb.DuckDBPyConnection, la_code: str) -> list[tuple[str, str
 def measure_rows(cur: duckdb.DuckDBPyConnection, family: str, code: str, la_code: str,
                  unrounded: bool) -> list[Shown]:
     """Every period and breakdown of one measure for one council."""
-    return show(_rows(cur, "upper(family) = ? AND upper(code) = ? AND la_code = ?",
-                      [family.upper(), code.upper(), la_code]), unrounded)
+    return _rows(cur, "upper(family) = ? AND upper(code) = ? AND la_code = ?",
+                 [family.upper(), code.upper(), la_code], unrounded)
 
 
 def headlines(cur: duckdb.DuckDBPyConnection, la_code: str, family: str | None,
@@ -123,7 +128,7 @@ def headlines(cur: duckdb.DuckDBPyConnection, la_code: str, family: str | None,
     if family:
         where += " AND upper(family) = ?"
         params.append(family.upper())
-    return show(_rows(cur, where, params), unrounded)
+    return _rows(cur, where, params, unrounded)
 
 
 def breakdown_keys(rows: list[Shown]) -> list[str]:

@@ -1,0 +1,73 @@
+"""The disclosure rules (docs/disclosure.md) on small hand-made breakdowns.
+
+Each case is worked by hand from the rules, not from the module: counts to the nearest 5
+(halves up); a count under 5 is [c] (zero too for SAC); one [c] in a breakdown makes the
+whole breakdown [c]; a percentage from the published counts; a percentage whose
+complement (denominator − numerator) is 1-4 is [c].
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from openasc.metrics.disclosure import published_rows, rule_for
+from openasc.warehouse import connect
+
+LA = "E10000034"
+ROWS = [
+    # family, code, breakdown, numerator, denominator, value, unit
+    # 2A: 37 of 38 -> 35, 40; the complement 1 would tell the one person apart -> [c]
+    ("ASCOF", "2A", "", 37, 38, 37 / 38 * 100, "percent"),
+    # 2A by age: 20 of 30 and 17 of 25, neither small -> shown, values from
+    # the published counts: 20/30 -> 20, 30 -> 66.7; 17/25 -> 15, 25 -> 60.0
+    ("ASCOF", "2A", "age_band=18 to 64", 20, 30, 20 / 30 * 100, "percent"),
+    ("ASCOF", "2A", "age_band=65 and above", 17, 25, 17 / 25 * 100, "percent"),
+    # SG1b by sex: 0 women (SAC suppresses zero) -> the whole sex breakdown is [c];
+    # the headline 12 -> 10 is shown; the age x sex breakdown refines it and holds the
+    # zero too -> [c]
+    ("SAC", "SG1b", "", 12, None, 12, "count"),
+    ("SAC", "SG1b", "sex=Female", 0, None, 0, "count"),
+    ("SAC", "SG1b", "sex=Male", 12, None, 12, "count"),
+    # the same shape for a CLD measure: zero is shown, nothing is small -> 0, 10, 10
+    ("SALT", "STS002b", "", 12, None, 12, "count"),
+    ("SALT", "STS002b", "age_band=18 to 64", 0, None, 0, "count"),
+    ("SALT", "STS002b", "age_band=65 and above", 12, None, 12, "count"),
+]
+
+
+def _published(tmp_path: Path) -> dict[tuple[str, str, str], tuple]:
+    con = connect(tmp_path / "wh.duckdb")
+    con.executemany("INSERT INTO metric_values VALUES (?, ?, ?, DATE '2024-04-01', "
+                    "DATE '2025-03-31', ?, ?, ?, ?, ?, 'run-1')",
+                    [(f, c, LA, b, n, d, v, u) for f, c, b, n, d, v, u in ROWS])
+    rows = published_rows(con)
+    con.close()
+    return {(r["family"], r["code"], r["breakdown"]): (r["numerator"], r["denominator"],
+                                                        r["value"]) for r in rows}
+
+
+def test_complement_of_one_to_four_is_suppressed(tmp_path: Path) -> None:
+    got = _published(tmp_path)
+    assert got[("ASCOF", "2A", "")] == (35, 40, "[c]")
+    assert got[("ASCOF", "2A", "age_band=18 to 64")] == (20, 30, Decimal("66.7"))
+    assert got[("ASCOF", "2A", "age_band=65 and above")] == (15, 25, Decimal("60.0"))
+
+
+def test_a_suppressed_zero_suppresses_its_whole_breakdown(tmp_path: Path) -> None:
+    got = _published(tmp_path)
+    assert got[("SAC", "SG1b", "")] == (10, None, Decimal(10))
+    assert got[("SAC", "SG1b", "sex=Female")] == ("[c]", None, "[c]")
+    assert got[("SAC", "SG1b", "sex=Male")] == ("[c]", None, "[c]")  # 12 = total - 0
+    assert got[("SALT", "STS002b", "age_band=18 to 64")] == (0, None, Decimal(0))
+    assert got[("SALT", "STS002b", "age_band=65 and above")] == (10, None, Decimal(10))
+
+
+def test_rules_are_data_per_family_and_measure() -> None:
+    """disclosure.yaml: SAC and DoLS suppress zeros and print whole numbers; ASCOF keeps
+    the measure's precision (2D: 2 decimals, the catalogue's)."""
+    assert rule_for("SAC", "S42")["suppress_zero"] and rule_for("SAC", "S42")["decimals"] == 0
+    assert rule_for("DOLS")["suppress_zero"]
+    assert not rule_for("ASCOF", "2D")["suppress_zero"]
+    assert rule_for("ASCOF", "2D")["decimals"] == 2
+    assert rule_for("ASCOF", "2A")["rounding_base"] == 5
