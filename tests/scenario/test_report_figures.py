@@ -17,13 +17,18 @@ CLD (all born 15 June 1940, so aged 84 on 31 March 2025; submitted 1 May 2025; a
 with only two reviews, ending April 2024 and March 2025, makes the file cover the whole
 year and enters no measure):
 
-| people  | events | what the reference makes of them |
-|---------|--------|----------------------------------|
-| A01-A20 | request 3 Jun 2024, outcome NFA information and advice, nothing after | new clients (no long-term service open); no later event, so the STS001 sequel is the request's own outcome: Universal Services / signposted (C5) |
-| B01-B10 | request 3 Jun 2024, outcome NFA support declined, nothing after | sequel: No Services Provided - other reason (C5) |
-| C01-C10 | request 1 May 2024, then Long term support: Community from 3 May 2024 (open), CASSR commissioned support | the first later event starts 2 days after the request (within 28 days) and is a service: sequel Long Term Support: Community |
-| D01-D10 | Long term support: Community since 1 Jan 2023 (open), direct payment | existing clients, no request |
-| E01-E10 | Long term support: Residential care from 1 Jul 2024 (open) | new admissions to a care home, aged 84 |
+- A01-A20: a request on 3 Jun 2024, outcome NFA information and advice, nothing after. New
+  clients (no long-term service open); no later event, so the STS001 sequel is the
+  request's own outcome: Universal Services / signposted (C5).
+- B01-B10: a request on 3 Jun 2024, outcome NFA support declined, nothing after: sequel No
+  Services Provided - other reason (C5).
+- C01-C10: a request on 1 May 2024, then Long term support: Community from 3 May 2024
+  (open), CASSR commissioned support. The first later event starts 2 days after the
+  request (within 28 days) and is a service: sequel Long Term Support: Community.
+- D01-D10: Long term support: Community since 1 Jan 2023 (open), direct payment: existing
+  clients, no request.
+- E01-E10: Long term support: Residential care from 1 Jul 2024 (open): new admissions to a
+  care home, aged 84.
 
 - Journey (STS001 by what followed): 20 + 10 + 10 = 40 requests (each counted once: the
   breakdowns by route and by age band hold the same 40 again). Information, advice and
@@ -66,9 +71,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from cldfile import cld_row, write_cld_csv
 from sac_casefiles import DOLS_HEADER, SG_HEADER, application, concern, write_rows
 from test_salt_events import bookends
+
+from cldfile import cld_row, write_cld_csv
 
 LA = "416"
 Y = ("2024-04-01", "2025-03-31")
