@@ -246,7 +246,8 @@ def test_safeguarding_and_dols_headlines(council: dict[str, Path]) -> None:
     assert said(sg, "Safeguarding Concerns per 100,000 adults").endswith(
         ": 40 per 100,000 adults aged 18 and over (mid-2024 population estimate).")
     assert said(sg, "Total Number of Section 42 Safeguarding Enquiries").endswith(": 10.")
-    assert said(sg, "Conversion Rate").endswith(": 50%.")
+    assert said(sg, "Conversion Rate").endswith(
+        "(the national definition, Section 42 and other enquiries as a share of concerns): 50%.")
     dols = sentences(page, "dols")
     assert said(dols, "DoLS applications received").endswith(": 20.")
     assert said(dols, "DoLS applications completed").endswith(": 10.")
@@ -305,7 +306,8 @@ def test_self_assessment_evidence(council: dict[str, Path]) -> None:
         == "not available"
     sg = table_rows(page, "safeguarding")
     assert sg["Total Number of Safeguarding Concerns"][0] == "20"
-    assert sg["Conversion Rate"][0] == "50%"
+    assert sg["Conversion Rate (the national definition, Section 42 and other enquiries as a "
+              "share of concerns)"][0] == "50%"
 
 
 INTERNAL = re.compile(r"\.csv\b|\.ya?ml\b|\.md\b|\.sql\b|docs/|spec/|init-content|TODO|"

@@ -75,6 +75,11 @@ def caption(m: Measure, keys: tuple[str, ...]) -> str:
     return f"{m.title}{' and ' if own else ' by '}{' and '.join(rest)}"
 
 
+def said(m: Measure) -> str | None:
+    """What the title leaves unsaid (which definition a conversion rate uses)."""
+    return labels()["said"].get(f"{m.family} {m.code}")
+
+
 def lower_bound_reason(m: Measure) -> str | None:
     """Why a measure is only a lower bound, when it is one."""
     return labels()["lower_bounds"].get(f"{m.family} {m.code}")

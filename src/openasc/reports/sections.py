@@ -68,7 +68,8 @@ def measure_name(f: Figures, row: Row) -> Phrase:
     m = f.measure(row.family, row.code, row.unit)
     part = row.parts.get("part")
     if not part:
-        return P(title_link(m))
+        said = labels.said(m)
+        return P(title_link(m), f" ({said})" if said else "")
     return P(Link(labels.part_title(m, part), f"#{m.anchor}"),
              f" ({m.family} {m.code} part {part})")
 
