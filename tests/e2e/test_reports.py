@@ -260,8 +260,9 @@ def expected(con: duckdb.DuckDBPyConnection, a: dict[str, str], content: Path) -
 
 
 # Numbers that are words of the document, not figures: the report's year labels, the
-# per-100,000 unit, the Care Act 2014, Section 42, adults aged 18.
-ALLOWED = {"2024-25", "2023-24", "100,000", "2014", "42", "18"}
+# per-100,000 unit, the Care Act 2014, Section 42, the ages in a rate's population (adults
+# aged 18 and over, 18 to 64, 65 and over).
+ALLOWED = {"2024-25", "2023-24", "100,000", "2014", "42", "18", "64", "65"}
 
 
 @pytest.mark.parametrize("name", ["local-account.html", "self-assessment.html"])
@@ -385,7 +386,7 @@ def test_without_content_placeholders_are_marked_draft(built: dict[str, Path],
                 "--out", str(tmp_path), "--la", LA, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     html = (tmp_path / "local-account.html").read_text()
-    assert "Draft: placeholder text" in html and "draft-banner" in html
+    assert "Draft: this section is still to be written" in html and "draft-banner" in html
     assert "What we spent" not in html  # no budget file, no budget section
 
 

@@ -77,7 +77,9 @@ def test_against_uses_polarity_and_print_precision():
 
 def test_rates_say_which_population():
     assert rate_population("per_100k", 2024) == (
-        " (per 100,000 adults aged 18 and over, mid-2024 estimate)")
+        " adults aged 18 and over (mid-2024 population estimate)")
+    assert rate_population("per_100k", 2024, "adults aged 65 and over") == (
+        " adults aged 65 and over (mid-2024 population estimate)")
     assert rate_population("percent", 2024) == ""
 
 

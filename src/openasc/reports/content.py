@@ -13,6 +13,7 @@ import csv
 import re
 import shutil
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,10 @@ PLACEHOLDER_TITLES = {
     "complaints": "Complaints and compliments",
     "next-steps": "What we will do next",
 }
+def _examples() -> Path:
+    return Path(str(resources.files("openasc.reports").joinpath("templates", "content")))
+
+
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)
 _md = MarkdownIt("commonmark", {"html": False})
 
@@ -90,12 +95,43 @@ def read_markdown(path: Path, folder: Path) -> tuple[dict[str, Any], str]:
     return meta, m.group(2)
 
 
+def _line(text: str) -> str:
+    """A line of text compared with the template's: list markers, emphasis and spacing go."""
+    text = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text)
+    return " ".join(text.replace("*", "").replace("_", " ").split()).lower()
+
+
+def _lines(body: str, meta: dict[str, Any]) -> set[str]:
+    """The lines a writer wrote: the body's lines and the items of front-matter lists."""
+    items = [str(i) for v in meta.values() if isinstance(v, list) for i in v]
+    return {x for x in map(_line, body.splitlines() + items) if len(x) >= 12}
+
+
+@cache
+def template_lines() -> frozenset[str]:
+    """Every line of example text and every example list item that `report init-content`
+    writes: a document that still prints one of them is not ready to publish."""
+    out: set[str] = set()
+    for path in _examples().rglob("*.md"):
+        meta, body = read_markdown(path, path.parent)
+        out |= _lines(body, {k: v for k, v in meta.items() if k != "signed_by"})
+    return frozenset(out)
+
+
 def _text(key: str, path: Path, folder: Path) -> Text:
     meta, body = read_markdown(path, folder)
     title = str(meta.get("title") or PLACEHOLDER_TITLES.get(key, path.stem.replace("-", " ")
                                                               .capitalize()))
+    unedited = bool(_lines(body, meta) & template_lines()) or meta.get("signed_by") == \
+        _template_signatures()
     return Text(key=key, title=title, html=markdown(body), source=str(path.relative_to(folder)),
-                meta=meta)
+                draft=unedited, meta=meta)
+
+
+@cache
+def _template_signatures() -> list[Any]:
+    meta, _ = read_markdown(_examples() / "foreword.md", _examples())
+    return list(meta.get("signed_by") or [])
 
 
 def _case_study(path: Path, folder: Path) -> Text:
@@ -149,9 +185,29 @@ def _budget(path: Path) -> list[dict[str, Any]]:
         except ValueError:
             raise OpenascError(f"{path}: row {n}, field amount_gbp: {r['amount_gbp']!r} is "
                                "not a number; expected pounds, e.g. 1250000.") from None
-        out.append({"year": r["year"].strip(), "category": r["category"].strip(),
-                    "amount_gbp": amount, "row": n})
+        category = r["category"].strip()
+        out.append({"year": r["year"].strip(), "category": category, "amount_gbp": amount,
+                    "row": n, "placeholder": amount == 0 and category in _template_zeros(
+                        "budget.csv")})
     return out
+
+
+@cache
+def _template_zeros(name: str) -> frozenset[str]:
+    """The labels to which the template gives a placeholder value of 0: a 0 still beside
+    one of them is the template's, not the council's figure."""
+    path = _examples() / name
+    if name.endswith(".csv"):
+        rows = csv.DictReader(path.read_text("utf-8").splitlines())
+        return frozenset(r["category"] for r in rows if float(r["amount_gbp"]) == 0)
+    items = (yaml.safe_load(path.read_text("utf-8")) or {}).get("items") or []
+    return frozenset(str(i.get("label") or i.get("question")) for i in items
+                     if (i.get("value") if "value" in i else i.get("percent")) == 0)
+
+
+def _mark_placeholders(doc: dict[str, Any], name: str, label: str, number: str) -> None:
+    for item in doc["items"]:
+        item["placeholder"] = item[number] == 0 and str(item[label]) in _template_zeros(name)
 
 
 def load_content(folder: Path | None) -> Content:
@@ -173,9 +229,11 @@ def load_content(folder: Path | None) -> Content:
     if (folder / "workforce.yaml").is_file():
         content.workforce = _yaml_file(folder / "workforce.yaml")
         _check_items(folder / "workforce.yaml", content.workforce, "label", "value")
+        _mark_placeholders(content.workforce, "workforce.yaml", "label", "value")
     if (folder / "survey.yaml").is_file():
         content.survey = _yaml_file(folder / "survey.yaml")
         _check_items(folder / "survey.yaml", content.survey, "question", "percent")
+        _mark_placeholders(content.survey, "survey.yaml", "question", "percent")
     sa = folder / "self-assessment"
     for n in range(1, 5):
         if (sa / f"theme-{n}.md").is_file():
@@ -193,8 +251,20 @@ def load_content(folder: Path | None) -> Content:
     return content
 
 
-_PLACEHOLDER = ("*Draft: placeholder text. Replace it by writing `{key}.md` in a content "
-                "folder (`openasc report init-content DIR`, then `--content DIR`).*")
+@cache
+def _template_plan() -> tuple[dict[str, str], ...]:
+    text = (_examples() / "self-assessment" / "improvement-plan.csv").read_text("utf-8")
+    return tuple(csv.DictReader(text.splitlines()))
+
+
+def template_plan_row(row: dict[str, str]) -> bool:
+    """Whether an improvement-plan row is still the template's example row."""
+    return any(all((row.get(k) or "").strip() == v for k, v in ex.items())
+               for ex in _template_plan())
+
+
+# Printed in the document, so in the reader's words: how to replace it is said on the console.
+PLACEHOLDER_TEXT = "*Draft: this section is still to be written by the council.*"
 
 
 def placeholder_content() -> Content:
@@ -202,13 +272,11 @@ def placeholder_content() -> Content:
     content = Content(folder=None)
     for key, title in PLACEHOLDER_TITLES.items():
         content.texts[key] = Text(key=key, title=title,
-                                  html=markdown(_PLACEHOLDER.format(key=key)),
+                                  html=markdown(PLACEHOLDER_TEXT),
                                   source="built-in placeholder", draft=True)
     return content
 
 
-def _examples() -> Path:
-    return Path(str(resources.files("openasc.reports").joinpath("templates", "content")))
 
 
 def init_content_command(folder: Path, console: Console) -> list[Path]:

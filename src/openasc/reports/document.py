@@ -51,6 +51,16 @@ class Section:
         return self
 
 
+@dataclass(frozen=True)
+class Placeholder:
+    """A part of a document still holding the template's text or values: `item` names it
+    as the reader sees it (printed in the Draft banner), `source` is where to fix it (said
+    on the console only, never in the document)."""
+
+    item: str
+    source: str
+
+
 @dataclass
 class Document:
     title: str
@@ -60,3 +70,4 @@ class Document:
     sections: list[Section]
     notes: list[dict[str, str]]
     draft: bool = False
+    placeholders: list[Placeholder] = field(default_factory=list)

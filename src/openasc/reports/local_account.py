@@ -7,6 +7,7 @@ folder's declared input files; words from the content folder's Markdown.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -20,9 +21,9 @@ from rich.console import Console
 from openasc.config import Settings
 from openasc.councils import Council, resolve
 from openasc.errors import OpenascError
-from openasc.reports import sections
+from openasc.reports import labels, sections
 from openasc.reports.content import Content, Text, load_content
-from openasc.reports.document import Document, Human, Section, Table
+from openasc.reports.document import Document, Human, Placeholder, Section, Table
 from openasc.reports.figures import ENGLAND, Figures, load_figures, parse_year
 from openasc.reports.pdf import write_pdf
 from openasc.reports.phrasing import Fig, P, number, year_label
@@ -52,20 +53,29 @@ def _input_fig(value: float, places: int, source: str, suffix: str = "") -> Fig:
                                                 "places": str(places)})
 
 
+NOT_PROVIDED = "not yet provided"
+
+
 def budget_section(content: Content, year: str) -> Section:
-    """Spend on people's care by type, with a total that is the sum of the printed lines."""
+    """Spend on people's care by type, with a total that is the sum of the printed lines;
+    a template's placeholder amount is printed as not yet provided, and then so is the
+    total (a sum with a missing part is not the total)."""
     sec = Section(sid="budget", title="What we spent")
     rows = [r for r in content.budget if r["year"] == year]
     if not rows:
         return sec
     table_rows: list[list[Any]] = []
     for r in rows:
-        table_rows.append([r["category"], P("£", _input_fig(r["amount_gbp"], 0, "budget.csv"))])
-    total = sum(r["amount_gbp"] for r in rows)
-    table_rows.append(["Total", P("£", Fig(number(total, 0), {
-        "input": "budget.csv", "calc": "sum", "year": year, "places": "0"}))])
+        amount = NOT_PROVIDED if r["placeholder"] else P(
+            "£", _input_fig(r["amount_gbp"], 0, "budget.csv"))
+        table_rows.append([r["category"], amount])
+    total: Any = NOT_PROVIDED
+    if not any(r["placeholder"] for r in rows):
+        total = P("£", Fig(number(sum(r["amount_gbp"] for r in rows), 0), {
+            "input": "budget.csv", "calc": "sum", "year": year, "places": "0"}))
+    table_rows.append(["Total", total])
     sec.blocks.append(P("Spending on people's care by type of support, from the council's "
-                        "accounts (budget.csv)."))
+                        "accounts."))
     sec.blocks.append(Table(caption=f"Spend on care by type, {year}",
                             headers=["Type of support", "Spend"], rows=table_rows))
     return sec
@@ -73,7 +83,8 @@ def budget_section(content: Content, year: str) -> Section:
 
 def items_section(doc: dict[str, Any] | None, sid: str, title: str, source: str,
                   label: str, value: str, unit_key: str | None) -> Section:
-    """Workforce or survey figures from a small declared YAML file."""
+    """Workforce or survey figures from a small declared YAML file; a template's
+    placeholder value is printed as not yet provided."""
     sec = Section(sid=sid, title=title)
     if not doc:
         return sec
@@ -84,32 +95,60 @@ def items_section(doc: dict[str, Any] | None, sid: str, title: str, source: str,
         suffix = "%" if unit == "percent" else ""
         extra = f" ({item['source']})" if item.get("source") else ""
         extra = extra or (f" ({item['survey']})" if item.get("survey") else "")
-        rows.append([str(item[label]) + extra, P(_input_fig(float(item[value]), places, source,
-                                                            suffix))])
+        shown = NOT_PROVIDED if item.get("placeholder") else P(
+            _input_fig(float(item[value]), places, source, suffix))
+        rows.append([str(item[label]) + extra, shown])
     sec.blocks.append(Table(caption=f"{title}, {doc.get('year', '')}".rstrip(", "),
                             headers=["", "Figure"], rows=rows))
     return sec
+
+
+def placeholders(content: Content, year: str) -> list[Placeholder]:
+    """The Local Account's parts still holding the template's text or values."""
+    out = [Placeholder(t.title, f"{t.key}.md" if content.folder is None else t.source)
+           for t in content.texts.values() if t.draft]
+    out += [Placeholder(f"People's stories: {t.title}", t.source)
+            for t in content.case_studies if t.draft]
+    zeros = [r for r in content.budget if r["year"] == year and r["placeholder"]]
+    if zeros:
+        out.append(Placeholder(f"What we spent: {len(zeros)} "
+                               f"{'amount' if len(zeros) == 1 else 'amounts'} not yet provided",
+                               "budget.csv"))
+    for doc, title, label, source in ((content.workforce, "Our workforce", "label",
+                                       "workforce.yaml"),
+                                      (content.survey, "What people told us", "question",
+                                       "survey.yaml")):
+        out += [Placeholder(f"{title}: {i[label]}", source)
+                for i in (doc or {}).get("items", []) if i.get("placeholder")]
+    return out
 
 
 def case_studies(content: Content) -> Section:
     sec = Section(sid="case-studies", title="People's stories")
     for i, t in enumerate(content.case_studies, start=1):
         child = Section(sid=f"case-study-{i}", title=t.title)
-        child.blocks.append(Human(t.html, t.source))
+        child.blocks.append(Human(t.html, t.source, t.draft))
         sec.children.append(child)
     return sec
 
 
 def notes(f: Figures) -> list[dict[str, str]]:
-    """One note per measure printed: definition, source and period (design principle 6)."""
+    """One note per measure printed: definition, source and period (design principle 6),
+    in public words: the published source a reference stands for, the population a rate is
+    per, and measure titles where the catalogue's text names another measure by its code."""
+    titles = {m.code: m.title for m in f.measures.values()
+              if re.fullmatch(r"[A-Z0-9]+[_-][A-Z0-9_-]+", m.code)}
     out = []
     for family, code in sorted(f.used):
         m = f.measure(family, code)
         d = asdict(m)
         d["anchor"] = m.anchor
-        d["unit"] = {"percent": "per cent", "per_100k": "per 100,000 adults",
+        d["unit"] = {"percent": "per cent", "per_100k": f"per 100,000 {labels.population(m)}",
                      "count": "number"}.get(m.unit, m.unit)
-        d["source"] = m.source or f"{family} measures computed by openasc"
+        for key in ("numerator", "denominator", "source", "method_notes"):
+            d[key] = labels.public_text(d[key], titles)
+        d["source"] = d["source"] or f"{family} measures computed by openasc"
+        d["reference"] = labels.public_reference(m.reference)
         out.append(d)
     return out
 
@@ -137,7 +176,7 @@ def build_local_account(f: Figures, content: Content, year: str) -> Document:
     kept = [s.prune() for s in parts if not s.is_empty()]
     return Document(title="Local Account", subtitle="Adult social care: our report to residents",
                     council=f.council.name, year_label=year, sections=kept, notes=notes(f),
-                    draft=any(t.draft for t in content.texts.values()))
+                    placeholders=placeholders(content, year))
 
 
 def open_figures(con_or_settings: duckdb.DuckDBPyConnection | Settings, la: str | None,
@@ -187,9 +226,17 @@ def document_command(build: Callable[[Figures, Content, str], Document], stem: s
     """Build one document from the warehouse, write its HTML and PDF, and say where."""
     started = time.perf_counter()
     f = open_figures(settings, la, year)
-    written = write_document(build(f, load_content(content), year), f, out, stem)
+    doc = build(f, load_content(content), year)
+    written = write_document(doc, f, out, stem)
     for p in written:
         console.print(f"Wrote {p}")
+    if doc.placeholders:
+        where = "the content folder" if content else (
+            "a content folder (`openasc report init-content DIR`, then --content DIR)")
+        console.print(f"Draft: {len(doc.placeholders)} part(s) still hold the template's text "
+                      f"or placeholder values (listed on the cover); write them in {where}:")
+        for ph in doc.placeholders:
+            console.print(f"  {ph.item} ({ph.source})")
     console.print(f"{label} for {f.council.name}, {year}, in "
                   f"{time.perf_counter() - started:.1f} s.")
     return written

@@ -217,12 +217,15 @@ def against(name: str, own: float, their: float, unit: str, precision: int | Non
     return f"{'higher' if higher else 'lower'} than {name}"
 
 
-def rate_population(unit: str, population_year: int | None) -> str:
-    """Which population a per-100,000 rate is per (reports.md §1: say which and which year)."""
+def rate_population(unit: str, population_year: int | None,
+                    population: str = "adults aged 18 and over") -> str:
+    """Which population a per-100,000 rate is per, and which year's estimate (reports.md §1:
+    say which population and which year): ' adults aged 65 and over (mid-2024 population
+    estimate)'. The population comes from the measure's definition (`labels.population`)."""
     if unit != "per_100k":
         return ""
-    year = f", mid-{population_year} estimate" if population_year else ""
-    return f" (per 100,000 adults aged 18 and over{year})"
+    year = f" (mid-{population_year} population estimate)" if population_year else ""
+    return f" {population}{year}"
 
 
 def share(part: float | None, whole: float | None, places: int = 1,

@@ -100,7 +100,7 @@ def _narrative(content: Path | None, la_code: str, name: str) -> tuple[Markup, s
     if path is None or not path.is_file():
         where = f"{path}" if path else "no --content folder was given"
         return (Markup(f"<p class=\"draft\">Director's narrative to follow ({where}).</p>"),
-                "Director of Adult Social Services", f"{name} Council", True)
+                "Director of Adult Social Services", name, True)
     assert content is not None
     meta, body = read_markdown(path, content)
     director = str(meta.get("director") or "").strip()

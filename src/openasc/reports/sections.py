@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from openasc.compare.comparisons import Comparison
-from openasc.reports import charts
+from openasc.reports import charts, labels
 from openasc.reports.document import Section, Table
 from openasc.reports.figures import (
     ENGLAND,
@@ -62,12 +62,52 @@ def title_link(m: Measure) -> Link:
     return Link(m.title, f"#{m.anchor}")
 
 
-def fig(row: Row, m: Measure, what: str = "value") -> Fig:
-    """A row's value (or numerator/denominator) as printed, traced to its row."""
+def measure_name(f: Figures, row: Row) -> Phrase:
+    """The measure's title, linked to its definition; for one part of a measure published
+    in parts (ASCOF 3D 1a, 1b, 2a, 2b), that part's own national name."""
+    m = f.measure(row.family, row.code, row.unit)
+    part = row.parts.get("part")
+    if not part:
+        said = labels.said(m)
+        return P(title_link(m), f" ({said})" if said else "")
+    return P(Link(labels.part_title(m, part), f"#{m.anchor}"),
+             f" ({m.family} {m.code} part {part})")
+
+
+def not_known(f: Figures, row: Row, m: Measure) -> str | None:
+    """Why a row's figure cannot be known, or None when it can be printed.
+
+    A value the engine could not work out, a lower bound of 0 (the data cannot say), and a
+    change on last year whose two years are not both in the document are printed as "not
+    available" with this reason, never as a number."""
+    if row.value is None:
+        if row.denominator == 0:
+            return "there was nothing to measure it against this year (its base is zero)"
+        return "it could not be worked out from the data loaded"
+    if row.value == 0 and labels.lower_bound_reason(m):
+        return labels.lower_bound_reason(m)
+    of = labels.change_of(m)
+    if of is not None:
+        now = f.get(*of, row.breakdown)
+        before = f.before(now) if now is not None else None
+        if now is None or before is None or now.value is None or before.value is None:
+            return (f"there is no {year_label(f.year - 1)} figure of \u201c"
+                    f"{f.measure(*of).title}\u201d in this document to compare with")
+    return None
+
+
+def fig(row: Row, m: Measure, what: str = "value", f: Figures | None = None) -> Fig | str:
+    """A row's value (or numerator/denominator) as printed, traced to its row: '[c]' when
+    suppressed, 'not available' when it cannot be known, 'at least N' for a lower bound."""
+    raw = getattr(row, what)
+    if raw is None or (what == "value" and f is not None and not_known(f, row, m)):
+        return "not available"
     shown = row.shown(what)
     if what == "value":
         text = value_text(shown, row.unit, m.precision)
         places = precision_for(row.unit, m.precision)
+        if shown is not None and labels.lower_bound_reason(m):
+            text = f"at least {text}"
     else:
         text, places = number(shown, 0), 0
     return Fig(text, {**row.trace(what), "places": str(places)})
@@ -78,56 +118,76 @@ def label_of(row: Row) -> str:
     return "; ".join(parts.values()) if parts else "All"
 
 
+def rate_words(f: Figures, m: Measure, unit: str) -> str:
+    """' adults aged 65 and over (mid-2024 population estimate)' after a per-100,000 rate."""
+    return rate_population(unit, f.population_year, labels.population(m))
+
+
 def headline_sentence(f: Figures, row: Row) -> Phrase:
-    """'<Title>: 82.7% (per ...), up 1.2 percentage points (improved), from 81.5% to 82.7%.'"""
+    """'<Title>: 82.7%; up 1.2 percentage points (improved), from 81.5% to 82.7%.', or
+    '<Title>: not available: <reason>.'; a change only between two available figures."""
     m = f.measure(row.family, row.code, row.unit)
-    pop = rate_population(row.unit, f.population_year)
-    part = f" ({row.parts['part']})" if row.parts.get("part") else ""
-    sentence = P(title_link(m), part, ": ", fig(row, m), pop)
+    why = not_known(f, row, m)
+    if why is not None:
+        return P(measure_name(f, row), ": not available: ", why, ".")
+    sentence = P(measure_name(f, row), ": ", fig(row, m, f=f), rate_words(f, m, row.unit))
+    moved = change_on_last_year(f, row, m)
+    return (sentence + P("; ", moved) if moved else sentence) + "."
+
+
+def change_on_last_year(f: Figures, row: Row, m: Measure) -> Phrase | None:
+    """How the figure moved on last year, or None when no change can honestly be stated:
+    no figure last year, either year not available, a measure that is itself a change, or
+    a lower bound (two lower bounds say nothing about the change)."""
     before = f.before(row)
-    if before is not None:
-        moved = change(row.shown(), before.shown(), row.unit, m.precision, m.polarity,
-                       {**row.trace(), "places": str(precision_for(row.unit, m.precision))},
-                       {**before.trace(), "places": str(precision_for(row.unit, m.precision))},
-                       pair=f"{row.key}{KEY_SEP}{before.key}")
-        sentence = sentence + P("; ", moved)
-    return sentence + "."
+    if (before is None or not_known(f, row, m) or not_known(f, before, m)
+            or labels.change_of(m) or labels.lower_bound_reason(m)):
+        return None
+    places = str(precision_for(row.unit, m.precision))
+    return change(row.shown(), before.shown(), row.unit, m.precision, m.polarity,
+                  {**row.trace(), "places": places}, {**before.trace(), "places": places},
+                  pair=f"{row.key}{KEY_SEP}{before.key}")
 
 
 def breakdown_tables(f: Figures, family: str, code: str, sid: str) -> list[Any]:
-    """One table (and, for counts, a bar chart) per breakdown dimension of a measure."""
+    """One table (and, for counts, a bar chart) per breakdown dimension of a measure, its
+    categories in their natural order (age bands and waiting times by age and time)."""
     m = f.measure(family, code)
     groups: dict[tuple[str, ...], list[Row]] = defaultdict(list)
     for r in f.breakdowns(family, code):
         groups[tuple(sorted(r.parts))].append(r)
     blocks: list[Any] = []
     for keys, rows in sorted(groups.items()):
-        rows = sorted(rows, key=lambda r: r.breakdown)
-        dim = " and ".join(k.replace("_", " ") for k in keys)
-        caption = f"{m.title} by {dim}, {year_label(f.year)}"
+        rows = sorted(rows, key=lambda r, keys=keys: [labels.category_order(k, r.parts[k])
+                                                      for k in keys])
+        dim = " and ".join(labels.dimension(k) for k in keys)
+        caption = f"{labels.caption(m, keys)}, {year_label(f.year)}"
         head = f.get(family, code)
         note = ""
         if head is not None and rows[0].unit == "count" and len(keys) == 1:
             total = sum(r.value or 0 for r in rows)
             if head.value is not None and total > head.value:
                 note = MULTI_LABEL_NOTE
-        blocks.append(Table(caption=caption, headers=[dim.capitalize(), _unit_header(rows[0])],
-                            rows=[[label_of(r), P(fig(r, m))] for r in rows], note=note))
-        drawable = [r for r in rows if r.shown() is not None]
+        header = unit_header(m, rows[0].unit)
+        blocks.append(Table(caption=caption, headers=[dim.capitalize(), header],
+                            rows=[[label_of(r), P(fig(r, m, f=f))] for r in rows], note=note))
+        drawable = [r for r in rows if r.value is not None and r.shown() is not None]
         if rows[0].unit == "count" and len(drawable) >= 2:
             cid = f"{sid}-{code}-{'-'.join(keys)}".replace("_", "-").lower()
             largest = max(drawable, key=lambda r: r.value or 0)
-            alt = (f"Bar chart of {m.title.lower()} by {dim}; the largest is "
+            alt = (f"Bar chart of {caption[0].lower()}{caption[1:]}; the largest is "
                    f"{label_of(largest)}. The figures are in the table above.")
             blocks.append(charts.bar_chart(cid, caption, [label_of(r) for r in drawable],
                                            [round_half_up(r.value or 0, 0) for r in drawable],
-                                           _unit_header(rows[0]), alt))
+                                           header, alt))
     return blocks
 
 
-def _unit_header(row: Row) -> str:
-    return {"percent": "Per cent", "per_100k": "Per 100,000 adults", "days": "Days",
-            "count": "Number"}.get(row.unit, "Value")
+def unit_header(m: Measure, unit: str) -> str:
+    """A table column's heading in the measure's unit and population."""
+    if unit == "per_100k":
+        return f"Per 100,000 {labels.population(m)}"
+    return {"percent": "Per cent", "days": "Days", "count": "Number"}.get(unit, "Value")
 
 
 def family_section(f: Figures, spec: dict[str, Any]) -> Section:
@@ -157,7 +217,7 @@ def summary_table(f: Figures, heads: list[Row], caption: str) -> Table:
     for r in heads:
         m = f.measure(r.family, r.code, r.unit)
         before = f.before(r)
-        rows.append([P(title_link(m)), P(fig(r, m)),
+        rows.append([measure_name(f, r), P(fig(r, m, f=f)),
                      P(fig(before, m)) if before is not None else "not available"])
     return Table(caption=caption, headers=["Measure", year_label(f.year),
                                            year_label(f.year - 1)], rows=rows)
@@ -184,7 +244,9 @@ def journey_section(f: Figures) -> Section:
     spec = data_file("journey.yaml")
     req, after = spec["requests"], spec["after_short_term"]
     sec = Section(sid="journey", title="How people come to us and where they go")
-    rows = [r for r in f.breakdowns(req["family"], req["code"]) if "what_next" in r.parts]
+    # Only the one-way breakdown by what followed: the two-way ones (by route, by age band)
+    # hold the same requests again, and adding them all counted each request three times.
+    rows = [r for r in f.breakdowns(req["family"], req["code"]) if set(r.parts) == {"what_next"}]
     if rows:
         m = f.measure(req["family"], req["code"])
         by_stage: dict[str, list[Row]] = defaultdict(list)
@@ -342,9 +404,10 @@ def comparison_sentence(f: Figures, row: Row, c: Comparison) -> Phrase:
     own (the national figures are not out yet), and for a suppressed figure, whose rank
     would tell what was hidden; the change class never needs others."""
     m = f.measure(row.family, row.code, row.unit)
-    part = f" ({row.parts['part']})" if row.parts.get("part") else ""
-    sentence = P(title_link(m), part, ": ", fig(row, m),
-                 rate_population(row.unit, f.population_year))
+    why = not_known(f, row, m)
+    if why is not None:
+        return P(measure_name(f, row), ": not available: ", why, ".")
+    sentence = P(measure_name(f, row), ": ", fig(row, m, f=f), rate_words(f, m, row.unit))
     if national(c) and row.shown() is not None:  # a suppressed figure's rank would tell it
         sentence = sentence + _ranks(c)
         sentence = sentence + P("; ", gap(c.gap_england, c.unit, c.precision, "England",
@@ -416,8 +479,7 @@ def compare_section(f: Figures) -> Section:
         m = f.measure(r.family, r.code, r.unit)
         before = f.before(r)
         c = f.comparison(r)
-        cells: list[Any] = [P(title_link(m), f" ({r.parts['part']})" if r.breakdown else ""),
-                            P(fig(r, m)),
+        cells: list[Any] = [measure_name(f, r), P(fig(r, m, f=f)),
                             P(fig(before, m)) if before is not None else "not available",
                             england_cell(f, r, m), region_cell(f, r, m)]
         if c is not None:

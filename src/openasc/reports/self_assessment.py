@@ -16,11 +16,11 @@ from rich.console import Console
 
 from openasc.config import Settings
 from openasc.reports import sections
-from openasc.reports.content import Content
-from openasc.reports.document import Document, Human, Section, Table
-from openasc.reports.figures import KEY_SEP, Figures, Row
+from openasc.reports.content import Content, template_plan_row
+from openasc.reports.document import Document, Human, Placeholder, Section, Table
+from openasc.reports.figures import Figures, Row
 from openasc.reports.local_account import notes
-from openasc.reports.phrasing import P, change, precision_for
+from openasc.reports.phrasing import P
 
 
 def _rows_for(f: Figures, spec: dict[str, Any]) -> list[Row]:
@@ -37,16 +37,10 @@ def evidence_table(f: Figures, rows: list[Row], title: str) -> Table:
     out: list[list[Any]] = []
     for r in rows:
         m = f.measure(r.family, r.code, r.unit)
-        before = f.before(r)
-        places = str(precision_for(r.unit, m.precision))
-        trend: Any = "no previous year"
-        if before is not None:
-            trend = change(r.shown(), before.shown(), r.unit, m.precision, m.polarity,
-                           {**r.trace(), "places": places}, {**before.trace(), "places": places},
-                           pair=f"{r.key}{KEY_SEP}{before.key}")
+        trend: Any = sections.change_on_last_year(f, r, m) or (
+            "no previous year" if f.before(r) is None else "not available")
         eng_cell = sections.england_cell(f, r, m)
-        label = P(sections.title_link(m), f" ({r.parts['part']})" if r.parts else "")
-        out.append([label, P(sections.fig(r, m)), trend, eng_cell])
+        out.append([sections.measure_name(f, r), P(sections.fig(r, m, f=f)), trend, eng_cell])
     return Table(caption=f"Evidence for {title.lower()}: measures",
                  headers=["Measure", "This year", "Change on last year", "England"], rows=out)
 
@@ -59,18 +53,24 @@ def _numbered(items: Any, source: str) -> Human | None:
     return Human(body, source)
 
 
-def theme_section(f: Figures, content: Content, theme: dict[str, Any]) -> Section:
+def theme_section(f: Figures, content: Content, theme: dict[str, Any],
+                  todo: list[Placeholder]) -> Section:
+    """A theme: its summary, strengths and areas for development, and per quality statement
+    the narrative and the evidence. Parts still to be written are added to `todo`."""
     n = int(theme["number"])
     sec = Section(sid=f"theme-{n}", title=theme["title"])
     text = content.themes.get(n)
     summary = Section(sid=f"theme-{n}-summary", title="Summary")
     if text is not None:
-        summary.blocks.append(Human(text.html, text.source))
+        summary.blocks.append(Human(text.html, text.source, text.draft))
     else:
         summary.blocks.append(Human(Markup(
-            f"<p><em>Draft: placeholder text. Write self-assessment/theme-{n}.md in a content "
-            "folder with the theme's summary, strengths and areas for development.</em></p>"),
-            "built-in placeholder", draft=True))
+            "<p><em>Draft: the council's summary of this theme, its key strengths and areas "
+            "for development are still to be written.</em></p>"), "built-in placeholder",
+            draft=True))
+    if text is None or text.draft:
+        todo.append(Placeholder(f"{theme['title']}: summary",
+                                text.source if text else f"self-assessment/theme-{n}.md"))
     sec.children.append(summary)
     for key, title in (("strengths", "Key strengths"),
                        ("areas_for_development", "Areas for development")):
@@ -82,40 +82,45 @@ def theme_section(f: Figures, content: Content, theme: dict[str, Any]) -> Sectio
         child = Section(sid=st["slug"], title=st["title"])
         narrative = content.statements.get(st["slug"])
         if narrative is not None:
-            child.blocks.append(Human(narrative.html, narrative.source))
+            child.blocks.append(Human(narrative.html, narrative.source, narrative.draft))
+        if narrative is None or narrative.draft:
+            todo.append(Placeholder(f"{st['title']}: narrative", narrative.source if narrative
+                                    else f"self-assessment/{st['slug']}.md"))
         rows = [r for spec in st["measures"] for r in _rows_for(f, spec)]
         if rows:
             child.blocks.append(evidence_table(f, rows, st["title"]))
         if not child.blocks:
-            child.blocks.append(P("No measure in the warehouse is evidence for this quality "
-                                  "statement yet; add the narrative, audits and feedback here."))
+            child.blocks.append(Human(Markup(
+                "<p><em>Draft: the narrative and evidence for this quality statement are "
+                "still to be written.</em></p>"), "built-in placeholder", draft=True))
         sec.children.append(child)
     return sec
 
 
-def plan_section(content: Content) -> Section:
+def plan_section(content: Content, todo: list[Placeholder]) -> Section:
     sec = Section(sid="improvement-plan", title="Improvement plan")
     if content.plan:
         cols = list(content.plan[0].keys())
         sec.blocks.append(Table(caption="Improvement plan: priorities, leads and updates",
                                 headers=[c.replace("_", " ").capitalize() for c in cols],
                                 rows=[[str(r.get(c) or "") for c in cols] for r in content.plan],
-                                note="From self-assessment/improvement-plan.csv.",
                                 source="self-assessment/improvement-plan.csv"))
+        if any(template_plan_row(r) for r in content.plan):
+            todo.append(Placeholder("Improvement plan: the template's example row",
+                                    "self-assessment/improvement-plan.csv"))
     return sec
 
 
 def build_self_assessment(f: Figures, content: Content, year: str) -> Document:
     spec = sections.data_file("self_assessment.yaml")
-    parts = [theme_section(f, content, t) for t in spec["themes"]]
-    parts.append(plan_section(content))
+    todo: list[Placeholder] = []
+    parts = [theme_section(f, content, t, todo) for t in spec["themes"]]
+    parts.append(plan_section(content, todo))
     kept = [s.prune() for s in parts if not s.is_empty()]
-    draft = any(b.draft for s in kept for c in s.children for b in c.blocks
-                if isinstance(b, Human))
     return Document(title="Adult social care self-assessment",
                     subtitle="Evidence for the Care Quality Commission's assessment of the "
                     "council", council=f.council.name, year_label=year, sections=kept,
-                    notes=notes(f), draft=draft)
+                    notes=notes(f), placeholders=todo)
 
 
 def self_assessment_command(year: str, out: Path, content: Path | None, la: str | None,
