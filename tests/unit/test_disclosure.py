@@ -1,8 +1,9 @@
 """The disclosure rules (docs/disclosure.md) on small hand-made breakdowns.
 
 Each case is worked by hand from the rules, not from the module: counts to the nearest 5
-(halves up); a count under 5 is [c] (zero too for SAC); one [c] in a breakdown makes the
-whole breakdown [c]; a percentage from the published counts; a percentage whose
+(halves up); a count under 5 is [c] (zero too for SAC); a count of 1-4 in a breakdown
+makes the whole breakdown [c], while a zero hidden by SAC's zero rule hides only itself (no
+person stands behind it, so there is nothing to recover); a percentage from the published counts; a percentage whose
 complement (denominator − numerator) is 1-4 is [c].
 """
 
@@ -23,12 +24,18 @@ ROWS = [
     # the published counts: 20/30 -> 20, 30 -> 66.7; 17/25 -> 15, 25 -> 60.0
     ("ASCOF", "2A", "age_band=18 to 64", 20, 30, 20 / 30 * 100, "percent"),
     ("ASCOF", "2A", "age_band=65 and above", 17, 25, 17 / 25 * 100, "percent"),
-    # SG1b by sex: 0 women (SAC suppresses zero) -> the whole sex breakdown is [c];
-    # the headline 12 -> 10 is shown; the age x sex breakdown refines it and holds the
-    # zero too -> [c]
+    # SG1b by sex: 0 women (SAC suppresses zero) -> [c] for women only; 12 men -> 10 is
+    # shown beside the headline 12 -> 10: "total - men" tells only that there were no
+    # women, which discloses nobody
     ("SAC", "SG1b", "", 12, None, 12, "count"),
     ("SAC", "SG1b", "sex=Female", 0, None, 0, "count"),
     ("SAC", "SG1b", "sex=Male", 12, None, 12, "count"),
+    # SG1a by age: 3 people aged 65-74 -> [c], and so every band of the breakdown (else
+    # 3 = 15 - 12 would be recovered); 0 aged 18-64 -> [c] as well
+    ("SAC", "SG1a", "", 15, None, 15, "count"),
+    ("SAC", "SG1a", "age_band=18-64", 0, None, 0, "count"),
+    ("SAC", "SG1a", "age_band=65-74", 3, None, 3, "count"),
+    ("SAC", "SG1a", "age_band=75-84", 12, None, 12, "count"),
     # the same shape for a CLD measure: zero is shown, nothing is small -> 0, 10, 10
     ("SALT", "STS002b", "", 12, None, 12, "count"),
     ("SALT", "STS002b", "age_band=18 to 64", 0, None, 0, "count"),
@@ -54,11 +61,14 @@ def test_complement_of_one_to_four_is_suppressed(tmp_path: Path) -> None:
     assert got[("ASCOF", "2A", "age_band=65 and above")] == (15, 25, Decimal("60.0"))
 
 
-def test_a_suppressed_zero_suppresses_its_whole_breakdown(tmp_path: Path) -> None:
+def test_a_small_count_hides_its_breakdown_and_a_zero_only_itself(tmp_path: Path) -> None:
     got = _published(tmp_path)
     assert got[("SAC", "SG1b", "")] == (10, None, Decimal(10))
     assert got[("SAC", "SG1b", "sex=Female")] == ("[c]", None, "[c]")
-    assert got[("SAC", "SG1b", "sex=Male")] == ("[c]", None, "[c]")  # 12 = total - 0
+    assert got[("SAC", "SG1b", "sex=Male")] == (10, None, Decimal(10))
+    assert got[("SAC", "SG1a", "")] == (15, None, Decimal(15))
+    for band in ("18-64", "65-74", "75-84"):
+        assert got[("SAC", "SG1a", f"age_band={band}")] == ("[c]", None, "[c]")
     assert got[("SALT", "STS002b", "age_band=18 to 64")] == (0, None, Decimal(0))
     assert got[("SALT", "STS002b", "age_band=65 and above")] == (10, None, Decimal(10))
 

@@ -197,10 +197,17 @@ flagged AS (
     SELECT *,
            coalesce(n < below AND (n <> 0 OR zero), FALSE) AS n_small,
            coalesce(NOT population AND denominator < below AND (denominator <> 0 OR zero),
-                    FALSE) AS d_small
+                    FALSE) AS d_small,
+           coalesce(n > 0 AND n < below, FALSE) AS n_person,
+           coalesce(NOT population AND denominator > 0 AND denominator < below, FALSE)
+               AS d_person
     FROM ruled),
 hidden AS (
-    SELECT *, bool_or(n_small) OVER w AS n_hidden, bool_or(d_small) OVER w AS d_hidden
+    -- A zero hidden by the zero rule hides only itself: no person stands behind it, and a
+    -- breakdown of a national category list holds many (a zero row for each category no
+    -- case fell in). A count of 1 to 4 hides its whole breakdown.
+    SELECT *, n_small OR bool_or(n_person) OVER w AS n_hidden,
+           d_small OR bool_or(d_person) OVER w AS d_hidden
     FROM flagged
     WINDOW w AS (PARTITION BY family, code, la_code, period_start, period_end, keyset)),
 counted AS (
