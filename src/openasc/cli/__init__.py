@@ -182,6 +182,17 @@ def validate_dols(
 
 
 # --------------------------------------------------------------------------- ingest
+def _show(result: object, style: str = "sum", warehouse_line: bool = False) -> None:
+    """Print an ingest's result (ingest/pipeline.py renders the lines; nothing else prints)."""
+    from openasc.ingest.pipeline import render_lines
+
+    for line in render_lines(result, style=style):  # type: ignore[arg-type]
+        console.print(line, markup=False)
+    if warehouse_line and any(not f.already_loaded for f in result.files):  # type: ignore[attr-defined]
+        console.print(f"Warehouse: {result.warehouse} (run {result.run_id})",  # type: ignore[attr-defined]
+                      markup=False)
+
+
 @ingest_app.command("cld")
 def ingest_cld(
     files: Annotated[list[Path], typer.Argument(help="CLD files (CSV or XLSX).")],
@@ -233,7 +244,7 @@ def ingest_discharges(
     """Load hospital discharges for ASCOF 2D."""
     from openasc.ingest.discharges import ingest_discharges_file
 
-    ingest_discharges_file(file, settings=settings(), console=console)
+    _show(ingest_discharges_file(file, settings=settings()), style="table")
 
 
 # --------------------------------------------------------------------------- compute
