@@ -143,6 +143,13 @@ def synth_dols(
 
 
 # --------------------------------------------------------------------------- validate
+def _show_validation(results: list) -> None:
+    from openasc.ingest.pipeline import render_validate_lines
+
+    for line in render_validate_lines(results):
+        console.print(line, markup=False)
+
+
 @validate_app.command("cld")
 def validate_cld(
     files: Annotated[list[Path], typer.Argument(help="CLD files (CSV or XLSX).")],
@@ -166,8 +173,8 @@ def validate_safeguarding(
     """Check a safeguarding case list; write a data-quality report."""
     from openasc.ingest.cases import validate_case_files
 
-    validate_case_files("safeguarding", files, report_dir=report, settings=settings(),
-                        console=console)
+    _show_validation(validate_case_files("safeguarding", files, report_dir=report,
+                                         settings=settings()))
 
 
 @validate_app.command("dols")
@@ -178,7 +185,7 @@ def validate_dols(
     """Check a DoLS application list; write a data-quality report."""
     from openasc.ingest.cases import validate_case_files
 
-    validate_case_files("dols", files, report_dir=report, settings=settings(), console=console)
+    _show_validation(validate_case_files("dols", files, report_dir=report, settings=settings()))
 
 
 # --------------------------------------------------------------------------- ingest
@@ -224,7 +231,7 @@ def ingest_safeguarding(
     """Load a safeguarding case list."""
     from openasc.ingest.cases import ingest_case_file
 
-    ingest_case_file("safeguarding", file, settings=settings(), console=console)
+    _show(ingest_case_file("safeguarding", file, settings=settings()), warehouse_line=True)
 
 
 @ingest_app.command("dols")
@@ -234,7 +241,7 @@ def ingest_dols(
     """Load a DoLS application list."""
     from openasc.ingest.cases import ingest_case_file
 
-    ingest_case_file("dols", file, settings=settings(), console=console)
+    _show(ingest_case_file("dols", file, settings=settings()), warehouse_line=True)
 
 
 @ingest_app.command("discharges")

@@ -343,6 +343,8 @@ def map_rows(stage: Stage) -> None:
     Each column's SQL (`ingest.map`) reads the typed values `v_<column>`; `pseudo(...)` is
     the keyed hash, so an identifier is replaced here, before anything reaches the warehouse.
     """
+    if not stage.spec.mapping:
+        return
     exprs = ", ".join(f"{sql} AS {col}" for col, sql in stage.spec.mapping.items())
     stage.con.execute(f"CREATE OR REPLACE TEMP TABLE mapped AS SELECT {exprs}, _row "
                       "FROM judged WHERE _reason IS NULL")
@@ -352,7 +354,7 @@ def quarantine(stage: Stage) -> int:
     """Copy the rejected rows' (row, field, reason) to `quarantine`; the malformed ones too."""
     con, r = stage.con, stage.result
     assert r is not None
-    person = stage.spec.person or "NULL"
+    person = stage.state.get("person") or stage.spec.person or "NULL"
     con.execute(
         f"INSERT INTO {stage.wh}quarantine SELECT ?, ?, ?, ?, _row, _field, _reason, {person} "
         "FROM judged WHERE _reason IS NOT NULL",
@@ -401,13 +403,18 @@ def run_stage(stage: Stage, name: str) -> Any:
 
 
 def create_table(con: duckdb.DuckDBPyConnection, spec: InputSpec, wh: str = "wh.") -> None:
-    """The input's table, generated from its specification (warehouse.create_input_table)."""
-    if not spec.columns:
+    """The input's tables: generated from its specification (`columns`), or a group of
+    `schema.sql` (`tables`) for inputs whose tables predate the generator."""
+    group = spec.raw["ingest"].get("tables")
+    if not spec.columns and not group:
         return
     if wh:
         con.execute(f"USE {wh.rstrip('.')}")
     try:
-        warehouse.create_input_table(con, spec.table, spec.columns, None)
+        if group:
+            warehouse.ensure_tables(con, group)
+        if spec.columns:
+            warehouse.create_input_table(con, spec.table, spec.columns, None)
     finally:
         if wh:
             con.execute("USE memory")
@@ -523,4 +530,16 @@ def render_lines(result: IngestResult, *, style: str = "sum") -> list[str]:
         if f.replaced:
             lines.append(f"  {f.replaced:,} earlier rows restated by this file were replaced.")
         lines += [f"  warning: {w}" for w in f.warnings]
+    return lines
+
+
+def render_validate_lines(results: list[FileResult]) -> list[str]:
+    """What `openasc validate` prints per file: what would load, what would not, and why."""
+    lines: list[str] = []
+    for f in results:
+        lines.append(f"{f.name}: {f.rows_in:,} rows read; {f.loaded:,} can be loaded, "
+                     f"{f.rows_quarantined:,} would be quarantined.")
+        lines += [f"  warning: {w}" for w in f.warnings]
+        if f.detail.get("report"):
+            lines.append(f"  report: {f.detail['report']}")
     return lines
