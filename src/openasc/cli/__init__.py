@@ -189,15 +189,12 @@ def validate_dols(
 
 
 # --------------------------------------------------------------------------- ingest
-def _show(result: object, style: str = "sum", warehouse_line: bool = False) -> None:
-    """Print an ingest's result (ingest/pipeline.py renders the lines; nothing else prints)."""
+def _show(result: object) -> None:
+    """Print an ingest's result (ingest/pipeline.py words it; the library prints nothing)."""
     from openasc.ingest.pipeline import render_lines
 
-    for line in render_lines(result, style=style):  # type: ignore[arg-type]
+    for line in render_lines(result):  # type: ignore[arg-type]
         console.print(line, markup=False)
-    if warehouse_line and any(not f.already_loaded for f in result.files):  # type: ignore[attr-defined]
-        console.print(f"Warehouse: {result.warehouse} (run {result.run_id})",  # type: ignore[attr-defined]
-                      markup=False)
 
 
 @ingest_app.command("cld")
@@ -221,7 +218,7 @@ def ingest_population(
     """Load population estimates (ONS mid-year estimate layout or the tidy layout)."""
     from openasc.ingest.population import ingest_population_file
 
-    ingest_population_file(file, settings=settings(), console=console)
+    _show(ingest_population_file(file, settings=settings()))
 
 
 @ingest_app.command("safeguarding")
@@ -231,7 +228,7 @@ def ingest_safeguarding(
     """Load a safeguarding case list."""
     from openasc.ingest.cases import ingest_case_file
 
-    _show(ingest_case_file("safeguarding", file, settings=settings()), warehouse_line=True)
+    _show(ingest_case_file("safeguarding", file, settings=settings()))
 
 
 @ingest_app.command("dols")
@@ -241,7 +238,7 @@ def ingest_dols(
     """Load a DoLS application list."""
     from openasc.ingest.cases import ingest_case_file
 
-    _show(ingest_case_file("dols", file, settings=settings()), warehouse_line=True)
+    _show(ingest_case_file("dols", file, settings=settings()))
 
 
 @ingest_app.command("discharges")
@@ -251,7 +248,7 @@ def ingest_discharges(
     """Load hospital discharges for ASCOF 2D."""
     from openasc.ingest.discharges import ingest_discharges_file
 
-    _show(ingest_discharges_file(file, settings=settings()), style="table")
+    _show(ingest_discharges_file(file, settings=settings()))
 
 
 # --------------------------------------------------------------------------- compute

@@ -424,6 +424,7 @@ def record(stage: Stage, started: datetime, status: str, results: list[FileResul
            **extra: Any) -> None:
     """The run's lineage row and `loaded_files` entries (call inside the transaction)."""
     con = stage.con
+    extra = {**stage.state.get("run", {}), **extra}  # what a hook adds to the run's row
     if stage.wh:
         con.execute(f"USE {stage.wh.rstrip('.')}")
     try:
@@ -458,78 +459,120 @@ def check_accounting(r: FileResult, path: Path) -> None:
 
 
 def judge_file(stage: Stage) -> FileResult:
-    """read → validate → map (in memory; nothing written): the file's result so far."""
+    """read → validate → map (in memory; nothing written): the file's result so far.
+
+    A read hook that does not use reader.py sets `stage.result` itself (rows in, hash)."""
     run_stage(stage, "read")
-    assert stage.read is not None
-    stage.result = FileResult(stage.spec.source, stage.read.source_name, stage.read.sha256,
-                              stage.read.rows, table=stage.spec.table, run_id=stage.run_id)
+    if stage.result is None:
+        assert stage.read is not None
+        stage.result = FileResult(stage.spec.source, stage.read.source_name,
+                                  stage.read.sha256, stage.read.rows)
+    stage.result.table, stage.result.run_id = stage.spec.table, stage.run_id
     run_stage(stage, "validate")
     run_stage(stage, "map")
     return stage.result
 
 
-def ingest_file(name: str, path: Path, settings: Settings, **options: Any) -> IngestResult:
+def ingest_file(name: str, path: Path, settings: Settings | None = None,
+                con: duckdb.DuckDBPyConnection | None = None, **options: Any) -> IngestResult:
     """Load one file of input `name` through every stage, in one transaction.
 
-    The staging database is in memory and has the `pseudo` macro; the warehouse is attached
-    as `wh`. A file already loaded for this input changes nothing.
+    An input with identifiers (`ingest.identifiers`, the default) is staged in an in-memory
+    database that has the `pseudo` macro, with the warehouse attached as `wh`, so nothing
+    identifiable is written to disk. Reference data with none (population, comparator
+    files) is staged in the warehouse connection itself (`con`, or one opened from
+    `settings`). A file already loaded for this input changes nothing.
     """
     from openasc.ingest.staging import staging_connection
 
     spec = load_input(name)
     path = Path(path)
-    started = datetime.now()
     run_id = warehouse.new_run_id()
+    out = IngestResult(run_id=run_id, warehouse=settings.warehouse if settings else None)
+    if not spec.raw["ingest"].get("identifiers", True):
+        own = con is None
+        if con is None:
+            assert settings is not None
+            con = warehouse.connect(settings.warehouse)
+        try:
+            out.files.append(_run(Stage(con, spec, path, run_id, wh="", options=options)))
+        finally:
+            if own:
+                con.close()
+        return out
+    assert settings is not None
     key = load_key(settings)
     warehouse.connect(settings.warehouse).close()  # create the file, migrate, core tables
-    out = IngestResult(run_id=run_id, warehouse=settings.warehouse)
-    with staging_connection(key) as con:
-        con.execute("ATTACH ? AS wh", [str(settings.warehouse)])
-        stage = Stage(con, spec, path, run_id, options=options)
-        create_table(con, spec)
-        scan = scan_file(path) if path.is_file() else None
-        stage.options["scan"] = scan
-        if scan and warehouse.file_loaded(con, spec.source, scan[0], db="wh."):
-            out.files.append(FileResult(spec.source, path.name, scan[0], scan[1],
-                                        already_loaded=True, table=spec.table))
-            return out
-        result = judge_file(stage)
-        with warehouse.transaction(con):
-            result.loaded = run_stage(stage, "load")
-            run_stage(stage, "quarantine")
-            check_accounting(result, path)
-            record(stage, started, "ok", [result])
-        con.execute("DETACH wh")
-    out.files.append(result)
+    with staging_connection(key) as staging:
+        staging.execute("ATTACH ? AS wh", [str(settings.warehouse)])
+        out.files.append(_run(Stage(staging, spec, path, run_id, options=options)))
+        staging.execute("DETACH wh")
     return out
+
+
+def _run(stage: Stage) -> FileResult:
+    """The stages for one file on a connection ready for them (see `ingest_file`)."""
+    started = datetime.now()
+    con, spec, path = stage.con, stage.spec, stage.path
+    create_table(con, spec, stage.wh)
+    scan = scan_file(path) if path.is_file() else None
+    stage.options["scan"] = scan
+    if scan and warehouse.file_loaded(con, spec.source, scan[0], db=stage.wh):
+        return FileResult(spec.source, path.name, scan[0], scan[1], already_loaded=True,
+                          table=spec.table)
+    result = judge_file(stage)
+    with warehouse.transaction(con):
+        result.loaded = run_stage(stage, "load")
+        run_stage(stage, "quarantine")
+        check_accounting(result, path)
+        record(stage, started, "ok", [result])
+    return result
 
 
 # ----------------------------------------------------------------------------- rendering
 
 
-def render_lines(result: IngestResult, *, style: str = "sum") -> list[str]:
-    """The lines a person reads after an ingest (the command line and the web print these).
+def _spec_or_none(source: str) -> InputSpec | None:
+    try:
+        return load_input(source)
+    except OpenascError:
+        return None
 
-    `style`: "sum" - `rows in = loaded + quarantined` (CLD and case lists); "table" -
-    `rows in, N loaded into TABLE, N quarantined` (discharges).
+
+def render_lines(result: IngestResult) -> list[str]:
+    """The lines a person reads after an ingest (the command line, the demo and the web
+    print these; nothing in the pipeline prints).
+
+    The spec's `ingest.summary` chooses the first line's form: `sum` (default) -
+    `rows in = loaded + quarantined`; `table` - `rows in, N loaded into TABLE, N
+    quarantined`; or a `render` hook that words it for the input (population).
     """
     lines: list[str] = []
+    spec = None
     for f in result.files:
+        spec = _spec_or_none(f.source)
         if f.already_loaded:
             lines.append(f"{f.name}: already loaded (same content); nothing changed.")
             continue
-        if style == "table":
+        hook = spec.hook("render") if spec else None
+        summary = spec.raw["ingest"].get("summary", "sum") if spec else "sum"
+        if hook:
+            lines.append(hook(f))
+        elif summary == "table":
             lines.append(f"{f.name}: {f.rows_in:,} rows in, {f.loaded:,} loaded into "
                          f"{f.table}, {f.rows_quarantined:,} quarantined.")
         else:
             lines.append(f"{f.name}: {f.rows_in:,} rows in = {f.loaded:,} loaded + "
                          f"{f.rows_quarantined:,} quarantined.")
         if f.quarantined:
-            lines.append("  quarantined by field: " + ", ".join(
+            lines.append("  quarantined, by field: " + ", ".join(
                 f"{field} {n:,}" for field, n in f.quarantined.items()))
         if f.replaced:
             lines.append(f"  {f.replaced:,} earlier rows restated by this file were replaced.")
         lines += [f"  warning: {w}" for w in f.warnings]
+    if spec and spec.raw["ingest"].get("warehouse_line") and result.run_id and any(
+            not f.already_loaded for f in result.files):
+        lines.append(f"Warehouse: {result.warehouse} (run {result.run_id})")
     return lines
 
 
