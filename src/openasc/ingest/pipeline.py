@@ -556,9 +556,10 @@ def render_lines(result: IngestResult) -> list[str]:
             continue
         hook = spec.hook("render") if spec else None
         summary = spec.raw["ingest"].get("summary", "sum") if spec else "sum"
-        if hook:
+        if hook:  # the hook words the whole summary, reasons included
             lines.append(hook(f))
-        elif summary == "table":
+            continue
+        if summary == "table":
             lines.append(f"{f.name}: {f.rows_in:,} rows in, {f.loaded:,} loaded into "
                          f"{f.table}, {f.rows_quarantined:,} quarantined.")
         else:
