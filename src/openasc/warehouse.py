@@ -161,9 +161,19 @@ def create_event_view(con: duckdb.DuckDBPyConnection, view: str) -> None:
     record = ", ".join(f"CAST(NULL AS {dtype}) AS {name}"
                        if drop_costs and name in COST_FIELDS else f"r.{name}"
                        for name, dtype in cols)
-    con.execute(f"DROP VIEW IF EXISTS {view}")
+    kind = _relation_kind(con, view)
+    if kind:  # a table only in a warehouse that migration 2 has not converted (tests)
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} {view}")
     con.execute(f"CREATE VIEW {view} AS SELECT {record}, d.* EXCLUDE (record_id) "
                 f"FROM {view}_derived d JOIN cld_records r USING (record_id)")
+
+
+def _relation_kind(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """'VIEW', 'BASE TABLE' or None for `name` in the current database and schema."""
+    got = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = ? "
+                      "AND table_schema = current_schema() AND table_catalog = "
+                      "current_database()", [name]).fetchone()
+    return got[0] if got else None
 
 
 def _migrate_2(con: duckdb.DuckDBPyConnection) -> None:
@@ -179,14 +189,17 @@ def _migrate_2(con: duckdb.DuckDBPyConnection) -> None:
     discharges, comparator files), so loading one of them again is "already loaded".
     """
     for view in EVENT_TABLES:
-        kind = con.execute("SELECT table_type FROM information_schema.tables "
-                           "WHERE table_name = ? AND table_schema = current_schema() "
-                           "AND table_catalog = current_database()", [view]).fetchone()
-        if kind and kind[0] != "VIEW":
-            con.execute(f"CREATE OR REPLACE TABLE {view}_derived AS "
-                        f"SELECT {', '.join(EVENT_DERIVED)} FROM {view}")
-            con.execute(f"DROP TABLE {view}")
-            create_event_view(con, view)
+        if _relation_kind(con, view) not in (None, "VIEW"):
+            have = {r[0] for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "AND table_schema = current_schema() AND table_catalog = current_database()",
+                [view]).fetchall()}
+            if set(EVENT_DERIVED) <= have:
+                con.execute(f"CREATE OR REPLACE TABLE {view}_derived AS "
+                            f"SELECT {', '.join(EVENT_DERIVED)} FROM {view}")
+                create_event_view(con, view)
+            else:  # not a table the national method wrote: the next CLD ingest rebuilds it
+                con.execute(f"DROP TABLE {view}")
     # (source, table it is listed from, the SELECT of loaded_files' first six columns)
     backfill = [
         ("cld_submissions", "SELECT 'cld', file_sha256, source_name, rows_in, rows_loaded, "

@@ -162,7 +162,7 @@ def validate_cld(
     """
     from openasc.ingest.cld import validate_files
 
-    validate_files(files, report_dir=report, settings=settings(), console=console)
+    _show_validation(validate_files(files, report_dir=report, settings=settings()))
 
 
 @validate_app.command("safeguarding")
@@ -206,8 +206,8 @@ def ingest_cld(
     """Load CLD files: validate, pseudonymise, quarantine bad rows, de-duplicate (DHSC method)."""
     from openasc.ingest.cld import ingest_files
 
-    ingest_files(files, submitted_on=_date(submitted_on, "--submitted-on"),
-                 settings=settings(), console=console)
+    _show(ingest_files(files, submitted_on=_date(submitted_on, "--submitted-on"),
+                       settings=settings()))
 
 
 @ingest_app.command("population")

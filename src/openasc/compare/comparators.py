@@ -23,7 +23,6 @@ import re
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import yaml
@@ -166,7 +165,8 @@ def _stage_tidy(con: duckdb.DuckDBPyConnection, path: Path, cols: list[str]) -> 
 _ASCOF_MATCH = """upper(m.measure_group) = l.measure_group
              AND l.y BETWEEN CAST(m.first_year AS INTEGER) AND CAST(m.last_year AS INTEGER)
              AND (coalesce(m.disaggregation, '') = l.disaggregation
-                  OR (coalesce(m.disaggregation, '') = '' AND l.disaggregation IN ('total', 'all')))"""
+                  OR (coalesce(m.disaggregation, '') = ''
+                      AND l.disaggregation IN ('total', 'all')))"""
 
 
 def _stage_ascof(con: duckdb.DuckDBPyConnection, path: Path, cols: list[str],

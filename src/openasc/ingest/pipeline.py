@@ -475,7 +475,13 @@ def judge_file(stage: Stage) -> FileResult:
 
 def ingest_file(name: str, path: Path, settings: Settings | None = None,
                 con: duckdb.DuckDBPyConnection | None = None, **options: Any) -> IngestResult:
-    """Load one file of input `name` through every stage, in one transaction.
+    """Load one file of input `name` (see `ingest_files`)."""
+    return ingest_files(name, [path], settings, con, **options)
+
+
+def ingest_files(name: str, paths: list[Path], settings: Settings | None = None,
+                 con: duckdb.DuckDBPyConnection | None = None, **options: Any) -> IngestResult:
+    """Load files of input `name` through every stage, all in one transaction.
 
     An input with identifiers (`ingest.identifiers`, the default) is staged in an in-memory
     database that has the `pseudo` macro, with the warehouse attached as `wh`, so nothing
@@ -486,7 +492,6 @@ def ingest_file(name: str, path: Path, settings: Settings | None = None,
     from openasc.ingest.staging import staging_connection
 
     spec = load_input(name)
-    path = Path(path)
     run_id = warehouse.new_run_id()
     out = IngestResult(run_id=run_id, warehouse=settings.warehouse if settings else None)
     if not spec.raw["ingest"].get("identifiers", True):
@@ -495,7 +500,7 @@ def ingest_file(name: str, path: Path, settings: Settings | None = None,
             assert settings is not None
             con = warehouse.connect(settings.warehouse)
         try:
-            out.files.append(_run(Stage(con, spec, path, run_id, wh="", options=options)))
+            _run(con, "", spec, paths, run_id, options, out)
         finally:
             if own:
                 con.close()
@@ -505,28 +510,44 @@ def ingest_file(name: str, path: Path, settings: Settings | None = None,
     warehouse.connect(settings.warehouse).close()  # create the file, migrate, core tables
     with staging_connection(key) as staging:
         staging.execute("ATTACH ? AS wh", [str(settings.warehouse)])
-        out.files.append(_run(Stage(staging, spec, path, run_id, options=options)))
+        _run(staging, "wh.", spec, paths, run_id, options, out)
         staging.execute("DETACH wh")
     return out
 
 
-def _run(stage: Stage) -> FileResult:
-    """The stages for one file on a connection ready for them (see `ingest_file`)."""
+def _run(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec, paths: list[Path],
+         run_id: str, options: dict[str, Any], out: IngestResult) -> None:
+    """The stages for each file, then one transaction that loads them all (see
+    `ingest_files`); an `after_load` hook (CLD's national method) runs inside it."""
     started = datetime.now()
-    con, spec, path = stage.con, stage.spec, stage.path
-    create_table(con, spec, stage.wh)
-    scan = scan_file(path) if path.is_file() else None
-    stage.options["scan"] = scan
-    if scan and warehouse.file_loaded(con, spec.source, scan[0], db=stage.wh):
-        return FileResult(spec.source, path.name, scan[0], scan[1], already_loaded=True,
-                          table=spec.table)
-    result = judge_file(stage)
+    create_table(con, spec, wh)
+    stages: list[Stage] = []
+    seen: set[str] = set()
+    for i, path in enumerate(paths):
+        path = Path(path)
+        scan = scan_file(path) if path.is_file() else None
+        if scan and (scan[0] in seen or warehouse.file_loaded(con, spec.source, scan[0], wh)):
+            out.files.append(FileResult(spec.source, path.name, scan[0], scan[1],
+                                        already_loaded=True, table=spec.table))
+            continue
+        stage = Stage(con, spec, path, run_id, wh=wh, options={**options, "scan": scan,
+                                                               "index": i})
+        out.files.append(judge_file(stage))
+        stages.append(stage)
+        seen.add(stage.result.sha256 or "")  # type: ignore[union-attr]
+    if not stages:
+        return
     with warehouse.transaction(con):
-        result.loaded = run_stage(stage, "load")
-        run_stage(stage, "quarantine")
-        check_accounting(result, path)
-        record(stage, started, "ok", [result])
-    return result
+        for stage in stages:
+            assert stage.result is not None
+            stage.result.loaded = run_stage(stage, "load")
+            run_stage(stage, "quarantine")
+            check_accounting(stage.result, stage.path)
+        after = spec.hook("after_load")
+        if after:
+            out.detail.update(after(stages) or {})
+        record(stages[0], started, "ok", [s.result for s in stages if s.result],
+               **out.detail.pop("run", {}))
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -571,6 +592,7 @@ def render_lines(result: IngestResult) -> list[str]:
         if f.replaced:
             lines.append(f"  {f.replaced:,} earlier rows restated by this file were replaced.")
         lines += [f"  warning: {w}" for w in f.warnings]
+    lines += result.detail.get("lines", [])  # what an after_load hook reports (CLD)
     if spec and spec.raw["ingest"].get("warehouse_line") and result.run_id and any(
             not f.already_loaded for f in result.files):
         lines.append(f"Warehouse: {result.warehouse} (run {result.run_id})")
