@@ -35,7 +35,7 @@ import yaml
 from openasc import councils
 from openasc.config import Settings, load_key
 from openasc.errors import OpenascError
-from openasc.ingest.pipeline import FileResult, IngestResult, Stage, ingest_file
+from openasc.ingest.pipeline import FileResult, IngestResult, Stage, by_field, ingest_file
 from openasc.ingest.reader import ReadResult, read_into
 from openasc.spec import Spec, load_spec
 
@@ -302,19 +302,11 @@ def validate_case_files(kind: str, files: list[Path], report_dir: Path | None,
             malformed = len(staged.read.malformed)
             r = FileResult(kind, str(path), staged.read.sha256, staged.read.rows,
                            loaded=staged.read.rows - malformed - staged.rejected,
-                           quarantined=_by_field(con, malformed), warnings=staged.warnings)
+                           quarantined=by_field(con, "judged", malformed), warnings=staged.warnings)
             if report_dir is not None:
                 r.detail["report"] = _write_rejects(con, staged, Path(report_dir))
             results.append(r)
     return results
-
-
-def _by_field(con: duckdb.DuckDBPyConnection, malformed: int) -> dict[str, int]:
-    got = dict(con.execute("SELECT _field, count(*) FROM judged WHERE _reason IS NOT NULL "
-                           "GROUP BY ALL ORDER BY 2 DESC, 1").fetchall())
-    if malformed:
-        got["row"] = got.get("row", 0) + malformed
-    return got
 
 
 def _write_rejects(con: duckdb.DuckDBPyConnection, staged: Staged, folder: Path) -> Path:

@@ -24,7 +24,7 @@ import duckdb
 from openasc import councils, warehouse
 from openasc.config import Settings, load_key
 from openasc.errors import OpenascError
-from openasc.ingest.pipeline import FileResult, IngestResult, Stage
+from openasc.ingest.pipeline import FileResult, IngestResult, Stage, by_field
 from openasc.ingest.pipeline import ingest_files as ingest_pipeline_files
 from openasc.ingest.reader import ReadResult, read_into
 from openasc.ingest.staging import staging_connection
@@ -32,6 +32,9 @@ from openasc.spec import Spec, load_spec
 
 #: The CLD tables (`schema.sql`, group `cld`), for tests that build them on their own.
 CLD_DDL = warehouse.table_groups()["cld"]
+
+# The validator's columns naming a rejected row's field and reason.
+REJECT = ("_reject_field", "_reject_reason")
 
 # Fields that cross into the warehouse in a changed form; every other `keep` field is copied.
 # Identifiers to pseudonymise: the warehouse column and the text that is hashed. Person IDs
@@ -141,7 +144,7 @@ def validate_files(files: list[Path], report_dir: Path | None, settings: Setting
             malformed = len(staged.read.malformed)
             r = FileResult("cld", str(path), staged.read.sha256, staged.read.rows,
                            loaded=staged.read.rows - malformed - staged.rejected,
-                           quarantined=_by_field(con, "chk", malformed),
+                           quarantined=by_field(con, "chk", malformed, *REJECT),
                            warnings=list(getattr(v, "file_warnings", [])))
             if report_dir is not None:
                 from openasc.ingest.dq_report import write_report
@@ -151,16 +154,6 @@ def validate_files(files: list[Path], report_dir: Path | None, settings: Setting
             results.append(r)
             con.execute("DROP TABLE chk")
     return results
-
-
-def _by_field(con: duckdb.DuckDBPyConnection, table: str, malformed: int) -> dict[str, int]:
-    """Rows a file would quarantine, by the field at fault (`row`: unreadable rows)."""
-    got = dict(con.execute(
-        f"SELECT coalesce(_reject_field, 'row'), count(*) FROM {table} "
-        "WHERE _reject_reason IS NOT NULL GROUP BY ALL ORDER BY 2 DESC, 1").fetchall())
-    if malformed:
-        got["row"] = got.get("row", 0) + malformed
-    return got
 
 
 def _insert_records(con: duckdb.DuckDBPyConnection, spec: Spec, staged: StagedFile,
@@ -293,7 +286,7 @@ def quarantine(stage: Stage) -> int:
     s: StagedFile = stage.state["staged"]
     assert stage.result is not None
     n = _quarantine(stage.con, s, stage.run_id)
-    stage.result.quarantined = _by_field(stage.con, s.table, len(s.read.malformed))
+    stage.result.quarantined = by_field(stage.con, s.table, len(s.read.malformed), *REJECT)
     return n
 
 

@@ -78,19 +78,17 @@ class IngestResult:
     warehouse: Path | None = None
     detail: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def nothing_loaded(self) -> bool:
-        """True when files were read but none of their rows could be loaded."""
-        fresh = [f for f in self.files if not f.already_loaded]
-        return bool(fresh) and all(f.loaded == 0 for f in fresh)
 
-
-def _reasons(con: duckdb.DuckDBPyConnection, table: str, reason: str = "_reason",
-             where: str = "") -> dict[str, int]:
-    """Quarantined rows of `table` counted by the field their reason names."""
-    return dict(con.execute(
-        f"SELECT coalesce(_field, 'row'), count(*) FROM {table} WHERE {reason} IS NOT NULL "
-        f"{where} GROUP BY ALL ORDER BY 2 DESC, 1").fetchall())
+def by_field(con: duckdb.DuckDBPyConnection, table: str, malformed: int = 0,
+             field: str = "_field", reason: str = "_reason") -> dict[str, int]:
+    """Rows of `table` with a reason, counted by the field at fault (`row`: the row as a
+    whole, and the `malformed` rows the reader could not split into fields)."""
+    got = dict(con.execute(
+        f"SELECT coalesce({field}, 'row'), count(*) FROM {table} WHERE {reason} IS NOT NULL "
+        "GROUP BY ALL ORDER BY 2 DESC, 1").fetchall())
+    if malformed:
+        got["row"] = got.get("row", 0) + malformed
+    return got
 
 
 # ----------------------------------------------------------------------------- specs
@@ -359,14 +357,13 @@ def quarantine(stage: Stage) -> int:
         f"INSERT INTO {stage.wh}quarantine SELECT ?, ?, ?, ?, _row, _field, _reason, {person} "
         "FROM judged WHERE _reason IS NOT NULL",
         [stage.run_id, stage.spec.source, r.sha256, r.name])
-    r.quarantined = _reasons(con, "judged")
     malformed = stage.read.malformed if stage.read else []
     if malformed:
         con.executemany(
             f"INSERT INTO {stage.wh}quarantine VALUES (?, ?, ?, ?, ?, NULL, ?, NULL)",
             [[stage.run_id, stage.spec.source, r.sha256, r.name, row, reason]
              for row, reason in malformed])
-        r.quarantined["row"] = r.quarantined.get("row", 0) + len(malformed)
+    r.quarantined = by_field(con, "judged", len(malformed))
     return r.rows_quarantined
 
 
