@@ -3,6 +3,7 @@ the privacy guard on specs, and comparator imports that say what they did not lo
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -110,3 +111,62 @@ def test_a_spec_that_would_store_an_identifier_is_refused() -> None:
     with pytest.raises(OpenascError, match="reads the direct identifier NHS_Number"):
         pipeline._check_privacy("x", fields, {"person_id": "v_nhs_number"})
     pipeline._check_privacy("x", fields, {"person_id": "pseudo(v_nhs_number)"})
+
+
+COMPLAINTS_SPEC = """
+name: complaints
+title: Complaints log (a test input)
+version: "test 1"
+fields:
+  - {name: Complaint_ID, required: true, privacy: direct_identifier}
+  - {name: Received, type: date, required: true, invalid: is not a date,
+     expected: dd/mm/yyyy}
+  - {name: Outcome, aliases: [Result], values: [Upheld, Not upheld, Partly upheld]}
+  - {name: In_Time, type: boolean, invalid: is not Y or N}
+ingest:
+  table: complaints_log
+  key: [complaint_pseudo]
+  columns:
+    complaint_pseudo: VARCHAR NOT NULL
+    received: DATE NOT NULL
+    outcome: VARCHAR
+    in_time: BOOLEAN
+  map:
+    complaint_pseudo: "pseudo('complaint_' || v_complaint_id)"
+    received: v_received
+    outcome: v_outcome
+    in_time: v_in_time
+"""
+
+
+def test_a_new_input_is_one_spec_file(tmp_path: Path) -> None:
+    """A complaints log described only by a spec file (no Python): 4 rows in = 2 loaded + 2
+    quarantined (row 4: Received 31/02/2025 is not a date; row 5: Outcome 'Maybe' is not in
+    its list). The table is generated from the spec, the IDs arrive only as pseudonyms, the
+    same file again changes nothing, and a corrected file restating C1 replaces its row
+    (key complaint_pseudo): still 2 rows, C1 now Upheld."""
+    from openasc.config import load_settings
+
+    spec = tmp_path / "complaints.yaml"
+    spec.write_text(COMPLAINTS_SPEC)
+    f = tmp_path / "log.csv"
+    f.write_text("Complaint_ID,Received,Result,In_Time\nC1,01/04/2025,Not upheld,Y\n"
+                 "C2,02/04/2025,Upheld,N\nC3,31/02/2025,Upheld,Y\nC4,03/04/2025,Maybe,Y\n")
+    settings = load_settings(tmp_path / "w.duckdb")
+    first = pipeline.ingest_file(spec, f, settings).files[0]
+    assert (first.rows_in, first.loaded, first.quarantined) == (4, 2, {"Outcome": 1,
+                                                                        "Received": 1})
+    assert pipeline.ingest_file(spec, f, settings).files[0].already_loaded
+    fixed = tmp_path / "log2.csv"
+    fixed.write_text("Complaint_ID,Received,Result,In_Time\nC1,01/04/2025,Upheld,Y\n")
+    assert pipeline.ingest_file(spec, fixed, settings).files[0].replaced == 1
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    rows = con.execute("SELECT complaint_pseudo, received, outcome, in_time, row_number "
+                       "FROM complaints_log ORDER BY received").fetchall()
+    assert [r[1:] for r in rows] == [
+        (date(2025, 4, 1), "Upheld", True, 2), (date(2025, 4, 2), "Upheld", False, 3)]
+    assert all(len(r[0]) == 64 and not r[0].startswith("C") for r in rows)
+    q = con.execute("SELECT row_number, field, reason FROM quarantine ORDER BY 1").fetchall()
+    assert q == [(4, "Received", "Received '31/02/2025' is not a date; expected dd/mm/yyyy"),
+                 (5, "Outcome", "Outcome 'Maybe' is not one of: Upheld, Not upheld, "
+                                "Partly upheld")]

@@ -166,12 +166,14 @@ def _check_privacy(spec_name: str, fields: list[InputField], mapping: dict[str, 
 
 
 @cache
-def load_input(name: str) -> InputSpec:
-    """The `ingest:` section of `spec/<name>.yaml` (with its fields, for the generic stages)."""
+def load_input(name: str | Path) -> InputSpec:
+    """The input `spec/<name>.yaml` (its fields, for the generic stages, and its `ingest:`
+    section), or the specification file at a path (a council's own input)."""
     files = {"cld": "cld_r2.yaml"}
-    source = resources.files("openasc.spec").joinpath(files.get(name, f"{name}.yaml"))
+    source: Any = (Path(name) if isinstance(name, Path) else
+                   resources.files("openasc.spec").joinpath(files.get(name, f"{name}.yaml")))
     if not source.is_file():
-        raise OpenascError(f"There is no input specification called {name!r}.")
+        raise OpenascError(f"There is no input specification called {str(name)!r}.")
     raw = load_yaml(source.read_text("utf-8"))
     ing = raw.get("ingest") or {}
     if not ing:
@@ -470,13 +472,13 @@ def judge_file(stage: Stage) -> FileResult:
     return stage.result
 
 
-def ingest_file(name: str, path: Path, settings: Settings | None = None,
+def ingest_file(name: str | Path, path: Path, settings: Settings | None = None,
                 con: duckdb.DuckDBPyConnection | None = None, **options: Any) -> IngestResult:
     """Load one file of input `name` (see `ingest_files`)."""
     return ingest_files(name, [path], settings, con, **options)
 
 
-def ingest_files(name: str, paths: list[Path], settings: Settings | None = None,
+def ingest_files(name: str | Path, paths: list[Path], settings: Settings | None = None,
                  con: duckdb.DuckDBPyConnection | None = None, **options: Any) -> IngestResult:
     """Load files of input `name` through every stage, all in one transaction.
 
