@@ -25,6 +25,7 @@ QUARTERS = 4
 def run_demo(out: Path, people: int, console: Console, warehouse: Path | None = None) -> None:
     from openasc.ingest.cases import ingest_case_file
     from openasc.ingest.cld import ingest_files, validate_files
+    from openasc.ingest.pipeline import render_lines, render_validate_lines
     from openasc.ingest.population import ingest_population_file
     from openasc.metrics.engine import compute_command
     from openasc.publish.export import export_metrics_command
@@ -59,19 +60,22 @@ def run_demo(out: Path, people: int, console: Console, warehouse: Path | None = 
                year=YEAR, seed=1, defect_rate=0.01, people_from=files[-1])
 
     step("Checking the latest submission (data-quality report)")
-    validate_files([files[-1]], report_dir=out / "data-quality", settings=settings,
-                   console=console)
+    for line in render_validate_lines(validate_files([files[-1]], report_dir=out / "data-quality",
+                                                     settings=settings)):
+        console.print(line, markup=False)
 
     step("Loading the submissions (pseudonymised, de-duplicated by the DHSC method)")
     for i, path in enumerate(files):
         # Each quarterly file is submitted a month after its quarter ends.
         quarter_end = _quarter_end(PERIOD[1], QUARTERS - 1 - i)
-        ingest_files([path], submitted_on=_add_days(quarter_end, 30), settings=settings,
-                     console=console)
-    ingest_population_file(inputs / "population.csv", settings=settings, console=console)
-    ingest_case_file("safeguarding", inputs / "safeguarding.csv", settings=settings,
-                     console=console)
-    ingest_case_file("dols", inputs / "dols.csv", settings=settings, console=console)
+        for line in render_lines(ingest_files([path], submitted_on=_add_days(quarter_end, 30),
+                                              settings=settings)):
+            console.print(line, markup=False)
+    for result in (ingest_population_file(inputs / "population.csv", settings=settings),
+                   ingest_case_file("safeguarding", inputs / "safeguarding.csv", settings),
+                   ingest_case_file("dols", inputs / "dols.csv", settings)):
+        for line in render_lines(result):
+            console.print(line, markup=False)
 
     step(f"Computing every measure for {YEAR}")
     compute_command(PERIOD[0], PERIOD[1], COUNCIL, settings=settings, console=console)

@@ -2,6 +2,12 @@
 
 Every command that changes the warehouse does so inside `transaction()`: if it fails, or the
 process is killed, DuckDB discards the uncommitted work and the file is as it was.
+
+This module owns the warehouse's shape: the tables in `schema.sql` (by group), the tables
+generated from an input specification (`create_input_table`), and the schema version. A
+warehouse records its version in `schema_version`; opening one for writing runs the numbered
+migrations it has not had, in one transaction, and a warehouse newer than this code is
+refused (docs/warehouse.md).
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ import duckdb
 
 from openasc.errors import OpenascError
 
-SCHEMA_VERSION = "1"
+#: The warehouse layout this code writes. Version 1 is every warehouse made before versions
+#: were recorded; each later version is one function in MIGRATIONS.
+SCHEMA_VERSION = 2
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -39,16 +47,179 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
         raise OpenascError(
             f"Cannot open the warehouse {path}: {exc}. Is another openasc command using it?"
         ) from exc
-    if not read_only:
-        ensure_schema(con)
+    try:
+        if read_only:
+            check_version(con)
+        else:
+            ensure_schema(con)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
+# ----------------------------------------------------------------------------- tables
+def table_groups() -> dict[str, str]:
+    """`schema.sql` split at its `-- group: NAME` lines: {group: its DDL}."""
+    text = resources.files("openasc").joinpath("schema.sql").read_text("utf-8")
+    groups: dict[str, list[str]] = {}
+    current = groups.setdefault("core", [])
+    for line in text.splitlines():
+        if line.startswith("-- group: "):
+            current = groups.setdefault(line.removeprefix("-- group: ").strip(), [])
+        else:
+            current.append(line)
+    return {name: "\n".join(lines) for name, lines in groups.items()}
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection, group: str) -> None:
+    """Create the tables of one `schema.sql` group (in the current database) if missing."""
+    con.execute(table_groups()[group])
+
+
+def create_input_table(con: duckdb.DuckDBPyConnection, table: str,
+                       columns: dict[str, str], key: list[str] | None = None) -> None:
+    """Create an input's table from its specification (`table.columns`: name -> SQL type).
+
+    Every such table carries its lineage: the file and row each value came from and the run
+    that loaded it, so a figure can be traced back to a line of a file.
+    """
+    cols = [f"{name} {sqltype}" for name, sqltype in columns.items()]
+    cols += ["file_sha256 VARCHAR NOT NULL", "source_name VARCHAR NOT NULL",
+             "row_number INTEGER NOT NULL", "run_id VARCHAR NOT NULL"]
+    if key:
+        cols.append(f"PRIMARY KEY ({', '.join(key)})")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} (\n    " + ",\n    ".join(cols) + "\n)")
+
+
+# ----------------------------------------------------------------------------- versions
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    ddl = resources.files("openasc").joinpath("schema.sql").read_text("utf-8")
-    con.execute(ddl)
-    if con.execute("SELECT count(*) FROM councils").fetchone()[0] == 0:
-        load_councils(con)
+    """Core tables present and the layout at SCHEMA_VERSION (migrating an older warehouse)."""
+    found = schema_version(con)
+    refuse_newer(found)
+    fresh = found is None
+    with transaction(con):
+        con.execute(table_groups()["core"])
+        if fresh:
+            _set_version(con, SCHEMA_VERSION, "created")
+        else:
+            for version in range(found + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[version](con)
+                _set_version(con, version, MIGRATIONS[version].__doc__.splitlines()[0])
+        if con.execute("SELECT count(*) FROM councils").fetchone()[0] == 0:
+            load_councils(con)
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The warehouse's layout version; None for a new, empty file."""
+    if table_exists(con, "schema_version"):
+        got = con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        if got is not None:
+            return int(got)
+    return 1 if table_exists(con, "runs") else None
+
+
+def check_version(con: duckdb.DuckDBPyConnection) -> None:
+    refuse_newer(schema_version(con))
+
+
+def refuse_newer(found: int | None) -> None:
+    if found is not None and found > SCHEMA_VERSION:
+        from openasc import __version__
+
+        raise OpenascError(
+            f"This warehouse has layout version {found}, newer than this openasc "
+            f"({__version__}) understands (version {SCHEMA_VERSION}). It was written by a newer "
+            "openasc: upgrade openasc, or use a warehouse made by this version. Nothing was "
+            "changed.")
+
+
+def _set_version(con: duckdb.DuckDBPyConnection, version: int, note: str) -> None:
+    con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [version, datetime.now(), note])
+
+
+# The de-duplicated event tables the measures read: the chosen record's own fields from
+# `cld_records`, then what the national method derived for it (ingest/national/dedupe.py).
+# The joined table drops the cost fields (§5.1 of the CLD method): a package split over rows
+# collapses to one record there, so the chosen record's cost would misstate the package.
+EVENT_TABLES = {"cld_events": True, "cld_events_single": False}  # name -> drops costs
+COST_FIELDS = ("unit_cost", "cost_frequency_unit_type", "planned_units_per_week")
+EVENT_DERIVED = ("record_id", "reference_period_start", "reference_period_end",
+                 "der_event_end_date", "der_age_event_start", "der_age", "der_age_band",
+                 "der_working_age_band", "ethnicity_grouped", "event_outcome_grouped",
+                 "service_type_grouped", "review_type", "event_outcome_rank",
+                 "unique_event_ref")
+
+
+def create_event_view(con: duckdb.DuckDBPyConnection, view: str) -> None:
+    """(Re)create the view `view` over `<view>_derived` joined to `cld_records`."""
+    cols = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_name = 'cld_records' AND table_catalog = current_database() "
+        "AND table_schema = current_schema() ORDER BY ordinal_position").fetchall()
+    drop_costs = EVENT_TABLES[view]
+    record = ", ".join(f"CAST(NULL AS {dtype}) AS {name}"
+                       if drop_costs and name in COST_FIELDS else f"r.{name}"
+                       for name, dtype in cols)
+    kind = _relation_kind(con, view)
+    if kind:  # a table only in a warehouse that migration 2 has not converted (tests)
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} {view}")
+    con.execute(f"CREATE VIEW {view} AS SELECT {record}, d.* EXCLUDE (record_id) "
+                f"FROM {view}_derived d JOIN cld_records r USING (record_id)")
+
+
+def _relation_kind(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """'VIEW', 'BASE TABLE' or None for `name` in the current database and schema."""
+    got = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = ? "
+                      "AND table_schema = current_schema() AND table_catalog = "
+                      "current_database()", [name]).fetchone()
+    return got[0] if got else None
+
+
+def _migrate_2(con: duckdb.DuckDBPyConnection) -> None:
+    """2: event tables become views over narrow derived tables; files loaded are listed.
+
+    (a) Warehouses built before the event tables were views hold `cld_events` and
+    `cld_events_single` as wide tables (every record field copied). Each becomes its narrow
+    `<name>_derived` table (the record ID and what the national method derived) and a view
+    joining the record's fields back from `cld_records` - the same rows and columns, so
+    every measure reads what it read before. (This was done ad hoc by the de-duplication
+    step until the warehouse had versions.)
+    (b) `loaded_files` lists every file already loaded (CLD submissions, case lists,
+    discharges, comparator files), so loading one of them again is "already loaded".
+    """
+    for view in EVENT_TABLES:
+        if _relation_kind(con, view) not in (None, "VIEW"):
+            have = {r[0] for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "AND table_schema = current_schema() AND table_catalog = current_database()",
+                [view]).fetchall()}
+            if set(EVENT_DERIVED) <= have:
+                con.execute(f"CREATE OR REPLACE TABLE {view}_derived AS "
+                            f"SELECT {', '.join(EVENT_DERIVED)} FROM {view}")
+                create_event_view(con, view)
+            else:  # not a table the national method wrote: the next CLD ingest rebuilds it
+                con.execute(f"DROP TABLE {view}")
+    # (source, table it is listed from, the SELECT of loaded_files' first six columns)
+    backfill = [
+        ("cld_submissions", "SELECT 'cld', file_sha256, source_name, rows_in, rows_loaded, "
+                            "rows_quarantined, run_id FROM cld_submissions"),
+        ("case_files", "SELECT kind, file_sha256, source_name, rows_in, rows_loaded, "
+                       "rows_quarantined, run_id FROM case_files"),
+        ("hospital_discharges", "SELECT 'discharges', file_sha256, min(source_name), NULL, "
+                                "count(*), NULL, min(run_id) FROM hospital_discharges "
+                                "GROUP BY file_sha256"),
+        ("comparator_values", "SELECT 'comparators', file_sha256, min(source_name), NULL, "
+                              "count(*), NULL, min(run_id) FROM comparator_values "
+                              "WHERE file_sha256 IS NOT NULL GROUP BY file_sha256"),
+    ]
+    for table, select in backfill:
+        if table_exists(con, table):
+            con.execute(f"INSERT INTO loaded_files SELECT *, current_localtimestamp() "
+                        f"FROM ({select}) ON CONFLICT DO NOTHING")
+
+
+MIGRATIONS = {2: _migrate_2}
 
 
 def load_councils(con: duckdb.DuckDBPyConnection) -> None:
@@ -111,3 +282,10 @@ def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
         ).fetchone()[0]
     )
+
+
+def file_loaded(con: duckdb.DuckDBPyConnection, source: str, sha256: str, db: str = "") -> bool:
+    """Whether this input has already loaded a file with this content (`db`: "wh." when the
+    warehouse is attached to a staging database)."""
+    return bool(con.execute(f"SELECT count(*) FROM {db}loaded_files WHERE source = ? AND "
+                            "file_sha256 = ?", [source, sha256]).fetchone()[0])

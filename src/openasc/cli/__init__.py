@@ -145,6 +145,13 @@ def synth_dols(
 
 
 # --------------------------------------------------------------------------- validate
+def _show_validation(results: list) -> None:
+    from openasc.ingest.pipeline import render_validate_lines
+
+    for line in render_validate_lines(results):
+        console.print(line, markup=False)
+
+
 @validate_app.command("cld")
 def validate_cld(
     files: Annotated[list[Path], typer.Argument(help="CLD files (CSV or XLSX).")],
@@ -157,7 +164,7 @@ def validate_cld(
     """
     from openasc.ingest.cld import validate_files
 
-    validate_files(files, report_dir=report, settings=settings(), console=console)
+    _show_validation(validate_files(files, report_dir=report, settings=settings()))
 
 
 @validate_app.command("safeguarding")
@@ -171,8 +178,8 @@ def validate_safeguarding(
     """Check a safeguarding case list; write a data-quality report."""
     from openasc.ingest.cases import validate_case_files
 
-    validate_case_files("safeguarding", files, report_dir=report, settings=with_labels(labels),
-                        console=console)
+    _show_validation(validate_case_files("safeguarding", files, report_dir=report,
+                                         settings=with_labels(labels)))
 
 
 @validate_app.command("dols")
@@ -186,8 +193,8 @@ def validate_dols(
     """Check a DoLS application list; write a data-quality report."""
     from openasc.ingest.cases import validate_case_files
 
-    validate_case_files("dols", files, report_dir=report, settings=with_labels(labels),
-                        console=console)
+    _show_validation(validate_case_files("dols", files, report_dir=report,
+                                         settings=with_labels(labels)))
 
 
 def with_labels(labels: Path | None) -> Settings:
@@ -197,6 +204,14 @@ def with_labels(labels: Path | None) -> Settings:
 
 
 # --------------------------------------------------------------------------- ingest
+def _show(result: object) -> None:
+    """Print an ingest's result (ingest/pipeline.py words it; the library prints nothing)."""
+    from openasc.ingest.pipeline import render_lines
+
+    for line in render_lines(result):  # type: ignore[arg-type]
+        console.print(line, markup=False)
+
+
 @ingest_app.command("cld")
 def ingest_cld(
     files: Annotated[list[Path], typer.Argument(help="CLD files (CSV or XLSX).")],
@@ -206,8 +221,8 @@ def ingest_cld(
     """Load CLD files: validate, pseudonymise, quarantine bad rows, de-duplicate (DHSC method)."""
     from openasc.ingest.cld import ingest_files
 
-    ingest_files(files, submitted_on=_date(submitted_on, "--submitted-on"),
-                 settings=settings(), console=console)
+    _show(ingest_files(files, submitted_on=_date(submitted_on, "--submitted-on"),
+                       settings=settings()))
 
 
 @ingest_app.command("population")
@@ -218,7 +233,7 @@ def ingest_population(
     """Load population estimates (ONS mid-year estimate layout or the tidy layout)."""
     from openasc.ingest.population import ingest_population_file
 
-    ingest_population_file(file, settings=settings(), console=console)
+    _show(ingest_population_file(file, settings=settings()))
 
 
 @ingest_app.command("safeguarding")
@@ -231,7 +246,7 @@ def ingest_safeguarding(
     """Load a safeguarding case list."""
     from openasc.ingest.cases import ingest_case_file
 
-    ingest_case_file("safeguarding", file, settings=with_labels(labels), console=console)
+    _show(ingest_case_file("safeguarding", file, settings=with_labels(labels)))
 
 
 @ingest_app.command("dols")
@@ -244,7 +259,7 @@ def ingest_dols(
     """Load a DoLS application list."""
     from openasc.ingest.cases import ingest_case_file
 
-    ingest_case_file("dols", file, settings=with_labels(labels), console=console)
+    _show(ingest_case_file("dols", file, settings=with_labels(labels)))
 
 
 @ingest_app.command("discharges")
@@ -254,7 +269,7 @@ def ingest_discharges(
     """Load hospital discharges for ASCOF 2D."""
     from openasc.ingest.discharges import ingest_discharges_file
 
-    ingest_discharges_file(file, settings=settings(), console=console)
+    _show(ingest_discharges_file(file, settings=settings()))
 
 
 # --------------------------------------------------------------------------- compute

@@ -31,24 +31,29 @@ def ingest_comparators(
     year: Annotated[str | None, typer.Option(
         help="Financial year a file covers, YYYY-YY, when it has no year column.")] = None,
 ) -> None:
-    """Load national figures for every council (ASCOF, safeguarding, DoLS) to compare against."""
+    """Load national figures for every council (ASCOF, safeguarding, DoLS) to compare against.
+
+    Exits 1 when a file loads no values (the message says how many rows and why)."""
     from openasc.compare.comparators import import_comparators
     from openasc.compare.comparisons import build_comparisons
+    from openasc.ingest.pipeline import IngestResult, render_lines
     from openasc.warehouse import connect
 
     con = connect(_settings().warehouse)
+    empty = []
     try:
         for f in files:
-            d = import_comparators(con, f, year=year)
-            console.print(f"{f.name}: {d['layout']} layout, {d['rows_in']:,} rows read, "
-                          f"{d['values_kept']:,} values kept for years "
-                          f"{', '.join(str(y) for y in d['years']) or 'none'}"
-                          + (f"; {d['measures_not_in_set']} measures not in the declared set "
-                             "were not used" if d["measures_not_in_set"] else "") + ".")
+            r = import_comparators(con, f, year=year)
+            for line in render_lines(IngestResult(files=[r])):
+                console.print(line, markup=False)
+            if not r.already_loaded and r.loaded == 0:
+                empty.append(f.name)
         n = build_comparisons(con)
         console.print(f"Rebuilt comparisons: {n:,} rows.")
     finally:
         con.close()
+    if empty:
+        raise typer.Exit(1)
 
 
 def compare(

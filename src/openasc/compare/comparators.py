@@ -11,52 +11,33 @@ understood, told apart by their header (docs/comparisons.md):
 - the tidy layout of `openasc export metrics` (design.md), for DoLS, whose published tables
   have no open-data layout in the reference, and for any figure already in that shape.
 
-Re-importing a file replaces the same keys and changes nothing else (design principle 4).
+Importing a corrected file replaces the same keys and changes nothing else; the same file
+again is "already loaded" (design principle 4). The file goes through the ingest pipeline
+(ingest/pipeline.py, spec/comparators.yaml): the layouts are its read hook, and every row
+not used is quarantined with its reason, so rows in = used + not used.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from datetime import date, datetime
+from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import yaml
 
+from openasc import warehouse
 from openasc.compare.measure_set import MeasureSet, load_measure_set, register
 from openasc.errors import OpenascError, UnreadableInput
-from openasc.warehouse import new_run_id, record_run, transaction
+from openasc.ingest.pipeline import FileResult, Stage
 
 ENGLAND = "E92000001"
 SUPPRESSION_SYMBOLS = ("", "[c]", "[x]", "[z]", "[w]", "*", "c", "x", ":", "..", "-")
 KEYS = "family, code, la_code, period_start, period_end, breakdown"
 
-DDL = """
-CREATE TABLE IF NOT EXISTS comparator_values (
-    family VARCHAR NOT NULL,
-    code VARCHAR NOT NULL,
-    la_code VARCHAR NOT NULL,
-    period_start DATE NOT NULL,
-    period_end DATE NOT NULL,
-    breakdown VARCHAR NOT NULL DEFAULT '',
-    numerator DOUBLE,
-    denominator DOUBLE,
-    value DOUBLE,
-    unit VARCHAR NOT NULL,
-    margin_of_error DOUBLE,
-    source_name VARCHAR,
-    file_sha256 VARCHAR,
-    run_id VARCHAR,
-    PRIMARY KEY (family, code, la_code, period_start, period_end, breakdown)
-);
-"""
-
-
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(DDL)
+    warehouse.ensure_tables(con, "comparators")
 
 
 def parse_year(text: str, where: str) -> int:
@@ -168,6 +149,24 @@ def _stage_tidy(con: duckdb.DuckDBPyConnection, path: Path, cols: list[str]) -> 
                {opt['margin_of_error']} AS margin_of_error
         FROM src""")
     _check_places(con, path, "place", "la_code")
+    # A later row for the same key replaces an earlier one (as a later import does).
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE line_map AS
+        SELECT line_no, family, code, breakdown,
+               CASE WHEN n > 1 THEN 'code' END AS field,
+               CASE WHEN n > 1 THEN 'replaced by a later row for the same measure, council '
+                                    || 'and period' END AS reason
+        FROM (SELECT *, row_number() OVER (PARTITION BY family, code, place, period_start,
+                                           period_end, breakdown ORDER BY line_no DESC) AS n
+              FROM staged)""")
+
+
+# An ASCOF file's row and the code it is, by measure group, year and disaggregation.
+_ASCOF_MATCH = """upper(m.measure_group) = l.measure_group
+             AND l.y BETWEEN CAST(m.first_year AS INTEGER) AND CAST(m.last_year AS INTEGER)
+             AND (coalesce(m.disaggregation, '') = l.disaggregation
+                  OR (coalesce(m.disaggregation, '') = ''
+                      AND l.disaggregation IN ('total', 'all')))"""
 
 
 def _stage_ascof(con: duckdb.DuckDBPyConnection, path: Path, cols: list[str],
@@ -203,7 +202,19 @@ def _stage_ascof(con: duckdb.DuckDBPyConnection, path: Path, cols: list[str],
                {f"lower(trim(coalesce({dis}, '')))" if dis else "''"} AS disaggregation,
                lower(trim({mtype})) AS measure_type, {_number_sql(mval)} AS v
         FROM src""")
-    con.execute("""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE line_map AS
+        SELECT l.line_no, 'ASCOF' AS family, m.code, coalesce(m.breakdown, '') AS breakdown,
+               CASE WHEN m.code IS NULL THEN 'Measure Group' END AS field,
+               CASE WHEN m.code IS NULL THEN 'no mapping for measure group ' || l.measure_group
+                    || CASE WHEN l.disaggregation IN ('', 'total', 'all') THEN ''
+                            ELSE ' (' || l.disaggregation || ')' END
+                    || ' in ' || l.y || '-' || right(CAST(l.y + 1 AS VARCHAR), 2)
+                    || ' (the ASCOF codes of that year are not in ascof_csv_codes.csv)'
+               END AS reason
+        FROM ascof_long l LEFT JOIN ascof_codes m ON {_ASCOF_MATCH}
+        QUALIFY row_number() OVER (PARTITION BY l.line_no ORDER BY m.code NULLS LAST) = 1""")
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE staged AS
         SELECT min(l.line_no) AS line_no, l.place, 'ASCOF' AS family, m.code,
                make_date(l.y, 4, 1) AS period_start, make_date(l.y + 1, 3, 31) AS period_end,
@@ -215,10 +226,7 @@ def _stage_ascof(con: duckdb.DuckDBPyConnection, path: Path, cols: list[str],
                max(CASE WHEN l.measure_type IN ('margin of error', 'moe') THEN l.v END)
                    AS margin_of_error
         FROM ascof_long l
-        JOIN ascof_codes m ON upper(m.measure_group) = l.measure_group
-             AND l.y BETWEEN CAST(m.first_year AS INTEGER) AND CAST(m.last_year AS INTEGER)
-             AND (coalesce(m.disaggregation, '') = l.disaggregation
-                  OR (coalesce(m.disaggregation, '') = '' AND l.disaggregation IN ('total', 'all')))
+        JOIN ascof_codes m ON {_ASCOF_MATCH}
         GROUP BY ALL""")
     _check_places(con, path, "place", "ONS Code")
 
@@ -255,6 +263,13 @@ def _stage_sac(con: duckdb.DuckDBPyConnection, path: Path, cols: list[str],
             SELECT line_no, {place} AS place, {year_sql} AS y,
                    CASE {' '.join(items)} END AS item, {_number_sql(value_col)} AS v
             FROM src) WHERE item IS NOT NULL GROUP BY ALL""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE line_map AS
+        SELECT line_no, 'SAC' AS family, NULL AS code, '' AS breakdown,
+               CASE WHEN item IS NULL THEN 'TABLE_REFERENCE' END AS field,
+               CASE WHEN item IS NULL THEN 'not one of the counts the comparisons use '
+                    || '(sac_open_data.yaml)' END AS reason
+        FROM (SELECT line_no, CASE {' '.join(items)} END AS item FROM src)""")
     selects = []
     for m in spec["measures"]:
         num = " + ".join(f"max(CASE WHEN item = '{i}' THEN v END)" for i in m["numerator"])
@@ -283,21 +298,32 @@ def detect_layout(cols: list[str]) -> str:
 
 
 def import_comparators(con: duckdb.DuckDBPyConnection, path: Path, year: str | None = None,
-                       measure_set: MeasureSet | None = None) -> dict[str, Any]:
-    """Read one comparator file into `comparator_values`; return what was read and kept.
+                       measure_set: MeasureSet | None = None) -> FileResult:
+    """Read one comparator file into `comparator_values` (spec/comparators.yaml through the
+    ingest pipeline); return what was read, loaded and not used, and why.
 
     Only measures of the declared measure set are kept (their unit comes from it, so that
-    an imported figure and a computed one are compared like with like); other rows are
-    counted as not used, never silently lost.
+    an imported figure and a computed one are compared like with like). Every other row is
+    quarantined with its reason - a measure not in the set, an ASCOF measure group with no
+    mapping for the file's year, a count the comparisons do not use - never silently lost.
     """
-    ms = measure_set or load_measure_set()
-    started = datetime.now()
-    ensure_tables(con)
-    register(con, ms)
+    from openasc.ingest.pipeline import ingest_file
+
+    result = ingest_file("comparators", Path(path), con=con, year=year,
+                         measure_set=measure_set or load_measure_set()).files[0]
+    return result
+
+
+# --------------------------------------------------------------------------- pipeline hooks
+def read(stage: Stage) -> None:
+    """Stage the file by its layout: `staged` (values) and `line_map` (each line's measure,
+    or why it is not used)."""
+    con, path = stage.con, stage.path
+    register(con, stage.options["measure_set"])
     _council_codes(con)
-    cols = _read(con, path)
-    cols = [c for c in cols if c != "line_no"]
+    cols = [c for c in _read(con, path) if c != "line_no"]
     layout = detect_layout(cols)
+    year = stage.options.get("year")
     y = parse_year(year, "--year") if year else None
     if layout == "tidy":
         _stage_tidy(con, path, cols)
@@ -313,10 +339,49 @@ def import_comparators(con: duckdb.DuckDBPyConnection, path: Path, year: str | N
             "or the tidy layout of `openasc export metrics` (family, code, la_code, "
             "period_start, period_end, breakdown, ..., value, unit); see docs/comparisons.md.")
     rows_in = con.execute("SELECT count(*) FROM src").fetchone()[0]
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    run_id = new_run_id()
+    stage.result = FileResult("comparators", path.name, stage.options["scan"][0], int(rows_in))
+    stage.result.detail.update(layout=layout, rows_in=int(rows_in))
+    if y is not None:
+        stage.result.detail["file_years"] = [y]
+    elif layout == "ascof":
+        stage.result.detail["file_years"] = [r[0] for r in con.execute(
+            "SELECT DISTINCT y FROM ascof_long ORDER BY 1").fetchall()]
+
+
+def judge(stage: Stage) -> None:
+    """`judged`: each line with the reason it is not used (NULL when it is)."""
+    con = stage.con
     con.execute("""
-        CREATE OR REPLACE TEMP TABLE keep AS
+        CREATE OR REPLACE TEMP TABLE judged AS
+        SELECT l.line_no AS _row,
+               CASE WHEN l.reason IS NOT NULL THEN l.field
+                    WHEN l.code IS NOT NULL AND m.code IS NULL THEN 'code' END AS _field,
+               CASE WHEN l.reason IS NOT NULL THEN l.reason
+                    WHEN l.code IS NOT NULL AND m.code IS NULL THEN 'measure ' || l.family
+                        || ' ' || l.code || CASE WHEN l.breakdown = '' THEN ''
+                                                 ELSE ' (' || l.breakdown || ')' END
+                        || ' is not in the comparison measure set' END AS _reason
+        FROM line_map l
+        LEFT JOIN bench_measures m ON m.family = l.family AND m.code = l.code
+             AND m.breakdown = l.breakdown
+    """)
+    r = stage.result
+    assert r is not None
+    r.detail["measures_not_in_set"] = con.execute(
+        "SELECT count(DISTINCT family || ' ' || code) FROM staged s "
+        "WHERE NOT EXISTS (SELECT 1 FROM bench_measures m WHERE m.family = s.family AND "
+        "m.code = s.code AND m.breakdown = s.breakdown)").fetchone()[0]
+    r.detail["not_used"] = dict(con.execute(
+        "SELECT _reason, count(*) FROM judged WHERE _reason IS NOT NULL GROUP BY ALL "
+        "ORDER BY 2 DESC, 1").fetchall())
+
+
+def map_rows(stage: Stage) -> None:
+    """`mapped`: the values of the measure set, by ONS code, the latest row for a key."""
+    r = stage.result
+    assert r is not None
+    stage.con.execute("""
+        CREATE OR REPLACE TEMP TABLE mapped AS
         SELECT s.family, s.code, p.ons_code AS la_code, s.period_start, s.period_end,
                s.breakdown, s.numerator, s.denominator, s.value, m.unit, s.margin_of_error,
                ? AS source_name, ? AS file_sha256, ? AS run_id
@@ -327,23 +392,54 @@ def import_comparators(con: duckdb.DuckDBPyConnection, path: Path, year: str | N
              AND m.breakdown = s.breakdown
         QUALIFY row_number() OVER (PARTITION BY s.family, s.code, p.ons_code, s.period_start,
                                    s.period_end, s.breakdown ORDER BY s.line_no DESC) = 1""",
-                [path.name, sha, run_id])
-    kept = con.execute("SELECT count(*) FROM keep").fetchone()[0]
-    skipped = con.execute(
-        "SELECT count(DISTINCT family || ' ' || code) FROM staged s "
-        "WHERE NOT EXISTS (SELECT 1 FROM bench_measures m WHERE m.family = s.family AND "
-        "m.code = s.code AND m.breakdown = s.breakdown)").fetchone()[0]
-    years = [r[0] for r in con.execute(
-        "SELECT DISTINCT year(period_start) FROM keep ORDER BY 1").fetchall()]
-    detail = {"layout": layout, "rows_in": rows_in, "values_kept": kept,
-              "measures_not_in_set": skipped, "years": years}
-    with transaction(con):
-        con.execute(f"DELETE FROM comparator_values WHERE ({KEYS}) IN (SELECT ({KEYS}) FROM keep)")
-        con.execute("INSERT INTO comparator_values SELECT * FROM keep")
-        record_run(con, run_id, "ingest comparators", started, "ok",
-                   inputs=[{"name": path.name, "sha256": sha, "rows_in": rows_in,
-                            "values_loaded": kept}], detail=detail)
-    return detail
+                      [r.name, r.sha256, stage.run_id])
+    r.detail["values_kept"] = stage.con.execute("SELECT count(*) FROM mapped").fetchone()[0]
+    r.detail["years"] = [row[0] for row in stage.con.execute(
+        "SELECT DISTINCT year(period_start) FROM mapped ORDER BY 1").fetchall()]
+    r.detail["inputs"] = {"values_loaded": r.detail["values_kept"]}
+    stage.state["run"] = {"detail": {k: r.detail[k] for k in (
+        "layout", "rows_in", "values_kept", "measures_not_in_set", "years")}}
+
+
+def load(stage: Stage) -> int:
+    """Replace the same keys; return the file rows whose figures were loaded."""
+    con = stage.con
+    con.execute(f"DELETE FROM comparator_values WHERE ({KEYS}) IN (SELECT ({KEYS}) FROM mapped)")
+    con.execute("INSERT INTO comparator_values SELECT * FROM mapped")
+    return int(con.execute("SELECT count(*) FROM judged WHERE _reason IS NULL").fetchone()[0])
+
+
+LAYOUT_NAMES = {"ascof": "an ASCOF file", "sac": "a safeguarding open-data file",
+                "tidy": "a tidy comparator file"}
+
+
+def render(r: FileResult) -> str:
+    """What `openasc ingest comparators` prints for a file: values kept, rows used, and every
+    reason a row was not used."""
+    d = r.detail
+    not_used = d.get("not_used", {})
+    lines = []
+    if r.loaded == 0:
+        years = ", ".join(f"{y}-{(y + 1) % 100:02d}" for y in d.get("file_years", []))
+        what = LAYOUT_NAMES.get(d["layout"], "a file") + (f" for {years}" if years else "")
+        why = ("no mapping for that year's codes"
+               if not_used and all(k.startswith("no mapping") for k in not_used)
+               else "none of its rows is a measure openasc compares")
+        lines.append(f"{r.name}: {what}: {why}, 0 of {r.rows_in:,} rows loaded.")
+    else:
+        lines.append(
+            f"{r.name}: {d['layout']} layout, {r.rows_in:,} rows read, {d['values_kept']:,} "
+            f"values kept for years {', '.join(str(y) for y in d['years']) or 'none'}"
+            + (f"; {d['measures_not_in_set']} measures not in the declared set were not used"
+               if d["measures_not_in_set"] else "")
+            + f"; {r.loaded:,} of {r.rows_in:,} rows loaded.")
+    shown = list(not_used.items())[:8]
+    lines += [f"  not used: {n:,} row(s): {reason}" for reason, n in shown]
+    if len(not_used) > len(shown):
+        rest = sum(n for _, n in list(not_used.items())[len(shown):])
+        lines.append(f"  not used: {rest:,} more row(s) for {len(not_used) - len(shown)} "
+                     "other reasons (see the quarantine table)")
+    return "\n".join(lines)
 
 
 def year_bounds(y: int) -> tuple[date, date]:

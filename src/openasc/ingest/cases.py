@@ -31,12 +31,12 @@ from typing import Any
 
 import duckdb
 import yaml
-from rich.console import Console
 
-from openasc import councils, warehouse
+from openasc import councils
 from openasc.config import Settings, load_key
 from openasc.errors import OpenascError
-from openasc.ingest.reader import ReadResult, read_into, scan_file
+from openasc.ingest.pipeline import FileResult, IngestResult, Stage, by_field, ingest_file
+from openasc.ingest.reader import ReadResult, read_into
 from openasc.spec import Spec, load_spec
 
 KINDS = ("safeguarding", "dols")
@@ -45,90 +45,6 @@ NOT_MAPPED = "Invalid and not mapped"
 # Fields whose value is an identifier or a full date of birth: never echoed in a reason.
 SECRET = {"la_person_unique_identifier", "nhs_number", "date_of_birth", "concern_reference",
           "application_reference"}
-
-DDL = """
-CREATE TABLE IF NOT EXISTS case_files (
-    load_id INTEGER NOT NULL,
-    kind VARCHAR NOT NULL,
-    la_code VARCHAR NOT NULL,
-    cassr_code VARCHAR NOT NULL,
-    source_name VARCHAR NOT NULL,
-    file_sha256 VARCHAR NOT NULL,
-    rows_in INTEGER NOT NULL,
-    rows_loaded INTEGER NOT NULL,
-    rows_quarantined INTEGER NOT NULL,
-    rows_replaced INTEGER NOT NULL,
-    run_id VARCHAR NOT NULL,
-    loaded_at TIMESTAMP NOT NULL
-);
-CREATE TABLE IF NOT EXISTS safeguarding_concerns (
-    load_id INTEGER NOT NULL,
-    row_number INTEGER NOT NULL,
-    la_code VARCHAR NOT NULL,
-    cassr_code VARCHAR NOT NULL,
-    concern_id VARCHAR NOT NULL,
-    person_id VARCHAR NOT NULL,
-    la_person_pseudo VARCHAR,
-    nhs_number_pseudo VARCHAR,
-    birth_year INTEGER,
-    birth_month INTEGER,
-    gender VARCHAR,
-    sex VARCHAR,
-    ethnicity VARCHAR,
-    ethnicity_group VARCHAR,
-    primary_support_reason VARCHAR,
-    psr_group VARCHAR,
-    concern_received_date DATE NOT NULL,
-    enquiry_type VARCHAR NOT NULL,
-    enquiry_start_date DATE,
-    enquiry_conclusion_date DATE,
-    location_of_risk VARCHAR,
-    risk_assessment_outcome VARCHAR,
-    risk_outcome VARCHAR,
-    msp_desired_outcomes_asked VARCHAR,
-    msp_outcomes_achieved VARCHAR,
-    lacked_capacity VARCHAR,
-    advocacy_support VARCHAR
-);
-CREATE TABLE IF NOT EXISTS safeguarding_risk_types (
-    la_code VARCHAR NOT NULL,
-    concern_id VARCHAR NOT NULL,
-    risk_type VARCHAR NOT NULL
-);
-CREATE TABLE IF NOT EXISTS safeguarding_risk_sources (
-    la_code VARCHAR NOT NULL,
-    concern_id VARCHAR NOT NULL,
-    source_of_risk VARCHAR NOT NULL
-);
-CREATE TABLE IF NOT EXISTS dols_applications (
-    load_id INTEGER NOT NULL,
-    row_number INTEGER NOT NULL,
-    la_code VARCHAR NOT NULL,
-    cassr_code VARCHAR NOT NULL,
-    application_id VARCHAR NOT NULL,
-    person_id VARCHAR NOT NULL,
-    la_person_pseudo VARCHAR,
-    nhs_number_pseudo VARCHAR,
-    birth_year INTEGER,
-    birth_month INTEGER,
-    gender VARCHAR,
-    sex VARCHAR,
-    ethnicity VARCHAR,
-    ethnicity_group VARCHAR,
-    primary_support_reason VARCHAR,
-    psr_group VARCHAR,
-    received_date DATE NOT NULL,
-    application_type VARCHAR NOT NULL,
-    priority VARCHAR,
-    setting VARCHAR,
-    cqc_location_id VARCHAR,
-    sign_off_date DATE,
-    application_status VARCHAR NOT NULL,
-    reason_not_granted VARCHAR,
-    authorisation_start_date DATE,
-    authorisation_end_date DATE
-);
-"""
 
 # Person columns shared by both tables: pseudonyms and coarsened values made at the door.
 PERSON = {
@@ -285,7 +201,7 @@ def _lookup_tables(con: duckdb.DuckDBPyConnection, spec: Spec) -> None:
 
 
 def _judge(con: duckdb.DuckDBPyConnection, kind: str, spec: Spec) -> None:
-    """Table `_case`: `chk` plus the case-list reasons for quarantine (first that holds)."""
+    """Table `judged`: `chk` plus the case-list reasons for quarantine (first that holds)."""
     present = {r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'chk'").fetchall()}
     checks: list[tuple[str, str, str]] = []
@@ -309,7 +225,7 @@ def _judge(con: duckdb.DuckDBPyConnection, kind: str, spec: Spec) -> None:
     reason = "CASE " + " ".join(f"WHEN coalesce({c}, false) THEN {r}" for c, _, r in checks) \
         + " END"
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _case AS
+        CREATE OR REPLACE TEMP TABLE judged AS
         SELECT c.*,
                CASE WHEN c._reject_reason IS NOT NULL THEN c._reject_field ELSE {field} END
                    AS _field,
@@ -326,7 +242,7 @@ def _split_multi(con: duckdb.DuckDBPyConnection, kind: str) -> int:
             CREATE OR REPLACE TEMP TABLE _multi_{m.column} AS
             SELECT DISTINCT _row, coalesce(l.value, {q(NOT_MAPPED)}) AS value
             FROM (SELECT c._row, trim(s.part) AS part
-                  FROM _case c, unnest(string_split(c.{m.column}, {q(m.separator)})) s(part)
+                  FROM judged c, unnest(string_split(c.{m.column}, {q(m.separator)})) s(part)
                   WHERE c._reason IS NULL AND c.{m.column} IS NOT NULL) x
             LEFT JOIN _case_labels l ON l.list = {q(m.list)} AND l.key = _oa_norm(x.part)
             WHERE x.part <> ''
@@ -337,7 +253,7 @@ def _split_multi(con: duckdb.DuckDBPyConnection, kind: str) -> int:
 
 
 def stage_case_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path,
-                    console: Console, scan: tuple[str, int] | None = None,
+                    scan: tuple[str, int] | None = None,
                     labels_file: Path | None = None) -> Staged:
     """Read, validate and judge one case list in the in-memory database (`scan`: the
     file's `scan_file` result when the caller already has it)."""
@@ -361,9 +277,9 @@ def stage_case_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path,
     _lookup_tables(con, spec)
     _judge(con, kind, spec)
     unmapped = _split_multi(con, kind)
-    rejected = con.execute("SELECT count(*) FROM _case WHERE _reason IS NOT NULL").fetchone()[0]
+    rejected = con.execute("SELECT count(*) FROM judged WHERE _reason IS NOT NULL").fetchone()[0]
     warnings = list(getattr(result, "file_warnings", []))
-    warnings += mapped + labels.unmapped_warnings(con, kind)  # [labels]
+    warnings += mapped + labels.unmapped_warnings(con, kind, judged="judged")  # [labels]
     if unmapped:
         warnings.append(f"{unmapped:,} multi-label categories are not in their list and were "
                         f"kept as {NOT_MAPPED!r}.")
@@ -372,7 +288,7 @@ def stage_case_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path,
 
 # ----------------------------------------------------------------------------- commands
 def validate_case_files(kind: str, files: list[Path], report_dir: Path | None,
-                        settings: Settings, console: Console) -> None:
+                        settings: Settings) -> list[FileResult]:
     """`openasc validate safeguarding|dols`: what would load and what would not; load nothing.
 
     The report is a CSV of the rows that would be quarantined (row, field, reason): never an
@@ -382,26 +298,26 @@ def validate_case_files(kind: str, files: list[Path], report_dir: Path | None,
 
     _check_kind(kind)
     key = load_key(settings)
+    results = []
     for path in files:
         path = Path(path)
         with staging_connection(key) as con:
-            staged = stage_case_file(con, kind, path, console,
+            staged = stage_case_file(con, kind, path,
                                      labels_file=settings.labels_file)  # [labels]
             malformed = len(staged.read.malformed)
-            usable = staged.read.rows - malformed - staged.rejected
-            console.print(f"{path}: {staged.read.rows:,} rows read; {usable:,} can be loaded, "
-                          f"{staged.rejected + malformed:,} would be quarantined.")
-            for w in staged.warnings:
-                console.print(f"  warning: {w}", markup=False)
+            r = FileResult(kind, str(path), staged.read.sha256, staged.read.rows,
+                           loaded=staged.read.rows - malformed - staged.rejected,
+                           quarantined=by_field(con, "judged", malformed), warnings=staged.warnings)
             if report_dir is not None:
-                out = _write_rejects(con, staged, Path(report_dir))
-                console.print(f"  report: {out}", markup=False)
+                r.detail["report"] = _write_rejects(con, staged, Path(report_dir))
+            results.append(r)
+    return results
 
 
 def _write_rejects(con: duckdb.DuckDBPyConnection, staged: Staged, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"{staged.path.stem}-rejected.csv"
-    rows = con.execute("SELECT _row, _field, _reason FROM _case WHERE _reason IS NOT NULL "
+    rows = con.execute("SELECT _row, _field, _reason FROM judged WHERE _reason IS NOT NULL "
                        "ORDER BY _row").fetchall()
     rows += [(r, None, reason) for r, reason in staged.read.malformed]
     with out.open("w", newline="", encoding="utf-8") as fh:
@@ -430,7 +346,7 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, kind: str, staged: Staged,
                         pseudo($cassr || '_' || c.la_person_unique_identifier)) AS person_id,
                {', '.join(f'{e} AS {col}' for col, e in exprs.items())},
                c._row AS _row
-        FROM _case c {joins}
+        FROM judged c {joins}
         WHERE c._reason IS NULL
     """, {"load_id": load_id, "ons": staged.council.ons_code, "cassr": staged.cassr,
           "eth_default": eth_default})
@@ -453,77 +369,51 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, kind: str, staged: Staged,
     return int(loaded), int(replaced)
 
 
-def _quarantine(con: duckdb.DuckDBPyConnection, kind: str, staged: Staged, run_id: str) -> int:
-    read = staged.read
+# ----------------------------------------------------------------------------- pipeline hooks
+# `spec/safeguarding.yaml` and `spec/dols.yaml` name these for the pipeline's stages
+# (ingest/pipeline.py): the validation is the specification validator's, the load replaces
+# restated cases and splits multi-label fields into their child tables.
+def read(stage: Stage) -> None:
+    """Read the case list with its validation spec's fields (names, aliases)."""
+    stage.state["staged"] = stage_case_file(stage.con, stage.spec.name, stage.path,
+                                            stage.options.get("scan"),
+                                            labels_file=stage.options.get("labels_file"))
+    stage.read = stage.state["staged"].read
+
+
+def judge(stage: Stage) -> None:
+    """Validation happened with the read (`stage_case_file`); keep its warnings and the
+    pseudonym a quarantined row is recorded under."""
+    staged: Staged = stage.state["staged"]
+    assert stage.result is not None
+    stage.result.warnings = staged.warnings
+    stage.state["person"] = ("coalesce(pseudo(nhs_number), pseudo(" + q(staged.cassr)
+                             + " || '_' || la_person_unique_identifier))")
+
+
+def map_rows(stage: Stage) -> None:
+    """Nothing to do apart from load: a case's pseudonymised ID needs the file's load_id."""
+
+
+def load(stage: Stage) -> int:
+    """Insert the usable rows, replacing restated cases, and list the file in `case_files`."""
+    kind, con, staged = stage.spec.name, stage.con, stage.state["staged"]
+    assert stage.result is not None
+    load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM wh.case_files"
+                          ).fetchone()[0]
+    loaded, replaced = _insert_rows(con, kind, staged, load_id)
+    quarantined = staged.rejected + len(staged.read.malformed)
+    stage.result.replaced = replaced
+    stage.result.detail["inputs"] = {"load_id": load_id}
     con.execute(
-        """
-        INSERT INTO wh.quarantine
-        SELECT $run, $kind, $sha, $name, _row, _field, _reason,
-               coalesce(pseudo(nhs_number), pseudo($cassr || '_' || la_person_unique_identifier))
-        FROM _case WHERE _reason IS NOT NULL
-        """,
-        {"run": run_id, "kind": kind, "sha": read.sha256, "name": read.source_name,
-         "cassr": staged.cassr},
-    )
-    if read.malformed:
-        con.executemany(
-            "INSERT INTO wh.quarantine VALUES (?, ?, ?, ?, ?, NULL, ?, NULL)",
-            [[run_id, kind, read.sha256, read.source_name, row, reason]
-             for row, reason in read.malformed])
-    return staged.rejected + len(read.malformed)
+        "INSERT INTO wh.case_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [load_id, kind, staged.council.ons_code, staged.cassr, staged.read.source_name,
+         staged.read.sha256, staged.read.rows, loaded, quarantined, replaced, stage.run_id,
+         datetime.now()])
+    return loaded
 
 
-def ingest_case_file(kind: str, file: Path, settings: Settings, console: Console) -> dict:
+def ingest_case_file(kind: str, file: Path, settings: Settings) -> IngestResult:
     """`openasc ingest safeguarding|dols FILE`: load one case list in one transaction."""
-    from openasc.ingest.staging import staging_connection
-
     _check_kind(kind)
-    path = Path(file)
-    key = load_key(settings)
-    started = datetime.now()
-    run_id = warehouse.new_run_id()
-    warehouse.connect(settings.warehouse).close()  # create the file and the core schema
-    with staging_connection(key) as con:
-        con.execute("ATTACH ? AS wh", [str(settings.warehouse)])
-        con.execute("USE wh")
-        con.execute(DDL)
-        con.execute("USE memory")
-        scan = scan_file(path) if path.is_file() else None
-        sha = scan[0] if scan else None
-        if sha and con.execute("SELECT count(*) FROM wh.case_files WHERE kind = ? AND "
-                               "file_sha256 = ?", [kind, sha]).fetchone()[0]:
-            console.print(f"{path}: already loaded (same content); nothing changed.")
-            return {"status": "already loaded"}
-        staged = stage_case_file(con, kind, path, console, scan,
-                                 labels_file=settings.labels_file)  # [labels]
-        with warehouse.transaction(con):
-            load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM wh.case_files"
-                                  ).fetchone()[0]
-            loaded, replaced = _insert_rows(con, kind, staged, load_id)
-            quarantined = _quarantine(con, kind, staged, run_id)
-            if loaded + quarantined != staged.read.rows:
-                raise RuntimeError(f"row accounting failed for {path}: {staged.read.rows} in, "
-                                   f"{loaded} loaded, {quarantined} quarantined")
-            con.execute(
-                "INSERT INTO wh.case_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [load_id, kind, staged.council.ons_code, staged.cassr, staged.read.source_name,
-                 staged.read.sha256, staged.read.rows, loaded, quarantined, replaced, run_id,
-                 datetime.now()])
-            inputs = [{"name": staged.read.source_name, "sha256": staged.read.sha256,
-                       "rows_in": staged.read.rows, "rows_loaded": loaded,
-                       "rows_quarantined": quarantined, "rows_replaced": replaced,
-                       "load_id": load_id}]
-            con.execute("USE wh")
-            warehouse.record_run(con, run_id, f"ingest {kind}", started, "ok", inputs=inputs,
-                                 spec_version=load_spec(kind).version,
-                                 detail={"warnings": staged.warnings})
-            con.execute("USE memory")
-        con.execute("DETACH wh")
-    console.print(f"{staged.read.source_name}: {staged.read.rows:,} rows in = {loaded:,} "
-                  f"loaded + {quarantined:,} quarantined.", markup=False)
-    if replaced:
-        console.print(f"  {replaced:,} earlier rows restated by this file were replaced.")
-    for w in staged.warnings:
-        console.print(f"  warning: {w}", markup=False)
-    console.print(f"Warehouse: {settings.warehouse} (run {run_id})", markup=False)
-    return inputs[0]
+    return ingest_file(kind, file, settings, labels_file=settings.labels_file)

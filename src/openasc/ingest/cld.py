@@ -15,95 +15,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import overload
 
 import duckdb
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from openasc import councils, warehouse
 from openasc.config import Settings, load_key
 from openasc.errors import OpenascError
+from openasc.ingest.pipeline import FileResult, IngestResult, Stage, by_field
+from openasc.ingest.pipeline import ingest_files as ingest_pipeline_files
 from openasc.ingest.reader import ReadResult, read_into
 from openasc.ingest.staging import staging_connection
 from openasc.spec import Spec, load_spec
 
-PROGRESS_ROWS = 5000
+#: The CLD tables (`schema.sql`, group `cld`), for tests that build them on their own.
+CLD_DDL = warehouse.table_groups()["cld"]
 
-CLD_DDL = """
-CREATE TABLE IF NOT EXISTS cld_submissions (
-    submission_id INTEGER PRIMARY KEY,
-    la_code VARCHAR NOT NULL,
-    cassr_code VARCHAR NOT NULL,
-    source_name VARCHAR NOT NULL,
-    file_sha256 VARCHAR NOT NULL UNIQUE,
-    submitted_on DATE NOT NULL,
-    release INTEGER,
-    stated_period_start DATE,
-    stated_period_end DATE,
-    derived_period_start DATE,
-    derived_period_end DATE,
-    rows_in INTEGER NOT NULL,
-    rows_loaded INTEGER NOT NULL,
-    rows_quarantined INTEGER NOT NULL,
-    run_id VARCHAR NOT NULL
-);
-CREATE TABLE IF NOT EXISTS cld_records (
-    record_id BIGINT NOT NULL,
-    submission_id INTEGER NOT NULL,
-    row_number INTEGER NOT NULL,
-    la_code VARCHAR NOT NULL,
-    cassr_code VARCHAR NOT NULL,
-    reporting_period_start_date DATE,
-    reporting_period_end_date DATE,
-    nhs_number_pseudo VARCHAR,
-    la_person_pseudo VARCHAR,
-    person_id VARCHAR NOT NULL,
-    birth_year INTEGER,
-    birth_month INTEGER,
-    date_of_death DATE,
-    postcode_district VARCHAR,
-    gp_practice_code VARCHAR,
-    gender VARCHAR,
-    ethnicity VARCHAR,
-    client_type VARCHAR,
-    primary_support_reason VARCHAR,
-    accommodation_status VARCHAR,
-    employment_status VARCHAR,
-    has_unpaid_carer VARCHAR,
-    autism_spectrum_disorder_asd VARCHAR,
-    visual_impairment VARCHAR,
-    hearing_impairment VARCHAR,
-    dementia VARCHAR,
-    client_funding_status VARCHAR,
-    event_type VARCHAR,
-    event_start_date DATE,
-    event_end_date DATE,
-    event_outcome VARCHAR,
-    request_route_of_access VARCHAR,
-    assessment_type VARCHAR,
-    eligible_needs_identified VARCHAR,
-    method_of_assessment VARCHAR,
-    total_hrs_caring_per_week VARCHAR,
-    no_of_adults_being_cared_for INTEGER,
-    adult_1_linked_person_pseudo VARCHAR,
-    adult_2_linked_person_pseudo VARCHAR,
-    adult_3_linked_person_pseudo VARCHAR,
-    service_type VARCHAR,
-    service_component VARCHAR,
-    delivery_mechanism VARCHAR,
-    provider_cqc_location_id VARCHAR,
-    review_reason VARCHAR,
-    review_outcomes_achieved VARCHAR,
-    method_of_review VARCHAR,
-    unit_cost DECIMAL(18, 2),
-    cost_frequency_unit_type VARCHAR,
-    planned_units_per_week DECIMAL(18, 2),
-    is_conversation BOOLEAN
-);
-"""
+# The validator's columns naming a rejected row's field and reason.
+REJECT = ("_reject_field", "_reject_reason")
 
 # Fields that cross into the warehouse in a changed form; every other `keep` field is copied.
 # Identifiers to pseudonymise: the warehouse column and the text that is hashed. Person IDs
@@ -136,31 +67,25 @@ class StagedFile:
     rejected: int
 
 
-def _progress(console: Console, rows: int) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(), console=console, transient=True,
-        disable=rows < PROGRESS_ROWS or not console.is_terminal,
-    )
-
-
 @overload
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
-               console: Console, *, load_only: bool = False, cross_rows: bool = True,
-               skip: None = None) -> StagedFile:
+               *, load_only: bool = False, cross_rows: bool = True,
+               skip: None = None, scan: tuple[str, int] | None = None) -> StagedFile:
     ...
 
 
 @overload
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
-               console: Console, *, load_only: bool = False, cross_rows: bool = True,
-               skip: Callable[[str], bool]) -> StagedFile | None:
+               *, load_only: bool = False, cross_rows: bool = True,
+               skip: Callable[[str], bool], scan: tuple[str, int] | None = None
+               ) -> StagedFile | None:
     ...
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
-               console: Console, *, load_only: bool = False, cross_rows: bool = True,
-               skip: Callable[[str], bool] | None = None) -> StagedFile | None:
+               *, load_only: bool = False, cross_rows: bool = True,
+               skip: Callable[[str], bool] | None = None,
+               scan: tuple[str, int] | None = None) -> StagedFile | None:
     """Read and validate one file into memory table `chk_<index>`.
 
     `load_only`: `chk` without the per-field statuses and notes, which only the data-quality
@@ -172,15 +97,11 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: in
     from openasc.ingest.validate import validate
 
     table = f"stg_{index}"
-    read = read_into(con, path, spec, table=table)
+    read = read_into(con, path, spec, table=table, scan=scan)
     if skip is not None and skip(read.sha256):
         con.execute(f"DROP TABLE {table}")
         return None
-    with _progress(console, read.rows) as progress:
-        task = progress.add_task(f"Validating {path.name}", total=1)
-        result = validate(con, spec, table=table, load_only=load_only,
-                          cross_rows=cross_rows)
-        progress.advance(task)
+    result = validate(con, spec, table=table, load_only=load_only, cross_rows=cross_rows)
     con.execute(f"ALTER TABLE chk RENAME TO chk_{index}")
     con.execute(f"DROP TABLE {table}")
     if result.file_errors:
@@ -207,31 +128,32 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: in
 
 
 def validate_files(files: list[Path], report_dir: Path | None, settings: Settings,
-                   console: Console) -> None:
-    """`openasc validate cld`: the data-quality report, and nothing loaded."""
+                   console: object = None) -> list[FileResult]:
+    """`openasc validate cld`: the data-quality report, and nothing loaded.
+
+    (`console` is accepted for callers of the earlier signature; nothing is printed.)"""
     spec = load_spec("cld")
     key = load_key(settings)
+    results = []
     with staging_connection(key) as con:
         for i, path in enumerate(files):
             # the statuses and notes are built only for a report, the one reader of them
-            staged = stage_file(con, Path(path), spec, i, console,
-                                load_only=report_dir is None)
+            staged = stage_file(con, Path(path), spec, i, load_only=report_dir is None)
             con.execute(f"ALTER TABLE {staged.table} RENAME TO chk")
             v = staged.validation
             malformed = len(staged.read.malformed)
-            usable = staged.read.rows - malformed - staged.rejected
-            console.print(
-                f"{path}: {staged.read.rows:,} rows read; {usable:,} can be loaded, "
-                f"{staged.rejected + malformed:,} would be quarantined."
-            )
-            for w in getattr(v, "file_warnings", []):
-                console.print(f"  warning: {w}")
+            r = FileResult("cld", str(path), staged.read.sha256, staged.read.rows,
+                           loaded=staged.read.rows - malformed - staged.rejected,
+                           quarantined=by_field(con, "chk", malformed, *REJECT),
+                           warnings=list(getattr(v, "file_warnings", [])))
             if report_dir is not None:
                 from openasc.ingest.dq_report import write_report
 
                 html, csv_path = write_report(con, spec, v, Path(report_dir), Path(path).name)
-                console.print(f"  report: {html} and {csv_path}")
+                r.detail["report"] = f"{html} and {csv_path}"
+            results.append(r)
             con.execute("DROP TABLE chk")
+    return results
 
 
 def _insert_records(con: duckdb.DuckDBPyConnection, spec: Spec, staged: StagedFile,
@@ -306,92 +228,79 @@ def _quarantine(con: duckdb.DuckDBPyConnection, staged: StagedFile, run_id: str)
 
 
 def ingest_files(files: list[Path], submitted_on: date | None, settings: Settings,
-                 console: Console) -> dict:
-    """`openasc ingest cld`: load files in one transaction, then rebuild the national tables."""
+                 console: object = None) -> IngestResult:
+    """`openasc ingest cld`: load files in one transaction, then rebuild the national tables.
+
+    The pipeline (ingest/pipeline.py) runs the stages; `spec/cld_r2.yaml` names the hooks
+    below for CLD's tuned validation, its load and the national method. (`console` is
+    accepted for callers of the earlier signature; nothing is printed.)
+    """
+    return ingest_pipeline_files("cld", [Path(f) for f in files], settings,
+                                 submitted_on=submitted_on or date.today())
+
+
+# ----------------------------------------------------------------------------- pipeline hooks
+def read(stage: Stage) -> None:
+    """Read and validate (ingest/validate.py, load mode) into `chk_<index>`."""
+    staged = stage_file(stage.con, stage.path, load_spec("cld"), stage.options["index"],
+                        load_only=True, cross_rows=False, scan=stage.options.get("scan"))
+    stage.state["staged"] = staged
+    stage.read = staged.read
+
+
+def judge(stage: Stage) -> None:
+    """Validation ran with the read (CLD's tuned, set-based validator)."""
+
+
+def map_rows(stage: Stage) -> None:
+    """Mapping and pseudonymisation happen set-wise in the insert (`_insert_records`)."""
+
+
+def load(stage: Stage) -> int:
+    """Insert the usable rows as a new submission and derive its reporting period."""
     from openasc.ingest import national
 
-    spec = load_spec("cld")
-    key = load_key(settings)
-    submitted_on = submitted_on or date.today()
-    started = datetime.now()
-    run_id = warehouse.new_run_id()
-    warehouse.connect(settings.warehouse).close()  # create the file and core schema
-    summary: dict = {"files": []}
-    with staging_connection(key) as con:
-        con.execute("ATTACH ? AS wh", [str(settings.warehouse)])
-        con.execute("USE wh")
-        con.execute(CLD_DDL)
-        con.execute("USE memory")
-        staged: list[StagedFile] = []
-        seen: set[str] = set()
+    con, s = stage.con, stage.state["staged"]
+    r = stage.result
+    assert r is not None
+    sid = con.execute("SELECT coalesce(max(submission_id), 0) + 1 FROM wh.cld_submissions"
+                      ).fetchone()[0]
+    loaded = _insert_records(con, load_spec("cld"), s, sid)
+    quarantined = s.rejected + len(s.read.malformed)
+    v = s.validation
+    con.execute(
+        "INSERT INTO wh.cld_submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, "
+        "?, ?)",
+        [sid, s.council.ons_code, v.cassr_code, s.read.source_name, s.read.sha256,
+         stage.options["submitted_on"], v.release, v.period_start, v.period_end,
+         s.read.rows, loaded, quarantined, stage.run_id])
+    con.execute("USE wh")
+    derived = national.derive_reporting_period(con, sid)
+    con.execute("USE memory")
+    r.detail["inputs"] = {"submission_id": sid,
+                          "derived_period": [str(d) if d else None for d in derived]}
+    return loaded
 
-        def loaded(sha: str) -> bool:
-            return sha in seen or bool(con.execute(
-                "SELECT count(*) FROM wh.cld_submissions WHERE file_sha256 = ?",
-                [sha]).fetchone()[0])
 
-        for i, path in enumerate(files):
-            path = Path(path)
-            one = stage_file(con, path, spec, i, console, load_only=True, cross_rows=False,
-                             skip=loaded)
-            if one is None:
-                console.print(f"{path}: already loaded (same content); nothing changed.")
-                continue
-            staged.append(one)
-            seen.add(one.read.sha256)
-        if not staged:
-            return summary
-        total_rows = sum(s.read.rows for s in staged)
-        with _progress(console, total_rows) as progress:
-            task = progress.add_task("Loading", total=len(staged) + 1)
-            with warehouse.transaction(con):
-                inputs = []
-                for s in staged:
-                    sid = con.execute(
-                        "SELECT coalesce(max(submission_id), 0) + 1 FROM wh.cld_submissions"
-                    ).fetchone()[0]
-                    loaded = _insert_records(con, spec, s, sid)
-                    quarantined = _quarantine(con, s, run_id)
-                    if loaded + quarantined != s.read.rows:
-                        raise RuntimeError(
-                            f"row accounting failed for {s.path}: {s.read.rows} in, {loaded} "
-                            f"loaded, {quarantined} quarantined"
-                        )
-                    v = s.validation
-                    con.execute(
-                        "INSERT INTO wh.cld_submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                        "NULL, NULL, ?, ?, ?, ?)",
-                        [sid, s.council.ons_code, v.cassr_code, s.read.source_name,
-                         s.read.sha256, submitted_on, v.release, v.period_start, v.period_end,
-                         s.read.rows, loaded, quarantined, run_id],
-                    )
-                    con.execute("USE wh")
-                    derived = national.derive_reporting_period(con, sid)
-                    con.execute("USE memory")
-                    inputs.append({"name": s.read.source_name, "sha256": s.read.sha256,
-                                   "rows_in": s.read.rows, "rows_loaded": loaded,
-                                   "rows_quarantined": quarantined, "submission_id": sid,
-                                   "derived_period": [str(d) if d else None for d in derived]})
-                    progress.advance(task)
-                con.execute("USE wh")
-                rebuilt = national.rebuild(con)
-                warehouse.record_run(
-                    con, run_id, "ingest cld", started, "ok", inputs=inputs,
-                    spec_version=spec.version, method_version=national.METHOD_VERSION,
-                    as_of=rebuilt.get("as_of"),
-                    detail={"rebuild": rebuilt},
-                )
-                con.execute("USE memory")
-                progress.advance(task)
-        con.execute("DETACH wh")
-    for item in inputs:
-        console.print(
-            f"{item['name']}: {item['rows_in']:,} rows in = {item['rows_loaded']:,} loaded + "
-            f"{item['rows_quarantined']:,} quarantined."
-        )
+def quarantine(stage: Stage) -> int:
+    s: StagedFile = stage.state["staged"]
+    assert stage.result is not None
+    n = _quarantine(stage.con, s, stage.run_id)
+    stage.result.quarantined = by_field(stage.con, s.table, len(s.read.malformed), *REJECT)
+    return n
+
+
+def after_load(stages: list[Stage]) -> dict:
+    """The national method over every file loaded (`cld_events`, `cld_people`)."""
+    from openasc.ingest import national
+
+    con = stages[0].con
+    con.execute("USE wh")
+    rebuilt = national.rebuild(con)
+    con.execute("USE memory")
     events = rebuilt.get("events") or {}
-    console.print("De-duplicated events (cld_events): " + ", ".join(
-        f"{n:,} {kind.lower()}s" for kind, n in sorted(events.items())))
-    console.print(f"Warehouse: {settings.warehouse} (run {run_id})")
-    summary["files"] = inputs
-    return summary
+    return {"rebuild": rebuilt,
+            "lines": ["De-duplicated events (cld_events): " + ", ".join(
+                f"{n:,} {kind.lower()}s" for kind, n in sorted(events.items()))],
+            "run": {"method_version": national.METHOD_VERSION, "as_of": rebuilt.get("as_of"),
+                    "detail": {"rebuild": rebuilt}}}

@@ -15,16 +15,13 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
-from rich.console import Console
 
-from openasc import warehouse
 from openasc.config import Settings
 from openasc.errors import OpenascError, UnreadableInput
-from openasc.ingest.reader import file_sha256
+from openasc.ingest.pipeline import FileResult, IngestResult, Stage, ingest_file
 
 HEADER_SEARCH_ROWS = 60
 CODE_HEADERS = {"code", "ladcode", "lad code", "area code", "la_code", "la code", "areacode",
@@ -230,81 +227,92 @@ def _check(con: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
-def ingest_population_file(path: Path, settings: Settings, console: Console,
-                           year: int | None = None) -> dict[str, int]:
-    """Load one population file; return rows_in, rows_loaded, rows_quarantined, cells."""
-    started = datetime.now()
+def ingest_population_file(path: Path, settings: Settings,
+                           year: int | None = None) -> IngestResult:
+    """Load one population file (spec/population.yaml through the ingest pipeline)."""
+    return ingest_file("population", path, settings, year=year)
+
+
+# ----------------------------------------------------------------------------- pipeline hooks
+# `spec/population.yaml` names these for the pipeline's stages: the ONS layouts are found and
+# turned into one cell per key here; quarantine, accounting and the transaction are the
+# pipeline's.
+def read(stage: Stage) -> None:
+    """Find the table, its layout and year; stage one text cell per key in `_pop_cells`."""
+    path, con = stage.path, stage.con
     grid = read_grid(path)
     table = find_table(grid, path)
-    year = year or (None if table.layout == "tidy" else find_year(table, path))
+    year = stage.options.get("year") or (None if table.layout == "tidy"
+                                         else find_year(table, path))
     if table.layout != "tidy" and year is None:
         raise OpenascError(
             f"{path}: cannot tell which mid-year estimate this is. Expected `Mid-2024` (or "
             "similar) in the title rows or the file name, or a `population_2024` column; "
             "rename the file, e.g. population-mid-2024.csv, and load it again."
         )
-    sha = file_sha256(path)
-    run_id = warehouse.new_run_id()
-    con = warehouse.connect(settings.warehouse)
-    try:
-        with warehouse.transaction(con):
-            _stage(con, table)
-            _long_cells(con, table, year)
-            _check(con)
-            counts = _load(con, run_id, sha, path.name)
-            warehouse.record_run(
-                con, run_id, "ingest population", started, "ok",
-                inputs=[{"name": path.name, "sha256": sha, **counts}],
-                spec_version=f"population {table.layout} layout",
-                detail={"year": year, "layout": table.layout})
-    finally:
-        con.close()
-    console.print(
-        f"{path.name}: {counts['rows_in']} row(s) read, {counts['rows_loaded']} loaded, "
-        f"{counts['rows_quarantined']} quarantined; {counts['cells']} population figure(s) "
-        f"in the warehouse ({table.layout} layout"
-        + (f", mid-{year}" if year else "") + ").", markup=False)
-    return counts
+    _stage(con, table)
+    _long_cells(con, table, year)
+    rows_in = con.execute("SELECT count(DISTINCT line) FROM _pop_cells").fetchone()[0]
+    sha = stage.options["scan"][0]
+    stage.result = FileResult("population", path.name, sha, int(rows_in))
+    stage.result.detail.update(layout=table.layout, year=year)
+    stage.state["run"] = {"spec_version": f"population {table.layout} layout",
+                          "detail": {"year": year, "layout": table.layout}}
 
 
-def _load(con: duckdb.DuckDBPyConnection, run_id: str, sha: str, name: str) -> dict[str, int]:
-    """Quarantine every row with a fault (its first one); replace the keys of the rest."""
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE _pop_bad AS
-        SELECT line, arg_min(fault, age_n) AS fault FROM _pop_checked
-        WHERE fault IS NOT NULL GROUP BY line
+def judge(stage: Stage) -> None:
+    """`judged`: one row per file line, with its first fault (field and reason) if any."""
+    _check(stage.con)
+    stage.con.execute("""
+        CREATE OR REPLACE TEMP TABLE judged AS
+        SELECT line AS _row, split_part(fault, '|', 1) AS _field,
+               substr(fault, strpos(fault, '|') + 1) AS _reason
+        FROM (SELECT line, arg_min(fault, age_n) FILTER (WHERE fault IS NOT NULL) AS fault
+              FROM _pop_checked GROUP BY line)
     """)
+
+
+def map_rows(stage: Stage) -> None:
+    """`mapped`: the population of each key from the usable lines (persons made from males
+    and females where the file gives only those)."""
+    con = stage.con
     con.execute("""
-        INSERT INTO quarantine (run_id, source, file_sha256, source_name, row_number, field,
-                                reason, person_pseudo)
-        SELECT ?, 'population', ?, ?, line, split_part(fault, '|', 1),
-               substr(fault, strpos(fault, '|') + 1), NULL
-        FROM _pop_bad
-    """, [run_id, sha, name])
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE _pop_good AS
+        CREATE OR REPLACE TEMP TABLE mapped AS
         SELECT ons_code AS la_code, year_n AS year, sex_n AS sex, age_n AS age,
                sum(pop_d)::BIGINT AS population
-        FROM _pop_checked WHERE line NOT IN (SELECT line FROM _pop_bad)
+        FROM _pop_checked WHERE line IN (SELECT _row FROM judged WHERE _reason IS NULL)
         GROUP BY ALL
     """)
     # The long ONS layout gives males and females: persons is their sum where not given.
     con.execute("""
-        INSERT INTO _pop_good
-        SELECT la_code, year, 'persons', age, sum(population) FROM _pop_good g
+        INSERT INTO mapped
+        SELECT la_code, year, 'persons', age, sum(population) FROM mapped g
         WHERE sex IN ('male', 'female') AND NOT EXISTS (
-            SELECT 1 FROM _pop_good p WHERE p.sex = 'persons' AND p.la_code = g.la_code
+            SELECT 1 FROM mapped p WHERE p.sex = 'persons' AND p.la_code = g.la_code
             AND p.year = g.year)
         GROUP BY la_code, year, age HAVING count(DISTINCT sex) = 2
     """)
+
+
+def load(stage: Stage) -> int:
+    """Replace the keys the file gives; return the file lines loaded (not cells)."""
+    con = stage.con
+    assert stage.result is not None
     con.execute("""
         DELETE FROM population WHERE (la_code, year, sex) IN
-            (SELECT DISTINCT la_code, year, sex FROM _pop_good)
+            (SELECT DISTINCT la_code, year, sex FROM mapped)
     """)
-    con.execute("INSERT INTO population SELECT la_code, year, sex, age, population "
-                "FROM _pop_good")
-    rows_in = con.execute("SELECT count(DISTINCT line) FROM _pop_cells").fetchone()[0]
-    bad = con.execute("SELECT count(*) FROM _pop_bad").fetchone()[0]
-    cells = con.execute("SELECT count(*) FROM _pop_good").fetchone()[0]
-    return {"rows_in": rows_in, "rows_loaded": rows_in - bad, "rows_quarantined": bad,
-            "cells": cells}
+    con.execute("INSERT INTO population SELECT la_code, year, sex, age, population FROM mapped")
+    cells = con.execute("SELECT count(*) FROM mapped").fetchone()[0]
+    stage.result.detail["cells"] = int(cells)
+    stage.result.detail["inputs"] = {"cells": int(cells)}
+    return int(con.execute("SELECT count(*) FROM judged WHERE _reason IS NULL").fetchone()[0])
+
+
+def render(result: FileResult) -> str:
+    """The line `openasc ingest population` prints for a file."""
+    d = result.detail
+    return (f"{result.name}: {result.rows_in} row(s) read, {result.loaded} loaded, "
+            f"{result.rows_quarantined} quarantined; {d['cells']} population figure(s) "
+            f"in the warehouse ({d['layout']} layout"
+            + (f", mid-{d['year']}" if d.get("year") else "") + ").")

@@ -171,26 +171,27 @@ def compute_work(gate: WarehouseGate, settings: Settings, start: date, end: date
 
 def ingest_work(gate: WarehouseGate, settings: Settings, source: str, upload: Path,
                 submitted_on: date | None) -> Callable[[Job, Path], None]:
-    """`openasc ingest cld|safeguarding|dols` on an uploaded file."""
+    """`openasc ingest cld|safeguarding|dols` on an uploaded file; the job's message is the
+    result as the command line words it (ingest/pipeline.py `render_lines`)."""
 
     def work(job: Job, out: Path) -> None:
+        from openasc.ingest.pipeline import render_lines
+
         job.stage = "Waiting for readers to finish"
-        buf = io.StringIO()
-        console = Console(file=buf, width=100, highlight=False)
         try:
             with gate.exclusive():
                 job.advance("Validating and loading the file")
                 if source == "cld":
                     from openasc.ingest.cld import ingest_files
 
-                    ingest_files([upload], submitted_on=submitted_on, settings=settings,
-                                 console=console)
+                    result = ingest_files([upload], submitted_on=submitted_on,
+                                          settings=settings)
                 else:
                     from openasc.ingest.cases import ingest_case_file
 
-                    ingest_case_file(source, upload, settings=settings, console=console)
+                    result = ingest_case_file(source, upload, settings=settings)
         finally:
             shutil.rmtree(upload.parent, ignore_errors=True)
-        job.message = buf.getvalue()
+        job.message = "\n".join(render_lines(result)) + "\n"
 
     return work

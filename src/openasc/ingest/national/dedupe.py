@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import duckdb
 
-COST_FIELDS = ("unit_cost", "cost_frequency_unit_type", "planned_units_per_week")
+from openasc.warehouse import create_event_view
 
 # Step 2 (joined only): a service open at the end of a reference period that is not the
 # council's last (no end date, or one after the period end) keeps its end date when the same
@@ -100,43 +100,6 @@ SELECT record_id, reference_period_start, reference_period_end, der_event_end_da
 FROM ages
 """
 
-# The event table as the measures read it: the chosen record whole, then what was derived.
-_VIEW = """
-CREATE VIEW {view} AS
-SELECT {record_columns}, d.* EXCLUDE (record_id)
-FROM {derived} d JOIN cld_records r USING (record_id)
-"""
-
-
-def record_columns(con: duckdb.DuckDBPyConnection, drop_costs: bool) -> str:
-    """The `cld_records` columns (as `r.<name>`) in their order; with `drop_costs`, the cost
-    fields NULL.
-
-    The joined table drops costs (§5.1): a package split over rows collapses to one record
-    there, so the chosen record's cost would misstate the package.
-    """
-    cols = con.execute(
-        "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_name = 'cld_records' AND table_catalog = current_database() "
-        "AND table_schema = current_schema() ORDER BY ordinal_position"
-    ).fetchall()
-    return ", ".join(
-        f"CAST(NULL AS {dtype}) AS {name}" if drop_costs and name in COST_FIELDS
-        else f"r.{name}"
-        for name, dtype in cols
-    )
-
-
-def _drop_relation(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Drop `name` whether it is a view or (as warehouses before views had it) a table."""
-    kind = con.execute(
-        "SELECT table_type FROM information_schema.tables WHERE table_name = ? "
-        "AND table_catalog = current_database() AND table_schema = current_schema()",
-        [name]).fetchone()
-    if kind:
-        con.execute(f"DROP {'VIEW' if kind[0] == 'VIEW' else 'TABLE'} {name}")
-
-
 def unique_events(
     con: duckdb.DuckDBPyConnection, src: str, target: str, joined: bool
 ) -> None:
@@ -151,6 +114,6 @@ def unique_events(
     con.execute(_DERIVE.format(target=derived, src=src))
     for name in ("national_cropped", "national_winners"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
-    _drop_relation(con, target)
-    con.execute(_VIEW.format(view=target, derived=derived,
-                             record_columns=record_columns(con, drop_costs=joined)))
+    # The view over it (one definition, shared with the warehouse's migration 2, which
+    # turned the wide event tables of older warehouses into these views).
+    create_event_view(con, target)
