@@ -3,8 +3,8 @@
 Each case is worked by hand from the rules, not from the module: counts to the nearest 5
 (halves up); a count under 5 is [c] (zero too for SAC); a count of 1-4 in a breakdown
 makes the whole breakdown [c], while a zero hidden by SAC's zero rule hides only itself (no
-person stands behind it, so there is nothing to recover); a percentage from the published counts; a percentage whose
-complement (denominator − numerator) is 1-4 is [c].
+person stands behind it, so there is nothing to recover); a percentage from the published
+counts; a percentage whose complement (denominator − numerator) is 1-4 is [c].
 """
 
 from __future__ import annotations
