@@ -28,7 +28,7 @@ from openasc.errors import OpenascError
 
 #: The warehouse layout this code writes. Version 1 is every warehouse made before versions
 #: were recorded; each later version is one function in MIGRATIONS.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -219,7 +219,25 @@ def _migrate_2(con: duckdb.DuckDBPyConnection) -> None:
                         f"FROM ({select}) ON CONFLICT DO NOTHING")
 
 
-MIGRATIONS = {2: _migrate_2}
+def _migrate_3(con: duckdb.DuckDBPyConnection) -> None:
+    """3: comparisons say what their England figure and ranks are; an older table is dropped.
+
+    `comparisons` gained the labels and scopes of its comparators ("England" only for a
+    published England figure, else "average of the N councils loaded"; a rank's reach). It
+    is derived, rebuilt by every `openasc compare`, so a table of the old layout is dropped
+    rather than guessed at: until the next `openasc compare` the documents and the dashboard
+    show no comparisons, never an unlabelled average.
+    """
+    if _relation_kind(con, "comparisons") == "BASE TABLE":
+        have = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = "
+            "'comparisons' AND table_schema = current_schema() AND table_catalog = "
+            "current_database()").fetchall()}
+        if "england_label" not in have:
+            con.execute("DROP TABLE comparisons")
+
+
+MIGRATIONS = {2: _migrate_2, 3: _migrate_3}
 
 
 def load_councils(con: duckdb.DuckDBPyConnection) -> None:

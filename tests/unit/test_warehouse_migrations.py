@@ -62,7 +62,7 @@ def _invoke(*args: str) -> tuple[int, str]:
 
 def test_version_1_fixture_is_migrated_and_its_files_stay_loaded(tmp_path: Path) -> None:
     """A version-1 warehouse written here by hand: the core tables and one discharges file
-    loaded (one spell). Opened by this code it becomes version 2: `schema_version` says 2,
+    loaded (one spell). Opened by this code it becomes the current version: `schema_version` says 3,
     `loaded_files` lists the discharges file (1 row loaded), the spell is untouched, and
     loading the same file again is "already loaded" and changes nothing."""
     wh = tmp_path / "v1.duckdb"
@@ -77,7 +77,7 @@ def test_version_1_fixture_is_migrated_and_its_files_stay_loaded(tmp_path: Path)
     con.close()
 
     con = warehouse.connect(wh)
-    assert warehouse.schema_version(con) == warehouse.SCHEMA_VERSION == 2
+    assert warehouse.schema_version(con) == warehouse.SCHEMA_VERSION == 3
     assert con.execute("SELECT source, file_sha256, rows_loaded FROM loaded_files").fetchall() \
         == [("discharges", sha, 1)]
     con.close()
@@ -138,24 +138,50 @@ def test_version_1_event_tables_become_views_and_measures_compute_the_same(
                      "cld_events_single": "VIEW", "cld_events_single_derived": "BASE TABLE"}
     for name, n in events.items():
         assert con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == n
-    assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 2
+    assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 3
     con.close()
     code, out = _invoke("--warehouse", str(wh), "ingest", "cld", str(cld))
     assert code == 0 and "already loaded" in out, out
 
 
 def test_a_warehouse_newer_than_the_code_is_refused(tmp_path: Path) -> None:
-    """Version 3 is unknown to this code: opening it (for writing or reading) stops with a
+    """Version 4 is unknown to this code: opening it (for writing or reading) stops with a
     message naming both versions, exit 1, and the file is not changed."""
     wh = tmp_path / "w.duckdb"
     warehouse.connect(wh).close()
     con = duckdb.connect(str(wh))
-    con.execute("INSERT INTO schema_version VALUES (3, now(), 'from the future')")
+    con.execute("INSERT INTO schema_version VALUES (4, now(), 'from the future')")
     con.close()
     before = wh.read_bytes()
     for read_only in (False, True):
-        with pytest.raises(OpenascError, match=r"layout version 3, newer than .*\(version 2\)"):
+        with pytest.raises(OpenascError, match=r"layout version 4, newer than .*\(version 3\)"):
             warehouse.connect(wh, read_only=read_only)
     code, out = _invoke("--warehouse", str(wh), "ingest", "discharges", str(wh))
     assert code == 1 and "newer than this openasc" in out, out
     assert wh.read_bytes() == before
+
+
+def test_version_2_comparisons_of_the_old_layout_are_dropped_not_misread(tmp_path: Path) -> None:
+    """Migration 3: a `comparisons` table built before it said what its England figure is
+    (no `england_label` column) is dropped, so nothing can print its average as "England";
+    `read_comparisons` then finds no rows until `openasc compare` rebuilds it. A table that
+    already has the column is kept."""
+    from openasc.compare.comparisons import read_comparisons
+
+    wh = tmp_path / "w.duckdb"
+    warehouse.connect(wh).close()
+    con = duckdb.connect(str(wh))
+    con.execute("DELETE FROM schema_version WHERE version = 3")
+    con.execute("CREATE TABLE comparisons AS SELECT 'ASCOF' AS family, '2A' AS code, "
+                "80.0 AS england_value")
+    con.close()
+    con = warehouse.connect(wh)
+    assert warehouse.schema_version(con) == 3
+    assert not warehouse.table_exists(con, "comparisons")
+    assert read_comparisons(con) == []
+    con.execute("CREATE TABLE comparisons AS SELECT 'England' AS england_label")
+    con.execute("DELETE FROM schema_version WHERE version = 3")
+    con.close()
+    con = warehouse.connect(wh)
+    assert warehouse.table_exists(con, "comparisons")
+    con.close()
