@@ -60,3 +60,11 @@ CREATE TABLE IF NOT EXISTS metric_values (
     run_id VARCHAR,
     PRIMARY KEY (family, code, la_code, period_start, period_end, breakdown)
 );
+
+-- The fingerprint of the pseudonymisation key (an HMAC of a fixed text under the key, never
+-- the key): a load with another key is refused. A row is added by `openasc key rekey`.
+CREATE TABLE IF NOT EXISTS key_fingerprint (
+    fingerprint VARCHAR NOT NULL,
+    recorded_at TIMESTAMP NOT NULL,
+    reason VARCHAR NOT NULL
+);

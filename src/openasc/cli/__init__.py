@@ -7,6 +7,7 @@ an input cannot be read); anything else is a bug, shown in full only with `--deb
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -41,9 +42,11 @@ metrics_app = typer.Typer(help="Read the metric catalogue: definitions and metho
                           no_args_is_help=True)
 report_app = typer.Typer(help="Write the documents councils publish.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage dashboard users.", no_args_is_help=True)
+key_app = typer.Typer(help="The pseudonymisation key the warehouse was made with.",
+                      no_args_is_help=True)
 for sub, name in [(synth_app, "synth"), (validate_app, "validate"), (ingest_app, "ingest"),
                   (export_app, "export"), (metrics_app, "metrics"), (report_app, "report"),
-                  (users_app, "users")]:
+                  (users_app, "users"), (key_app, "key")]:
     app.add_typer(sub, name=name)
 
 
@@ -67,6 +70,8 @@ def _root(
 ) -> None:
     state.warehouse = warehouse
     state.debug = debug
+    # The warehouse, the users database and every output hold council data: owner-only.
+    os.umask(0o077)
 
 
 # --------------------------------------------------------------------------- demo
@@ -348,6 +353,22 @@ def serve(
     from openasc.web.app import serve_command
 
     serve_command(host, port, settings=settings(), console=console)
+
+
+# --------------------------------------------------------------------------- key
+@key_app.command("rekey")
+def key_rekey(
+    old_key: Annotated[Path | None, typer.Option(
+        "--old-key", help="The key file the warehouse was made with (proves you hold it).")] = None,
+    old_key_lost: Annotated[bool, typer.Option(
+        "--old-key-lost", help="The old key is lost: accept the current key anyway.")] = False,
+) -> None:
+    """Make the warehouse accept the current key file (OPENASC_KEY_FILE or openasc.toml).
+
+    People loaded after re-keying get new pseudonyms and are not linked to earlier loads."""
+    from openasc.config import rekey
+
+    console.print(rekey(settings(), old_key, old_key_lost))
 
 
 # --------------------------------------------------------------------------- users

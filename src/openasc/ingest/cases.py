@@ -377,7 +377,7 @@ def validate_case_files(kind: str, files: list[Path], report_dir: Path | None,
     from openasc.ingest.staging import staging_connection
 
     _check_kind(kind)
-    key = load_key(settings)
+    key = load_key(settings, bind=False)
     for path in files:
         path = Path(path)
         with staging_connection(key) as con:

@@ -210,7 +210,7 @@ def validate_files(files: list[Path], report_dir: Path | None, settings: Setting
                    console: Console) -> None:
     """`openasc validate cld`: the data-quality report, and nothing loaded."""
     spec = load_spec("cld")
-    key = load_key(settings)
+    key = load_key(settings, bind=False)
     with staging_connection(key) as con:
         for i, path in enumerate(files):
             # the statuses and notes are built only for a report, the one reader of them
