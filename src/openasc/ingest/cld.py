@@ -173,6 +173,8 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: in
 
     table = f"stg_{index}"
     read = read_into(con, path, spec, table=table)
+    for note in read.notes:
+        console.print(f"{path}: {note}", markup=False)
     if skip is not None and skip(read.sha256):
         con.execute(f"DROP TABLE {table}")
         return None
