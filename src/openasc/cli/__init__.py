@@ -7,6 +7,7 @@ an input cannot be read); anything else is a bug, shown in full only with `--deb
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -415,6 +416,11 @@ def main() -> None:
             sys.exit(1)
         if debug:
             raise
+        full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        if full or "No space left on device" in str(exc):
+            err.print("Error: the disk is full, so the command stopped; the warehouse is as it "
+                      "was and no output was replaced. Free some space and run it again.")
+            sys.exit(1)
         err.print(
             f"Internal error: {type(exc).__name__}: {exc}. This is a bug in openasc; run the "
             "same command with --debug for details and report it.", markup=False,
