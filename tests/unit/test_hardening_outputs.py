@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from tests.unit.test_validate import run
 
 from cldfile import cld_row, nhs_number, write_cld_csv
 from openasc.errors import OpenascError
@@ -24,7 +25,6 @@ from openasc.pseudonymise import register
 from openasc.publish.export import deterministic_xlsx, to_csv
 from openasc.publish.salt_export import build_workbook
 from openasc.spec import load_spec
-from tests.unit.test_validate import run
 
 NHS = "9434765919"
 

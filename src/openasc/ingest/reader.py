@@ -163,6 +163,8 @@ def _normalised_copy(path: Path, encoding: str, workdir: Path
                 if not in_quote:
                     records += 1
     except UnicodeError as exc:
+        if encoding == "utf-8":
+            raise _NotUtf8() from exc  # read it again as Windows-1252
         raise UnreadableInput(
             f"{path}: cannot be read as {encoding} text ({exc}); expected UTF-8, UTF-16 with a "
             "byte-order mark, or Windows-1252.") from exc
@@ -502,16 +504,17 @@ def _read_csv(
         con.execute("UPDATE _raw SET _row = CAST(rowid + 2 AS INTEGER)")
         rejects = con.execute(
             "SELECT line, any_value(error_type), "
-            "max(length(csv_line) - length(replace(csv_line, chr(10), ''))) "
+            "max(length(csv_line) - length(replace(csv_line, chr(10), ''))), "
+            "max(length(csv_line) - length(replace(csv_line, ',', ''))) "
             "FROM _rejects GROUP BY line ORDER BY line"
         ).fetchall()
     except duckdb.Error as exc:
         raise UnreadableInput(f"{path}: cannot be read as CSV ({exc}).") from exc
-    if any(kind in ("INVALID ENCODING", "INVALID UNICODE") for _, kind, _ in rejects):
+    if any(kind in ("INVALID ENCODING", "INVALID UNICODE") for _, kind, _, _ in rejects):
         raise _NotUtf8()
     parsed = con.execute("SELECT count(*) FROM _raw").fetchone()[0]
     lines = line_count()  # the scan beside the read is finished by now, or soon
-    outside = 1 + parsed + sum(1 + (extra or 0) for _, _, extra in rejects)
+    outside = 1 + parsed + sum(1 + (extra or 0) for _, _, extra, _ in rejects)
     inner = 0
     # lines = outside + line breaks inside cells + lines of rows that vanished, and the last
     # two are never negative: when the first equation already holds, both are zero, and the
@@ -543,15 +546,25 @@ def _read_csv(
             "ON r._row = n._seq",
             [parsed + len(rejects)],
         )  # else record n is row n + 1, as numbered in the read
-    # A rejected record that runs over k line breaks is k + 1 lines of the file: each counts.
-    spanning = [(int(line), f"{_reject_reason(kind, width)}; the row runs over {extra + 1} "
-                 "lines of the file, counted as that many records")
-                for line, kind, extra in rejects for _ in range(1 + (extra or 0))]
-    return sorted(spanning + absorbed)
+    return sorted([(int(line), reason) for line, kind, extra, commas in rejects
+                   for reason in _reject_entries(kind, width, extra or 0, commas or 0)]
+                  + absorbed)
+
+
+def _reject_entries(kind: str, width: int, extra: int, commas: int) -> list[str]:
+    """One quarantine entry per record in a rejected row. A row over several lines is one
+    record when its line breaks are inside quoted cells; it is several when a stray quote
+    ran records together, which shows as a whole record's worth of commas per record."""
+    reason = _reject_reason(kind, width)
+    records = min(1 + extra, max(1, round(commas / max(width - 1, 1)))) if extra else 1
+    if records == 1:
+        return [reason]
+    return [f"{reason}; a stray quote ran {records} records on {extra + 1} lines together, "
+            "each counted here"] * records
 
 
 def _absorbed_records(con: duckdb.DuckDBPyConnection, width: int,
-                      rejects: list[tuple[int, str, int]]) -> list[tuple[int, str]]:
+                      rejects: list[tuple[int, str, int, int]]) -> list[tuple[int, str]]:
     """Rows that are several records run together by a stray quote: take them out of `_raw`.
 
     A quote opened in one record and closed in a later one makes a single row whose quoted
@@ -576,8 +589,7 @@ def _absorbed_records(con: duckdb.DuckDBPyConnection, width: int,
     con.execute(f"DELETE FROM _raw WHERE {flag}")
     out: list[tuple[int, str]] = []
     for row, n, before in found:
-        extra_before = sum(1 + (e or 0) for line, _, e in rejects if line < row) - sum(
-            1 for line, _, _ in rejects if line < row)
+        extra_before = sum(e or 0 for line, _, e, _ in rejects if line < row)
         first = int(row) + int(before) + extra_before
         reason = (f"lines {first} to {first + n} of the file were read as one row: a quote "
                   f"opened on line {first} is closed only on line {first + n}, so {n + 1} "
