@@ -26,7 +26,7 @@ from openasc.config import Settings
 from openasc.web import security
 from openasc.web.db import make_engine, session_factory, users_db_url
 from openasc.web.jobs import Jobs
-from openasc.web.warehouse_gate import WarehouseGate
+from openasc.web.warehouse_gate import WarehouseBusy, WarehouseGate
 
 PACKAGE = resources.files("openasc.web")
 
@@ -106,6 +106,10 @@ def create_app(settings: Settings, users_url: str | None = None,
         from urllib.parse import quote
 
         return RedirectResponse(f"/login?next={quote(exc.path, safe='/')}", status_code=303)
+
+    @app.exception_handler(WarehouseBusy)
+    async def _busy(request: Request, exc: WarehouseBusy) -> Any:
+        return await _http_error(request, StarletteHTTPException(503, exc.message))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Any:

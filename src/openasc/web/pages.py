@@ -8,9 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request, UploadFile
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy import select
+from starlette.datastructures import UploadFile
 
 from openasc.errors import OpenascError
 from openasc.reports.charts import Chart, bar_chart
@@ -395,6 +396,8 @@ async def run_ingest(request: Request) -> RedirectResponse:
     if source not in ("cld", "safeguarding", "dols"):
         raise HTTPException(400, f"Unknown source {source!r}; expected cld, safeguarding or "
                                  "dols.")
+    # request.form() gives Starlette's UploadFile; FastAPI's is a subclass of it, so an
+    # isinstance check against FastAPI's class refused every upload.
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise HTTPException(400, "Choose a file to load.")
