@@ -8,6 +8,7 @@ sessions and CSRF tokens come from `security.py`.
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass
 from importlib import resources
@@ -42,6 +43,13 @@ class Context:
     templates: Jinja2Templates
     login_csrf: security.LoginCsrf
     secure_cookies: bool
+    trusted_proxies: frozenset[str] = frozenset()  # whose X-Forwarded-For is believed
+
+
+def trusted_proxies() -> frozenset[str]:
+    """`OPENASC_TRUSTED_PROXIES`: the reverse proxies' addresses, comma-separated."""
+    return frozenset(a.strip() for a in os.environ.get("OPENASC_TRUSTED_PROXIES", "").split(",")
+                     if a.strip())
 
 
 class SignInNeeded(Exception):
@@ -89,7 +97,7 @@ def create_app(settings: Settings, users_url: str | None = None,
     ctx = Context(settings=settings, gate=WarehouseGate(settings.warehouse),
                   users=session_factory(engine), jobs=Jobs(folder), templates=templates,
                   login_csrf=security.LoginCsrf(secrets.token_urlsafe(32)),
-                  secure_cookies=secure_cookies)
+                  secure_cookies=secure_cookies, trusted_proxies=trusted_proxies())
     app = FastAPI(title="openasc dashboard API",
                   description="Adult social care measures, comparisons and metadata from the "
                   "openasc warehouse. Sign in through the dashboard (/login); the session "

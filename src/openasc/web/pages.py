@@ -85,7 +85,8 @@ async def login(request: Request) -> Any:
         security.audit(ctx.users, name or "(blank)", "sign-in throttled", "", client)
         return render(request, "login.html", None, "login", status=429, next=nxt,
                       login_token=ctx.login_csrf.issue(nonce),
-                      error="Too many failed sign-ins. Wait 15 minutes and try again.")
+                      error="Too many failed sign-ins. Wait a minute and try again (each "
+                            "further failure doubles the wait, up to 15 minutes).")
     token = security.sign_in(ctx.users, name, password, client)
     if token is None:
         return render(request, "login.html", None, "login", status=401, next=nxt,
@@ -437,7 +438,7 @@ async def users_add(request: Request) -> Any:
     ctx = ctx_of(request)
     try:
         add_user(ctx.users, form.get("username", ""), form.get("role", ""),
-                 form.get("password", ""), by=who.name)
+                 form.get("password", ""), by=who.name, client=client_of(request))
     except OpenascError as exc:
         return users_page(request, error=exc.message)
     return RedirectResponse("/users", status_code=303)
