@@ -144,3 +144,36 @@ def test_b6_the_command_line_names_a_full_disk(monkeypatch: pytest.MonkeyPatch,
         cli.main()
     assert exit_.value.code == 1
     assert "the disk is full" in capsys.readouterr().err
+
+
+def test_low_outputs_are_private_to_their_owner(tmp_path: Path) -> None:
+    """The warehouse, the users database and outputs were created world-readable (umask
+    022): now 0600 files and 0700 folders, whatever the user's umask."""
+    path = write_cld_csv(tmp_path / "f.csv", [cld_row("P1")])
+    assert openasc(tmp_path, "ingest", "cld", str(path)).returncode == 0
+    assert openasc(tmp_path, "validate", "cld", str(path), "--report", "dq").returncode == 0
+    users = subprocess.run([sys.executable, "-m", "openasc.cli", "--warehouse",
+                            str(tmp_path / "w.duckdb"), "users", "add", "ada", "--role", "admin",
+                            "--password-stdin"], input="a-long-password-1\n",
+                           capture_output=True, text=True, cwd=tmp_path,
+                           env={**os.environ, "OPENASC_USERS_DB":
+                                f"sqlite:///{tmp_path / 'users.sqlite'}"})
+    assert users.returncode == 0, users.stderr
+    for made in [tmp_path / "w.duckdb", tmp_path / "users.sqlite", tmp_path / "dq",
+                 *(tmp_path / "dq").iterdir()]:
+        assert made.stat().st_mode & 0o077 == 0, f"{made}: {made.stat().st_mode:o}"
+
+
+def test_low_the_dashboard_benchmark_takes_a_relative_warehouse_path(tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    """The benchmark starts the server in its own work folder: a relative --warehouse was
+    looked up there and not found."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_dashboard", Path(__file__).parents[2] / "benchmarks" / "dashboard.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    monkeypatch.chdir(tmp_path)
+    got = bench.prepare(tmp_path / "work", Path("w.duckdb"), 10)
+    assert got == tmp_path / "w.duckdb" and got.is_absolute()
