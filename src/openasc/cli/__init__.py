@@ -421,6 +421,10 @@ def main() -> None:
             err.print("Error: the disk is full, so the command stopped; the warehouse is as it "
                       "was and no output was replaced. Free some space and run it again.")
             sys.exit(1)
+        if "could not set lock" in str(exc).lower():  # another process took the file
+            err.print("Error: the warehouse is in use by another process (the dashboard or "
+                      "another openasc command); nothing was changed. Try again in a moment.")
+            sys.exit(1)
         err.print(
             f"Internal error: {type(exc).__name__}: {exc}. This is a bug in openasc; run the "
             "same command with --debug for details and report it.", markup=False,
