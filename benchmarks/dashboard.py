@@ -45,7 +45,7 @@ def prepare(work: Path, warehouse: Path | None, people: int) -> Path:
         subprocess.run([sys.executable, "-m", "openasc.cli", "demo", "--out", str(work / "demo"),
                         "--people", str(people)], check=True, stdout=subprocess.DEVNULL)
         warehouse = work / "demo" / "openasc.duckdb"
-    return warehouse
+    return warehouse.resolve()  # the server runs in the work folder: a relative path breaks
 
 
 async def sign_in(client: httpx.AsyncClient, name: str) -> dict[str, str]:

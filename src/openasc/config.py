@@ -16,7 +16,16 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from openasc.errors import OpenascError
+from openasc.pseudonymise import (
+    KeyMismatch,
+    bind_key,
+    fingerprint,
+    rebind_key,
+    recorded_fingerprint,
+)
 
 CONFIG_NAME = "openasc.toml"
 DEFAULT_WAREHOUSE = "openasc.duckdb"
@@ -112,15 +121,42 @@ def check_key_location(key_file: Path, warehouse: Path) -> None:
         )
 
 
-def load_key(settings: Settings) -> bytes:
-    """Read the key, creating it (owner read/write only) on first use."""
+def load_key(settings: Settings, bind: bool = True) -> bytes:
+    """Read the key, creating it (owner read/write only) on first use, and check that it is
+    the key the warehouse was made with.
+
+    With `bind` (every load), the warehouse remembers the key's fingerprint on first use and
+    refuses any other key; without it (validation, which writes nothing), an existing
+    warehouse is only checked. A missing key file is never replaced when the warehouse
+    remembers a key: that is the silent re-keying this check exists to stop."""
     check_key_location(settings.key_file, settings.warehouse)
     path = settings.key_file
+    stored = _warehouse_fingerprint(settings.warehouse)
     if not path.exists():
+        if stored is not None:
+            raise OpenascError(
+                f"The pseudonymisation key file {path} is missing, but the warehouse "
+                f"{settings.warehouse} was made with a key (fingerprint {stored[:12]}). A new "
+                "key would give the same people new pseudonyms that link to nothing already "
+                "loaded. Restore the key file from your backup (or point OPENASC_KEY_FILE at "
+                "it); to start new pseudonyms deliberately, see `openasc key rekey --help`."
+            )
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(KEY_BYTES) + "\n")
+    key = read_key_file(path)
+    if stored is not None and stored != fingerprint(key):
+        raise key_mismatch(path, settings.warehouse, stored, fingerprint(key))
+    if bind and stored is None:
+        _bind(settings.warehouse, key)
+    return key
+
+
+def read_key_file(path: Path) -> bytes:
+    """The key in `path`: hex, owner-only, at least 16 bytes."""
+    if not path.is_file():
+        raise OpenascError(f"The key file {path} does not exist.")
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         raise OpenascError(
@@ -135,3 +171,91 @@ def load_key(settings: Settings) -> bytes:
     if len(key) < 16:
         raise OpenascError(f"{path}: the key is too short (expected {KEY_BYTES} bytes as hex).")
     return key
+
+
+def key_mismatch(path: Path, warehouse: Path, stored: str, given: str) -> OpenascError:
+    return OpenascError(
+        f"The pseudonymisation key in {path} (fingerprint {given[:12]}) is not the key the "
+        f"warehouse {warehouse} was made with (fingerprint {stored[:12]}). With another key "
+        "the same people would get new pseudonyms that link to nothing already loaded. Use the "
+        "original key file (OPENASC_KEY_FILE or key_file in openasc.toml); to start new "
+        "pseudonyms deliberately, see `openasc key rekey --help`."
+    )
+
+
+def _warehouse_fingerprint(warehouse: Path) -> str | None:
+    """The fingerprint an existing warehouse remembers (None: no warehouse, or none yet)."""
+    if not warehouse.is_file():
+        return None
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as exc:
+        raise OpenascError(
+            f"Cannot open the warehouse {warehouse} to check the key: {exc}. Is another "
+            "openasc command loading into it?"
+        ) from exc
+    try:
+        return recorded_fingerprint(con)
+    finally:
+        con.close()
+
+
+def _bind(warehouse: Path, key: bytes) -> None:
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(warehouse))
+    except duckdb.Error as exc:
+        raise OpenascError(
+            f"Cannot open the warehouse {warehouse}: {exc}. Is another openasc command "
+            "loading into it?"
+        ) from exc
+    try:
+        try:
+            bind_key(con, key)
+        except KeyMismatch as exc:  # another load bound a key between our check and now
+            raise key_mismatch(Path("(key file)"), warehouse, str(exc), fingerprint(key)) from exc
+    finally:
+        con.close()
+
+
+def rekey(settings: Settings, old_key_file: Path | None, old_key_lost: bool) -> str:
+    """`openasc key rekey`: make the warehouse accept the key in `settings.key_file` from now on.
+
+    Pseudonyms are one-way, and the identifiers they were made from are not kept, so the
+    pseudonyms already in the warehouse cannot be remade under the new key: people loaded
+    before and after the re-keying will not be linked. That is why this is a separate,
+    deliberate command: the holder of the old key proves it (`--old-key`), or states that
+    it is lost (`--old-key-lost`). Returns a sentence for the user."""
+    if (old_key_file is None) == (not old_key_lost):
+        raise OpenascError("Give exactly one of --old-key FILE (the key the warehouse was made "
+                           "with) or --old-key-lost.")
+    stored = _warehouse_fingerprint(settings.warehouse)
+    if stored is None:
+        raise OpenascError(
+            f"The warehouse {settings.warehouse} does not remember a key yet (no warehouse, or "
+            "nothing loaded since keys were checked); the next load records the current key. "
+            "Nothing to re-key."
+        )
+    if old_key_file is not None and fingerprint(read_key_file(old_key_file)) != stored:
+        raise OpenascError(
+            f"{old_key_file} is not the key the warehouse {settings.warehouse} was made with "
+            f"(fingerprint {stored[:12]}); nothing changed."
+        )
+    check_key_location(settings.key_file, settings.warehouse)
+    if not settings.key_file.exists():
+        settings.key_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(settings.key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(KEY_BYTES) + "\n")
+    key = read_key_file(settings.key_file)
+    if fingerprint(key) == stored:
+        return f"The warehouse already uses the key in {settings.key_file}; nothing changed."
+    reason = "re-keyed; old key " + ("lost" if old_key_lost else "presented")
+    con = duckdb.connect(str(settings.warehouse))
+    try:
+        rebind_key(con, key, reason)
+    finally:
+        con.close()
+    return (f"The warehouse {settings.warehouse} now uses the key in {settings.key_file} "
+            f"(fingerprint {fingerprint(key)[:12]}). People loaded from now on get new "
+            "pseudonyms and will not be linked to those loaded before.")

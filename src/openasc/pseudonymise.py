@@ -39,3 +39,50 @@ def pseudo(key: bytes, value: str) -> str:
     import hmac
 
     return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+# --------------------------------------------------------------------------- the key's fingerprint
+# A warehouse remembers which key made its pseudonyms, as an HMAC of a fixed text under the key:
+# enough to tell keys apart, nothing that helps recover the key. A lost or changed key would
+# otherwise be replaced silently, and the same people would get new pseudonyms that link to
+# nothing already loaded.
+FINGERPRINT_TEXT = "openasc pseudonymisation key fingerprint v1"
+FINGERPRINT_DDL = (
+    "CREATE TABLE IF NOT EXISTS key_fingerprint (fingerprint VARCHAR NOT NULL, "
+    "recorded_at TIMESTAMP NOT NULL, reason VARCHAR NOT NULL)"
+)
+
+
+class KeyMismatch(Exception):
+    """The key given is not the one the warehouse's pseudonyms were made with."""
+
+
+def fingerprint(key: bytes) -> str:
+    return pseudo(key, FINGERPRINT_TEXT)
+
+
+def recorded_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The fingerprint the warehouse holds (the latest, after a deliberate re-keying)."""
+    exists = con.execute("SELECT count(*) FROM information_schema.tables "
+                         "WHERE table_name = 'key_fingerprint'").fetchone()[0]
+    if not exists:
+        return None
+    row = con.execute("SELECT fingerprint FROM key_fingerprint "
+                      "ORDER BY recorded_at DESC LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+def bind_key(con: duckdb.DuckDBPyConnection, key: bytes, reason: str = "first use") -> None:
+    """Record the key's fingerprint on first use; raise `KeyMismatch` for a different key."""
+    stored = recorded_fingerprint(con)
+    if stored is None:
+        con.execute(FINGERPRINT_DDL)
+        con.execute("INSERT INTO key_fingerprint VALUES (?, now(), ?)", [fingerprint(key), reason])
+    elif stored != fingerprint(key):
+        raise KeyMismatch(stored)
+
+
+def rebind_key(con: duckdb.DuckDBPyConnection, key: bytes, reason: str) -> None:
+    """Deliberate re-keying: from now on the warehouse accepts `key` (and only it)."""
+    con.execute(FINGERPRINT_DDL)
+    con.execute("INSERT INTO key_fingerprint VALUES (?, now(), ?)", [fingerprint(key), reason])

@@ -88,6 +88,14 @@ CREATE TABLE IF NOT EXISTS schema_version (
     note VARCHAR
 );
 
+-- The fingerprint of the pseudonymisation key (an HMAC of a fixed text under the key, never
+-- the key): a load with another key is refused. A row is added by `openasc key rekey`.
+CREATE TABLE IF NOT EXISTS key_fingerprint (
+    fingerprint VARCHAR NOT NULL,
+    recorded_at TIMESTAMP NOT NULL,
+    reason VARCHAR NOT NULL
+);
+
 -- group: cld
 CREATE TABLE IF NOT EXISTS cld_submissions (
     submission_id INTEGER PRIMARY KEY,

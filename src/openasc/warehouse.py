@@ -15,8 +15,10 @@ from __future__ import annotations
 import getpass
 import json
 import secrets
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -29,6 +31,10 @@ from openasc.errors import OpenascError
 #: The warehouse layout this code writes. Version 1 is every warehouse made before versions
 #: were recorded; each later version is one function in MIGRATIONS.
 SCHEMA_VERSION = 3
+LOCK_WAIT = 15.0  # seconds a command waits for another process to let go of the file
+# Who a run is recorded under when it is not the OS user: the dashboard sets the signed-in
+# user for the runs it starts (each job runs in its own thread, with its own context).
+RUN_USER: ContextVar[str | None] = ContextVar("openasc_run_user", default=None)
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -41,12 +47,20 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
         )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        raise OpenascError(
-            f"Cannot open the warehouse {path}: {exc}. Is another openasc command using it?"
-        ) from exc
+    # The dashboard lets go of the file within seconds of its last request (web/
+    # warehouse_gate.py), so a command waits a little for it rather than failing at once.
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower() and time.monotonic() < deadline:
+                time.sleep(0.25)
+                continue
+            raise OpenascError(
+                f"Cannot open the warehouse {path}: {exc}. Is another openasc command using it?"
+            ) from exc
     try:
         if read_only:
             check_version(con)
@@ -283,7 +297,7 @@ def record_run(
 ) -> None:
     """Write the lineage row for a command (call inside the command's transaction)."""
     try:
-        user = getpass.getuser()
+        user = RUN_USER.get() or getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name is not a reason to fail a run
         user = None
     con.execute(

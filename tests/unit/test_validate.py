@@ -95,12 +95,13 @@ def test_each_status_and_each_mapping_path():
 
 
 def test_probable_lists_warn_and_never_valid_values_fail():
-    """Gender is a probable list: 'Nonbinary' keeps its value with a warning. A DHSC-derived
+    """Gender is a probable list: 'Nonbinary' is a warning, not a failure, but its text is not
+    carried on (issue 12, A5): it becomes 'Invalid and not mapped'. A DHSC-derived
     value such as 'Unknown: Presumed at home' is never valid, even on a confirmed list."""
     out, _, _ = run({"gender": "Nonbinary"}, {"accommodation_status": "Unknown: Presumed at home"},
                     {"gender": "NFA"})
     assert (out[2]["gender"], out[2]["gender__status"], out[2]["gender__note"]) == (
-        "Nonbinary", "Passed: Valid", "not in probable list (warning)")
+        "Invalid and not mapped", "Passed: Valid", "not in probable list (warning)")
     assert out[3]["accommodation_status__status"] == "Failed: Invalid"
     assert out[3]["accommodation_status"] == "Invalid and not mapped"
     assert out[4]["gender__status"] == "Failed: Invalid"

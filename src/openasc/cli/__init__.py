@@ -7,6 +7,8 @@ an input cannot be read); anything else is a bug, shown in full only with `--deb
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -43,9 +45,11 @@ metrics_app = typer.Typer(help="Read the metric catalogue: definitions and metho
                           no_args_is_help=True)
 report_app = typer.Typer(help="Write the documents councils publish.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage dashboard users.", no_args_is_help=True)
+key_app = typer.Typer(help="The pseudonymisation key the warehouse was made with.",
+                      no_args_is_help=True)
 for sub, name in [(synth_app, "synth"), (validate_app, "validate"), (ingest_app, "ingest"),
                   (export_app, "export"), (metrics_app, "metrics"), (report_app, "report"),
-                  (users_app, "users")]:
+                  (users_app, "users"), (key_app, "key")]:
     app.add_typer(sub, name=name)
 
 
@@ -69,6 +73,8 @@ def _root(
 ) -> None:
     state.warehouse = warehouse
     state.debug = debug
+    # The warehouse, the users database and every output hold council data: owner-only.
+    os.umask(0o077)
 
 
 # --------------------------------------------------------------------------- demo
@@ -411,6 +417,22 @@ def serve(
     serve_command(host, port, settings=settings(), console=console)
 
 
+# --------------------------------------------------------------------------- key
+@key_app.command("rekey")
+def key_rekey(
+    old_key: Annotated[Path | None, typer.Option(
+        "--old-key", help="The key file the warehouse was made with (proves you hold it).")] = None,
+    old_key_lost: Annotated[bool, typer.Option(
+        "--old-key-lost", help="The old key is lost: accept the current key anyway.")] = False,
+) -> None:
+    """Make the warehouse accept the current key file (OPENASC_KEY_FILE or openasc.toml).
+
+    People loaded after re-keying get new pseudonyms and are not linked to earlier loads."""
+    from openasc.config import rekey
+
+    console.print(rekey(settings(), old_key, old_key_lost))
+
+
 # --------------------------------------------------------------------------- users
 @users_app.command("add")
 def users_add(
@@ -455,6 +477,15 @@ def main() -> None:
             sys.exit(1)
         if debug:
             raise
+        full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        if full or "No space left on device" in str(exc):
+            err.print("Error: the disk is full, so the command stopped; the warehouse is as it "
+                      "was and no output was replaced. Free some space and run it again.")
+            sys.exit(1)
+        if "could not set lock" in str(exc).lower():  # another process took the file
+            err.print("Error: the warehouse is in use by another process (the dashboard or "
+                      "another openasc command); nothing was changed. Try again in a moment.")
+            sys.exit(1)
         err.print(
             f"Internal error: {type(exc).__name__}: {exc}. This is a bug in openasc; run the "
             "same command with --debug for details and report it.", markup=False,

@@ -297,7 +297,7 @@ def validate_case_files(kind: str, files: list[Path], report_dir: Path | None,
     from openasc.ingest.staging import staging_connection
 
     _check_kind(kind)
-    key = load_key(settings)
+    key = load_key(settings, bind=False)
     results = []
     for path in files:
         path = Path(path)
@@ -307,7 +307,8 @@ def validate_case_files(kind: str, files: list[Path], report_dir: Path | None,
             malformed = len(staged.read.malformed)
             r = FileResult(kind, str(path), staged.read.sha256, staged.read.rows,
                            loaded=staged.read.rows - malformed - staged.rejected,
-                           quarantined=by_field(con, "judged", malformed), warnings=staged.warnings)
+                           quarantined=by_field(con, "judged", malformed),
+                           warnings=[*staged.read.notes, *staged.warnings])
             if report_dir is not None:
                 r.detail["report"] = _write_rejects(con, staged, Path(report_dir))
             results.append(r)

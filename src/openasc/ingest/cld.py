@@ -133,7 +133,7 @@ def validate_files(files: list[Path], report_dir: Path | None, settings: Setting
 
     (`console` is accepted for callers of the earlier signature; nothing is printed.)"""
     spec = load_spec("cld")
-    key = load_key(settings)
+    key = load_key(settings, bind=False)
     results = []
     with staging_connection(key) as con:
         for i, path in enumerate(files):
@@ -145,7 +145,7 @@ def validate_files(files: list[Path], report_dir: Path | None, settings: Setting
             r = FileResult("cld", str(path), staged.read.sha256, staged.read.rows,
                            loaded=staged.read.rows - malformed - staged.rejected,
                            quarantined=by_field(con, "chk", malformed, *REJECT),
-                           warnings=list(getattr(v, "file_warnings", [])))
+                           warnings=[*staged.read.notes, *getattr(v, "file_warnings", [])])
             if report_dir is not None:
                 from openasc.ingest.dq_report import write_report
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment
 
-from openasc.ingest.validate import Validation
+from openasc import files
+from openasc.ingest.validate import NOT_MAPPED, Validation
 from openasc.spec import Spec
 
 TEMPLATE = """<!doctype html>
@@ -54,7 +55,8 @@ Specification: {{ spec.title }}, {{ spec.version }}.</p>
 <h2>Fields, worst first</h2>
 <table><caption>Count of rows by field and status</caption>
 <thead><tr><th scope="col">Field</th>{% for s in statuses %}<th scope="col">{{ s }}</th>
-{% endfor %}<th scope="col">Examples of failures (row: person pseudonym)</th></tr></thead><tbody>
+{% endfor %}<th scope="col">Examples of failures and unmapped values
+(row: person pseudonym)</th></tr></thead><tbody>
 {% for f in fields %}<tr><th scope="row">{{ f.name }}</th>{% for s in statuses %}
 <td class="n">{{ "{:,}".format(f.counts.get(s, 0)) }}</td>{% endfor %}
 <td>{{ f.examples }}</td></tr>{% endfor %}
@@ -75,6 +77,18 @@ RULE = ("Fit to submit means: no file-level error, no row that cannot be loaded,
 VALUE_TYPES = {"list", "code", "ods_code", "integer", "decimal"}
 
 
+# A value shaped like a direct identifier (an NHS number, a postcode) typed into another
+# field is counted but never shown: the report is shared with the team that fixes the data.
+IDENTIFIER_SHAPES = (r"[0-9 -]{10,13}", r"[A-Za-z]{1,2}[0-9][0-9A-Za-z]? ?[0-9][A-Za-z]{2}")
+HIDDEN = "(not shown: looks like an identifier)"
+
+
+def _shown(value: str) -> str:
+    """SQL: `value`, unless it looks like an identifier (see IDENTIFIER_SHAPES)."""
+    shapes = " OR ".join(f"regexp_full_match(trim({value}), '{s}')" for s in IDENTIFIER_SHAPES)
+    return f"CASE WHEN {shapes} THEN '{HIDDEN}' ELSE {value} END"
+
+
 def _counts_sql(spec: Spec) -> str:
     """Rows by field, status and (for coded and numeric fields) cleaned value.
 
@@ -83,17 +97,20 @@ def _counts_sql(spec: Spec) -> str:
     """
     return " UNION ALL ".join(
         f"SELECT {i} AS pos, '{f.name}' AS field, {f.column}__status AS status, coalesce("
-        + ("NULL" if f.type not in VALUE_TYPES else f"{f.column}::VARCHAR")
+        + ("NULL" if f.type not in VALUE_TYPES else _shown(f"{f.column}::VARCHAR"))
         + f", '') AS value, count(*) AS n FROM chk WHERE {f.column}__status IS NOT NULL "
         "GROUP BY ALL" for i, f in enumerate(spec.fields)) + " ORDER BY pos, status, value"
 
 
 def _failure_examples_sql(spec: Spec, person: str) -> str:
     """Per field, its first five failing rows as `row: pseudonym`; the pseudonym (a keyed
-    hash) is computed for those few rows only."""
+    hash) is computed for those few rows only. A value outside a list that was mapped to
+    `Invalid and not mapped` (a warning for a probable list) is shown so too, by row and
+    field: its text is never carried into the report."""
     firsts = " UNION ALL ".join(
         f"(SELECT '{f.name}' AS field, _row FROM chk WHERE {f.column}__status LIKE 'Failed:%' "
-        "ORDER BY _row LIMIT 5)" for f in spec.fields)
+        + (f"OR {f.column} = '{NOT_MAPPED}' " if f.type == "list" else "")
+        + "ORDER BY _row LIMIT 5)" for f in spec.fields)
     return (f"SELECT e.field, string_agg(e._row || ': ' || coalesce(left({person}, 12), "
             "'no ID'), ', ' ORDER BY e._row) "
             f"FROM ({firsts}) e JOIN chk USING (_row) GROUP BY e.field")
@@ -145,10 +162,11 @@ def write_report(con: duckdb.DuckDBPyConnection, spec: Spec, validation: Validat
         verdict="Fit to submit." if fit else "Not fit to submit: see the failures below.")
     html_path = report_dir / f"{stem}-dq.html"
     csv_path = report_dir / f"{stem}-dq.csv"
-    html_path.write_text(html, encoding="utf-8")
-    with csv_path.open("w", newline="", encoding="utf-8") as out:
+    files.write_text(html_path, html)
+    with files.atomic_write(csv_path, "w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(["field", "status", "value", "count"])
         for _pos, name, status, value, n in counts:
-            writer.writerow([name, status, value, n])
+            writer.writerow([files.text_cell(name), files.text_cell(status),
+                             files.text_cell(value), n])
     return html_path, csv_path

@@ -469,6 +469,8 @@ def judge_file(stage: Stage) -> FileResult:
     stage.result.table, stage.result.run_id = stage.spec.table, stage.run_id
     run_stage(stage, "validate")
     run_stage(stage, "map")
+    if stage.read is not None:  # what the reader chose for the user (e.g. which sheet)
+        stage.result.warnings = [*stage.read.notes, *stage.result.warnings]
     return stage.result
 
 

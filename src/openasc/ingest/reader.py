@@ -58,6 +58,7 @@ class ReadResult:
     columns: list[str]  # spec field names found in the header, in file order
     absent_optional: list[str]  # spec fields not in the header (allowed)
     malformed: list[tuple[int, str]] = field(default_factory=list)  # (row_number, reason)
+    notes: list[str] = field(default_factory=list)  # worth telling the user (sheet chosen)
 
 
 def header_key(name: str) -> str:
@@ -113,15 +114,74 @@ class _NotUtf8(Exception):
     """The file has bytes that are not UTF-8: read it again as Windows-1252."""
 
 
-def _to_utf8_copy(path: Path, encoding: str, workdir: Path) -> Path:
-    """A UTF-8 copy of a Windows-1252/UTF-16 file, in the private working folder."""
+def _needs_normalising(path: Path) -> bool:
+    """Whether a UTF-8 file has line endings or blank lines DuckDB's reader would miscount.
+
+    DuckDB reads LF and CRLF files, one style per file, and skips blank lines without saying
+    so; CR-only endings, a mix of styles, or a blank line would upset the line count that
+    proves no record was lost. Byte counts over the file, no parsing."""
+    lf = crlf = cr = 0
+    blank = False
+    prev = b""
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            chunk = prev + block
+            lf += block.count(b"\n")
+            cr += block.count(b"\r")
+            crlf += chunk.count(b"\r\n") - prev.count(b"\r\n")
+            blank = blank or b"\n\n" in chunk or b"\n\r\n" in chunk or b"\r\r" in chunk
+            prev = block[-2:]
+    return blank or cr != crlf or (crlf and crlf != lf)
+
+
+def _normalised_copy(path: Path, encoding: str, workdir: Path
+                     ) -> tuple[Path, int, list[int]]:
+    """A UTF-8, LF-only copy without blank lines, in the private working folder.
+
+    Returns (copy, its physical line count, blank-line positions). Universal newlines read
+    CR, LF and CRLF alike. A blank line outside quotes is no record: it is left out of the
+    copy, and its position (the number, in the copy, of the record after it) is kept so that
+    rows are still numbered as the original file numbers them. Quote parity per line tells
+    a blank line inside a quoted cell (content, kept) from one between records."""
     out = workdir / "input-utf8.csv"
-    with path.open("r", encoding=encoding, errors="strict" if encoding != "cp1252" else
-                   "replace", newline="") as src, out.open("w", encoding="utf-8",
-                                                           newline="") as dst:
-        for block in iter(lambda: src.read(1 << 22), ""):
-            dst.write(block)
-    return out
+    lines = records = 0
+    blanks: list[int] = []
+    in_quote = False
+    errors = "replace" if encoding == "cp1252" else "strict"
+    try:
+        with path.open("r", encoding=encoding, errors=errors, newline=None) as src, \
+                out.open("w", encoding="utf-8", newline="\n") as dst:
+            for line in src:
+                body = line.rstrip("\n")
+                if not in_quote and not body:
+                    blanks.append(records + 1)
+                    continue
+                dst.write(body + "\n")
+                lines += 1
+                if body.count('"') % 2:
+                    in_quote = not in_quote
+                if not in_quote:
+                    records += 1
+    except UnicodeError as exc:
+        if encoding == "utf-8":
+            raise _NotUtf8() from exc  # read it again as Windows-1252
+        raise UnreadableInput(
+            f"{path}: cannot be read as {encoding} text ({exc}); expected UTF-8, UTF-16 with a "
+            "byte-order mark, or Windows-1252.") from exc
+    return out, lines, blanks
+
+
+def _renumber(con: duckdb.DuckDBPyConnection, malformed: list[tuple[int, str]],
+              blanks: list[int]) -> list[tuple[int, str]]:
+    """Row numbers as in the original file: each blank line left out moves later rows down."""
+    if not blanks:
+        return malformed
+    con.execute("CREATE OR REPLACE TEMP TABLE _blanks AS SELECT unnest(?::INTEGER[]) AS pos",
+                [blanks])
+    con.execute("UPDATE _raw SET _row = _row + (SELECT count(*) FROM _blanks WHERE pos <= _row)")
+    from bisect import bisect_right
+
+    return [(row + bisect_right(blanks, row), reason) for row, reason in malformed]
 
 
 def _header(path: Path, encoding: str) -> list[str]:
@@ -190,34 +250,157 @@ def match_columns(
     return mapped, absent
 
 
-def _xlsx_rows(path: Path) -> tuple[list[str], list[list[str | None]]]:
-    """Rows of the first worksheet as text; dates written dd/mm/yyyy as the spec writes them."""
+# Limits far above any real CLD extract (a large council's year is about a million rows of 48
+# columns), so that a hostile or broken workbook is refused in seconds, not after gigabytes.
+MAX_ROWS = 2_000_000
+MAX_COLUMNS = 200
+MAX_UNCOMPRESSED = 4 << 30  # bytes of XML once unzipped, all parts together
+MAX_SHARED_STRINGS = 512 << 20  # openpyxl holds the shared-strings part in memory
+XLSX_BATCH = 50_000
+
+
+def _check_workbook_parts(path: Path) -> None:
+    """Refuse a workbook whose parts are too big to parse, or that declares a DTD.
+
+    The sizes are the ones the zip declares; Python's zip reader never inflates a part beyond
+    its declared size, so they bound what parsing can cost. Excel never writes a DTD; one in a
+    workbook is an XML attack (entity expansion) or a broken file."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = zf.infolist()
+            total = sum(p.file_size for p in parts)
+            if total > MAX_UNCOMPRESSED:
+                raise UnreadableInput(
+                    f"{path}: the workbook unzips to {total / 2**30:.1f} GB, more than the "
+                    f"{MAX_UNCOMPRESSED >> 30} GB openasc reads; save the data as CSV instead.")
+            for p in parts:
+                if p.filename.endswith("sharedStrings.xml") and p.file_size > MAX_SHARED_STRINGS:
+                    raise UnreadableInput(
+                        f"{path}: the workbook's shared text part is {p.file_size >> 20} MB, "
+                        f"more than the {MAX_SHARED_STRINGS >> 20} MB openasc reads; save the "
+                        "data as CSV instead.")
+                if p.filename.endswith((".xml", ".rels")):
+                    with zf.open(p) as fh:
+                        head = fh.read(4096)
+                    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                        raise UnreadableInput(
+                            f"{path}: the workbook part {p.filename} declares a document type "
+                            "(DTD), which Excel never writes; refused. Save the sheet again "
+                            "from Excel, or as CSV.")
+    except zipfile.BadZipFile as exc:
+        raise UnreadableInput(f"{path}: cannot be read as an Excel workbook ({exc}).") from exc
+
+
+def _cell_text(v: Any) -> str | None:
+    """A cell as the specification writes it: dates dd/mm/yyyy, whole numbers without '.0'."""
+    if v is None:
+        return None
+    if isinstance(v, datetime):
+        return v.strftime("%d/%m/%Y") if v.time() == datetime.min.time() else v.isoformat(" ")
+    if isinstance(v, date):
+        return v.strftime("%d/%m/%Y")
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path
+               ) -> tuple[list[str], list[tuple[int, str]], int, list[str]]:
+    """The first visible worksheet into `_raw` (c0.., `_row`), streamed in batches.
+
+    Returns (header, malformed rows, data rows, notes). The sheet's declared `<dimension>`
+    is ignored (`reset_dimensions`): a stale one made openpyxl stop early and lose rows.
+    Trailing empty rows are not data; empty rows between data rows are (validation judges
+    them), so that row numbers stay those Excel shows."""
+    _check_workbook_parts(path)
     try:
         import openpyxl
 
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any failure here means "not a readable workbook"
         raise UnreadableInput(f"{path}: cannot be read as an Excel workbook ({exc}).") from exc
-    ws = wb.worksheets[0]
+    try:
+        visible = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+        if not visible:
+            raise UnreadableInput(f"{path}: the workbook has no visible worksheet.")
+        ws = visible[0]
+        notes = []
+        if ws is not wb.worksheets[0] or len(visible) > 1:
+            notes.append(f"read the worksheet {ws.title!r} (the first visible one)")
+        ws.reset_dimensions()
+        return _stream_sheet(con, path, ws.iter_rows(values_only=True)) + (notes,)
+    except OpenascError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a malformed part found while streaming
+        raise UnreadableInput(f"{path}: cannot be read as an Excel workbook ({exc}).") from exc
+    finally:
+        wb.close()
 
-    def text(v: Any) -> str | None:
-        if v is None:
-            return None
-        if isinstance(v, datetime):
-            return v.strftime("%d/%m/%Y") if v.time() == datetime.min.time() else v.isoformat(" ")
-        if isinstance(v, date):
-            return v.strftime("%d/%m/%Y")
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        return str(v)
 
-    rows = [[text(v) for v in r] for r in ws.iter_rows(values_only=True)]
-    wb.close()
-    while rows and all(v in (None, "") for v in rows[-1]):
-        rows.pop()
-    if not rows:
-        raise UnreadableInput(f"{path}: the first worksheet is empty.")
-    return [(h or "").strip() for h in rows[0]], rows[1:]
+def _stream_sheet(con: duckdb.DuckDBPyConnection, path: Path, rows: Any
+                  ) -> tuple[list[str], list[tuple[int, str]], int]:
+    import pyarrow as pa
+
+    header: list[str] | None = None
+    width = 0
+    malformed: list[tuple[int, str]] = []
+    batch: list[list[str | None]] = []
+    numbers: list[int] = []
+    pending_empty: list[int] = []  # empty rows kept only if a filled row follows
+    last = 0
+
+    def flush() -> None:
+        if not batch:
+            return
+        arrays = {f"c{i}": pa.array([r[i] for r in batch], pa.string()) for i in range(width)}
+        arrays["_row"] = pa.array(numbers, pa.int32())
+        arrow = pa.table(arrays)  # noqa: F841 - read by DuckDB's replacement scan
+        con.execute("INSERT INTO _raw SELECT * FROM arrow")
+        batch.clear()
+        numbers.clear()
+
+    for number, raw in enumerate(rows, start=1):
+        if number > MAX_ROWS + 1:
+            raise UnreadableInput(
+                f"{path}: the worksheet has more than {MAX_ROWS:,} rows, more than openasc "
+                "reads from a workbook; split the file or save it as CSV.")
+        filled = [i for i, v in enumerate(raw) if v not in (None, "")]
+        if filled and filled[-1] >= MAX_COLUMNS:
+            raise UnreadableInput(
+                f"{path}, row {number}: a value in column {filled[-1] + 1}, beyond the "
+                f"{MAX_COLUMNS} columns openasc reads; expected the CLD columns only.")
+        cells = [_cell_text(v) for v in raw[: filled[-1] + 1]] if filled else []
+        if header is None:
+            if not filled:
+                raise UnreadableInput(f"{path}, row 1 (header): the row is empty; expected the "
+                                      "column names in the first row of the first visible sheet.")
+            header = [(h or "").strip() for h in cells]
+            width = len(header)
+            con.execute("CREATE OR REPLACE TEMP TABLE _raw (" + ", ".join(
+                f"c{i} VARCHAR" for i in range(width)) + ", _row INTEGER)")
+            continue
+        if not filled:
+            pending_empty.append(number)
+            continue
+        for n in pending_empty:
+            batch.append([None] * width)
+            numbers.append(n)
+        pending_empty.clear()
+        last = number
+        if len(cells) > width:
+            malformed.append((number, f"row has {len([c for c in cells[width:] if c])} filled "
+                              f"cells beyond the header's {width} columns"))
+        else:
+            batch.append(cells + [None] * (width - len(cells)))
+            numbers.append(number)
+        if len(batch) >= XLSX_BATCH:
+            flush()
+    if header is None:
+        raise UnreadableInput(f"{path}: the worksheet is empty.")
+    flush()
+    return header, malformed, max(last - 1, 0)
 
 
 def read_into(
@@ -245,47 +428,30 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, spec: SpecLike, table: str
           scanned: Callable[[], tuple[str, int]]) -> ReadResult:
     """`read_into`, with the file's (hash, line count) from `scanned` when first needed."""
     cols = {f.name: f.column for f in spec.fields}
+    notes: list[str] = []
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        header, data = _xlsx_rows(path)
+        header, malformed, rows_total, notes = _read_xlsx(con, path)
         mapped, absent = match_columns(path, header, spec)
-        width = len(header)
-        defs = ", ".join(f"c{i} VARCHAR" for i in range(width))
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _raw ({defs})")
-        good = [r[:width] + [None] * (width - len(r)) for r in data
-                if len([v for v in r[width:] if v not in (None, "")]) == 0]
-        malformed = [(i + 2, f"row has {len([v for v in r if v not in (None, '')])} filled "
-                      f"cells beyond the header's {width} columns")
-                     for i, r in enumerate(data)
-                     if len([v for v in r[width:] if v not in (None, "")]) > 0]
-        rownums = [i + 2 for i, r in enumerate(data)
-                   if len([v for v in r[width:] if v not in (None, "")]) == 0]
-        if good:
-            import pyarrow as pa
-
-            arrays = {f"c{i}": pa.array([r[i] for r in good], pa.string()) for i in range(width)}
-            arrays["_row"] = pa.array(rownums, pa.int32())
-            arrow = pa.table(arrays)  # noqa: F841 - read by DuckDB's replacement scan
-            con.execute("CREATE OR REPLACE TEMP TABLE _raw AS SELECT * FROM arrow")
-        else:
-            con.execute("ALTER TABLE _raw ADD COLUMN _row INTEGER")
         encoding = "xlsx"
-        rows_total = len(data)
     else:
         encoding = _bom_encoding(path)
         header = _header(path, encoding if encoding != "utf-8" else "utf-8")
         mapped, absent = match_columns(path, header, spec)
         with tempfile.TemporaryDirectory(prefix="openasc-read-") as tmp:
             try:
-                source = path if encoding == "utf-8" else _to_utf8_copy(path, encoding, Path(tmp))
-                malformed = _read_csv(con, path, source, len(header),
-                                      lambda: scanned()[1])
+                if encoding == "utf-8" and not _needs_normalising(path):
+                    malformed = _read_csv(con, path, path, len(header), lambda: scanned()[1])
+                else:
+                    source, lines, blanks = _normalised_copy(path, encoding, Path(tmp))
+                    malformed = _renumber(con, _read_csv(con, path, source, len(header),
+                                                         lambda: lines), blanks)
             except _NotUtf8:
                 encoding = "cp1252"
                 header = _header(path, encoding)
                 mapped, absent = match_columns(path, header, spec)
-                source = _to_utf8_copy(path, encoding, Path(tmp))
-                malformed = _read_csv(con, path, source, len(header),
-                                      lambda: scanned()[1])
+                source, lines, blanks = _normalised_copy(path, encoding, Path(tmp))
+                malformed = _renumber(con, _read_csv(con, path, source, len(header),
+                                                     lambda: lines), blanks)
         rows_total = con.execute("SELECT count(*) FROM _raw").fetchone()[0] + len(malformed)
     # Name the columns in place (no copy of the data): c3 -> nhs_number, and so on.
     for i, name in enumerate(mapped):
@@ -298,6 +464,7 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, spec: SpecLike, table: str
     return ReadResult(
         source_name=path.name, sha256=scanned()[0], rows=int(rows_total), encoding=encoding,
         columns=[m for m in mapped if m], absent_optional=absent, malformed=malformed,
+        notes=notes,
     )
 
 
@@ -337,16 +504,17 @@ def _read_csv(
         con.execute("UPDATE _raw SET _row = CAST(rowid + 2 AS INTEGER)")
         rejects = con.execute(
             "SELECT line, any_value(error_type), "
-            "max(length(csv_line) - length(replace(csv_line, chr(10), ''))) "
+            "max(length(csv_line) - length(replace(csv_line, chr(10), ''))), "
+            "max(length(csv_line) - length(replace(csv_line, ',', ''))) "
             "FROM _rejects GROUP BY line ORDER BY line"
         ).fetchall()
     except duckdb.Error as exc:
         raise UnreadableInput(f"{path}: cannot be read as CSV ({exc}).") from exc
-    if any(kind in ("INVALID ENCODING", "INVALID UNICODE") for _, kind, _ in rejects):
+    if any(kind in ("INVALID ENCODING", "INVALID UNICODE") for _, kind, _, _ in rejects):
         raise _NotUtf8()
     parsed = con.execute("SELECT count(*) FROM _raw").fetchone()[0]
     lines = line_count()  # the scan beside the read is finished by now, or soon
-    outside = 1 + parsed + sum(1 + (extra or 0) for _, _, extra in rejects)
+    outside = 1 + parsed + sum(1 + (extra or 0) for _, _, extra, _ in rejects)
     inner = 0
     # lines = outside + line breaks inside cells + lines of rows that vanished, and the last
     # two are never negative: when the first equation already holds, both are zero, and the
@@ -366,19 +534,68 @@ def _read_csv(
             f"row read (row {parsed + len(rejects) + 1}); expected every cell that contains a "
             "comma, quote or line break to be enclosed in double quotes."
         )
-    if not rejects:
-        return []  # record n is row n + 1, as numbered in the read
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _raw AS "
-        "WITH lines AS (SELECT CAST(l AS INTEGER) AS line FROM range(2, ? + 2) t(l) "
-        "  WHERE l NOT IN (SELECT line FROM _rejects)), "
-        "numbered AS (SELECT line, CAST(row_number() OVER (ORDER BY line) + 1 AS INTEGER) AS "
-        "  _seq FROM lines) "
-        "SELECT r.* EXCLUDE (_row), n.line AS _row FROM _raw r JOIN numbered n "
-        "ON r._row = n._seq",
-        [parsed + len(rejects)],
-    )
-    return [(int(line), _reject_reason(kind, width)) for line, kind, _ in rejects]
+    absorbed = _absorbed_records(con, width, rejects) if inner else []
+    if rejects:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _raw AS "
+            "WITH lines AS (SELECT CAST(l AS INTEGER) AS line FROM range(2, ? + 2) t(l) "
+            "  WHERE l NOT IN (SELECT line FROM _rejects)), "
+            "numbered AS (SELECT line, CAST(row_number() OVER (ORDER BY line) + 1 AS INTEGER) "
+            "  AS _seq FROM lines) "
+            "SELECT r.* EXCLUDE (_row), n.line AS _row FROM _raw r JOIN numbered n "
+            "ON r._row = n._seq",
+            [parsed + len(rejects)],
+        )  # else record n is row n + 1, as numbered in the read
+    return sorted([(int(line), reason) for line, kind, extra, commas in rejects
+                   for reason in _reject_entries(kind, width, extra or 0, commas or 0)]
+                  + absorbed)
+
+
+def _reject_entries(kind: str, width: int, extra: int, commas: int) -> list[str]:
+    """One quarantine entry per record in a rejected row. A row over several lines is one
+    record when its line breaks are inside quoted cells; it is several when a stray quote
+    ran records together, which shows as a whole record's worth of commas per record."""
+    reason = _reject_reason(kind, width)
+    records = min(1 + extra, max(1, round(commas / max(width - 1, 1)))) if extra else 1
+    if records == 1:
+        return [reason]
+    return [f"{reason}; a stray quote ran {records} records on {extra + 1} lines together, "
+            "each counted here"] * records
+
+
+def _absorbed_records(con: duckdb.DuckDBPyConnection, width: int,
+                      rejects: list[tuple[int, str, int, int]]) -> list[tuple[int, str]]:
+    """Rows that are several records run together by a stray quote: take them out of `_raw`.
+
+    A quote opened in one record and closed in a later one makes a single row whose quoted
+    cell holds the rest of the first record, a line break and the start of the next; when
+    the cell counts happen to add up, the parser sees nothing wrong and a record vanishes.
+    A cell with a line break and at least as many commas as a whole record has separators
+    is that, not text (a description with a line break has a few commas, not 47). Each such
+    row is quarantined as one entry per line of the file it covers, naming the lines."""
+    per_row = " + ".join(
+        f"coalesce(length(c{i}) - length(replace(c{i}, chr(10), '')), 0)" for i in range(width))
+    any_newline = " OR ".join(f"contains(c{i}, chr(10))" for i in range(width))
+    flag = " OR ".join(
+        f"(contains(c{i}, chr(10)) AND length(c{i}) - length(replace(c{i}, ',', '')) >= "
+        f"{max(width - 1, 1)})" for i in range(width))
+    found = con.execute(
+        f"SELECT _row, n, before FROM (SELECT _row, n, coalesce(sum(n) OVER (ORDER BY _row "
+        f"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before, flagged FROM "
+        f"(SELECT _row, {per_row} AS n, {flag} AS flagged FROM _raw WHERE {any_newline})) "
+        "WHERE flagged ORDER BY _row").fetchall()
+    if not found:
+        return []
+    con.execute(f"DELETE FROM _raw WHERE {flag}")
+    out: list[tuple[int, str]] = []
+    for row, n, before in found:
+        extra_before = sum(e or 0 for line, _, e, _ in rejects if line < row)
+        first = int(row) + int(before) + extra_before
+        reason = (f"lines {first} to {first + n} of the file were read as one row: a quote "
+                  f"opened on line {first} is closed only on line {first + n}, so {n + 1} "
+                  f"records ran together; check the quotes on line {first}")
+        out.extend((int(row), reason) for _ in range(int(n) + 1))
+    return out
 
 
 def _reject_reason(kind: str, width: int) -> str:

@@ -16,10 +16,11 @@ cannot yet call it wrong (docs/decisions.md).
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import duckdb
 
@@ -265,7 +266,7 @@ def _resolve_values(con: duckdb.DuckDBPyConnection, spec: Spec,
                WHEN {band} IS NOT NULL THEN {band}
                WHEN nm.cleaned IS NOT NULL THEN nm.cleaned
                WHEN l.status = 'confirmed' THEN {q(NOT_MAPPED)}
-               ELSE r.raw END AS cleaned,
+               ELSE {q(NOT_MAPPED)} END AS cleaned,  -- A5: never the free text
           CASE WHEN nv.value IS NOT NULL THEN 'never'
                WHEN e.kind IS NOT NULL THEN e.kind
                WHEN {band} IS NOT NULL THEN 'r1_number'
@@ -703,7 +704,7 @@ def _file_checks(con: duckdb.DuckDBPyConnection, spec: Spec, result: Validation,
             if s.day != 1:
                 warnings.append(f"The reporting period starts on {s:%d/%m/%Y}, not the "
                                 "first day of a month.")
-            if (e.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1) != e:
+            if calendar.monthrange(e.year, e.month)[1] != e.day:  # no overflow in 9999
                 warnings.append(f"The reporting period ends on {e:%d/%m/%Y}, not the last "
                                 "day of a month.")
             months = (e.year - s.year) * 12 + e.month - s.month + 1

@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 from rich.console import Console
 
-from openasc import warehouse
+from openasc import files, warehouse
 from openasc.config import Settings
 from openasc.errors import OpenascError
 from openasc.metrics.catalogue import Family
@@ -81,6 +81,16 @@ def _text_row(r: dict[str, Any]) -> list[str]:
     ]
 
 
+NUMBER_COLUMNS = {"numerator", "denominator", "value"}
+
+
+def _csv_row(r: dict[str, Any]) -> list[str]:
+    """The text columns escaped so that a spreadsheet cannot run them as formulas; not the
+    numbers, whose contract keeps a negative number a number."""
+    return [v if c in NUMBER_COLUMNS else files.text_cell(v)
+            for c, v in zip(COLUMNS, _text_row(r), strict=True)]
+
+
 def _day(d: date | str) -> str:
     return d.isoformat() if isinstance(d, date) else str(d)
 
@@ -89,7 +99,7 @@ def to_csv(rows: list[dict[str, Any]]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(_text_row(r) for r in rows)
+    writer.writerows(_csv_row(r) for r in rows)
     return buf.getvalue().encode("utf-8")
 
 
@@ -120,6 +130,13 @@ def deterministic_xlsx(workbook: Any) -> bytes:
     """
     from datetime import datetime
 
+    # Every text cell is written as text: openpyxl makes a string starting with '=' a formula,
+    # and values from input files (a breakdown's service type, say) must never run as one.
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
     workbook.properties.created = datetime(*FIXED_TIME)
     workbook.properties.creator = "openasc"
     raw = io.BytesIO()
@@ -173,8 +190,7 @@ def export_metrics_command(format: str, out: Path, published: bool, settings: Se
         data = export_bytes(con, fmt, published)
     finally:
         con.close()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
+    files.write_bytes(out, data)
     kind = "published (rounded and suppressed)" if published else "unrounded"
     console.print(f"Wrote {n} {kind} measure row(s) to {out}", markup=False)
     return n

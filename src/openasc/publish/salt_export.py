@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 from rich.console import Console
 
-from openasc import warehouse
+from openasc import files, warehouse
 from openasc.config import Settings
 from openasc.errors import OpenascError
 from openasc.publish.export import deterministic_xlsx
@@ -187,5 +187,5 @@ def export_salt_command(out: Path, settings: Settings, console: Console) -> None
     finally:
         con.close()
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(deterministic_xlsx(wb))
+    files.write_bytes(out, deterministic_xlsx(wb))
     console.print(f"Wrote the SALT tables ({', '.join(wb.sheetnames)}) to {out}", markup=False)

@@ -228,7 +228,7 @@ def load_figures(con: duckdb.DuckDBPyConnection, council: Council, start: date,
 def parse_year(text: str) -> tuple[date, date]:
     """'2024-25' → 1 April 2024 to 31 March 2025."""
     m = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
-    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
+    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)) or int(m.group(1)) >= 9999:
         raise OpenascError(f"--year {text!r} is not a financial year; expected YYYY-YY, "
                            "e.g. 2024-25.")
     y = int(m.group(1))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from openasc import files
 from openasc.errors import OpenascError
 
 
@@ -24,8 +25,9 @@ def write_pdf(html_path: Path, pdf_path: Path) -> Path:
         ) from exc
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    HTML(filename=str(html_path), url_fetcher=_no_fetch).write_pdf(
-        str(pdf_path), pdf_variant="pdf/ua-1", lang="en-GB")
+    with files.atomic_path(pdf_path) as tmp:
+        HTML(filename=str(html_path), url_fetcher=_no_fetch).write_pdf(
+            str(tmp), pdf_variant="pdf/ua-1", lang="en-GB")
     return pdf_path
 
 

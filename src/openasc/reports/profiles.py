@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from rich.console import Console
 
+from openasc import files
 from openasc.compare.comparisons import Comparison, build_comparisons, read_comparisons
 from openasc.compare.labels import england_rank_text, region_rank_text
 from openasc.compare.measure_set import MeasureSet, load_measure_set
@@ -168,8 +169,8 @@ def improvement_profiles_command(region: str, year: str, out: Path, content: Pat
     out.mkdir(parents=True, exist_ok=True)
     slug = region.lower().replace(" ", "-")
     html_path = out / f"improvement-profiles-{slug}-{year}.html"
-    html_path.write_text(render_booklet(profiles, profiles_region_name(profiles, region), y, ms),
-                         "utf-8")
+    files.write_text(html_path, render_booklet(profiles, profiles_region_name(profiles, region),
+                                               y, ms))
     written = [html_path]
     console.print(f"Wrote {len(profiles)} profiles to {html_path}")
     if pdf:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from openasc import files
 from openasc.reports.document import Document
 
 _env = Environment(loader=PackageLoader("openasc.reports", "templates"),
@@ -30,5 +31,5 @@ def render_html(doc: Document, period_start: date, period_end: date) -> str:
 
 def write_html(doc: Document, period_start: date, period_end: date, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(doc, period_start, period_end), "utf-8")
+    files.write_text(path, render_html(doc, period_start, period_end))
     return path

@@ -18,7 +18,17 @@ def ctx_of(request: Request) -> Context:
 
 
 def client_of(request: Request) -> str:
-    return request.client.host if request.client else ""
+    """The client's address: the peer's, or, when the peer is a configured reverse proxy
+    (`OPENASC_TRUSTED_PROXIES`), the nearest address in X-Forwarded-For that is not one of
+    the proxies. A header from anyone else is ignored: it can say anything."""
+    peer = request.client.host if request.client else ""
+    proxies = ctx_of(request).trusted_proxies
+    if peer in proxies:
+        forwarded = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",")]
+        for address in reversed([a for a in forwarded if a]):
+            if address not in proxies:
+                return address[:64]
+    return peer
 
 
 def principal(request: Request) -> security.Principal | None:

@@ -8,6 +8,7 @@ sessions and CSRF tokens come from `security.py`.
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass
 from importlib import resources
@@ -26,7 +27,7 @@ from openasc.config import Settings
 from openasc.web import security
 from openasc.web.db import make_engine, session_factory, users_db_url
 from openasc.web.jobs import Jobs
-from openasc.web.warehouse_gate import WarehouseGate
+from openasc.web.warehouse_gate import WarehouseBusy, WarehouseGate
 
 PACKAGE = resources.files("openasc.web")
 
@@ -42,6 +43,13 @@ class Context:
     templates: Jinja2Templates
     login_csrf: security.LoginCsrf
     secure_cookies: bool
+    trusted_proxies: frozenset[str] = frozenset()  # whose X-Forwarded-For is believed
+
+
+def trusted_proxies() -> frozenset[str]:
+    """`OPENASC_TRUSTED_PROXIES`: the reverse proxies' addresses, comma-separated."""
+    return frozenset(a.strip() for a in os.environ.get("OPENASC_TRUSTED_PROXIES", "").split(",")
+                     if a.strip())
 
 
 class SignInNeeded(Exception):
@@ -89,7 +97,7 @@ def create_app(settings: Settings, users_url: str | None = None,
     ctx = Context(settings=settings, gate=WarehouseGate(settings.warehouse),
                   users=session_factory(engine), jobs=Jobs(folder), templates=templates,
                   login_csrf=security.LoginCsrf(secrets.token_urlsafe(32)),
-                  secure_cookies=secure_cookies)
+                  secure_cookies=secure_cookies, trusted_proxies=trusted_proxies())
     app = FastAPI(title="openasc dashboard API",
                   description="Adult social care measures, comparisons and metadata from the "
                   "openasc warehouse. Sign in through the dashboard (/login); the session "
@@ -106,6 +114,10 @@ def create_app(settings: Settings, users_url: str | None = None,
         from urllib.parse import quote
 
         return RedirectResponse(f"/login?next={quote(exc.path, safe='/')}", status_code=303)
+
+    @app.exception_handler(WarehouseBusy)
+    async def _busy(request: Request, exc: WarehouseBusy) -> Any:
+        return await _http_error(request, StarletteHTTPException(503, exc.message))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Any:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from openasc import warehouse
 from openasc.config import Settings
 from openasc.errors import OpenascError
 from openasc.web.warehouse_gate import WarehouseGate
@@ -158,6 +159,7 @@ def compute_work(gate: WarehouseGate, settings: Settings, start: date, end: date
     def work(job: Job, out: Path) -> None:
         from openasc.metrics.engine import compute_command
 
+        warehouse.RUN_USER.set(f"dashboard:{job.owner}")
         job.stage = "Waiting for readers to finish"
         buf = io.StringIO()
         with gate.exclusive():
@@ -177,6 +179,7 @@ def ingest_work(gate: WarehouseGate, settings: Settings, source: str, upload: Pa
     def work(job: Job, out: Path) -> None:
         from openasc.ingest.pipeline import render_lines
 
+        warehouse.RUN_USER.set(f"dashboard:{job.owner}")  # the runs table names who started it
         job.stage = "Waiting for readers to finish"
         try:
             with gate.exclusive():

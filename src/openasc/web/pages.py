@@ -9,9 +9,10 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request, UploadFile
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy import select
+from starlette.datastructures import UploadFile
 
 from openasc.compare.labels import england_rank_text
 from openasc.errors import OpenascError
@@ -86,7 +87,8 @@ async def login(request: Request) -> Any:
         security.audit(ctx.users, name or "(blank)", "sign-in throttled", "", client)
         return render(request, "login.html", None, "login", status=429, next=nxt,
                       login_token=ctx.login_csrf.issue(nonce),
-                      error="Too many failed sign-ins. Wait 15 minutes and try again.")
+                      error="Too many failed sign-ins. Wait a minute and try again (each "
+                            "further failure doubles the wait, up to 15 minutes).")
     token = security.sign_in(ctx.users, name, password, client)
     if token is None:
         return render(request, "login.html", None, "login", status=401, next=nxt,
@@ -399,6 +401,8 @@ async def run_ingest(request: Request) -> RedirectResponse:
     if source not in ("cld", "safeguarding", "dols"):
         raise HTTPException(400, f"Unknown source {source!r}; expected cld, safeguarding or "
                                  "dols.")
+    # request.form() gives Starlette's UploadFile; FastAPI's is a subclass of it, so an
+    # isinstance check against FastAPI's class refused every upload.
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise HTTPException(400, "Choose a file to load.")
@@ -438,7 +442,7 @@ async def users_add(request: Request) -> Any:
     ctx = ctx_of(request)
     try:
         add_user(ctx.users, form.get("username", ""), form.get("role", ""),
-                 form.get("password", ""), by=who.name)
+                 form.get("password", ""), by=who.name, client=client_of(request))
     except OpenascError as exc:
         return users_page(request, error=exc.message)
     return RedirectResponse("/users", status_code=303)

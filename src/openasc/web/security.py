@@ -5,8 +5,7 @@ Secure, SameSite=Strict cookie: signing out or disabling a user ends every sessi
 and a stolen users database does not hold usable tokens. Every form carries the session's
 CSRF token (the sign-in form, before any session exists, a signed token bound to a cookie);
 a POST without it is refused. Failed sign-ins are audited, and the audit log is what
-throttles: after `MAX_FAILURES` failures for a name (or from one client) in
-`THROTTLE_WINDOW`, sign-in is refused until the window passes, in every server process.
+throttles, in every server process and across restarts (see `throttled`).
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ LOGIN_COOKIE = "openasc_login"
 SESSION_LIFETIME = timedelta(hours=8)
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES = 5
+BACKOFF_FIRST = timedelta(seconds=30)
 RANK = {"viewer": 0, "analyst": 1, "admin": 2}
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -76,15 +76,34 @@ def audit(factory: sessionmaker, user_name: str, action: str, detail: str = "",
 
 
 def throttled(factory: sessionmaker, name: str, client: str) -> bool:
+    """Whether a sign-in for `name` from `client` must wait: backoff, not a lockout.
+
+    Failures in `THROTTLE_WINDOW` are counted three ways, each with its own threshold, and
+    past a threshold each further failure doubles the wait after the latest one (30 s, 1
+    min, 2 min, ... at most the window):
+    - the account from this address (`MAX_FAILURES`): a guesser at one account;
+    - the account from anywhere (4 x): a guesser spread over many addresses;
+    - the address over all accounts (10 x): one machine trying many names.
+    Before, 20 failures from one address locked every user at it out for 15 minutes, and
+    behind a reverse proxy every user has the proxy's address; the client address is now the
+    one the configured proxy reports (`access.client_of`)."""
     since = now() - THROTTLE_WINDOW
+    failed = (AuditEvent.action == "sign-in failed", AuditEvent.at >= since)
+    rules = [(MAX_FAILURES, (AuditEvent.user_name == name[:100], AuditEvent.client == client[:64])),
+             (MAX_FAILURES * 4, (AuditEvent.user_name == name[:100],)),
+             (MAX_FAILURES * 10, (AuditEvent.client == client[:64],))]
     with factory() as db:
-        by_name = db.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "sign-in failed", AuditEvent.at >= since,
-            AuditEvent.user_name == name[:100]))
-        by_client = db.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "sign-in failed", AuditEvent.at >= since,
-            AuditEvent.client == client[:64]))
-    return by_name >= MAX_FAILURES or by_client >= MAX_FAILURES * 4
+        for limit, where in rules:
+            n, latest = db.execute(select(func.count(), func.max(AuditEvent.at)).where(
+                *failed, *where)).one()
+            if n >= limit and latest is not None and now() - latest < backoff(n - limit):
+                return True
+    return False
+
+
+def backoff(over: int) -> timedelta:
+    """The wait after the `over`-th failure beyond a threshold (0 = the threshold itself)."""
+    return min(BACKOFF_FIRST * 2 ** min(over, 20), THROTTLE_WINDOW)
 
 
 def sign_in(factory: sessionmaker, name: str, password: str, client: str) -> str | None:

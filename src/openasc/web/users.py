@@ -52,7 +52,7 @@ def check_new_user(name: str, role: str, password: str) -> None:
 
 
 def add_user(factory: sessionmaker, name: str, role: str, password: str,
-             by: str = "command line") -> User:
+             by: str = "command line", client: str = "") -> User:
     """Create a user; a name already taken is a user error, not a silent overwrite."""
     check_new_user(name, role, password)
     with factory() as db, db.begin():
@@ -60,7 +60,8 @@ def add_user(factory: sessionmaker, name: str, role: str, password: str,
             raise OpenascError(f"There is already a user called {name!r}; choose another name.")
         user = User(name=name, role=role, password_hash=hash_password(password), active=True)
         db.add(user)
-        db.add(AuditEvent(user_name=by, action="user added", detail=f"{name} as {role}"))
+        db.add(AuditEvent(user_name=by, action="user added", detail=f"{name} as {role}",
+                          client=client[:64]))
     return user
 
 
