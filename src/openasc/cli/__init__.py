@@ -355,6 +355,16 @@ def report_init_content(
 
 
 # --------------------------------------------------------------------------- serve
+def _importable(module: str) -> bool:
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
 # What each extra brings, as the modules its commands import (tests/unit/test_dependencies.py
 # checks these against the extras in pyproject.toml).
 EXTRA_MODULES = {
@@ -365,9 +375,7 @@ EXTRA_MODULES = {
 
 def _require_extra(extra: str, what: str) -> None:
     """A user error naming the extra to install when a module it brings is missing."""
-    from importlib.util import find_spec
-
-    missing = [m for m in EXTRA_MODULES[extra] if find_spec(m) is None]
+    missing = [m for m in EXTRA_MODULES[extra] if not _importable(m)]
     if missing:
         raise OpenascError(f"{what} needs the {extra} extra: pip install 'openasc[{extra}]' "
                            f"(missing: {', '.join(missing)}).")
