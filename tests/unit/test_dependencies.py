@@ -126,3 +126,13 @@ def test_the_web_extra_is_what_serve_checks_for() -> None:
     owners = packages_distributions()
     dists = {canonical(d) for m in EXTRA_MODULES["web"] for d in owners.get(m, [])}
     assert dists == set(EXTRAS["web"])
+
+
+def test_every_data_file_is_in_the_package() -> None:
+    """A file the code reads at run time (SQL, YAML, templates) must reach a wheel: setuptools
+    ships only what [tool.setuptools.package-data] names (globbed as here)."""
+    globs = PYPROJECT["tool"]["setuptools"]["package-data"]["openasc"]
+    shipped = {p for g in globs for p in SRC.glob(g) if p.is_file()}
+    data = {p for p in SRC.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")
+            and "__pycache__" not in p.parts}
+    assert sorted(p.relative_to(SRC).as_posix() for p in data - shipped) == []
