@@ -79,6 +79,12 @@ ensure_venv() {
   "$py" -m venv "$VENV"
 }
 
+# activate_venv: put .venv first on PATH, as `source .venv/bin/activate` would (some tests run
+# the `openasc` command by name).
+activate_venv() {
+  export VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH"
+}
+
 # pip_install DESCRIPTION ARGS...: pip into .venv, one line per package it fetches, the
 # full log in .venv/pip.log (its end shown when pip fails).
 pip_install() {

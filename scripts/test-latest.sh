@@ -22,6 +22,7 @@ diff <(grep -v '^#' constraints.txt | tr 'A-Z_' 'a-z-' | sort) \
 bash scripts/install-report-deps.sh
 bash scripts/install-browser.sh
 bash scripts/install-postgres.sh
+activate_venv
 
 say "Lint: ruff"
 "$VENV/bin/ruff" check src tests benchmarks
