@@ -15,6 +15,7 @@ from pathlib import Path
 from rich.console import Console
 
 from openasc.config import load_settings
+from openasc.errors import OpenascError
 
 COUNCIL = "416"  # Worcestershire's NHS council code; outputs carry its ONS code E10000034
 YEAR = "2024-25"
@@ -22,7 +23,11 @@ PERIOD = (date(2024, 4, 1), date(2025, 3, 31))
 QUARTERS = 4
 
 
-def run_demo(out: Path, people: int, console: Console, warehouse: Path | None = None) -> None:
+def run_demo(out: Path, people: int, console: Console, warehouse: Path | None = None,
+             pdf: bool = True) -> None:
+    """Run every step; with `pdf`, the PDFs last, so that a missing PDF renderer (the `pdf`
+    extra) costs only them: it is said in one sentence (exit 1) after everything else is
+    written."""
     from openasc.ingest.cases import ingest_case_file
     from openasc.ingest.cld import ingest_files, validate_files
     from openasc.ingest.pipeline import render_lines, render_validate_lines
@@ -90,14 +95,28 @@ def run_demo(out: Path, people: int, console: Console, warehouse: Path | None = 
     step("Writing the Local Account and the CQC self-assessment")
     from openasc.reports.local_account import write_reports
 
-    documents = write_reports(settings, YEAR, out, COUNCIL)
+    documents = write_reports(settings, YEAR, out, COUNCIL, pdf=False)
+    missing_pdf = None
+    if pdf:
+        from openasc.reports.pdf import PdfUnavailable, write_pdf
+
+        step("Writing their PDFs")
+        try:
+            documents += [write_pdf(d, d.with_suffix(".pdf")) for d in list(documents)]
+        except PdfUnavailable as exc:
+            missing_pdf = exc
     elapsed = time.perf_counter() - started
     console.print(f"\nDone in {elapsed:.0f} s. Everything is in {out}/:")
-    for doc in documents:
+    for doc in sorted(documents):
         console.print(f"  {doc}")
     console.print(f"  {out / 'measures.csv'} (all measures, unrounded)")
     console.print(f"  {out / 'data-quality'}/ (data-quality report of the latest submission)")
     console.print(f"  {settings.warehouse} (the warehouse; open it with DuckDB)")
+    if missing_pdf is not None:
+        raise OpenascError(
+            "Everything but the PDFs is written: PDFs need pip install 'openasc[pdf]' and the "
+            "pango library (see the README's \"PDF reports\"), or run openasc demo --no-pdf."
+        ) from missing_pdf
 
 
 def _compare(out: Path, settings, console: Console, step) -> None:  # noqa: ANN001

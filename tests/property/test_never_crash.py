@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import duckdb
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -44,6 +45,7 @@ def test_arbitrary_bytes_never_crash(data: bytes) -> None:
             pass  # a clear message and exit 1 or 2: what the contract asks
 
 
+@pytest.mark.slow
 @given(rows=st.lists(st.lists(cell, min_size=len(HEADER) - 1, max_size=len(HEADER) + 1),
                      max_size=8))
 @settings(**SETTINGS)

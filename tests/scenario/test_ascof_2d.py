@@ -14,7 +14,8 @@ import duckdb
 import pytest
 from ascof_harness import LA_ONS, _invoke, discharge, scenario, service
 
-pytestmark = pytest.mark.usefixtures("ascof_batch")
+# slow: the module's batch takes over 10 s to build (scripts/test.sh --quick leaves it out)
+pytestmark = [pytest.mark.usefixtures("ascof_batch"), pytest.mark.slow]
 
 ST = "Short term support: ST-Max"
 BORN = "1944-05-15"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from ascof_harness import cld_row, scenario, service
 
-pytestmark = pytest.mark.usefixtures("ascof_batch")
+# slow: the module's batch takes over 10 s to build (scripts/test.sh --quick leaves it out)
+pytestmark = [pytest.mark.usefixtures("ascof_batch"), pytest.mark.slow]
 
 COMMUNITY = "Long term support: Community"
 RES = "Long term support: Residential care"

@@ -19,6 +19,9 @@ from openasc.reports import profile_wording as wording
 from openasc.reports.profiles import build_profiles, headline_bullets
 from openasc.warehouse import connect
 
+# slow: the module's comparison warehouse and PDF booklet take over 10 s (test.sh --quick).
+pytestmark = pytest.mark.slow
+
 
 def row(**kw: object) -> Comparison:
     base = dict(family="ASCOF", code="2A", breakdown="", la_code="E08000002",

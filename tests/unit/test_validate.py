@@ -280,6 +280,7 @@ cell = st.one_of(st.none(), st.text(max_size=12), st.sampled_from(
      "416", "9434765919", "-1.005", " Male "]))
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.fixed_dictionaries({c: cell for c in COLS}), min_size=1, max_size=4))
 def test_arbitrary_cells_never_crash_and_rows_add_up(rows):
@@ -315,6 +316,7 @@ def test_load_mode_rejects_the_same_rows_for_the_same_reasons(cells, field):
     _same_in_load_mode({}, {"la_person_unique_identifier": "P2"}, cells)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.fixed_dictionaries({c: cell for c in COLS}), min_size=1, max_size=4))
 def test_load_mode_is_the_full_check_without_statuses_and_notes(rows):

@@ -66,10 +66,21 @@ def _mount_comparisons() -> None:
 _mount_comparisons()
 
 
+def _version(asked: bool) -> None:
+    if asked:
+        from openasc import __version__
+
+        console.print(f"openasc {__version__}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     warehouse: WarehouseOpt = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", help="Print the version and exit.", callback=_version,
+        is_eager=True)] = False,
 ) -> None:
     state.warehouse = warehouse
     state.debug = debug
@@ -82,11 +93,16 @@ def _root(
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo's files.")] = Path("openasc-demo"),
     people: Annotated[int, typer.Option(help="People in the synthetic council.")] = 5000,
+    no_pdf: Annotated[bool, typer.Option(
+        "--no-pdf", help="Write the documents as HTML only (no PDF extra needed).")] = False,
 ) -> None:
-    """Run everything on a synthetic council: synthesise, validate, ingest, compute, report."""
+    """Run everything on a synthetic council: synthesise, validate, ingest, compute, report.
+
+    Without the pdf extra it writes all but the PDFs and exits 1; --no-pdf skips them.
+    """
     from openasc.demo import run_demo
 
-    run_demo(out=out, people=people, console=console, warehouse=state.warehouse)
+    run_demo(out=out, people=people, console=console, warehouse=state.warehouse, pdf=not no_pdf)
 
 
 # --------------------------------------------------------------------------- synth
@@ -406,12 +422,39 @@ def report_init_content(
 
 
 # --------------------------------------------------------------------------- serve
+def _importable(module: str) -> bool:
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
+# What each extra brings, as the modules its commands import (tests/unit/test_dependencies.py
+# checks these against the extras in pyproject.toml).
+EXTRA_MODULES = {
+    "web": ("fastapi", "starlette", "uvicorn", "sqlalchemy", "argon2", "itsdangerous",
+            "python_multipart", "pydantic"),
+}
+
+
+def _require_extra(extra: str, what: str) -> None:
+    """A user error naming the extra to install when a module it brings is missing."""
+    missing = [m for m in EXTRA_MODULES[extra] if not _importable(m)]
+    if missing:
+        raise OpenascError(f"{what} needs the {extra} extra: pip install 'openasc[{extra}]' "
+                           f"(missing: {', '.join(missing)}).")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
 ) -> None:
-    """Run the dashboard."""
+    """Run the dashboard (needs the web extra)."""
+    _require_extra("web", "The dashboard")
     from openasc.web.app import serve_command
 
     serve_command(host, port, settings=settings(), console=console)
@@ -442,6 +485,7 @@ def users_add(
         "--password-stdin", help="Read the password from one line of standard input.")] = False,
 ) -> None:
     """Add a dashboard user (the first should be an admin); prompts for the password."""
+    _require_extra("web", "Dashboard users")
     from openasc.web.users import users_add_command
 
     users_add_command(name, role, password_stdin, settings=settings(), console=console)

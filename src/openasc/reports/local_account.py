@@ -213,11 +213,11 @@ def pick_council(con: duckdb.DuckDBPyConnection, la: str | None, start: date, en
     return resolve(got[0], "--la", on=end)
 
 
-def write_document(doc: Document, f: Figures, out: Path, stem: str) -> list[Path]:
+def write_document(doc: Document, f: Figures, out: Path, stem: str,
+                   pdf: bool = True) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     html = write_html(doc, f.period_start, f.period_end, out / f"{stem}.html")
-    pdf = write_pdf(html, out / f"{stem}.pdf")
-    return [html, pdf]
+    return [html, write_pdf(html, out / f"{stem}.pdf")] if pdf else [html]
 
 
 def document_command(build: Callable[[Figures, Content, str], Document], stem: str,
@@ -249,15 +249,17 @@ def local_account_command(year: str, out: Path, content: Path | None, la: str | 
 
 
 def write_reports(con_or_settings: duckdb.DuckDBPyConnection | Settings, year: str,
-                  out_dir: Path, la: str | None, content: Path | None = None) -> list[Path]:
+                  out_dir: Path, la: str | None, content: Path | None = None,
+                  pdf: bool = True) -> list[Path]:
     """Both documents for `openasc demo`: the Local Account and the self-assessment pack."""
     from openasc.reports.self_assessment import build_self_assessment
 
     f = open_figures(con_or_settings, la, year)
     loaded = load_content(content)
-    written = write_document(build_local_account(f, loaded, year), f, out_dir, "local-account")
+    written = write_document(build_local_account(f, loaded, year), f, out_dir, "local-account",
+                             pdf)
     f.used.clear()
     written += write_document(build_self_assessment(f, loaded, year), f, out_dir,
-                              "self-assessment")
+                              "self-assessment", pdf)
     return written
 

@@ -9,11 +9,11 @@ trends all occur. Written in the tidy comparator layout (docs/comparisons.md).
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from openasc.compare.measure_set import MeasureSet, load_measure_set
 from openasc.councils import all_councils
@@ -41,7 +41,7 @@ def synth_comparators(out: Path, years: list[int], seed: int = 1,
     """Write the file; return the number of rows."""
     ms = measure_set or load_measure_set()
     rng = np.random.default_rng(seed)
-    frames = []
+    rows = []
     for m in ms.measures:
         mean, sd = TYPICAL.get(m.key, (50.0 if m.unit == "percent" else 100.0, 10.0))
         for c in all_councils():
@@ -66,12 +66,13 @@ def synth_comparators(out: Path, years: list[int], seed: int = 1,
                     num = den = None
                 moe = round(float(rng.uniform(1.5, 4.0)) * (0.15 if m.unit == "score" else 1), 1) \
                     if m.family == "ASCOF" and m.code in SURVEY else None
-                frames.append((m.family, m.code, c.ons_code, start, end, m.breakdown, num, den,
+                rows.append((m.family, m.code, c.ons_code, start, end, m.breakdown, num, den,
                                value, m.unit, moe))
-    df = pd.DataFrame(frames, columns=["family", "code", "la_code", "period_start",
-                                       "period_end", "breakdown", "numerator", "denominator",
-                                       "value", "unit", "margin_of_error"])
-    df = df.sort_values(["family", "code", "la_code", "period_start", "breakdown"])
+    rows.sort(key=lambda r: (r[0], r[1], r[2], r[3], r[5]))
     out.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(out, index=False)
-    return len(df)
+    with out.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["family", "code", "la_code", "period_start", "period_end", "breakdown",
+                    "numerator", "denominator", "value", "unit", "margin_of_error"])
+        w.writerows(rows)
+    return len(rows)
