@@ -79,15 +79,18 @@ class IngestResult:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
+WHOLE_ROW = "(whole row)"
+
+
 def by_field(con: duckdb.DuckDBPyConnection, table: str, malformed: int = 0,
              field: str = "_field", reason: str = "_reason") -> dict[str, int]:
-    """Rows of `table` with a reason, counted by the field at fault (`row`: the row as a
-    whole, and the `malformed` rows the reader could not split into fields)."""
+    """Rows of `table` with a reason, counted by the field at fault (WHOLE_ROW: the row as
+    a whole, and the `malformed` rows the reader could not split into fields)."""
     got = dict(con.execute(
-        f"SELECT coalesce({field}, 'row'), count(*) FROM {table} WHERE {reason} IS NOT NULL "
-        "GROUP BY ALL ORDER BY 2 DESC, 1").fetchall())
+        f"SELECT coalesce({field}, ?), count(*) FROM {table} WHERE {reason} IS NOT NULL "
+        "GROUP BY ALL ORDER BY 2 DESC, 1", [WHOLE_ROW]).fetchall())
     if malformed:
-        got["row"] = got.get("row", 0) + malformed
+        got[WHOLE_ROW] = got.get(WHOLE_ROW, 0) + malformed
     return got
 
 
