@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 from pathlib import Path
 
@@ -44,8 +45,11 @@ def application(ref: str, person: str, received: str, status: str, signed: str =
 
 
 def openasc(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command line on `tmp`'s warehouse, with one key per warehouse (beside its folder):
+    a module's tests share the warehouse, and the warehouse refuses any key but its own."""
+    env = {**os.environ, "OPENASC_KEY_FILE": str(tmp.parent / f"{tmp.name}.key")}
     return subprocess.run(["openasc", "--warehouse", str(tmp / "w.duckdb"), *args],
-                          capture_output=True, text=True, cwd=tmp)
+                          capture_output=True, text=True, cwd=tmp, env=env)
 
 
 def add_population(tmp: Path, year: int, by_age: dict[int, int]) -> None:
