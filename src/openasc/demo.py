@@ -93,7 +93,7 @@ def run_demo(out: Path, people: int, console: Console, warehouse: Path | None = 
                            settings=settings, console=console)
 
     step("Writing the Local Account and the CQC self-assessment")
-    from openasc.reports.local_account import write_reports
+    from openasc.reports.writing import write_reports
 
     documents = write_reports(settings, YEAR, out, COUNCIL, pdf=False)
     missing_pdf = None

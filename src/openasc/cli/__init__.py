@@ -392,9 +392,10 @@ def report_local_account(
     la: LaOpt = None,
 ) -> None:
     """Write the Local Account as accessible HTML and PDF."""
-    from openasc.reports.local_account import local_account_command
+    from openasc.reports.writing import document_command
 
-    local_account_command(year, out, content=content, la=la, settings=settings(), console=console)
+    for line in document_command("local-account", year, out, content, la, settings()).lines():
+        console.print(line, markup=False)
 
 
 @report_app.command("self-assessment")
@@ -405,10 +406,10 @@ def report_self_assessment(
     la: LaOpt = None,
 ) -> None:
     """Write the CQC self-assessment pack as accessible HTML and PDF."""
-    from openasc.reports.self_assessment import self_assessment_command
+    from openasc.reports.writing import document_command
 
-    self_assessment_command(year, out, content=content, la=la, settings=settings(),
-                            console=console)
+    for line in document_command("self-assessment", year, out, content, la, settings()).lines():
+        console.print(line, markup=False)
 
 
 @report_app.command("init-content")

@@ -8,27 +8,14 @@ folder's declared input files; words from the content folder's Markdown.
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 from dataclasses import asdict
-from datetime import date
-from pathlib import Path
 from typing import Any
 
-import duckdb
-from rich.console import Console
-
-from openasc.config import Settings
-from openasc.councils import Council, resolve
-from openasc.errors import OpenascError
 from openasc.reports import labels, sections
-from openasc.reports.content import Content, Text, load_content
+from openasc.reports.content import Content, Text
 from openasc.reports.document import Document, Human, Placeholder, Section, Table
-from openasc.reports.figures import ENGLAND, Figures, load_figures, parse_year
-from openasc.reports.pdf import write_pdf
-from openasc.reports.phrasing import Fig, P, number, year_label
-from openasc.reports.render import write_html
-from openasc.warehouse import connect, table_exists
+from openasc.reports.figures import Figures
+from openasc.reports.phrasing import Fig, P, number
 
 
 def human(text: Text | None, sid: str) -> Section:
@@ -177,89 +164,3 @@ def build_local_account(f: Figures, content: Content, year: str) -> Document:
     return Document(title="Local Account", subtitle="Adult social care: our report to residents",
                     council=f.council.name, year_label=year, sections=kept, notes=notes(f),
                     placeholders=placeholders(content, year))
-
-
-def open_figures(con_or_settings: duckdb.DuckDBPyConnection | Settings, la: str | None,
-                 year: str) -> Figures:
-    start, end = parse_year(year)
-    own = not isinstance(con_or_settings, duckdb.DuckDBPyConnection)
-    con = connect(con_or_settings.warehouse, read_only=True) if own else con_or_settings
-    try:
-        council = pick_council(con, la, start, end, getattr(con_or_settings, "council", None))
-        return load_figures(con, council, start, end)
-    finally:
-        if own:
-            con.close()
-
-
-def pick_council(con: duckdb.DuckDBPyConnection, la: str | None, start: date, end: date,
-                 configured: str | None) -> Council:
-    """The council asked for, else the configured one, else the only one with measures."""
-    code = la or configured
-    if code:
-        return resolve(code, "--la", on=end)
-    if not table_exists(con, "metric_values"):
-        raise OpenascError("The warehouse has no measures yet; run `openasc compute` first.")
-    got = [r[0] for r in con.execute(
-        "SELECT DISTINCT la_code FROM metric_values WHERE period_start = ? AND period_end = ? "
-        "AND la_code <> ? AND la_code NOT LIKE 'E12%' ORDER BY 1",
-        [start, end, ENGLAND]).fetchall()]
-    if len(got) != 1:
-        which = "no council has" if not got else f"{len(got)} councils have"
-        raise OpenascError(
-            f"{which} measures for {year_label(start.year)} in the warehouse; name the council "
-            "with --la (ONS code such as E10000034 or NHS council code such as 416)"
-            + ("" if got else ", after running `openasc compute` for the year") + ".")
-    return resolve(got[0], "--la", on=end)
-
-
-def write_document(doc: Document, f: Figures, out: Path, stem: str,
-                   pdf: bool = True) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    html = write_html(doc, f.period_start, f.period_end, out / f"{stem}.html")
-    return [html, write_pdf(html, out / f"{stem}.pdf")] if pdf else [html]
-
-
-def document_command(build: Callable[[Figures, Content, str], Document], stem: str,
-                     label: str, year: str, out: Path, content: Path | None, la: str | None,
-                     settings: Settings, console: Console) -> list[Path]:
-    """Build one document from the warehouse, write its HTML and PDF, and say where."""
-    started = time.perf_counter()
-    f = open_figures(settings, la, year)
-    doc = build(f, load_content(content), year)
-    written = write_document(doc, f, out, stem)
-    for p in written:
-        console.print(f"Wrote {p}")
-    if doc.placeholders:
-        where = "the content folder" if content else (
-            "a content folder (`openasc report init-content DIR`, then --content DIR)")
-        console.print(f"Draft: {len(doc.placeholders)} part(s) still hold the template's text "
-                      f"or placeholder values (listed on the cover); write them in {where}:")
-        for ph in doc.placeholders:
-            console.print(f"  {ph.item} ({ph.source})")
-    console.print(f"{label} for {f.council.name}, {year}, in "
-                  f"{time.perf_counter() - started:.1f} s.")
-    return written
-
-
-def local_account_command(year: str, out: Path, content: Path | None, la: str | None,
-                          settings: Settings, console: Console) -> list[Path]:
-    return document_command(build_local_account, "local-account", "Local Account", year, out,
-                            content, la, settings, console)
-
-
-def write_reports(con_or_settings: duckdb.DuckDBPyConnection | Settings, year: str,
-                  out_dir: Path, la: str | None, content: Path | None = None,
-                  pdf: bool = True) -> list[Path]:
-    """Both documents for `openasc demo`: the Local Account and the self-assessment pack."""
-    from openasc.reports.self_assessment import build_self_assessment
-
-    f = open_figures(con_or_settings, la, year)
-    loaded = load_content(content)
-    written = write_document(build_local_account(f, loaded, year), f, out_dir, "local-account",
-                             pdf)
-    f.used.clear()
-    written += write_document(build_self_assessment(f, loaded, year), f, out_dir,
-                              "self-assessment", pdf)
-    return written
-

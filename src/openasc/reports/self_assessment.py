@@ -8,13 +8,10 @@ Local Account finds it: the `comparisons` table first). It ends with the improve
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
-from rich.console import Console
 
-from openasc.config import Settings
 from openasc.reports import sections
 from openasc.reports.content import Content, template_plan_row
 from openasc.reports.document import Document, Human, Placeholder, Section, Table
@@ -121,11 +118,3 @@ def build_self_assessment(f: Figures, content: Content, year: str) -> Document:
                     subtitle="Evidence for the Care Quality Commission's assessment of the "
                     "council", council=f.council.name, year_label=year, sections=kept,
                     notes=notes(f), placeholders=todo)
-
-
-def self_assessment_command(year: str, out: Path, content: Path | None, la: str | None,
-                            settings: Settings, console: Console) -> list[Path]:
-    from openasc.reports.local_account import document_command
-
-    return document_command(build_self_assessment, "self-assessment", "Self-assessment", year,
-                            out, content, la, settings, console)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from fastapi import HTTPException, Request
 
 from openasc.councils import find
 from openasc.web import figures, security
-
-if TYPE_CHECKING:
-    from openasc.web.app import Context
+from openasc.web.context import Context, SignInNeeded
 
 
 def ctx_of(request: Request) -> Context:
@@ -38,8 +34,6 @@ def principal(request: Request) -> security.Principal | None:
 
 def page_user(request: Request, role: str = "viewer") -> security.Principal:
     """The signed-in user of a page, or a redirect to sign in, or 403 for too low a role."""
-    from openasc.web.app import SignInNeeded
-
     who = principal(request)
     if who is None:
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,11 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from rich.console import Console
-from sqlalchemy.orm import sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from openasc.config import Settings
 from openasc.web import security
+from openasc.web.context import Context, SignInNeeded
 from openasc.web.db import make_engine, session_factory, users_db_url
 from openasc.web.jobs import Jobs
 from openasc.web.warehouse_gate import WarehouseBusy, WarehouseGate
@@ -32,31 +31,10 @@ from openasc.web.warehouse_gate import WarehouseBusy, WarehouseGate
 PACKAGE = resources.files("openasc.web")
 
 
-@dataclass
-class Context:
-    """Everything a route needs, made once per app."""
-
-    settings: Settings
-    gate: WarehouseGate
-    users: sessionmaker
-    jobs: Jobs
-    templates: Jinja2Templates
-    login_csrf: security.LoginCsrf
-    secure_cookies: bool
-    trusted_proxies: frozenset[str] = frozenset()  # whose X-Forwarded-For is believed
-
-
 def trusted_proxies() -> frozenset[str]:
     """`OPENASC_TRUSTED_PROXIES`: the reverse proxies' addresses, comma-separated."""
     return frozenset(a.strip() for a in os.environ.get("OPENASC_TRUSTED_PROXIES", "").split(",")
                      if a.strip())
-
-
-class SignInNeeded(Exception):
-    """Raised by a page when nobody is signed in: answered with a redirect to /login."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
 
 
 class SecurityHeaders:

@@ -91,8 +91,8 @@ def report_work(gate: WarehouseGate, settings: Settings, kind: str, year: str,
 
     def work(job: Job, out: Path) -> None:
         from openasc.reports.content import load_content
-        from openasc.reports.local_account import build_local_account, open_figures
         from openasc.reports.render import write_html
+        from openasc.reports.writing import DOCUMENTS, open_figures
 
         if kind == "profiles":
             _profiles(gate, year, la, pdf, job, out)
@@ -101,12 +101,8 @@ def report_work(gate: WarehouseGate, settings: Settings, kind: str, year: str,
         with gate.read() as con:
             f = open_figures(con, la or settings.council, year)
         job.advance("Writing the document and drawing its charts")
-        if kind == "local-account":
-            doc, stem = build_local_account(f, load_content(None), year), "local-account"
-        else:
-            from openasc.reports.self_assessment import build_self_assessment
-
-            doc, stem = build_self_assessment(f, load_content(None), year), "self-assessment"
+        stem = kind
+        doc = DOCUMENTS[kind][0](f, load_content(None), year)
         html = write_html(doc, f.period_start, f.period_end, out / f"{stem}.html")
         job.files.append(html)
         job.advance("Making the PDF" if pdf else "Finishing")
