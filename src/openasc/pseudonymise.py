@@ -7,13 +7,18 @@ no Python loop over rows, and the same person gets the same pseudonym in every f
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import duckdb
+
+from openasc.warehouse import ensure_tables
 
 BLOCK = 64
 
 
 def _pads(key: bytes) -> tuple[bytes, bytes]:
-    k = key if len(key) <= BLOCK else __import__("hashlib").sha256(key).digest()
+    k = key if len(key) <= BLOCK else hashlib.sha256(key).digest()
     k = k.ljust(BLOCK, b"\0")
     return bytes(b ^ 0x36 for b in k), bytes(b ^ 0x5C for b in k)
 
@@ -35,9 +40,6 @@ def register(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
 
 def pseudo(key: bytes, value: str) -> str:
     """The same pseudonym in Python, for tests and single look-ups."""
-    import hashlib
-    import hmac
-
     return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
@@ -47,10 +49,6 @@ def pseudo(key: bytes, value: str) -> str:
 # otherwise be replaced silently, and the same people would get new pseudonyms that link to
 # nothing already loaded.
 FINGERPRINT_TEXT = "openasc pseudonymisation key fingerprint v1"
-FINGERPRINT_DDL = (
-    "CREATE TABLE IF NOT EXISTS key_fingerprint (fingerprint VARCHAR NOT NULL, "
-    "recorded_at TIMESTAMP NOT NULL, reason VARCHAR NOT NULL)"
-)
 
 
 class KeyMismatch(Exception):
@@ -76,7 +74,7 @@ def bind_key(con: duckdb.DuckDBPyConnection, key: bytes, reason: str = "first us
     """Record the key's fingerprint on first use; raise `KeyMismatch` for a different key."""
     stored = recorded_fingerprint(con)
     if stored is None:
-        con.execute(FINGERPRINT_DDL)
+        ensure_tables(con, "core")  # key_fingerprint is a core table (schema.sql)
         con.execute("INSERT INTO key_fingerprint VALUES (?, now(), ?)", [fingerprint(key), reason])
     elif stored != fingerprint(key):
         raise KeyMismatch(stored)
@@ -84,5 +82,5 @@ def bind_key(con: duckdb.DuckDBPyConnection, key: bytes, reason: str = "first us
 
 def rebind_key(con: duckdb.DuckDBPyConnection, key: bytes, reason: str) -> None:
     """Deliberate re-keying: from now on the warehouse accepts `key` (and only it)."""
-    con.execute(FINGERPRINT_DDL)
+    ensure_tables(con, "core")  # key_fingerprint is a core table (schema.sql)
     con.execute("INSERT INTO key_fingerprint VALUES (?, now(), ?)", [fingerprint(key), reason])
