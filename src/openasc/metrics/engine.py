@@ -149,6 +149,19 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
+def _temp_table(con: duckdb.DuckDBPyConnection, name: str, sql: str,
+                params: dict[str, object], what: str) -> None:
+    """Run catalogue SQL into a temp table; a failure names the SQL file and the council."""
+    sql = sql.strip().rstrip(";")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}", _parameters(sql, params))
+    except duckdb.Error as exc:
+        raise OpenascError(
+            f"{what} failed for {params['la_code']}: {_first_line(exc)}. Nothing was "
+            "written; the warehouse is unchanged."
+        ) from exc
+
+
 def _run_sql(con: duckdb.DuckDBPyConnection, measure: Measure, params: dict[str, object],
              cache: dict[tuple[str, str], str]) -> str:
     """Run the measure's SQL into a temp table (once per file and council); return its name."""
@@ -156,16 +169,8 @@ def _run_sql(con: duckdb.DuckDBPyConnection, measure: Measure, params: dict[str,
     if key in cache:
         return cache[key]
     name = f"_measure_rows_{len(cache)}"
-    sql = measure.sql_text().strip().rstrip(";")
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}",
-                    _parameters(sql, params))
-    except duckdb.Error as exc:
-        raise OpenascError(
-            f"Measure {measure.family} {measure.code}: its SQL ({measure.sql}) failed for "
-            f"{params['la_code']}: {_first_line(exc)}. Nothing was written; the warehouse "
-            "is unchanged."
-        ) from exc
+    _temp_table(con, name, measure.sql_text(), params,
+                f"Measure {measure.family} {measure.code}: its SQL ({measure.sql})")
     columns = {r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()}
     missing = {"breakdown", "numerator"} - columns
     if missing:
@@ -247,16 +252,8 @@ def prepare_tables(con: duckdb.DuckDBPyConnection,
             con.execute(f'DROP TABLE IF EXISTS "{step.table}"')
             built[step.table] = why
             continue
-        sql = step.sql_text().strip().rstrip(";")
-        try:
-            con.execute(f'CREATE OR REPLACE TEMP TABLE "{step.table}" AS {sql}',
-                        _parameters(sql, params))
-        except duckdb.Error as exc:
-            raise OpenascError(
-                f"Family {family.name}: the shared table {step.table} ({step.sql}) failed "
-                f"for {la_code}: {_first_line(exc)}. Nothing was written; the warehouse "
-                "is unchanged."
-            ) from exc
+        _temp_table(con, f'"{step.table}"', step.sql_text(), params,
+                    f"Family {family.name}: the shared table {step.table} ({step.sql})")
         built[step.table] = ""
     return built
 
