@@ -780,8 +780,8 @@ _CROSS_CHECKS: list[tuple[str, str]] = [
      "client_type, event_start_date, CASE WHEN event_type = 'Service' THEN NULL ELSE "
      "event_end_date END, request_route_of_access, assessment_type, service_type, "
      f"service_component)) FROM chk WHERE {_OK} AND event_type IS NOT NULL",
-     "{n:,} event rows repeat an earlier event under the DHSC de-duplication key (cld-r2.md "
-     "§5.7); nationally only one of each is kept."),
+     "{n:,} event rows repeat an earlier event under the de-duplication key of DHSC's CLD "
+     "processing method; nationally only one of each is kept."),
     (f"SELECT count(*) FROM chk WHERE {_OK} AND ((event_type = 'Request' AND event_outcome = "
      "'Continuation of support or services') OR (event_type = 'Service' AND event_end_date IS "
      "NOT NULL AND event_outcome LIKE 'Progress to%'))",

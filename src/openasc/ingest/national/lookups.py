@@ -44,7 +44,8 @@ def _check(spec: Spec) -> None:
                 f"{name} value.")
     if not spec.lists["Service_Type"].rank:
         raise OpenascError("The CLD specification (spec/cld_r2.yaml), list Service_Type: no "
-                           "value has a `rank:` (the setting hierarchy of cld-r2.md §3.19).")
+                           "value has a `rank:` (the setting hierarchy of DHSC's CLD "
+                           "processing method).")
 
 
 def reference_rows(spec: Spec | None = None) -> list[tuple[str, str, str | None, int | None]]:

@@ -118,7 +118,8 @@ def derive_reporting_period(
     if method not in METHODS:
         raise OpenascError(
             f"The reporting-period method {method!r} is not known: expected one of "
-            f"{', '.join(METHODS)} (cld-r2.md §5.2)."
+            f"{', '.join(METHODS)} (the derived reporting periods of DHSC's CLD processing "
+            "method)."
         )
     found = con.execute(
         "SELECT count(*) FROM cld_submissions WHERE submission_id = ?", [submission_id]
