@@ -2,8 +2,9 @@
 
 Each case is worked by hand from the rules, not from the module: counts to the nearest 5
 (halves up); a count under 5 is [c] (zero too for SAC); a count of 1-4 in a breakdown
-makes the whole breakdown [c], while a zero hidden by SAC's zero rule hides only itself (no
-person stands behind it, so there is nothing to recover); a percentage from the published
+is [c] and so are the smallest other cells of its breakdown, at least one and until the
+hidden cells add up to 10 or more, while a zero hidden by SAC's zero rule hides only itself
+(no person stands behind it, so there is nothing to recover); a percentage from the published
 counts; a percentage whose complement (denominator − numerator) is 1-4 is [c].
 """
 
@@ -36,6 +37,21 @@ ROWS = [
     ("SAC", "SG1a", "age_band=18-64", 0, None, 0, "count"),
     ("SAC", "SG1a", "age_band=65-74", 3, None, 3, "count"),
     ("SAC", "SG1a", "age_band=75-84", 12, None, 12, "count"),
+    # STS001 by what followed: 3 deceased -> [c]; the smallest other cell (26) is hidden with
+    # it (3 + 26 = 29 >= 10), so total - shown cells gives only 29 give or take the rounding
+    # of five printed counts; 400 -> 400 and 512 -> 510 are shown
+    ("SALT", "STS001", "", 941, None, 941, "count"),
+    ("SALT", "STS001", "what_next=Deceased", 3, None, 3, "count"),
+    ("SALT", "STS001", "what_next=Ongoing low level", 26, None, 26, "count"),
+    ("SALT", "STS001", "what_next=Long term", 400, None, 400, "count"),
+    ("SALT", "STS001", "what_next=Universal", 512, None, 512, "count"),
+    # STS001 by age: 1 and 1 -> [c] (sum 2); the next smallest, 5, is hidden too (at least
+    # one other), and still 2 + 5 < 10, so 300 is hidden as well: printed, "5" beside a
+    # total of 5 and two cells of 1-4 would pin both (7 = 5 + 1 + 1)
+    ("SALT", "STS001", "age_band=18 to 64", 1, None, 1, "count"),
+    ("SALT", "STS001", "age_band=65 to 74", 1, None, 1, "count"),
+    ("SALT", "STS001", "age_band=75 to 84", 5, None, 5, "count"),
+    ("SALT", "STS001", "age_band=85 and above", 300, None, 300, "count"),
     # the same shape for a CLD measure: zero is shown, nothing is small -> 0, 10, 10
     ("SALT", "STS002b", "", 12, None, 12, "count"),
     ("SALT", "STS002b", "age_band=18 to 64", 0, None, 0, "count"),
@@ -69,6 +85,17 @@ def test_a_small_count_hides_its_breakdown_and_a_zero_only_itself(tmp_path: Path
     assert got[("SAC", "SG1a", "")] == (15, None, Decimal(15))
     for band in ("18-64", "65-74", "75-84"):
         assert got[("SAC", "SG1a", f"age_band={band}")] == ("[c]", None, "[c]")
+
+
+def test_secondary_suppression_hides_the_smallest_cells_until_ten(tmp_path: Path) -> None:
+    got = _published(tmp_path)
+    assert got[("SALT", "STS001", "")] == (940, None, Decimal(940))
+    assert got[("SALT", "STS001", "what_next=Deceased")] == ("[c]", None, "[c]")
+    assert got[("SALT", "STS001", "what_next=Ongoing low level")] == ("[c]", None, "[c]")
+    assert got[("SALT", "STS001", "what_next=Long term")] == (400, None, Decimal(400))
+    assert got[("SALT", "STS001", "what_next=Universal")] == (510, None, Decimal(510))
+    for band in ("18 to 64", "65 to 74", "75 to 84", "85 and above"):
+        assert got[("SALT", "STS001", f"age_band={band}")] == ("[c]", None, "[c]")
     assert got[("SALT", "STS002b", "age_band=18 to 64")] == (0, None, Decimal(0))
     assert got[("SALT", "STS002b", "age_band=65 and above")] == (10, None, Decimal(10))
 

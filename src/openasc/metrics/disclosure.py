@@ -39,6 +39,8 @@ from openasc.metrics.catalogue import Family, default_catalogue
 
 SUPPRESSED = "[c]"  # GSS shorthand: confidential
 NOT_AVAILABLE = "[x]"  # GSS shorthand: not available
+# Hidden cells of a breakdown add up to at least this many (see `published_sql`).
+SECONDARY_SUM = 10
 POPULATION_UNITS = frozenset({"per_100k", "per_1000"})
 OUTPUTS = ("export", "report", "dashboard", "comparisons")
 COLUMNS = ("family", "code", "la_code", "period_start", "period_end", "breakdown",
@@ -202,13 +204,34 @@ flagged AS (
            coalesce(NOT population AND denominator > 0 AND denominator < below, FALSE)
                AS d_person
     FROM ruled),
-hidden AS (
-    -- A zero hidden by the zero rule hides only itself: no person stands behind it, and a
-    -- breakdown of a national category list holds many (a zero row for each category no
-    -- case fell in). A count of 1 to 4 hides its whole breakdown.
-    SELECT *, n_small OR bool_or(n_person) OVER w AS n_hidden,
-           d_small OR bool_or(d_person) OVER w AS d_hidden
+ordered AS (
+    -- The cells a breakdown shows, smallest first, with the sum of those before each.
+    SELECT *,
+           bool_or(n_person) OVER w AS n_any,
+           coalesce(sum(CASE WHEN n_small THEN n END) OVER w, 0) AS n_primary_sum,
+           row_number() OVER (PARTITION BY family, code, la_code, period_start, period_end,
+                                           keyset, n_small
+                              ORDER BY n, breakdown) AS n_order,
+           coalesce(sum(n) OVER (PARTITION BY family, code, la_code, period_start,
+                                              period_end, keyset, n_small
+                                 ORDER BY n, breakdown
+                                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+               AS n_before
     FROM flagged
+    WINDOW w AS (PARTITION BY family, code, la_code, period_start, period_end, keyset)),
+hidden AS (
+    -- Secondary suppression. A count of 1 to 4 is hidden, and so are the smallest other
+    -- cells of its breakdown: at least one, and enough that the hidden cells add up to
+    -- SECONDARY_SUM or more. The total minus the cells shown then gives only the sum of
+    -- several hidden cells, itself known only to within the rounding of every printed
+    -- count, so no hidden cell can be pinned (decisions.md, "Disclosure control"). A zero
+    -- hidden by the zero rule hides only itself: no person stands behind it.
+    SELECT *,
+           n_small OR (n_any AND NOT n_small AND n IS NOT NULL
+                       AND (n_order = 1 OR n_primary_sum + n_before < {SECONDARY_SUM}))
+               AS n_hidden,
+           d_small OR bool_or(d_person) OVER w AS d_hidden
+    FROM ordered
     WINDOW w AS (PARTITION BY family, code, la_code, period_start, period_end, keyset)),
 counted AS (
     SELECT *,

@@ -254,11 +254,17 @@ def journey_section(f: Figures) -> Section:
             by_stage[_stage(r.parts["what_next"], spec["stages"])].append(r)
         order = [s["label"] for s in spec["stages"] if s["label"] in by_stage]
         total_rows = [r for lab in order for r in by_stage[lab]]
-        total = sum(r.value or 0 for r in total_rows)
-        total_key = KEY_SEP.join(r.key for r in total_rows)
-        total_hidden = _suppressed(total_rows, total)
-        total_fig = Fig(number(None if total_hidden else total, 0),
-                        {"calc": "sum", "of": total_key, "places": "0"})
+        head = f.get(req["family"], req["code"])
+        if head is not None:  # the measure's own total: published even when a cell is not
+            total, total_key = head.value or 0, head.key
+            total_hidden = head.value is None
+            total_fig = Fig(number(head.value, 0), head.trace())
+        else:
+            total = sum(r.value or 0 for r in total_rows)
+            total_key = KEY_SEP.join(r.key for r in total_rows)
+            total_hidden = _suppressed(total_rows, total)
+            total_fig = Fig(number(None if total_hidden else total, 0),
+                            {"calc": "sum", "of": total_key, "places": "0"})
         sec.blocks.append(P("In ", year_label(f.year), " we received ",
                             total_fig, f" {'request' if total == 1 else 'requests'} for "
                             "support from people new to adult social care whose outcome was "
