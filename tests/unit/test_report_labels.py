@@ -114,10 +114,12 @@ def test_each_part_of_3d_has_its_own_name() -> None:
 
 
 def test_public_reference_names_the_published_source() -> None:
-    assert labels.public_reference("sac-dols-salt.md A4 (SG1b)") == \
+    assert labels.public_reference(
+        "Safeguarding Adults Collection guidance (NHS England), table SG1b") == \
         "NHS England, Safeguarding Adults Collection guidance (SG1b)"
-    assert labels.public_reference("sac-dols-salt.md A6; docs/decisions.md") == \
-        "NHS England, Safeguarding Adults Collection guidance"
+    assert labels.public_reference(
+        "Safeguarding Adults statistics, England (NHS England), derived measures; "
+        "docs/decisions.md") == "NHS England, Safeguarding Adults statistics, England"
     assert labels.public_text("See (spec/safeguarding.yaml) and `x`; rate is S42_CONVERSION_RATE.",
                               {"S42_CONVERSION_RATE": "Section 42 rate"}) == \
         "See and x; rate is \u201cSection 42 rate\u201d."
