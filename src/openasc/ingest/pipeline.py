@@ -510,8 +510,10 @@ def ingest_files(name: str | Path, paths: list[Path], settings: Settings | None 
                 con.close()
         return out
     assert settings is not None
+    # Create the file, migrate, core tables - and refuse a warehouse newer than the code -
+    # before the key is bound to it (binding writes the key's fingerprint).
+    warehouse.connect(settings.warehouse).close()
     key = load_key(settings)
-    warehouse.connect(settings.warehouse).close()  # create the file, migrate, core tables
     with staging_connection(key) as staging:
         staging.execute("ATTACH ? AS wh", [str(settings.warehouse)])
         _run(staging, "wh.", spec, paths, run_id, options, out)
