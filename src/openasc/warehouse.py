@@ -61,6 +61,7 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
             raise OpenascError(
                 f"Cannot open the warehouse {path}: {exc}. Is another openasc command using it?"
             ) from exc
+    con.execute("SET enable_progress_bar = false")  # see ingest/staging.py
     try:
         if read_only:
             check_version(con)

@@ -131,9 +131,9 @@ def test_a_scan_made_by_the_caller_is_not_made_again(tmp_path: Path, monkeypatch
     path = tmp_path / "f.csv"
     path.write_text(_csv([_row(LA_Code="416")]))
     scan = scan_file(path)
-    assert scan == (reader.file_sha256(path), 2)
+    assert scan == (reader.file_sha256(path), 2, False)  # hash, lines, regular LF endings
 
-    def no_second_scan(_: Path) -> tuple[str, int]:
+    def no_second_scan(_: Path) -> reader.Scan:
         raise AssertionError("scanned twice")
 
     monkeypatch.setattr(reader, "scan_file", no_second_scan)
@@ -173,3 +173,23 @@ def test_unreadable(tmp_path: Path, content: bytes, match: str) -> None:
 def test_missing_file_is_unreadable(tmp_path: Path) -> None:
     with pytest.raises(UnreadableInput, match="no such file"):
         read_into(duckdb.connect(), tmp_path / "nope.csv", SPEC)
+
+
+def test_the_scan_tells_irregular_line_endings_in_the_same_pass(tmp_path: Path) -> None:
+    """One pass over the bytes says whether DuckDB could miscount the lines: LF alone and
+    CRLF alone are regular; CR alone, a mix, or a blank line are not. With blocks of 4 MiB,
+    a CRLF or a blank line split across two blocks is still seen (the file below puts the
+    pair exactly on the boundary)."""
+    cases = {"lf": b"a\nb\n", "crlf": b"a\r\nb\r\n", "cr": b"a\rb\r", "mixed": b"a\r\nb\n",
+             "blank": b"a\n\nb\n"}
+    got = {}
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        got[name] = scan_file(tmp_path / name).irregular
+    assert got == {"lf": False, "crlf": False, "cr": True, "mixed": True, "blank": True}
+    block = 1 << 22
+    edge = tmp_path / "edge"
+    edge.write_bytes(b"x" * (block - 1) + b"\r\n" + b"y\r\n")  # CRLF across the boundary
+    assert scan_file(edge) == (reader.file_sha256(edge), 2, False)
+    edge.write_bytes(b"x" * (block - 1) + b"\n\n" + b"y\n")  # a blank line across it
+    assert scan_file(edge).irregular

@@ -36,7 +36,7 @@ from openasc import councils
 from openasc.config import Settings, load_key
 from openasc.errors import OpenascError
 from openasc.ingest.pipeline import FileResult, IngestResult, Stage, by_field, ingest_file
-from openasc.ingest.reader import ReadResult, read_into
+from openasc.ingest.reader import ReadResult, Scan, read_into
 from openasc.spec import Spec, load_spec
 
 KINDS = ("safeguarding", "dols")
@@ -253,7 +253,7 @@ def _split_multi(con: duckdb.DuckDBPyConnection, kind: str) -> int:
 
 
 def stage_case_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path,
-                    scan: tuple[str, int] | None = None,
+                    scan: Scan | None = None,
                     labels_file: Path | None = None) -> Staged:
     """Read, validate and judge one case list in the in-memory database (`scan`: the
     file's `scan_file` result when the caller already has it)."""

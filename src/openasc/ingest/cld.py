@@ -26,7 +26,7 @@ from openasc.config import Settings, load_key
 from openasc.errors import OpenascError
 from openasc.ingest.pipeline import FileResult, IngestResult, Stage, by_field
 from openasc.ingest.pipeline import ingest_files as ingest_pipeline_files
-from openasc.ingest.reader import ReadResult, read_into
+from openasc.ingest.reader import ReadResult, Scan, read_into
 from openasc.ingest.staging import staging_connection
 from openasc.spec import Spec, load_spec
 
@@ -70,14 +70,14 @@ class StagedFile:
 @overload
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
                *, load_only: bool = False, cross_rows: bool = True,
-               skip: None = None, scan: tuple[str, int] | None = None) -> StagedFile:
+               skip: None = None, scan: Scan | None = None) -> StagedFile:
     ...
 
 
 @overload
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
                *, load_only: bool = False, cross_rows: bool = True,
-               skip: Callable[[str], bool], scan: tuple[str, int] | None = None
+               skip: Callable[[str], bool], scan: Scan | None = None
                ) -> StagedFile | None:
     ...
 
@@ -85,7 +85,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: in
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
                *, load_only: bool = False, cross_rows: bool = True,
                skip: Callable[[str], bool] | None = None,
-               scan: tuple[str, int] | None = None) -> StagedFile | None:
+               scan: Scan | None = None) -> StagedFile | None:
     """Read and validate one file into memory table `chk_<index>`.
 
     `load_only`: `chk` without the per-field statuses and notes, which only the data-quality

@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import duckdb
 
@@ -75,19 +75,44 @@ def file_sha256(path: Path) -> str:
     return scan_file(path)[0]
 
 
-def scan_file(path: Path) -> tuple[str, int]:
-    """One pass over the bytes: the file's SHA-256 and its number of physical lines.
+class Scan(NamedTuple):
+    """What one pass over a file's bytes tells: its hash, its physical lines, and whether its
+    line endings or blank lines would upset DuckDB's line count (then it is read through a
+    normalised copy: `_normalised_copy`)."""
 
-    A caller that needs the hash before reading (to skip a file already loaded) passes the
-    result on to `read_into`, so the bytes of a large file are read once, not twice."""
+    sha256: str
+    lines: int
+    irregular: bool
+
+
+def scan_file(path: Path) -> Scan:
+    """One pass over the bytes: the file's SHA-256, its number of physical lines, and whether
+    it is irregular.
+
+    DuckDB reads LF and CRLF files, one style per file, and skips blank lines without saying
+    so; CR-only endings, a mix of styles, or a blank line would upset the line count that
+    proves no record was lost. Byte counts, no parsing; a CR is looked for once per block
+    and CRLF pairs only in a block that has one. A caller that needs the hash before reading
+    (to skip a file already loaded) passes the result on to `read_into`, so the bytes of a
+    large file are read once, not twice."""
     digest = hashlib.sha256()
-    count, last = 0, b""
+    lf = cr = crlf = 0
+    blank = False
+    tail = b""
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 22), b""):
             digest.update(block)
-            count += block.count(b"\n")
-            last = block[-1:]
-    return digest.hexdigest(), count + (1 if last and last != b"\n" else 0)
+            lf += block.count(b"\n")
+            edge = tail + block[:2]  # the patterns that straddle two blocks
+            if b"\r" in block or b"\r" in tail:
+                cr += block.count(b"\r")
+                crlf += block.count(b"\r\n") + (tail[-1:] == b"\r" and block[:1] == b"\n")
+                blank = blank or b"\n\r\n" in block or b"\r\r" in block \
+                    or b"\n\r\n" in edge or b"\r\r" in edge
+            blank = blank or b"\n\n" in block or b"\n\n" in edge
+            tail = block[-2:]
+    irregular = blank or cr != crlf or bool(crlf and crlf != lf)
+    return Scan(digest.hexdigest(), lf + (1 if tail and tail[-1:] != b"\n" else 0), irregular)
 
 
 def _check_readable(path: Path) -> None:
@@ -112,26 +137,6 @@ def _bom_encoding(path: Path) -> str:
 
 class _NotUtf8(Exception):
     """The file has bytes that are not UTF-8: read it again as Windows-1252."""
-
-
-def _needs_normalising(path: Path) -> bool:
-    """Whether a UTF-8 file has line endings or blank lines DuckDB's reader would miscount.
-
-    DuckDB reads LF and CRLF files, one style per file, and skips blank lines without saying
-    so; CR-only endings, a mix of styles, or a blank line would upset the line count that
-    proves no record was lost. Byte counts over the file, no parsing."""
-    lf = crlf = cr = 0
-    blank = False
-    prev = b""
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            chunk = prev + block
-            lf += block.count(b"\n")
-            cr += block.count(b"\r")
-            crlf += chunk.count(b"\r\n") - prev.count(b"\r\n")
-            blank = blank or b"\n\n" in chunk or b"\n\r\n" in chunk or b"\r\r" in chunk
-            prev = block[-2:]
-    return blank or cr != crlf or (crlf and crlf != lf)
 
 
 def _normalised_copy(path: Path, encoding: str, workdir: Path
@@ -405,7 +410,7 @@ def _stream_sheet(con: duckdb.DuckDBPyConnection, path: Path, rows: Any
 
 def read_into(
     con: duckdb.DuckDBPyConnection, path: Path, spec: SpecLike, table: str = "stg",
-    scan: tuple[str, int] | None = None,
+    scan: Scan | None = None,
 ) -> ReadResult:
     """Read `path` into `table`: `_row` (line in the file, header = 1) + a VARCHAR per field.
 
@@ -425,7 +430,7 @@ def read_into(
 
 
 def _read(con: duckdb.DuckDBPyConnection, path: Path, spec: SpecLike, table: str,
-          scanned: Callable[[], tuple[str, int]]) -> ReadResult:
+          scanned: Callable[[], Scan]) -> ReadResult:
     """`read_into`, with the file's (hash, line count) from `scanned` when first needed."""
     cols = {f.name: f.column for f in spec.fields}
     notes: list[str] = []
@@ -439,7 +444,7 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, spec: SpecLike, table: str
         mapped, absent = match_columns(path, header, spec)
         with tempfile.TemporaryDirectory(prefix="openasc-read-") as tmp:
             try:
-                if encoding == "utf-8" and not _needs_normalising(path):
+                if encoding == "utf-8" and not scanned().irregular:
                     malformed = _read_csv(con, path, path, len(header), lambda: scanned()[1])
                 else:
                     source, lines, blanks = _normalised_copy(path, encoding, Path(tmp))

@@ -24,6 +24,9 @@ def staging_connection(key: bytes) -> Iterator[duckdb.DuckDBPyConnection]:
     con = duckdb.connect()
     try:
         con.execute(f"SET temp_directory = '{tmp}'")
+        # DuckDB's own bar writes raw terminal codes into the command's output (and into
+        # the dashboard's job log); the command line says what it is doing instead.
+        con.execute("SET enable_progress_bar = false")
         con.execute("SET preserve_insertion_order = true")
         # Bounded, so a million-row file stays within a few GB; beyond it DuckDB spills to tmp.
         con.execute("SET memory_limit = '3GB'")
