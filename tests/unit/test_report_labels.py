@@ -133,3 +133,18 @@ def test_profile_signature_uses_the_reference_name() -> None:
     name = resolve("E06000021").name
     assert name == "Stoke-on-Trent"
     assert _narrative(None, "E06000021", name)[2] == name
+
+
+def test_a_hidden_figure_prints_c_and_a_missing_one_not_available() -> None:
+    """Disclosure control hid the first count ([c]: there is a figure, it is not printed);
+    the second has no figure at all ("not available"). Before, both printed "not
+    available", which told a reader a suppressed count did not exist."""
+    hidden = Row("SALT", "STS002a", LA, *Y, "age_band=18 to 64", None, None, None, "count",
+                 hidden=("numerator", "value"))
+    missing = Row("SALT", "STS002a", LA, *Y, "age_band=65 and above", None, None, None,
+                  "count")
+    f = figures([hidden, missing])
+    m = f.measure("SALT", "STS002a")
+    shown = sections.fig(hidden, m, f=f)
+    assert str(shown) == "[c]" and shown.trace["mv"] == hidden.key
+    assert sections.fig(missing, m, f=f) == "not available"

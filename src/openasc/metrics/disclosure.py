@@ -256,8 +256,10 @@ SELECT family, code, la_code, period_start, period_end, breakdown,
        CASE WHEN numerator IS NOT NULL AND n_hidden THEN '{SUPPRESSED}' END AS numerator_mark,
        CASE WHEN denominator IS NOT NULL AND d_hidden THEN '{SUPPRESSED}' END
            AS denominator_mark,
-       CASE WHEN n_hidden OR d_hidden THEN '{SUPPRESSED}'
-            WHEN value IS NULL OR (scale IS NOT NULL AND denominator = 0) THEN '{NOT_AVAILABLE}'
+       -- a value that does not exist (nothing to divide by) is not available, whatever
+       -- else is hidden: saying so tells only that a count was zero
+       CASE WHEN value IS NULL OR (scale IS NOT NULL AND denominator = 0) THEN '{NOT_AVAILABLE}'
+            WHEN n_hidden OR d_hidden THEN '{SUPPRESSED}'
             WHEN unit = 'percent' AND ratio AND numerator <= denominator
                  AND denominator - numerator > 0 AND denominator - numerator < complement
                  THEN '{SUPPRESSED}'

@@ -22,7 +22,7 @@ from openasc.compare.comparisons import Comparison, read_comparisons
 from openasc.councils import Council
 from openasc.errors import OpenascError
 from openasc.metrics.catalogue import Measure, all_measures, default_catalogue
-from openasc.metrics.disclosure import number_or_none, published_rows
+from openasc.metrics.disclosure import SUPPRESSED, number_or_none, published_rows
 from openasc.reports.phrasing import precision_for
 from openasc.warehouse import table_exists
 
@@ -43,6 +43,9 @@ class Row:
     value: float | None
     unit: str
     table: str = "metric_values"  # or "comparator_values" (an imported national figure)
+    # The fields disclosure control hid ('[c]'): a hidden figure is printed [c], one that
+    # cannot be known "not available", and the two are never confused.
+    hidden: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -185,7 +188,9 @@ def _rows(con: duckdb.DuckDBPyConnection, where: str, params: list,
     if table == "metric_values":
         return [Row(r["family"], r["code"], r["la_code"], r["period_start"], r["period_end"],
                     r["breakdown"], number_or_none(r["numerator"]),
-                    number_or_none(r["denominator"]), number_or_none(r["value"]), r["unit"])
+                    number_or_none(r["denominator"]), number_or_none(r["value"]), r["unit"],
+                    hidden=tuple(w for w in ("numerator", "denominator", "value")
+                                 if r[w] == SUPPRESSED))
                 for r in published_rows(con, where, params, output="report")]
     got = con.execute(f"SELECT {_COLUMNS} FROM {table} WHERE {where} "
                       "ORDER BY family, code, la_code, period_start, breakdown", params).fetchall()

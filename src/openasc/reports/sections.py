@@ -100,6 +100,8 @@ def fig(row: Row, m: Measure, what: str = "value", f: Figures | None = None) -> 
     """A row's value (or numerator/denominator) as printed, traced to its row: '[c]' when
     suppressed, 'not available' when it cannot be known, 'at least N' for a lower bound."""
     raw = getattr(row, what)
+    if raw is None and what in row.hidden:
+        return Fig("[c]", {**row.trace(what), "places": "0"})
     if raw is None or (what == "value" and f is not None and not_known(f, row, m)):
         return "not available"
     shown = row.shown(what)
