@@ -81,6 +81,8 @@ def not_known(f: Figures, row: Row, m: Measure) -> str | None:
     change on last year whose two years are not both in the document are printed as "not
     available" with this reason, never as a number."""
     if row.value is None:
+        if "value" in row.hidden:  # a figure there is, hidden by disclosure control: [c]
+            return None
         if row.denominator == 0:
             return "there was nothing to measure it against this year (its base is zero)"
         return "it could not be worked out from the data loaded"
@@ -142,7 +144,8 @@ def change_on_last_year(f: Figures, row: Row, m: Measure) -> Phrase | None:
     no figure last year, either year not available, a measure that is itself a change, or
     a lower bound (two lower bounds say nothing about the change)."""
     before = f.before(row)
-    if (before is None or not_known(f, row, m) or not_known(f, before, m)
+    if (before is None or row.value is None or before.value is None
+            or not_known(f, row, m) or not_known(f, before, m)
             or labels.change_of(m) or labels.lower_bound_reason(m)):
         return None
     places = str(precision_for(row.unit, m.precision))
@@ -260,7 +263,7 @@ def journey_section(f: Figures) -> Section:
         if head is not None:  # the measure's own total: published even when a cell is not
             total, total_key = head.value or 0, head.key
             total_hidden = head.value is None
-            total_fig = Fig(number(head.value, 0), head.trace())
+            total_fig = Fig(number(head.value, 0), {**head.trace(), "places": "0"})
         else:
             total = sum(r.value or 0 for r in total_rows)
             total_key = KEY_SEP.join(r.key for r in total_rows)
