@@ -32,7 +32,7 @@ def run_demo(out: Path, people: int, console: Console, warehouse: Path | None = 
     from openasc.ingest.cld import ingest_files, validate_files
     from openasc.ingest.pipeline import render_lines, render_validate_lines
     from openasc.ingest.population import ingest_population_file
-    from openasc.metrics.engine import compute_command
+    from openasc.metrics.engine import run_compute
     from openasc.publish.export import export_metrics_command
     from openasc.synth.cld import write_cld
     from openasc.synth.dols import write_dols
@@ -83,7 +83,8 @@ def run_demo(out: Path, people: int, console: Console, warehouse: Path | None = 
             console.print(line, markup=False)
 
     step(f"Computing every measure for {YEAR}")
-    compute_command(PERIOD[0], PERIOD[1], COUNCIL, settings=settings, console=console)
+    for line in run_compute(PERIOD[0], PERIOD[1], COUNCIL, settings).summary_lines():
+        console.print(line, markup=False)
     _compare(out, settings, console, step)
 
     step("Exporting the measures")

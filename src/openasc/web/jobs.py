@@ -8,7 +8,6 @@ stays (reports on disk under the job folder, runs in the warehouse's `runs`).
 
 from __future__ import annotations
 
-import io
 import secrets
 import shutil
 import threading
@@ -17,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-
-from rich.console import Console
 
 from openasc import warehouse
 from openasc.config import Settings
@@ -153,16 +150,14 @@ def compute_work(gate: WarehouseGate, settings: Settings, start: date, end: date
     """`openasc compute` from the browser, with the file to itself while it writes."""
 
     def work(job: Job, out: Path) -> None:
-        from openasc.metrics.engine import compute_command
+        from openasc.metrics.engine import run_compute
 
         warehouse.RUN_USER.set(f"dashboard:{job.owner}")
         job.stage = "Waiting for readers to finish"
-        buf = io.StringIO()
         with gate.exclusive():
             job.advance("Computing every measure")
-            compute_command(start, end, la, settings=settings,
-                            console=Console(file=buf, width=100, highlight=False))
-        job.message = buf.getvalue()
+            result = run_compute(start, end, la, settings)
+        job.message = "\n".join(result.summary_lines())
 
     return work
 
