@@ -92,10 +92,14 @@ def test_no_identifier_is_written_anywhere(tmp_path: Path) -> None:
     con.execute("CREATE TEMP TABLE ids (v VARCHAR)")
     con.executemany("INSERT INTO ids VALUES (?)", [[i] for i in identifiers])
     for table, column in columns:
+        # The column's distinct values first, then the join: on DuckDB 2.0.1 a join written
+        # straight against a view (cld_events) was planned as a product of its tables with
+        # the identifiers and ran for many minutes.
         hits = con.execute(
-            f'SELECT DISTINCT ids.v FROM "{table}" t JOIN ids ON position(ids.v IN t."{column}") '
-            "> 0 WHERE regexp_matches(t.\"" + column + "\", '(^|[^0-9A-Za-z])' || "
-            "regexp_escape(ids.v) || '($|[^0-9A-Za-z])')"
+            f'SELECT DISTINCT ids.v FROM (SELECT DISTINCT "{column}" AS c FROM "{table}") t '
+            "JOIN ids ON position(ids.v IN t.c) > 0 "
+            "WHERE regexp_matches(t.c, '(^|[^0-9A-Za-z])' || regexp_escape(ids.v) || "
+            "'($|[^0-9A-Za-z])')"
         ).fetchall()
         leaks += [f"{table}.{column}: {h[0]}" for h in hits]
     names = {c for _, c in con.execute(
