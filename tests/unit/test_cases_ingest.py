@@ -43,13 +43,13 @@ def test_accounting_reasons_and_privacy(tmp_path: Path) -> None:
 
 def test_person_pseudonym_matches_cld(tmp_path: Path) -> None:
     """la_person_pseudo = HMAC(key, '<cassr>_<id>'), exactly as CLD's, so files link."""
-    from openasc.config import load_key, load_settings
+    from openasc.config import read_key_file
     from openasc.pseudonymise import pseudo
 
     path = write_rows(tmp_path / "d.csv", DOLS_HEADER,
                       [application("A1", "P77", "01/05/2024", "Not yet signed off")])
     assert openasc(tmp_path, "ingest", "dols", str(path)).returncode == 0
-    key = load_key(load_settings(tmp_path / "w.duckdb"))
+    key = read_key_file(tmp_path.parent / f"{tmp_path.name}.key")  # the key `openasc` used
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
     assert con.execute("SELECT la_person_pseudo FROM dols_applications").fetchone()[0] == \
         pseudo(key, "416_P77")
