@@ -14,8 +14,17 @@ their breakdown, value 1 dp worked out from the published counts):
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+
+import httpx
 
 from openasc.warehouse import connect
 from openasc.web.db import make_engine, session_factory
@@ -52,3 +61,42 @@ def make_users(url: str) -> None:
     factory = session_factory(make_engine(url))
     for name, role in ROLES.items():
         add_user(factory, name, role, PASSWORDS[name])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def dashboard(folder: Path, wh: Path, env: dict[str, str]) -> Iterator[str]:
+    """`openasc serve` on a free loopback port over `wh`, as a real process: its base URL,
+    once the sign-in page answers; stopped on leaving."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "openasc.cli", "--warehouse", str(wh),
+                             "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            cwd=folder, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                httpx.get(base + "/login", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the dashboard did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def users_env(folder: Path) -> dict[str, str]:
+    """A users database with the test users in `folder`, and the environment naming it
+    (with this test's key file)."""
+    url = f"sqlite:///{folder / 'users.sqlite'}"
+    make_users(url)
+    return {**os.environ, "OPENASC_USERS_DB": url}

@@ -7,11 +7,6 @@ go to test-artifacts/ (git-ignored).
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,45 +14,18 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from web_fixtures import PASSWORDS, make_users, make_warehouse
+from web_fixtures import PASSWORDS, dashboard, make_warehouse, users_env
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("dash")
-    wh = make_warehouse(folder)
-    url = f"sqlite:///{folder / 'users.sqlite'}"
-    make_users(url)
-    port = _free_port()
-    env = {**os.environ, "OPENASC_USERS_DB": url}
-    proc = subprocess.Popen([sys.executable, "-m", "openasc.cli", "--warehouse", str(wh),
-                             "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=folder, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                httpx.get(base + "/login", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("the dashboard did not start")
+    with dashboard(folder, make_warehouse(folder), users_env(folder)) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")

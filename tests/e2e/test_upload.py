@@ -8,7 +8,6 @@ UploadFile, checked against FastAPI's subclass), and `openasc ingest` was refuse
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -16,40 +15,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
-import httpx
 import pytest
-from test_dashboard import CHROMIUM_ARGS, _free_port, shot, sign_in
+from test_dashboard import CHROMIUM_ARGS, shot, sign_in
 
 from cldfile import cld_row, write_cld_csv
 from openasc.web.warehouse_gate import LINGER
-from web_fixtures import make_users, make_warehouse
+from web_fixtures import dashboard, make_warehouse, users_env
 
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[dict]:
     wh = make_warehouse(tmp_path)
-    url = f"sqlite:///{tmp_path / 'users.sqlite'}"
-    make_users(url)
-    port = _free_port()
-    env = {**os.environ, "OPENASC_USERS_DB": url}  # with this test's key file
-    proc = subprocess.Popen([sys.executable, "-m", "openasc.cli", "--warehouse", str(wh),
-                             "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                httpx.get(base + "/login", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("the dashboard did not start")
+    env = users_env(tmp_path)
+    with dashboard(tmp_path, wh, env) as base:
         yield {"base": base, "warehouse": wh, "folder": tmp_path, "env": env}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture

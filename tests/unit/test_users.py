@@ -10,7 +10,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ from sqlalchemy import select
 from openasc.web import security
 from openasc.web.db import AuditEvent, User, make_engine, session_factory
 from openasc.web.users import add_user, check_password
+from web_fixtures import free_port
 
 
 def run_cli(args: list[str], cwd: Path, stdin: str = "") -> subprocess.CompletedProcess:
@@ -64,12 +64,6 @@ def test_duplicate_user_is_a_user_error(workdir: Path):
     assert "already a user called 'ada'" in r.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def postgres_url() -> Iterator[str]:
     """A private PostgreSQL cluster on 127.0.0.1, owned by a non-root user, removed after."""
@@ -80,7 +74,7 @@ def postgres_url() -> Iterator[str]:
     folder = Path(tempfile.mkdtemp(prefix="openasc-pg-"))
     os.chmod(folder, 0o755)
     data = folder / "data"
-    port = _free_port()
+    port = free_port()
     as_user: list[str] = []
     if os.geteuid() == 0:  # initdb refuses root; run the server as nobody
         shutil.chown(folder, "nobody")
