@@ -41,6 +41,13 @@ class Settings:
     # catalogue (docs/measures.md), relative to the folder of openasc.toml.
     catalogue_dirs: tuple[Path, ...] = ()
     labels_file: Path | None = None  # local label -> national value (ingest/labels.py)
+    # How the SALT tables are derived (docs/measures.md, "SALT method"): `nhse` reproduces
+    # NHS England's published replication code, quirks included; `corrected` openasc's
+    # reasoned reading of the SALT guidance.
+    salt_method: str = "nhse"
+
+
+SALT_METHODS = ("nhse", "corrected")
 
 
 def _read_toml(start: Path) -> tuple[dict, Path | None]:
@@ -77,7 +84,17 @@ def load_settings(warehouse: Path | None = None, cwd: Path | None = None) -> Set
         key = default_key_file()
     labels = base / section["labels_file"] if "labels_file" in section else None
     return Settings(warehouse=Path(wh), key_file=key, council=section.get("council"),
-                    catalogue_dirs=_catalogue_dirs(section, base, path), labels_file=labels)
+                    catalogue_dirs=_catalogue_dirs(section, base, path), labels_file=labels,
+                    salt_method=_salt_method(section, path))
+
+
+def _salt_method(section: dict, path: Path | None) -> str:
+    method = section.get("salt_method", "nhse")
+    if method not in SALT_METHODS:
+        raise OpenascError(f"{path}: salt_method must be one of {', '.join(SALT_METHODS)} "
+                           f"(nhse: NHS England's published SALT code; corrected: openasc's "
+                           f"reading of the SALT guidance); got {method!r}.")
+    return method
 
 
 def _catalogue_dirs(section: dict, base: Path, path: Path | None) -> tuple[Path, ...]:

@@ -308,7 +308,8 @@ def compute(
         "need and replaces only their rows.")] = None,
 ) -> None:
     """Compute the catalogue's measures (or those --select names) for a period, write
-    metric_values and run the measures' data tests."""
+    metric_values and run the measures' data tests. SALT tables follow `salt_method` in
+    openasc.toml: nhse (default, NHS England's published code) or corrected."""
     from openasc.cli.metrics import compute_command
 
     start, end = _date(from_, "--from"), _date(to, "--to")

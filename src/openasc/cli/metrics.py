@@ -63,7 +63,7 @@ def sql_command(code: str, dialect: str, la: str | None, start: date | None, end
     la = la or settings.council
     la_code = councils.resolve(la, "--la" if la else "council", on=end).ons_code if la else None
     compiled = compile_measure(code, catalogue_for(settings.catalogue_dirs), dialect,
-                               la_code, start, end)
+                               la_code, start, end, settings.salt_method)
     console.print(compiled.text, markup=False, emoji=False, highlight=False, end="",
                   soft_wrap=True)
     if compiled.warnings:

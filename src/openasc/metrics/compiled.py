@@ -95,7 +95,7 @@ def _statement(sql: str, dialect: str, shared: set[str], warnings: list[str]) ->
 
 def compile_measure(code: str, families: tuple[Family, ...], dialect: str = "duckdb",
                     la_code: str | None = None, start: date | None = None,
-                    end: date | None = None) -> CompiledSQL:
+                    end: date | None = None, salt_method: str = "nhse") -> CompiledSQL:
     """The prepare steps `code` requires, in order, then its SQL, bound and translated."""
     if dialect not in DIALECTS:
         raise OpenascError(f"--dialect {dialect!r} is not one of {', '.join(DIALECTS)}.")
@@ -103,7 +103,8 @@ def compile_measure(code: str, families: tuple[Family, ...], dialect: str = "duc
     plan = build_plan(families, [f"{measure.family}/{measure.code}"])
     values: dict[str, date | str] = {k: v for k, v in
                                      (("la_code", la_code), ("period_start", start),
-                                      ("period_end", end)) if v is not None}
+                                      ("period_end", end), ("salt_method", salt_method))
+                                     if v is not None}
     shared = set(plan.prepare_tables)
     warnings: list[str] = []
     council = la_code or "$la_code"

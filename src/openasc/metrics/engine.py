@@ -62,6 +62,7 @@ class ComputeResult:
     period: tuple[date, date] | None = None
     run_id: str = ""
     method_version: str = ""
+    salt_method: str = "nhse"  # how the SALT tables were derived (config.SALT_METHODS)
     seconds: float = 0.0
 
     def summary_lines(self) -> list[str]:
@@ -141,8 +142,16 @@ def _parameters(sql: str, values: dict[str, object]) -> dict[str, object]:
     unknown = used - set(values)
     if unknown:
         raise OpenascError(f"The SQL uses unknown parameter(s) {', '.join(sorted(unknown))}; "
-                           "the engine binds $period_start, $period_end and $la_code only.")
+                           "the engine binds $period_start, $period_end, $la_code and "
+                           "$salt_method only.")
     return {k: v for k, v in values.items() if k in used}
+
+
+def _bound(start: date, end: date, la_code: str, salt_method: str) -> dict[str, object]:
+    """The values the engine binds: the period, the council and the SALT method
+    (`openasc.toml` `salt_method`; the SALT SQL reads `$salt_method`)."""
+    return {"period_start": start, "period_end": end, "la_code": la_code,
+            "salt_method": salt_method}
 
 
 def _first_line(exc: Exception) -> str:
@@ -194,14 +203,15 @@ def _value_expression(measure: Measure, columns: set[str]) -> str:
 
 
 def compute_measure(con: duckdb.DuckDBPyConnection, measure: Measure, start: date, end: date,
-                    la_code: str, run_id: str, cache: dict[tuple[str, str], str]) -> int:
+                    la_code: str, run_id: str, cache: dict[tuple[str, str], str],
+                    salt_method: str = "nhse") -> int:
     """Replace this measure's rows for the council and period; return rows written.
 
     Every earlier row of the measure for the same council and period is removed first, not
     only the breakdowns written now: a breakdown that no longer occurs must not survive
     from an older run.
     """
-    params = {"period_start": start, "period_end": end, "la_code": la_code}
+    params = _bound(start, end, la_code, salt_method)
     table = _run_sql(con, measure, params, cache)
     columns = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
     where = "WHERE code = $code" if "code" in columns else ""
@@ -234,11 +244,11 @@ def compute_measure(con: duckdb.DuckDBPyConnection, measure: Measure, start: dat
 
 def prepare_tables(con: duckdb.DuckDBPyConnection,
                    steps: tuple[tuple[Family, PrepareStep], ...], start: date, end: date,
-                   la_code: str) -> dict[str, str]:
+                   la_code: str, salt_method: str = "nhse") -> dict[str, str]:
     """Build the shared tables for one council, in the order given (each after those it
     requires). Returns each table with '' when built, else why not (its input is missing;
     the table is then dropped so no measure reads another council's rows)."""
-    params = {"period_start": start, "period_end": end, "la_code": la_code}
+    params = _bound(start, end, la_code, salt_method)
     built: dict[str, str] = {}
 
     def unready(table: str) -> str:
@@ -261,7 +271,7 @@ def prepare_tables(con: duckdb.DuckDBPyConnection,
 def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: list[str],
             run_id: str, families: tuple[Family, ...] | None = None,
             progress: ProgressFn | None = None, select: list[str] | None = None,
-            plan: Plan | None = None) -> ComputeResult:
+            plan: Plan | None = None, salt_method: str = "nhse") -> ComputeResult:
     """Compute the selected implemented measures (all when `select` is empty) for each
     council, after the prepare steps they need; then run their data tests (caller owns the
     transaction). Only the computed measures' rows are replaced."""
@@ -269,7 +279,7 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
     plan = plan or build_plan(families, select)
     shared_names = set(prepare_steps(families))
     result = ComputeResult(select=selection_tokens(select), councils=list(la_codes),
-                           period=(start, end), run_id=run_id)
+                           period=(start, end), run_id=run_id, salt_method=salt_method)
     cache: dict[tuple[str, str], str] = {}
     # The CLD specification's value lists, which measures join (ascof_2a.sql): rewritten from
     # the specification the code ships, so a warehouse loaded before it changed still agrees.
@@ -278,7 +288,7 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
     total, done = len(plan.measures) * len(la_codes), 0
     categories.register(con)  # national category lists, for zero rows (metrics/categories.py)
     for la in la_codes:
-        built = prepare_tables(con, plan.prepare, start, end, la)
+        built = prepare_tables(con, plan.prepare, start, end, la, salt_method)
         result.prepared += [(la, t) for t, why in built.items() if not why]
         shared = {t: built.get(t, "not needed by this selection") for t in shared_names}
         for m in plan.measures:
@@ -286,7 +296,8 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
             if reason:
                 result.not_computable.append((la, m.family, m.code, reason))
             else:
-                result.rows_written += compute_measure(con, m, start, end, la, run_id, cache)
+                result.rows_written += compute_measure(con, m, start, end, la, run_id, cache,
+                                                       salt_method)
                 result.computed.append((la, m.family, m.code))
                 computed.append((la, m))
             done += 1
@@ -330,7 +341,7 @@ def run_compute(start: date, end: date, la: str | None, settings: Settings,
         la_codes = _councils_to_compute(con, la, end, families, plan)
         with warehouse.transaction(con):
             result = compute(con, start, end, la_codes, run_id, families, progress,
-                             select, plan)
+                             select, plan, settings.salt_method)
             result.method_version = version
             if result.tests.errors:
                 result.seconds = time.perf_counter() - clock
@@ -349,6 +360,7 @@ def _detail(result: ComputeResult) -> dict[str, Any]:
         "period_start": start, "period_end": end, "councils": result.councils,
         "measures_computed": len(result.computed), "rows_written": result.rows_written,
         "not_computable": [list(x) for x in result.not_computable],
+        "salt_method": result.salt_method,
     }
     if result.select:
         detail["select"] = result.select
