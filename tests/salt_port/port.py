@@ -1,0 +1,153 @@
+"""Test oracle: NHS England's published SALT replication code, ported to DuckDB, run on a
+warehouse, giving the SALT cells in openasc's `metric_values` shape.
+
+The SQL files beside this module are translated statement by statement from the T-SQL of
+NHSDigital/ASC-Client-Level-Data-SALT-ASCOF-transformations; they were written from that code
+alone, never from openasc's catalogue SQL, so that comparing the two finds openasc's faults.
+
+The code reads `[DHSC_ASC].[CLD_R1_Raw]`: every row of every submission, stacked, with its
+import date, in Release 1 spellings. `CLD_R1_Raw` here is that table made from the warehouse's
+loaded rows (`cld_records`, `cld_submissions.submitted_on` as ImportDate); event outcomes
+are put back into their Release 1 spelling with the CLD specification's own R1 -> R2 map
+(the first R1 value of each R2 value; an R2 value with no R1 counterpart keeps its R2 text).
+SQL Server compares text without regard to case: the session does too.
+
+Run as a script to print every cell that differs:
+`python tests/salt_port/port.py WAREHOUSE --la E10000034 --from 2024-04-01 --to 2025-03-31`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from openasc.spec import load_spec
+
+HERE = Path(__file__).parent
+NOT_MAPPED = "Release 1 specification only: Not mapped"
+PREFIXES = ("No_Chronology_", "No Service Found_")
+
+# The code's sequel texts -> the `what_next` labels openasc prints (en dashes as the SALT
+# guidance spells the columns). A sequel the code leaves NULL is `No category`.
+STS001_LABELS = {
+    "Unable_To_Classify": "Unable to classify",
+    "No Service Found": "Unable to classify",
+    "No Services Provided - other reason": "No Services Provided – other reason",
+    "No Services Provided - Deceased": "No Services Provided – Deceased",
+}
+STS002A_LABELS = {
+    "Unable_To_Classify": "Unable to classify",
+    "No Service Found": "Unable to classify",
+    "Early cessation of service (not leading to long term support) - 100% NHS funded care/"
+    "End of Life/deceased": "Early cessation of service (not leading to long term support) – "
+                            "100% NHS funded care/End of Life/deceased",
+    "No services provided - other": "No services provided – other",
+}
+
+
+def r1_spelling() -> list[tuple[str, str]]:
+    """(R2 value, R1 value) for every event outcome with an R1 counterpart."""
+    r1 = load_spec("cld").lists["Event_Outcome"].r1
+    back: dict[str, str] = {}
+    for old, new in r1.items():
+        if new != NOT_MAPPED:
+            back.setdefault(new, old)
+    return sorted(back.items())
+
+
+def raw_table(con: duckdb.DuckDBPyConnection, la_code: str) -> None:
+    con.execute("CREATE OR REPLACE TEMP TABLE r1_outcome (r2 VARCHAR, r1 VARCHAR)")
+    con.executemany("INSERT INTO r1_outcome VALUES (?, ?)", r1_spelling())
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE CLD_R1_Raw AS
+        SELECT r.la_code AS LA_Code, r.la_code AS LA_Name, r.record_id AS Der_Unique_Record_ID,
+               r.nhs_number_pseudo AS Der_NHS_Number_Traced_Pseudo,
+               r.la_person_pseudo AS Der_LA_Person_Unique_Identifier_Pseudo,
+               r.birth_year AS Der_Birth_Year, r.birth_month AS Der_Birth_Month,
+               r.date_of_death AS Date_of_Death, r.client_type AS Client_Type,
+               r.event_type AS Event_Type, r.event_start_date AS Event_Start_Date,
+               r.event_end_date AS Event_End_Date,
+               coalesce(o.r1, r.event_outcome) AS Event_Outcome,
+               r.request_route_of_access AS Request_Route_of_Access,
+               r.service_type AS Service_Type, r.service_component AS Service_Component,
+               r.delivery_mechanism AS Delivery_Mechanism,
+               r.primary_support_reason AS Primary_Support_Reason,
+               r.reporting_period_start_date AS Reporting_Period_Start_Date,
+               r.reporting_period_end_date AS Reporting_Period_End_Date,
+               s.submitted_on AS ImportDate
+        FROM cld_records r JOIN cld_submissions s USING (submission_id)
+        LEFT JOIN r1_outcome o ON o.r2 = r.event_outcome
+        WHERE r.la_code = ?""", [la_code])
+
+
+def run_script(con: duckdb.DuckDBPyConnection, name: str, start: date, end: date) -> None:
+    text = (HERE / name).read_text(encoding="utf-8")
+    text = text.replace("{start}", start.isoformat()).replace("{end}", end.isoformat())
+    text = text.replace("{today}", date.today().isoformat())
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+    for statement in filter(str.strip, body.split(";")):
+        con.execute(statement)
+
+
+def _label(text: str | None, labels: dict[str, str]) -> str:
+    if text is None:
+        return "No category"
+    for prefix in PREFIXES:
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    return labels.get(text, text)
+
+
+def _age_band(age: str | None) -> str:
+    years = float(age) if age is not None else None
+    if years is None:
+        return "Unknown"
+    return "Under 18" if years < 18 else "18 to 64" if years <= 64 else "65 and above"
+
+
+def port_cells(con: duckdb.DuckDBPyConnection, la_code: str, start: date,
+               end: date) -> dict[tuple[str, str], float]:
+    """Every SALT cell the published code gives, keyed (code, breakdown)."""
+    con.execute("PRAGMA default_collation = 'nocase'")
+    raw_table(con, la_code)
+    cells: dict[tuple[str, str], float] = {}
+
+    def add(code: str, breakdown: str) -> None:
+        cells[(code, breakdown)] = cells.get((code, breakdown), 0) + 1
+
+    run_script(con, "sts001.sql", start, end)
+    for age, route, mapped in con.execute(
+            "SELECT AGE, ROUTE_Of_ACCESS, FINAL_OUTCOME_MAPPED FROM STS001").fetchall():
+        what = _label(mapped, STS001_LABELS)
+        add("STS001", "")
+        add("STS001", f"what_next={what}")
+        add("STS001", f"route={route};what_next={what}")
+        add("STS001", f"age_band={_age_band(age)};route={route};what_next={what}")
+    run_script(con, "sts002a.sql", start, end)
+    for (mapped,) in con.execute("SELECT FINAL_OUTCOME_MAPPED FROM STS002a").fetchall():
+        add("STS002a", "")
+        add("STS002a", f"what_next={_label(mapped, STS002A_LABELS)}")
+    run_script(con, "sts002b.sql", start, end)
+    cells[("STS002b", "")] = con.execute("SELECT coalesce(sum(n), 0) FROM STS002b").fetchone()[0]
+    return cells
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("warehouse")
+    parser.add_argument("--la", required=True)
+    parser.add_argument("--from", dest="start", required=True, type=date.fromisoformat)
+    parser.add_argument("--to", dest="end", required=True, type=date.fromisoformat)
+    args = parser.parse_args()
+    con = duckdb.connect(args.warehouse, read_only=True)
+    for (code, breakdown), n in sorted(port_cells(con, args.la, args.start, args.end).items()):
+        print(f"{code}\t{breakdown}\t{n:g}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
