@@ -3,7 +3,42 @@
 -- (open at the period end, alive then) and `12 months` (snapshot people whose chain of
 -- long-term services, gaps of at most 1 day, began at least 12 months before the period
 -- end) -- placed once at the highest setting and delivery mechanism.
-WITH lt AS (
+WITH imports AS (
+    -- salt_method 'nhse' (NHS England's code, "Latest_Submission"): the council's rows are
+    -- those of its last import date whose rows cover the period (earliest reporting period
+    -- start on or before the period start, latest end on or after the period end) and that
+    -- was imported after the period end. 'corrected' reads the joined, de-duplicated
+    -- cld_events (docs/decisions.md 15).
+    SELECT s.submitted_on FROM cld_records r JOIN cld_submissions s USING (submission_id)
+    WHERE $salt_method = 'nhse' AND r.la_code = $la_code
+    GROUP BY s.submitted_on
+    HAVING min(r.reporting_period_start_date) <= $period_start
+       AND max(r.reporting_period_end_date) >= $period_end AND s.submitted_on > $period_end
+),
+nhse_rows AS (
+    SELECT r.*, coalesce(r.nhs_number_pseudo, r.la_person_pseudo) AS nhse_person
+    FROM cld_records r JOIN cld_submissions s USING (submission_id)
+    WHERE r.la_code = $la_code AND s.submitted_on = (SELECT max(submitted_on) FROM imports)
+      AND r.birth_year IS NOT NULL AND r.birth_month IS NOT NULL
+),
+source AS (
+    SELECT person_id, record_id, event_start_date, event_end_date, der_event_end_date,
+           client_type, event_type, service_type, delivery_mechanism, primary_support_reason,
+           has_unpaid_carer, gender, ethnicity, birth_year, birth_month, date_of_death
+    FROM cld_events WHERE $salt_method = 'corrected' AND la_code = $la_code
+    UNION ALL
+    -- the code's person: the NHS number, else the council's ID if never paired with one;
+    -- the end date as submitted
+    SELECT nhse_person, record_id, event_start_date, event_end_date, event_end_date,
+           client_type, event_type, service_type, delivery_mechanism, primary_support_reason,
+           has_unpaid_carer, gender, ethnicity, birth_year, birth_month, date_of_death
+    FROM nhse_rows
+    WHERE nhs_number_pseudo IS NOT NULL
+       OR la_person_pseudo NOT IN (SELECT la_person_pseudo FROM nhse_rows
+                                   WHERE nhs_number_pseudo IS NOT NULL
+                                     AND la_person_pseudo IS NOT NULL)
+),
+lt AS (
     SELECT person_id, record_id, event_start_date AS s,
            coalesce(der_event_end_date, event_end_date) AS e,
            CASE service_type
@@ -27,8 +62,8 @@ WITH lt AS (
            coalesce(gender, 'Unknown') AS sex,
            coalesce(ethnicity, 'No data - Undeclared or Not known') AS ethnicity,
            birth_year, birth_month, date_of_death
-    FROM cld_events
-    WHERE la_code = $la_code AND client_type = 'Service user' AND event_type = 'Service'
+    FROM source
+    WHERE client_type = 'Service user' AND event_type = 'Service'
       AND service_type IN (SELECT value FROM cld_values
                            WHERE list = 'Service_Type' AND value_group = 'Long term support')
       AND event_start_date <= $period_end
@@ -38,9 +73,16 @@ chained AS (
                        ELSE 0 END)
               OVER (PARTITION BY person_id ORDER BY s, e NULLS LAST, record_id
                     ROWS UNBOUNDED PRECEDING) AS chain_no
-    FROM (SELECT *, max(coalesce(e, DATE '9999-12-31'))
-                    OVER (PARTITION BY person_id ORDER BY s, e NULLS LAST, record_id
-                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
+    -- 'corrected': the gap from the latest end so far; 'nhse': from the previous row's
+    -- end only (the code's LAG, ordered by start then end).
+    FROM (SELECT *, CASE WHEN $salt_method = 'nhse'
+                         THEN lag(coalesce(e, DATE '9999-12-31')) OVER (
+                                  PARTITION BY person_id
+                                  ORDER BY s, coalesce(e, DATE '9999-12-31'), record_id)
+                         ELSE max(coalesce(e, DATE '9999-12-31')) OVER (
+                                  PARTITION BY person_id ORDER BY s, e NULLS LAST, record_id
+                                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) END
+                        AS prev_end
           FROM lt)
 ),
 chain_start AS (
@@ -55,11 +97,16 @@ scoped AS (
     WHERE (e IS NULL OR e >= $period_end)
       AND (date_of_death IS NULL OR date_of_death >= $period_end)
     UNION ALL
-    -- CLD starts on 1 April 2023: a chain begun by then is accepted as the 12-month proxy.
+    -- 'corrected' (decision 23): began on or before the snapshot less one year, or by
+    -- 1 April 2023 (the start of CLD, NHS England's 12-month proxy). 'nhse': the code's
+    -- test, begun strictly before the snapshot less one year, with no proxy.
     SELECT '12 months', * FROM chain_start
     WHERE (e IS NULL OR e >= $period_end)
       AND (date_of_death IS NULL OR date_of_death >= $period_end)
-      AND (chain_began <= $period_end - INTERVAL 1 YEAR OR chain_began <= DATE '2023-04-01')
+      AND CASE WHEN $salt_method = 'nhse'
+               THEN chain_began < $period_end - INTERVAL 1 YEAR
+               ELSE chain_began <= $period_end - INTERVAL 1 YEAR
+                    OR chain_began <= DATE '2023-04-01' END
 ),
 ordered AS (
     SELECT *, CASE setting
