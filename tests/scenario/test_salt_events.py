@@ -121,8 +121,13 @@ def ingest(folder: Path, rows: list[dict[str, str]], submitted_on: str = "2025-0
     return wh
 
 
-def compute_and_export(wh: Path, period: tuple[str, str] = PERIOD) -> Figures:
-    """`openasc compute` for the period, then `openasc export metrics --format csv`."""
+def compute_and_export(wh: Path, period: tuple[str, str] = PERIOD,
+                       salt_method: str = "corrected") -> Figures:
+    """`openasc compute` for the period, then `openasc export metrics --format csv`. The SALT
+    tables follow `salt_method` (written to the folder's openasc.toml): these scenarios pin
+    openasc's `corrected` method unless a test asks for NHS England's (`nhse`)."""
+    (wh.parent / "openasc.toml").write_text(f'salt_method = "{salt_method}"\n',
+                                            encoding="utf-8")
     _ok(openasc("--warehouse", str(wh), "compute", "--from", period[0], "--to", period[1],
                 cwd=wh.parent))
     out = wh.parent / "metrics.csv"
