@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_salt_events import Figures, bookends, compute_and_export, ev, ingest
+from test_salt_events import Figures, bookends, compute_and_export, ev, ingest, openasc
 
 REABLE = "Short term support: ST-Max"
 COMMUNITY = "Long term support: Community"
@@ -170,3 +170,28 @@ def test_7_lts_tables_read_only_the_latest_whole_submission(tmp_path: Path) -> N
     nhse, corrected = compute_and_export(wh, salt_method="nhse"), compute_and_export(wh)
     assert cell(nhse, "LTS001a") == cell(nhse, "LTS001b") == 0
     assert cell(corrected, "LTS001a") == cell(corrected, "LTS001b") == 1
+
+
+def test_the_salt_export_says_which_method_made_each_table(tmp_path: Path) -> None:
+    """`openasc export salt` heads every sheet with the method of the compute run that wrote
+    its rows: after an `nhse` run, NHS England's code; the STS002a sheet's `All` row holds
+    the code's one breakdown (by sequel): person S of test 4, `Long Term Support (any
+    setting)` = 1. After a `corrected` run, openasc's method."""
+    from openpyxl import load_workbook
+
+    wh = ingest(tmp_path, [*bookends(*YEAR_BOOKENDS), *_reablement("2024-06-30")])
+    for method, words in (("nhse", "NHS England's published replication code"),
+                          ("corrected", "openasc's reading of the SALT guidance")):
+        compute_and_export(wh, salt_method=method)
+        out = tmp_path / f"salt-{method}.xlsx"
+        done = openasc("--warehouse", str(wh), "export", "salt", "--out", str(out),
+                       cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        wb = load_workbook(out)
+        for name in ("STS001", "STS002a", "LTS001a"):
+            assert words in wb[name]["D1"].value, (method, name, wb[name]["D1"].value)
+        if method == "nhse":
+            rows = [[c.value for c in r] for r in wb["STS002a"].iter_rows()]
+            header = next(r for r in rows if r[:2] == ["Table", "all"])
+            all_row = next(r for r in rows if r[:2] == ["all", "All"])
+            assert all_row[header.index("Long Term Support (any setting)")] == 1

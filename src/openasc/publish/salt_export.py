@@ -6,6 +6,10 @@ top (sac-dols-salt.md C3). The layout of each table is data below: which metric_
 breakdown fills which row and column. Where the SALT column is a CLD service type, C5 says
 which; SALT columns CLD cannot fill (End of Life, early cessation, Part Direct Payment)
 are kept, empty, so the sheet matches the form.
+
+Each sheet says which SALT method made its table (`salt_method` in openasc.toml, recorded
+with the compute run that wrote the rows): `nhse`, NHS England's published replication code,
+or `corrected`, openasc's reading of the SALT guidance (docs/measures.md).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ STS001_COLUMNS = [
     ("No Services Provided – Deceased", "No Services Provided – Deceased"),
     ("No Services Provided – other reason", "No Services Provided – other reason"),
     ("Unable to classify (CLD only)", "Unable to classify"),
+    ("No category (NHS England's code maps the outcome to nothing)", "No category"),
 ]
 STS002A_COLUMNS = [
     "Early cessation of service (not leading to long term support) – 100% NHS funded care/"
@@ -58,7 +63,11 @@ STS002A_COLUMNS = [
     "No services provided – needs identified but support declined",
     "No Services Provided – Universal Services / signposted to other services",
     "No services provided – other",
+    "Unable to classify",
+    "No category",
 ]
+METHODS = {"nhse": "NHS England's published replication code (salt_method = nhse)",
+           "corrected": "openasc's reading of the SALT guidance (salt_method = corrected)"}
 SETTINGS = [
     ("Nursing", {"setting": "Nursing"}),
     ("Residential", {"setting": "Residential"}),
@@ -101,8 +110,10 @@ def _by(key: str, values: list[str]) -> list[tuple[str, Criteria]]:
 LAYOUTS = [
     Layout("STS001", AGE_TABLES, "route", ROUTES,
            [(label, {"what_next": value}) for label, value in STS001_COLUMNS]),
+    Layout("STS002a", [("all", {})], "", ["All"], _by("what_next", STS002A_COLUMNS)),
     Layout("STS002a", [("1 (all ages)", {})], "route", ROUTES, _by("what_next", STS002A_COLUMNS)),
     Layout("STS002a", [("3 (all ages)", {})], "psr", [], _by("what_next", STS002A_COLUMNS)),
+    Layout("STS002b", [("1", {})], "", ["All"], [("ST-Max episodes", {})]),
     Layout("STS002b", [("1", {})], "age_band", ["18 to 64", "65 and above"],
            [("ST-Max episodes", {})]),
     Layout("LTS001a", AGE_TABLES, "psr", [], SETTINGS),
@@ -132,7 +143,8 @@ def _cells(rows: list[tuple[str, str, float]]) -> dict[tuple[str, frozenset], fl
 
 
 def layout_rows(layout: Layout, cells: dict[tuple[str, frozenset], float]) -> list[list[Any]]:
-    """The sheet rows of one layout: every fixed row, then any other value the data has."""
+    """The sheet rows of one layout: every fixed row, then any other value the data has.
+    A layout with no row key is one row, `All`, of the columns alone."""
     present = sorted({dict(k)[layout.row_key] for code, k in cells
                       if code == layout.code and layout.row_key in dict(k)})
     row_values = layout.rows + [v for v in present if v not in layout.rows]
@@ -140,12 +152,27 @@ def layout_rows(layout: Layout, cells: dict[tuple[str, frozenset], float]) -> li
     for table_label, table_crit in layout.tables:
         for value in row_values:
             line: list[Any] = [table_label, value]
+            by_row = {layout.row_key: value} if layout.row_key else {}
             for _, col_crit in layout.columns:
-                key = frozenset({**table_crit, layout.row_key: value, **col_crit}.items())
+                key = frozenset({**table_crit, **by_row, **col_crit}.items())
                 n = cells.get((layout.code, key))
                 line.append(None if n is None else int(n) if float(n).is_integer() else n)
             out.append(line)
     return out
+
+
+def table_methods(con: duckdb.DuckDBPyConnection, la: str, start: Any, end: Any
+                  ) -> dict[str, str]:
+    """{SALT code: salt_method of the compute run that wrote its rows}. Runs recorded before
+    the setting existed computed what is now `corrected`."""
+    if not warehouse.table_exists(con, "runs"):
+        return {}
+    rows = con.execute(
+        "SELECT DISTINCT m.code, coalesce(json_extract_string(r.detail, '$.salt_method'), "
+        "'corrected') FROM metric_values m LEFT JOIN runs r USING (run_id) "
+        "WHERE m.family = 'SALT' AND m.la_code = ? AND m.period_start = ? "
+        "AND m.period_end = ?", [la, start, end]).fetchall()
+    return dict(rows)
 
 
 def build_workbook(con: duckdb.DuckDBPyConnection) -> Any:
@@ -162,6 +189,7 @@ def build_workbook(con: duckdb.DuckDBPyConnection) -> Any:
         "SELECT code, breakdown, numerator FROM metric_values WHERE family = 'SALT' AND "
         "la_code = ? AND period_start = ? AND period_end = ?", [la, start, end]).fetchall()
     cells = _cells(rows)
+    methods = table_methods(con, la, start, end)
     wb = Workbook()
     wb.remove(wb.active)
     for layout in LAYOUTS:
@@ -169,9 +197,11 @@ def build_workbook(con: duckdb.DuckDBPyConnection) -> Any:
         if ws is None:
             ws = wb.create_sheet(layout.code)
             ws.append([f"SALT {layout.code} rebuilt from CLD", f"Council {la}",
-                       f"Period {start} to {end}"])
+                       f"Period {start} to {end}",
+                       f"Method: {METHODS.get(methods.get(layout.code, ''), 'not recorded')}"])
         ws.append([])
-        ws.append(["Table", layout.row_key, *[label for label, _ in layout.columns]])
+        ws.append(["Table", layout.row_key or "all",
+                   *[label for label, _ in layout.columns]])
         for line in layout_rows(layout, cells):
             ws.append(line)
     return wb
