@@ -118,8 +118,7 @@ def _reablement(start_next: str) -> list[dict[str, str]]:
 def test_4_sts002a_takes_an_open_first_event_however_late(tmp_path: Path) -> None:
     """The ST-Max (the request's sequel in both methods) ends 10 June; community support
     starts 30 June, 20 days later, and is open. The code checks "open and first" before the
-    3-day gap (STS002a L390-391 of its non-comment lines; code line 389-392 of the file's
-    #CLUSTER), so the open service is the sequel: `Long Term Support (any setting)`. openasc
+    3-day gap (STS002a L550-551), so the open service is the sequel: `Long Term Support (any setting)`. openasc
     applies the gap: nothing follows within 3 days, so the episode's own outcome (`NFA:
     Support ended as planned`) gives `No services provided – other`."""
     nhse, corrected = both(tmp_path, _reablement("2024-06-30"))
@@ -132,7 +131,7 @@ def test_4_sts002a_takes_an_open_first_event_however_late(tmp_path: Path) -> Non
 def test_5_sts002b_long_term_service_starting_the_same_day(tmp_path: Path) -> None:
     """Community support from 1 June 2024 (open) and an ST-Max 1-20 June 2024. The code
     calls the episode an existing client's when it starts between the service's start and
-    end, both included (STS002b #ONGOING, `between`): STS002b = 1. openasc requires the
+    end, both included (STS002b L311, `between`): STS002b = 1. openasc requires the
     service to have started before the episode (C4 STS002b "service started before"): 0."""
     nhse, corrected = both(tmp_path, [
         ev("X", "Service", "2024-06-01", None, service_type=COMMUNITY),
@@ -144,7 +143,7 @@ def test_5_sts002b_long_term_service_starting_the_same_day(tmp_path: Path) -> No
 
 def test_6_lts001c_chain_begun_exactly_a_year_before_the_snapshot(tmp_path: Path) -> None:
     """Community support from 31 March 2024, open at 31 March 2025. The code keeps chains
-    that began strictly before the snapshot less a year (LTS001c `Chain_Start_Date <
+    that began strictly before the snapshot less a year (LTS001c L308 `Chain_Start_Date <
     '2022-12-31'` for a 31 December 2023 snapshot): not counted. openasc counts 12 months
     or more (decision 23): counted. Both count the person in LTS001b."""
     nhse, corrected = both(tmp_path, [
@@ -159,7 +158,7 @@ def test_7_lts_tables_read_only_the_latest_whole_submission(tmp_path: Path) -> N
     """File A covers 2024-25 (submitted 20 April 2025); file B, the next rolling year
     (1 July 2024 - 30 June 2025, submitted 15 July 2025), adds community support for L from
     10 January 2025 (open) that A lacked. The code reads only the last import that covers the
-    whole period (LTS001a "Latest_Submission": reporting period from 1 April, imported after
+    whole period (LTS001a L100-128 "Latest_Submission": reporting period from 1 April, imported after
     the period end): A, so L is not counted. openasc reads its joined table of both files
     (decision 15), where B supplies July 2024 onwards: L is counted."""
     ingest(tmp_path, [*bookends(*YEAR_BOOKENDS)], "2025-04-20", ("2024-04-01", "2025-03-31"))
