@@ -158,7 +158,7 @@ def test_7_lts_tables_read_only_the_latest_whole_submission(tmp_path: Path) -> N
     """File A covers 2024-25 (submitted 20 April 2025); file B, the next rolling year
     (1 July 2024 - 30 June 2025, submitted 15 July 2025), adds community support for L from
     10 January 2025 (open) that A lacked. The code reads only the last import that covers the
-    whole period (LTS001a L100-128 "Latest_Submission": reporting period from 1 April, imported after
+    whole period (LTS001a L99-128 "Latest_Submission": reporting period from 1 April, imported after
     the period end): A, so L is not counted. openasc reads its joined table of both files
     (decision 15), where B supplies July 2024 onwards: L is counted."""
     ingest(tmp_path, [*bookends(*YEAR_BOOKENDS)], "2025-04-20", ("2024-04-01", "2025-03-31"))
