@@ -151,11 +151,13 @@ def test_the_packaged_catalogue_declares_every_shared_table_it_reads() -> None:
     request sequels; ASCOF 2A reads no shared table."""
     plan = build_plan(load_catalogue(), None)  # every measure: no undeclared read anywhere
     assert set(plan.prepare_tables) == {"salt_request_sequels", "salt_st_max_episodes",
-                                        "salt_long_term_people"}
+                                        "salt_long_term_people", "salt_nhse_requests",
+                                        "salt_nhse_st_max"}
     activity = build_plan(load_catalogue(), ["ACTIVITY"]).prepare_tables
     assert activity == ("salt_request_sequels", "salt_long_term_people")
     assert build_plan(load_catalogue(), ["STS002a"]).prepare_tables == (
-        "salt_request_sequels", "salt_st_max_episodes")
+        "salt_request_sequels", "salt_st_max_episodes", "salt_nhse_requests",
+        "salt_nhse_st_max")
     assert build_plan(load_catalogue(), ["2A"]).prepare_tables == ()
 
 
