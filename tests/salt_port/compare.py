@@ -30,7 +30,14 @@ def openasc_cells(con: duckdb.DuckDBPyConnection, la: str, start: date,
     rows = con.execute("SELECT code, breakdown, numerator FROM metric_values "
                        "WHERE family = 'SALT' AND la_code = ? AND period_start = ? "
                        "AND period_end = ?", [la, start, end]).fetchall()
-    return {(code, breakdown): n for code, breakdown, n in rows if code in PORTED}
+    return {(code, breakdown): n for code, breakdown, n in rows
+            if code in PORTED and _ported_keys(code, breakdown)}
+
+
+def _ported_keys(code: str, breakdown: str) -> bool:
+    """LTS001 tables 1a/1b only: LTS001b's carer, sex and ethnicity tables have no port."""
+    keys = {part.split("=", 1)[0] for part in breakdown.split(";") if part}
+    return not code.startswith("LTS") or keys <= {"age_band", "psr", "setting", "mechanism"}
 
 
 def compare(warehouse: Path, la: str, start: date, end: date

@@ -29,7 +29,44 @@ from openasc.spec import load_spec
 
 HERE = Path(__file__).parent
 #: the SALT tables ported so far (the others have no port: see docs/decisions.md)
-PORTED = ("STS001", "STS002a", "STS002b")
+PORTED = ("STS001", "STS002a", "STS002b", "LTS001a", "LTS001b", "LTS001c")
+SETTING = {"long term support: nursing care": "Nursing",
+           "long term support: residential care": "Residential",
+           "long term support: community": "Community", "long term support: prison": "Prison"}
+ISLANDS = """
+SELECT * FROM (
+    SELECT DISTINCT a.*, Islands.IslandStartInd, Islands.IslandId AS Chain_Count,
+           min(a.Event_Start_Date) OVER (PARTITION BY a.LA_CODE, a.ID, Islands.IslandId)
+               AS Chain_Start_Date
+    FROM (SELECT *, coalesce(Event_End_Date, DATE '{today}') AS Proxy_End_Date FROM LTS_Build) a
+    INNER JOIN (
+        SELECT *,
+               CASE WHEN PreviousEndDate >= Event_Start_Date - INTERVAL 1 DAY THEN 0 ELSE 1 END
+                   AS IslandStartInd,
+               sum(CASE WHEN PreviousEndDate >= Event_Start_Date - INTERVAL 1 DAY THEN 0 ELSE 1
+                   END) OVER (PARTITION BY LA_CODE, ID ORDER BY ID, DRN) AS IslandId
+        FROM (SELECT dense_rank() OVER (PARTITION BY LA_CODE, ID
+                                        ORDER BY Event_Start_Date, Proxy_End_Date) AS DRN,
+                     LA_CODE, ID, Event_Start_Date, Proxy_End_Date,
+                     lag(Proxy_End_Date, 1) OVER (PARTITION BY LA_CODE, ID
+                                                  ORDER BY Event_Start_Date, Proxy_End_Date)
+                         AS PreviousEndDate
+              FROM (SELECT *, coalesce(Event_End_Date, DATE '{today}') AS Proxy_End_Date
+                    FROM LTS_Build)) Groups
+    ) Islands ON a.ID = Islands.ID AND a.Event_Start_Date = Islands.Event_Start_Date
+             AND a.Proxy_End_Date = Islands.Proxy_End_Date)
+WHERE Chain_Start_Date < DATE '{year_before}' AND Proxy_End_Date >= DATE '{snapshot}'"""
+LTS001_SCRIPTS = {
+    # code: (build filter of the script's #Build table, its chain)
+    "LTS001a": ("Event_Start_Date <= DATE '{snapshot}' AND (Event_End_Date >= DATE '{start}' "
+                "OR Event_End_Date IS NULL) AND (Date_of_Death >= DATE '{start}' "
+                "OR Date_of_Death IS NULL)", "SELECT * FROM LTS_Build"),
+    "LTS001b": ("Event_Start_Date <= DATE '{snapshot}' AND (Event_End_Date >= DATE '{snapshot}' "
+                "OR Event_End_Date IS NULL) AND (Date_of_Death >= DATE '{snapshot}' "
+                "OR Date_of_Death IS NULL)", "SELECT * FROM LTS_Build"),
+    "LTS001c": ("Event_Start_Date <= DATE '{snapshot}' AND (Date_of_Death >= DATE '{snapshot}' "
+                "OR Date_of_Death IS NULL)", ISLANDS),
+}
 NOT_MAPPED = "Release 1 specification only: Not mapped"
 PREFIXES = ("No_Chronology_", "No Service Found_")
 
@@ -86,12 +123,17 @@ def raw_table(con: duckdb.DuckDBPyConnection, la_code: str) -> None:
         WHERE r.la_code = ?""", [la_code])
 
 
-def run_script(con: duckdb.DuckDBPyConnection, name: str, start: date, end: date) -> None:
-    text = (HERE / name).read_text(encoding="utf-8")
+def run_script(con: duckdb.DuckDBPyConnection, name: str, start: date, end: date,
+               **parts: str) -> None:
+    text = "\n".join(line for line in (HERE / name).read_text(encoding="utf-8").splitlines()
+                     if not line.lstrip().startswith("--"))
+    for key, part in parts.items():
+        text = text.replace("{" + key + "}", part)
+    text = text.replace("{snapshot}", end.isoformat())
+    text = text.replace("{year_before}", end.replace(year=end.year - 1).isoformat())
     text = text.replace("{start}", start.isoformat()).replace("{end}", end.isoformat())
     text = text.replace("{today}", date.today().isoformat())
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
-    for statement in filter(str.strip, body.split(";")):
+    for statement in filter(str.strip, text.split(";")):
         con.execute(statement)
 
 
@@ -135,7 +177,29 @@ def port_cells(con: duckdb.DuckDBPyConnection, la_code: str, start: date,
         add("STS002a", f"what_next={_label(mapped, STS002A_LABELS)}")
     run_script(con, "sts002b.sql", start, end)
     cells[("STS002b", "")] = con.execute("SELECT coalesce(sum(n), 0) FROM STS002b").fetchone()[0]
+    for code, (build_filter, chain) in LTS001_SCRIPTS.items():
+        run_script(con, "lts001.sql", start, end, build_filter=build_filter, chain=chain)
+        cells.update(_lts001_cells(con, code))
     return cells
+
+
+def _lts001_cells(con: duckdb.DuckDBPyConnection, code: str) -> dict[tuple[str, str], float]:
+    """Tables 1a/1b as cells: by age band, PSR, setting and mechanism (an invalid or blank
+    mechanism of community or prison is `Unknown`; nursing and residential have none), their
+    totals by age band and by setting and mechanism, and the distinct people of both."""
+    rows = con.execute("SELECT age_table, Primary_Support_Reason, Service_Type, "
+                       "Delivery_Mechanism, ID FROM T_Final").fetchall()
+    people: dict[str, set[str]] = {}
+    for age, psr, service, mechanism, person in rows:
+        setting = SETTING[service.lower()]
+        parts = [f"age_band={age}"]
+        if setting in ("Community", "Prison"):
+            parts.append(f"mechanism={mechanism or 'Unknown'}")
+        parts += [f"psr={psr if psr is not None else 'Invalid/NULL'}", f"setting={setting}"]
+        key_setting = ";".join(p for p in parts if p.startswith(("mechanism", "setting")))
+        for breakdown in ("", f"age_band={age}", ";".join(parts), key_setting):
+            people.setdefault(breakdown, set()).add(person)
+    return {(code, b): len(ids) for b, ids in people.items()}
 
 
 def main() -> int:

@@ -16,30 +16,42 @@ WITH imports AS (
        AND max(r.reporting_period_end_date) >= $period_end AND s.submitted_on > $period_end
 ),
 nhse_rows AS (
-    SELECT r.*, coalesce(r.nhs_number_pseudo, r.la_person_pseudo) AS nhse_person
-    FROM cld_records r JOIN cld_submissions s USING (submission_id)
+    -- each script's own rows (LTS001a: in the period, alive at its start; LTS001b: open at
+    -- its end, alive then; LTS001c: alive at its end), since each pairs identifiers in its own
+    SELECT tag, r.*
+    FROM cld_records r JOIN cld_submissions s USING (submission_id),
+         (VALUES ('year'), ('snapshot'), ('12 months')) AS scripts(tag)
     WHERE r.la_code = $la_code AND s.submitted_on = (SELECT max(submitted_on) FROM imports)
       AND r.birth_year IS NOT NULL AND r.birth_month IS NOT NULL
+      AND r.client_type = 'Service user' AND r.service_type LIKE 'Long term support:%'
+      AND r.event_start_date <= $period_end
+      AND CASE tag
+          WHEN 'year' THEN (r.event_end_date >= $period_start OR r.event_end_date IS NULL)
+                           AND (r.date_of_death >= $period_start OR r.date_of_death IS NULL)
+          WHEN 'snapshot' THEN (r.event_end_date >= $period_end OR r.event_end_date IS NULL)
+                               AND (r.date_of_death >= $period_end OR r.date_of_death IS NULL)
+          ELSE r.date_of_death >= $period_end OR r.date_of_death IS NULL END
 ),
 source AS (
-    SELECT person_id, record_id, event_start_date, event_end_date, der_event_end_date,
+    SELECT 'all' AS tag, person_id, record_id, event_start_date, event_end_date, der_event_end_date,
            client_type, event_type, service_type, delivery_mechanism, primary_support_reason,
            has_unpaid_carer, gender, ethnicity, birth_year, birth_month, date_of_death
     FROM cld_events WHERE $salt_method = 'corrected' AND la_code = $la_code
     UNION ALL
     -- the code's person: the NHS number, else the council's ID if never paired with one;
     -- the end date as submitted
-    SELECT nhse_person, record_id, event_start_date, event_end_date, event_end_date,
-           client_type, event_type, service_type, delivery_mechanism, primary_support_reason,
-           has_unpaid_carer, gender, ethnicity, birth_year, birth_month, date_of_death
-    FROM nhse_rows
+    SELECT tag, coalesce(nhs_number_pseudo, la_person_pseudo), record_id, event_start_date,
+           event_end_date, event_end_date, client_type, event_type, service_type,
+           delivery_mechanism, primary_support_reason, has_unpaid_carer, gender, ethnicity,
+           birth_year, birth_month, date_of_death
+    FROM nhse_rows n
     WHERE nhs_number_pseudo IS NOT NULL
-       OR la_person_pseudo NOT IN (SELECT la_person_pseudo FROM nhse_rows
-                                   WHERE nhs_number_pseudo IS NOT NULL
-                                     AND la_person_pseudo IS NOT NULL)
+       OR la_person_pseudo NOT IN (SELECT la_person_pseudo FROM nhse_rows p
+                                   WHERE p.tag = n.tag AND p.nhs_number_pseudo IS NOT NULL
+                                     AND p.la_person_pseudo IS NOT NULL)
 ),
 lt AS (
-    SELECT person_id, record_id, event_start_date AS s,
+    SELECT tag, person_id, record_id, event_start_date AS s,
            coalesce(der_event_end_date, event_end_date) AS e,
            CASE service_type
                WHEN 'Long term support: Nursing care' THEN 'Nursing'
@@ -71,37 +83,37 @@ lt AS (
 chained AS (
     SELECT *, sum(CASE WHEN prev_end IS NULL OR date_diff('day', prev_end, s) > 1 THEN 1
                        ELSE 0 END)
-              OVER (PARTITION BY person_id ORDER BY s, e NULLS LAST, record_id
+              OVER (PARTITION BY tag, person_id ORDER BY s, e NULLS LAST, record_id
                     ROWS UNBOUNDED PRECEDING) AS chain_no
     -- 'corrected': the gap from the latest end so far; 'nhse': from the previous row's
     -- end only (the code's LAG, ordered by start then end).
     FROM (SELECT *, CASE WHEN $salt_method = 'nhse'
                          THEN lag(coalesce(e, DATE '9999-12-31')) OVER (
-                                  PARTITION BY person_id
+                                  PARTITION BY tag, person_id
                                   ORDER BY s, coalesce(e, DATE '9999-12-31'), record_id)
                          ELSE max(coalesce(e, DATE '9999-12-31')) OVER (
-                                  PARTITION BY person_id ORDER BY s, e NULLS LAST, record_id
-                                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) END
+                                  PARTITION BY tag, person_id ORDER BY s, e NULLS LAST,
+                                  record_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) END
                         AS prev_end
           FROM lt)
 ),
 chain_start AS (
-    SELECT *, min(s) OVER (PARTITION BY person_id, chain_no) AS chain_began FROM chained
+    SELECT *, min(s) OVER (PARTITION BY tag, person_id, chain_no) AS chain_began FROM chained
 ),
 scoped AS (
     SELECT 'year' AS scope, * FROM chain_start
-    WHERE (e IS NULL OR e >= $period_start)
+    WHERE tag IN ('all', 'year') AND (e IS NULL OR e >= $period_start)
       AND (date_of_death IS NULL OR date_of_death >= $period_start)
     UNION ALL
     SELECT 'snapshot', * FROM chain_start
-    WHERE (e IS NULL OR e >= $period_end)
+    WHERE tag IN ('all', 'snapshot') AND (e IS NULL OR e >= $period_end)
       AND (date_of_death IS NULL OR date_of_death >= $period_end)
     UNION ALL
     -- 'corrected' (decision 23): began on or before the snapshot less one year, or by
     -- 1 April 2023 (the start of CLD, NHS England's 12-month proxy). 'nhse': the code's
     -- test, begun strictly before the snapshot less one year, with no proxy.
     SELECT '12 months', * FROM chain_start
-    WHERE (e IS NULL OR e >= $period_end)
+    WHERE tag IN ('all', '12 months') AND (e IS NULL OR e >= $period_end)
       AND (date_of_death IS NULL OR date_of_death >= $period_end)
       AND CASE WHEN $salt_method = 'nhse'
                THEN chain_began < $period_end - INTERVAL 1 YEAR
