@@ -3,7 +3,7 @@ published code gives, run as an independent port (port.py, the oracle), on three
 councils of 3,000 people (2024-25): one year-end submission; four quarterly rolling
 submissions; one submission with 2% defects. Built with the real command line (`openasc
 synth cld`, `openasc ingest cld`), as docs/decisions.md "SALT: NHS England's published code"
-describes. The tables with a port are those in port.PORTED.
+describes. The tables with a port are those in port.PORTED (LTS001: tables 1a and 1b).
 """
 
 from __future__ import annotations
