@@ -72,7 +72,8 @@ def test_select_activity_builds_only_the_two_salt_tables_it_reads(
     assert last_run(selective)["prepared"] == [[LA, "salt_request_sequels"],
                                                [LA, "salt_long_term_people"]]
     assert {t for _, t in last_run(full)["prepared"]} == {
-        "salt_request_sequels", "salt_st_max_episodes", "salt_long_term_people"}
+        "salt_request_sequels", "salt_st_max_episodes", "salt_long_term_people",
+        "salt_nhse_requests", "salt_nhse_st_max"}
 
 
 def test_select_2a_builds_no_shared_table_and_leaves_the_other_rows(
