@@ -35,8 +35,11 @@ def openasc_cells(con: duckdb.DuckDBPyConnection, la: str, start: date,
 
 
 def _ported_keys(code: str, breakdown: str) -> bool:
-    """LTS001 tables 1a/1b only: LTS001b's carer, sex and ethnicity tables have no port."""
+    """LTS001 tables 1a/1b only (LTS001b's carer, sex and ethnicity tables have no port);
+    LTS003 by support (the code's product)."""
     keys = {part.split("=", 1)[0] for part in breakdown.split(";") if part}
+    if code == "LTS003":
+        return keys <= {"support"}
     return not code.startswith("LTS") or keys <= {"age_band", "psr", "setting", "mechanism"}
 
 

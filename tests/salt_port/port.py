@@ -29,7 +29,7 @@ from openasc.spec import load_spec
 
 HERE = Path(__file__).parent
 #: the SALT tables ported so far (the others have no port: see docs/decisions.md)
-PORTED = ("STS001", "STS002a", "STS002b", "LTS001a", "LTS001b", "LTS001c")
+PORTED = ("STS001", "STS002a", "STS002b", "LTS001a", "LTS001b", "LTS001c", "LTS003")
 SETTING = {"long term support: nursing care": "Nursing",
            "long term support: residential care": "Residential",
            "long term support: community": "Community", "long term support: prison": "Prison"}
@@ -98,21 +98,33 @@ def r1_spelling() -> list[tuple[str, str]]:
     return sorted(back.items())
 
 
+def r1_other(name: str) -> list[tuple[str, str]]:
+    """(R2, R1) for the values of list `name` whose R1 spelling differs beyond case (SQL
+    Server compares the others equal): the unpaid carer client and service types."""
+    r1 = load_spec("cld").lists[name].r1
+    return sorted({(new, old) for old, new in r1.items() if old.lower() != new.lower()})
+
+
 def raw_table(con: duckdb.DuckDBPyConnection, la_code: str) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE r1_outcome (r2 VARCHAR, r1 VARCHAR)")
     con.executemany("INSERT INTO r1_outcome VALUES (?, ?)", r1_spelling())
+    for name in ("Client_Type", "Service_Type"):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE r1_{name} (r2 VARCHAR, r1 VARCHAR)")
+        con.executemany(f"INSERT INTO r1_{name} VALUES (?, ?)", r1_other(name))
     con.execute("""
         CREATE OR REPLACE TEMP TABLE CLD_R1_Raw AS
         SELECT r.la_code AS LA_Code, r.la_code AS LA_Name, r.record_id AS Der_Unique_Record_ID,
                r.nhs_number_pseudo AS Der_NHS_Number_Traced_Pseudo,
                r.la_person_pseudo AS Der_LA_Person_Unique_Identifier_Pseudo,
                r.birth_year AS Der_Birth_Year, r.birth_month AS Der_Birth_Month,
-               r.date_of_death AS Date_of_Death, r.client_type AS Client_Type,
+               r.date_of_death AS Date_of_Death,
+               coalesce(ct.r1, r.client_type) AS Client_Type,
                r.event_type AS Event_Type, r.event_start_date AS Event_Start_Date,
                r.event_end_date AS Event_End_Date,
                coalesce(o.r1, r.event_outcome) AS Event_Outcome,
                r.request_route_of_access AS Request_Route_of_Access,
-               r.service_type AS Service_Type, r.service_component AS Service_Component,
+               coalesce(st.r1, r.service_type) AS Service_Type,
+               r.service_component AS Service_Component,
                r.delivery_mechanism AS Delivery_Mechanism,
                r.primary_support_reason AS Primary_Support_Reason,
                r.reporting_period_start_date AS Reporting_Period_Start_Date,
@@ -120,6 +132,8 @@ def raw_table(con: duckdb.DuckDBPyConnection, la_code: str) -> None:
                s.submitted_on AS ImportDate
         FROM cld_records r JOIN cld_submissions s USING (submission_id)
         LEFT JOIN r1_outcome o ON o.r2 = r.event_outcome
+        LEFT JOIN r1_Client_Type ct ON ct.r2 = r.client_type
+        LEFT JOIN r1_Service_Type st ON st.r2 = r.service_type
         WHERE r.la_code = ?""", [la_code])
 
 
@@ -180,6 +194,11 @@ def port_cells(con: duckdb.DuckDBPyConnection, la_code: str, start: date,
     for code, (build_filter, chain) in LTS001_SCRIPTS.items():
         run_script(con, "lts001.sql", start, end, build_filter=build_filter, chain=chain)
         cells.update(_lts001_cells(con, code))
+    run_script(con, "lts003.sql", start, end)
+    for support, n in con.execute("SELECT Support_Provided, count(DISTINCT ID) FROM LTS003 "
+                                  "GROUP BY Support_Provided").fetchall():
+        cells[("LTS003", f"support={support}")] = n
+    cells[("LTS003", "")] = con.execute("SELECT count(DISTINCT ID) FROM LTS003").fetchone()[0]
     return cells
 
 

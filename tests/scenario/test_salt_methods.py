@@ -171,6 +171,21 @@ def test_7_lts_tables_read_only_the_latest_whole_submission(tmp_path: Path) -> N
     assert cell(corrected, "LTS001a") == cell(corrected, "LTS001b") == 1
 
 
+def test_8_lts003_counts_a_carer_request_only_when_it_ended_in_advice(tmp_path: Path) -> None:
+    """An unpaid carer whose one event is a request (1-2 June 2024) ending `NFA: Support
+    declined`. NHS England's LTS003 code reads a request only when it has no service type
+    and ends with information and advice (its #LTS003_Build filter), so the carer is not
+    counted. openasc counts every carer request as information and advice (C5 carer
+    support mapping: "request -> Information, Advice and Other Universal Services")."""
+    nhse, corrected = both(tmp_path, [
+        ev("K", "Request", "2024-06-01", "2024-06-02", client_type="Unpaid carer",
+           request_route_of_access="Community or other route",
+           event_outcome="NFA: Support declined")])
+    info = "support=Information, Advice and Other Universal Services / Signposting"
+    assert cell(nhse, "LTS003") == 0
+    assert cell(corrected, "LTS003") == cell(corrected, "LTS003", info) == 1
+
+
 def test_the_salt_export_says_which_method_made_each_table(tmp_path: Path) -> None:
     """`openasc export salt` heads every sheet with the method of the compute run that wrote
     its rows: after an `nhse` run, NHS England's code; the STS002a sheet's `All` row holds

@@ -124,6 +124,7 @@ LAYOUTS = [
            _by("setting", ["Community", "Nursing or residential", "Prison"])),
     Layout("LTS002b", AGE_TABLES, "reason", [],
            _by("setting", ["Community", "Nursing or residential", "Prison"])),
+    Layout("LTS003", [("all", {})], "", ["All"], _by("support", CARER_SUPPORT)),
     Layout("LTS003", [("1", {})], "age_band", ["18 to 64", "65 and above", "Unknown"],
            _by("support", CARER_SUPPORT)),
     Layout("LTS004", [("1 (employment)", {"part": "1"})], "employment", [], SEXES),

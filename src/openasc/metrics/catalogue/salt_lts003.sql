@@ -16,12 +16,71 @@ WITH carer_events AS (
                     AND event_outcome = 'NFA: Information and advice or signposting' THEN 5
                WHEN event_type IN ('Assessment', 'Review') THEN 6 END AS support_rank
     FROM cld_events
-    WHERE la_code = $la_code
+    WHERE $salt_method = 'corrected' AND la_code = $la_code
       AND client_type IN ('Unpaid carer', 'Unpaid carer known by association')
       AND event_start_date <= $period_end
       AND (coalesce(der_event_end_date, event_end_date) IS NULL
            OR coalesce(der_event_end_date, event_end_date) >= $period_start)
       AND (date_of_death IS NULL OR date_of_death >= $period_start)
+),
+imports AS (
+    -- salt_method 'nhse': NHS England's LTS003 code ("SALT LTS003/LTS003 replication
+    -- code.txt"): the last whole submission (as LTS001, salt_long_term_people.sql), by type
+    -- of support only (its product), and only these events: requests and other events
+    -- without a service type whose outcome is information and advice; carer services;
+    -- assessments and reviews without a service type. A carer request with another
+    -- outcome is not counted (openasc's 'corrected' counts every carer request as
+    -- information and advice).
+    SELECT s.submitted_on FROM cld_records r JOIN cld_submissions s USING (submission_id)
+    WHERE $salt_method = 'nhse' AND r.la_code = $la_code
+    GROUP BY s.submitted_on
+    HAVING min(r.reporting_period_start_date) <= $period_start
+       AND max(r.reporting_period_end_date) >= $period_end AND s.submitted_on > $period_end
+),
+nhse_rows AS (
+    SELECT r.* FROM cld_records r JOIN cld_submissions s USING (submission_id)
+    WHERE r.la_code = $la_code AND s.submitted_on = (SELECT max(submitted_on) FROM imports)
+      AND r.client_type IN ('Unpaid carer', 'Unpaid carer known by association')
+      AND r.event_start_date <= $period_end
+      AND (r.event_end_date >= $period_start OR r.event_end_date IS NULL)
+      AND (r.date_of_death >= $period_start OR r.date_of_death IS NULL)
+      AND r.event_type IN ('Request', 'Assessment', 'Service', 'Review')
+      AND ((r.service_type IS NULL
+            AND r.event_outcome = 'NFA: Information and advice or signposting')
+           OR r.service_type IN ('Unpaid carer support: Direct to unpaid carer',
+                                 'Unpaid carer support: Support involving the person cared-for')
+           OR (r.event_type IN ('Assessment', 'Review') AND r.service_type IS NULL))
+),
+nhse_ranked AS (
+    -- the code's person (NHS number, else a council ID never paired with one) and support
+    -- rank; an event none of its cases names (a service without a type) has no rank
+    SELECT coalesce(nhs_number_pseudo, la_person_pseudo) AS person,
+           CASE
+               WHEN service_type = 'Unpaid carer support: Direct to unpaid carer' THEN
+                   CASE delivery_mechanism WHEN 'Direct payment' THEN 1
+                       WHEN 'CASSR managed personal budget' THEN 2
+                       WHEN 'CASSR commissioned support' THEN 3 ELSE 4 END
+               WHEN service_type = 'Unpaid carer support: Support involving the person cared-for'
+                   THEN 6
+               WHEN event_type IN ('Assessment', 'Review')
+                    AND event_outcome = 'NFA: Information and advice or signposting' THEN 5
+               WHEN event_type IN ('Assessment', 'Review') THEN 6
+               WHEN event_type = 'Request' THEN 5 END AS support_rank
+    FROM nhse_rows n
+    WHERE nhs_number_pseudo IS NOT NULL
+       OR la_person_pseudo NOT IN (SELECT la_person_pseudo FROM nhse_rows
+                                   WHERE nhs_number_pseudo IS NOT NULL
+                                     AND la_person_pseudo IS NOT NULL)
+),
+nhse_carers AS (
+    SELECT person,
+           CASE min(support_rank) WHEN 1 THEN 'Direct Payment only'
+               WHEN 2 THEN 'CASSR Managed Personal Budget'
+               WHEN 3 THEN 'CASSR Commissioned Support only'
+               WHEN 4 THEN 'Support Direct to Carer: Unknown Delivery Mech'
+               WHEN 5 THEN 'Information, Advice and Other Universal Services / Signposting'
+               ELSE 'No Direct Support Provided to Carer' END AS support
+    FROM nhse_ranked GROUP BY person HAVING min(support_rank) IS NOT NULL
 ),
 carers AS (
     SELECT person_id, min(support_rank) AS support_rank,
@@ -50,3 +109,10 @@ SELECT concat_ws(';',
        count(*) AS numerator
 FROM labelled
 GROUP BY GROUPING SETS ((), (support), (age_band, support))
+HAVING $salt_method = 'corrected'
+UNION ALL
+SELECT CASE WHEN grouping(support) = 0 THEN 'support=' || support ELSE '' END,
+       count(DISTINCT person)
+FROM nhse_carers
+GROUP BY GROUPING SETS ((), (support))
+HAVING $salt_method = 'nhse'
