@@ -9,8 +9,11 @@ The code reads `[DHSC_ASC].[CLD_R1_Raw]`: every row of every submission, stacked
 import date, in Release 1 spellings. `CLD_R1_Raw` here is that table made from the warehouse's
 loaded rows (`cld_records`, `cld_submissions.submitted_on` as ImportDate); event outcomes
 are put back into their Release 1 spelling with the CLD specification's own R1 -> R2 map
-(the first R1 value of each R2 value; an R2 value with no R1 counterpart keeps its R2 text).
-SQL Server compares text without regard to case: the session does too.
+(the first R1 value of each R2 value; an R2 value with no R1 counterpart keeps its R2 text),
+and so are the unpaid carer client and service types (the only values of those lists whose
+R1 spelling differs beyond case). SQL Server compares text without regard to case: the
+session does too. Ported: STS001, STS002a, STS002b, LTS003 and tables 1a/1b of LTS001a/b/c
+(the ISLANDS chain below is LTS001c's); LTS001b tables 2/3 and LTS004 are not ported.
 
 Run as a script to print every cell that differs:
 `python tests/salt_port/port.py WAREHOUSE --la E10000034 --from 2024-04-01 --to 2025-03-31`.
@@ -28,11 +31,12 @@ import duckdb
 from openasc.spec import load_spec
 
 HERE = Path(__file__).parent
-#: the SALT tables ported so far (the others have no port: see docs/decisions.md)
+#: the SALT tables ported (docs/salt-methods.md)
 PORTED = ("STS001", "STS002a", "STS002b", "LTS001a", "LTS001b", "LTS001c", "LTS003")
 SETTING = {"long term support: nursing care": "Nursing",
            "long term support: residential care": "Residential",
            "long term support: community": "Community", "long term support: prison": "Prison"}
+# LTS001c L270-308: its islands of long-term support (1 day) and its 12-month filter
 ISLANDS = """
 SELECT * FROM (
     SELECT DISTINCT a.*, Islands.IslandStartInd, Islands.IslandId AS Chain_Count,
