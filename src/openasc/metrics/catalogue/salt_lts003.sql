@@ -47,8 +47,8 @@ nhse_rows AS (
       AND r.event_type IN ('Request', 'Assessment', 'Service', 'Review')
       AND ((r.service_type IS NULL
             AND r.event_outcome = 'NFA: Information and advice or signposting')
-           OR r.service_type IN ('Unpaid carer support: Direct to unpaid carer',
-                                 'Unpaid carer support: Support involving the person cared-for')
+           OR r.service_type IN (SELECT value FROM cld_values WHERE list = 'Service_Type'
+                                 AND value_group = 'Unpaid carer support')
            OR (r.event_type IN ('Assessment', 'Review') AND r.service_type IS NULL))
 ),
 nhse_ranked AS (
