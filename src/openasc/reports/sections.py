@@ -195,8 +195,9 @@ def unit_header(m: Measure, unit: str) -> str:
     return {"percent": "Per cent", "days": "Days", "count": "Number"}.get(unit, "Value")
 
 
-def family_section(f: Figures, spec: dict[str, Any]) -> Section:
-    """A section from one or more metric families: sentences, a summary table, breakdowns."""
+def family_section(f: Figures, spec: dict[str, Any], sentences: bool = True) -> Section:
+    """A section from one or more metric families: sentences (unless `sentences` is off, as
+    in the technical annex, where the table says it all), a summary table, breakdowns."""
     sec = Section(sid=spec["id"], title=spec["title"])
     heads = [r for fam in spec["families"] for r in f.family(fam)]
     codes_with_breakdowns = sorted({(r.family, r.code) for fam in spec["families"]
@@ -205,7 +206,7 @@ def family_section(f: Figures, spec: dict[str, Any]) -> Section:
         return sec
     if spec.get("intro"):
         sec.blocks.append(P(spec["intro"]))
-    if heads:
+    if heads and sentences:
         sec.blocks.append([headline_sentence(f, r) for r in heads])
         sec.blocks.append(summary_table(f, heads, f"{spec['title']}: the figures, "
                                         f"{year_label(f.year)}"))
