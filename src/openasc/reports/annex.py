@@ -39,6 +39,7 @@ def build_annex(f: Figures, main: Document) -> Document:
           "tables behind the Local Account's charts, what each measure counts and where it "
           "comes from, and which sections were left out and why.")])]
     parts.append(omitted_section(main))
+    parts.append(sections.compare_section(f, detail=True))
     journey = sections.journey_section(f)
     for child in journey.children:  # what followed short-term support, in full
         parts.append(child)

@@ -92,8 +92,7 @@ def compared_with_england(f: Figures, row: Row) -> Phrase | None:
     if got is None or row.shown() is None or m.polarity not in ("higher", "lower"):
         return None
     words = against("England", row.value, got[0], row.unit, m.precision, m.polarity)
-    return P(f"We are {words.replace('the same as', 'the same as in')}.".replace(
-        "than England", "than England as a whole"))
+    return P(f"This is {words.replace('England', 'in England as a whole')}.")
 
 
 def build_easy_read(f: Figures, year: str, main: str, annex: str) -> EasyRead:

@@ -176,11 +176,10 @@ def contacts_section(content: Content, item: dict[str, Any]) -> Section:
     text = content.texts.get("contacts")
     if text is not None:
         sec.blocks.append(Human(text.html, text.source, text.draft))
-    sec.blocks.append(P("This report is also available as an ",
-                        Link("Easy Read summary", EASY_READ),
-                        ", with short sentences, large print and pictures. The detailed "
-                        "tables and how each figure is worked out are in the ",
-                        Link("technical annex", ANNEX), "."))
+    sec.blocks.append(P("You can also read an ", Link("Easy Read summary", EASY_READ),
+                        " of this report. It has short sentences, large print and pictures. "
+                        "The ", Link("technical annex", ANNEX), " has the detailed tables. "
+                        "It also says how we work out each figure."))
     return sec
 
 
@@ -198,7 +197,7 @@ def build_section(f: Figures, content: Content, item: dict[str, Any], year: str)
         sec.sid, sec.title, sec.children = item["id"], item["title"], []
         return sec
     if kind == "compare":
-        return sections.compare_section(f)
+        return sections.compare_section(f, detail=False)
     if kind == "case-studies":
         return case_studies(content)
     if kind == "glossary":

@@ -271,10 +271,12 @@ def journey_section(f: Figures) -> Section:
             total_hidden = _suppressed(total_rows, total)
             total_fig = Fig(number(None if total_hidden else total, 0),
                             {"calc": "sum", "of": total_key, "places": "0"})
-        sec.blocks.append(P("In ", year_label(f.year), " we received ",
-                            total_fig, f" {'request' if total == 1 else 'requests'} for "
-                            "support from people new to adult social care whose outcome was "
-                            "decided in the year (", title_link(m), ")."))
+        sec.blocks.append(P("In ", year_label(f.year), " we received ", total_fig, " ",
+                            Link(f"{'request' if total == 1 else 'requests'} for support",
+                                 f"#{m.anchor}"),
+                            " from people new to us. We count a request once we have "
+                            "decided what happens next. The table and the chart show where "
+                            "the requests led."))
         table_rows = []
         values = []
         for lab in order:
@@ -467,15 +469,20 @@ def _rules_sentence(used: list[Comparison], fallback: bool) -> Phrase:
                     "admissions, lower is better).")
 
 
-def compare_section(f: Figures) -> Section:
+def compare_section(f: Figures, detail: bool = True) -> Section:
     """ASCOF against England and the region, and how many measures improved (reports.md §3:
     one declared measure set, polarity respected, 'about the same' defined).
 
     Ranks, quartiles, gaps and the change class come from the `comparisons` table as it
     states them (`openasc compare`), never re-derived here; a measure without a comparisons
     row falls back to England's and the region's own rows and a plain change of the
-    printed figure."""
-    sec = Section(sid="compare", title="How we compare")
+    printed figure.
+
+    With `detail` (the technical annex) every measure also gets its sentence of ranks,
+    quartiles and gaps; without it (the resident document) a chart of how many measures
+    are better than England, about the same or worse stands in for them."""
+    sec = Section(sid="compare", title="How we compare" if not detail
+                  else "How we compare, in detail")
     rows = [r for r in f.rows if r.family == "ASCOF"
             and (r.breakdown == "" or set(r.parts) == {"part"})]
     rows.sort(key=lambda r: (r.code, r.breakdown))
@@ -533,7 +540,10 @@ def compare_section(f: Figures) -> Section:
                 "\"About the same\" means the printed figure did not change; \"improved\" "
                 "follows each measure's better direction (for care-home admissions, lower is "
                 "better)."))
-    sec.blocks.append(sentences)
+    if detail:
+        sec.blocks.append(sentences)
+    else:
+        sec.blocks.extend(england_summary(f, rows))
     sec.blocks.append(Table(
         caption=f"ASCOF measures, {year_label(f.year)}, against England and {region}",
         headers=["Measure", year_label(f.year), year_label(f.year - 1), "England", region,
@@ -544,6 +554,46 @@ def compare_section(f: Figures) -> Section:
               "council by each measure's better direction ranks first; tied councils "
               "share a rank.")))
     return sec
+
+
+def england_side(f: Figures, row: Row) -> str | None:
+    """'better', 'the same' or 'worse' than England for a printed figure with a better
+    direction, from the gap the comparisons table states (at the measure's precision);
+    None when there is no national comparison, no better direction or the figure is
+    hidden."""
+    c = f.comparison(row)
+    m = f.measure(row.family, row.code, row.unit)
+    if (c is None or not national(c) or c.gap_england is None or row.shown() is None
+            or m.polarity not in ("higher", "lower") or not_known(f, row, m)):
+        return None
+    gap_now = round_half_up(c.gap_england, c.precision)
+    if gap_now == 0:
+        return "the same"
+    return "better" if (gap_now > 0) == (m.polarity == "higher") else "worse"
+
+
+def england_summary(f: Figures, rows: list[Row]) -> list[Any]:
+    """A sentence and a chart: of the measures compared with England this year, how many
+    are better, the same, worse (by each measure's better direction)."""
+    sides = [england_side(f, r) for r in rows]
+    counts = {k: sides.count(k) for k in ("better", "the same", "worse")}
+    n = sum(counts.values())
+    if not n:
+        return []
+    lead = P(f"Compared with England this year, {_words(counts['better'])} of our "
+             f"{_words(n)} {'measure' if n == 1 else 'measures'} "
+             f"{'was' if counts['better'] == 1 else 'were'} better, "
+             f"{_words(counts['the same'])} the same and {_words(counts['worse'])} worse. "
+             "The table shows each one.")
+    chart = charts.bar_chart(
+        "compare-england", "Our measures compared with England", ["Better than England",
+                                                                  "The same as England",
+                                                                  "Worse than England"],
+        [counts["better"], counts["the same"], counts["worse"]], "Measures",
+        "Bar chart of how many of our measures are better than, the same as and worse than "
+        "England's. The numbers are in the sentence above.",
+        where="the numbers are in the sentence above")
+    return [lead, chart]
 
 
 _WORDS = ["none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",

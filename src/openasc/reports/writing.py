@@ -99,7 +99,7 @@ def write_local_account(f: Figures, content: Content, year: str, out: Path,
     easy = build_easy_read(f, year, "local-account.html", ANNEX)
     html = write_easy_read(easy, out / EASY_READ)
     files += [html, write_pdf(html, html.with_suffix(".pdf"))] if pdf else [html]
-    scores = readability.scores(main, "local-account") + readability.scores(annex, "annex")
+    scores = readability.scores(main, "local-account")
     scores += [s for s in [readability.score("easy-read", "Easy Read summary",
                                              easy_read_text(easy))] if s is not None]
     log = out / "local-account-build.log"
