@@ -10,6 +10,7 @@ charts and the glossary's definitions are not prose and are left out.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 
 from openasc.reports.document import Document, Human, Section
@@ -53,7 +54,9 @@ def prose(s: Section) -> str:
 
 
 def score(document: str, title: str, text: str) -> Score | None:
-    import textstat
+    with warnings.catch_warnings():  # textstat 0.7.4 imports pkg_resources, which warns
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import textstat
 
     words = textstat.lexicon_count(text)
     if words < 10:
