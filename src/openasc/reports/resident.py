@@ -91,34 +91,43 @@ def plain_sentence(f: Figures, row: Row, label: str) -> Phrase:
 
 
 # --------------------------------------------------------------------------- chart
+def category(label: str) -> str:
+    """A breakdown category in plain words (`categories` in data/local_account.yaml), or as
+    the return names it when there is no plainer word."""
+    return str(spec().get("categories", {}).get(label, label))
+
+
 def chart_blocks(f: Figures, chart: dict[str, Any], sid: str) -> list[Any]:
     """The section's one chart and the small table it is drawn from: one breakdown of a
-    measure (the rows whose breakdown keys are exactly `by`), in the categories' natural
-    order. A suppressed category is printed [c] in the table and left out of the bars."""
+    measure (the rows whose breakdown keys are exactly `by`, or one of several such sets
+    that together partition the total), in the categories' natural order. A suppressed
+    category is printed [c] in the table and left out of the bars."""
     family, code = chart["measure"].split("/", 1)
-    by = set(chart["by"])
-    rows = [r for r in f.breakdowns(family, code) if set(r.parts) == by]
+    by = chart["by"]
+    sets = [set(b) for b in by] if isinstance(by[0], list) else [set(by)]
+    rows = [r for r in f.breakdowns(family, code) if set(r.parts) in sets]
     if not rows:
         return []
     m = f.measure(family, code, rows[0].unit)
-    keys = sorted(by)
-    rows.sort(key=lambda r: [labels.category_order(k, r.parts[k]) for k in keys])
+    rows.sort(key=lambda r: [labels.category_order(k, r.parts[k]) for k in sorted(r.parts)])
     header = sections.unit_header(m, rows[0].unit)
     caption = f"{chart['title']}, {year_label(f.year)}"
-    table = Table(caption=caption, headers=[" and ".join(labels.dimension(k) for k in keys)
-                                            .capitalize(), header],
-                  rows=[[sections.label_of(r), P(sections.fig(r, m, f=f))] for r in rows],
+    column = chart.get("column") or " and ".join(labels.dimension(k)
+                                                 for k in sorted(sets[0])).capitalize()
+    names = [category(sections.label_of(r)) for r in rows]
+    table = Table(caption=caption, headers=[column, header],
+                  rows=[[n, P(sections.fig(r, m, f=f))] for n, r in zip(names, rows,
+                                                                        strict=True)],
                   note=chart.get("note", ""))
-    drawable = [r for r in rows if r.shown() is not None]
+    drawable = [(n, r) for n, r in zip(names, rows, strict=True) if r.shown() is not None]
     if len(drawable) < 2:
         return [table]
     places = precision_for(rows[0].unit, m.precision)
-    largest = max(drawable, key=lambda r: r.value or 0)
+    largest = max(drawable, key=lambda d: d[1].value or 0)[0]
     alt = (f"Bar chart: {chart['title'][0].lower()}{chart['title'][1:]}. The largest is "
-           f"{sections.label_of(largest)}. The figures are in the table above.")
-    return [table, charts.bar_chart(f"{sid}-chart", caption,
-                                    [sections.label_of(r) for r in drawable],
-                                    [round_half_up(r.value or 0, places) for r in drawable],
+           f"{largest}. The figures are in the table above.")
+    return [table, charts.bar_chart(f"{sid}-chart", caption, [n for n, _ in drawable],
+                                    [round_half_up(r.value or 0, places) for _, r in drawable],
                                     chart.get("axis", header), alt)]
 
 
