@@ -40,9 +40,7 @@ def build_annex(f: Figures, main: Document) -> Document:
           "comes from, and which sections were left out and why.")])]
     parts.append(omitted_section(main))
     parts.append(sections.compare_section(f, detail=True))
-    journey = sections.journey_section(f)
-    for child in journey.children:  # what followed short-term support, in full
-        parts.append(child)
+    parts.append(sections.after_short_term_section(f))
     parts += [sections.family_section(f, spec, sentences=False)
               for spec in sections.data_file("sections.yaml")]
     kept = [s.prune() for s in parts if not s.is_empty()]

@@ -194,7 +194,7 @@ def build_section(f: Figures, content: Content, item: dict[str, Any], year: str)
         return resident.population_section(f, item)
     if kind == "journey":
         sec = sections.journey_section(f)
-        sec.sid, sec.title, sec.children = item["id"], item["title"], []
+        sec.sid, sec.title = item["id"], item["title"]
         return sec
     if kind == "compare":
         return sections.compare_section(f, detail=False)

@@ -11,6 +11,7 @@ rest of the report.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from openasc.reports import charts, labels, sections
@@ -29,6 +30,7 @@ from openasc.reports.phrasing import (
 )
 
 
+@cache
 def spec() -> dict[str, Any]:
     return sections.data_file("local_account.yaml")
 

@@ -245,10 +245,9 @@ def _suppressed(group: list[Row], n: float) -> bool:
 
 
 def journey_section(f: Figures) -> Section:
-    """The customer journey as a funnel: requests, then where they led (STS001), then what
-    followed short-term support (STS002a)."""
+    """The customer journey as a funnel: requests, and where they led (STS001)."""
     spec = data_file("journey.yaml")
-    req, after = spec["requests"], spec["after_short_term"]
+    req = spec["requests"]
     sec = Section(sid="journey", title="How people come to us and where they go")
     # Only the one-way breakdown by what followed: the two-way ones (by route, by age band)
     # hold the same requests again, and adding them all counted each request three times.
@@ -303,15 +302,21 @@ def journey_section(f: Figures) -> Section:
             "journey-funnel", "Where requests for support led", order, values, "Requests",
             f"Bar chart of the requests for support by what followed; the most common was "
             f"{biggest.lower()}. The figures are in the table above."))
+    return sec
+
+
+def after_short_term_section(f: Figures) -> Section:
+    """What followed short-term support (STS002a), every one-way breakdown in full: the
+    technical annex's part of the customer journey."""
+    after = data_file("journey.yaml")["after_short_term"]
+    sec = Section(sid="journey-after", title="What followed short-term support")
     follow = [r for r in f.breakdowns(after["family"], after["code"]) if len(r.parts) == 1]
     if follow:
         m2 = f.measure(after["family"], after["code"])
-        child = Section(sid="journey-after", title="What followed short-term support")
-        child.blocks.append(P("Short-term support (reablement) helps people regain skills "
-                              "and confidence. This is what followed it (", title_link(m2),
-                              ")."))
-        child.blocks.extend(breakdown_tables(f, after["family"], after["code"], "journey"))
-        sec.children.append(child)
+        sec.blocks.append(P("Short-term support (reablement) helps people regain skills "
+                            "and confidence. This is what followed it (", title_link(m2),
+                            ")."))
+        sec.blocks.extend(breakdown_tables(f, after["family"], after["code"], "journey"))
     return sec
 
 
