@@ -17,7 +17,8 @@ published counts). Worked figures (reports.md §1):
   more): the total is the measure's own, 1,000; information and advice 600 (60.0%) and
   ST-Max 250 (25.0%) are printed, long-term support and "no services" print [c].
 - SAC concerns 1,300 → 1,469 published 1,470: up 170 ÷ 1,300 = 13.1% → "up 13% on last
-  year".
+  year"; by location 700 in the person's own home and 300 in care homes, so the own home
+  is where the risk was most often found.
 - No CARERS rows: the carers section is left out, without an error, and the annex says why.
 - Population (mid-year estimates, persons): 2023 ages 30/70/90 = 100,000/40,000/5,000;
   2024 = 101,000/41,000/5,200. Adults 18+ in mid-2024: 101,000 + 41,000 + 5,200 = 147,200,
@@ -64,6 +65,9 @@ ROWS = [
     ("SALT", "STS002a", LA, *Y, "what_next=Ongoing Low Level Support", 60, None, "count"),
     ("SAC", "CONCERNS", LA, *Y, "", 1469, None, "count"),
     ("SAC", "CONCERNS", LA, *P, "", 1300, None, "count"),
+    ("SAC", "CONCERNS_BY_LOCATION", LA, *Y, "location=Own Home", 700, None, "count"),
+    ("SAC", "CONCERNS_BY_LOCATION", LA, *Y, "location=Care Home - Residential", 300, None,
+     "count"),
     ("SAC", "S42_BY_TYPE", LA, *Y, "abuse_type=Neglect and Acts of Omission", 200, None, "count"),
     ("SAC", "S42_BY_TYPE", LA, *Y, "abuse_type=Financial or Material Abuse", 120, None, "count"),
     ("DOLS", "RECEIVED", LA, *Y, "", 2345, None, "count"),
@@ -423,6 +427,9 @@ def test_plain_sentences_judge_by_polarity_against_last_year_and_england(
             in text["long-term"])
     assert ("Safeguarding concerns raised with us: 1,470. This is up 13% on last year, from "
             "1,300 to 1,470.") in text["safeguarding"]
+    # the location with the most concerns (700 in the own home, 300 in care homes), in words
+    assert "The place where the risk was most often found was the person's own home." \
+        in text["safeguarding"]
 
 
 def _glance(raw: str) -> str:

@@ -133,6 +133,19 @@ def chart_blocks(f: Figures, chart: dict[str, Any], sid: str) -> list[Any]:
                                     chart.get("axis", header), alt)]
 
 
+def most_sentence(f: Figures, most: dict[str, Any]) -> list[Phrase]:
+    """'Most concerns were about a risk in the person's own home.': the category of a
+    breakdown with the largest published count, in plain words; nothing when the largest
+    is not clear (a tie, or fewer than two categories printed)."""
+    family, code = most["measure"].split("/", 1)
+    rows = [r for r in f.breakdowns(family, code) if set(r.parts) == set(most["by"])
+            and r.shown() is not None]
+    top = sorted(rows, key=lambda r: r.value or 0, reverse=True)[:2]
+    if len(top) < 2 or top[0].value == top[1].value:
+        return []
+    return [P(most["sentence"].format(category(sections.label_of(top[0]))))]
+
+
 def measures_section(f: Figures, item: dict[str, Any]) -> Section:
     """A short section: the intro, one sentence per measure held, one chart and its table.
     Empty when none of its measures is held (then the caller tries the fallback)."""
@@ -144,6 +157,8 @@ def measures_section(f: Figures, item: dict[str, Any]) -> Section:
     if item.get("intro"):
         sec.blocks.append(P(" ".join(item["intro"].split())))
     sec.blocks.extend(plain_sentence(f, row, label) for label, row in held)
+    if item.get("most"):
+        sec.blocks.extend(most_sentence(f, item["most"]))
     if item.get("chart"):
         sec.blocks.extend(chart_blocks(f, item["chart"], item["id"]))
     return sec
