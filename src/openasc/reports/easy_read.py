@@ -107,7 +107,8 @@ def build_easy_read(f: Figures, year: str, main: str, annex: str) -> EasyRead:
     numbers: list[Point] = []
     for item in resident.glance_items(f):
         m = f.measure(item.row.family, item.row.code, item.row.unit)
-        lines = [P(sections.fig(item.row, m, f=f), " ", item.label, ".")]
+        before, _, after = item.easy.partition("{}")
+        lines = [P(before, sections.fig(item.row, m, f=f), after)]
         lines += [x for x in (compared_with_last_year(f, item.row),
                               compared_with_england(f, item.row)) if x is not None]
         numbers.append(Point(icon(item.icon), lines))

@@ -176,6 +176,7 @@ class GlanceItem:
     england: Phrase | str
     icon: str
     row: Row
+    easy: str  # the Easy Read sentence, the figure where {} stands
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ def glance_items(f: Figures, limit: int = 10) -> list[GlanceItem]:
         if england_value(f, row) is not None:
             eng = P(sections.england_cell(f, row, m))
         out.append(GlanceItem(P(sections.fig(row, m, f=f)), g["label"], last, eng,
-                              g.get("icon", "dot"), row))
+                              g.get("icon", "dot"), row, g.get("easy", "{} " + g["label"] + ".")))
         if len(out) == limit:
             break
     return out
