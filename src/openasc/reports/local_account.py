@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict
 from typing import Any
 
-from openasc.reports import charts, glossary, labels, resident, sections
+from openasc.reports import charts, glossary, labels, population, resident, sections
 from openasc.reports.content import Content, Text
 from openasc.reports.document import Document, Human, Omitted, Placeholder, Section, Table
 from openasc.reports.figures import Figures
@@ -191,7 +191,7 @@ def build_section(f: Figures, content: Content, item: dict[str, Any], year: str)
     if kind == "glance":
         return resident.glance_section(f, item)
     if kind == "population":
-        return resident.population_section(f, item)
+        return population.population_section(f, item)
     if kind == "journey":
         sec = sections.journey_section(f)
         sec.sid, sec.title = item["id"], item["title"]
