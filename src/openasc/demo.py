@@ -103,7 +103,8 @@ def run_demo(out: Path, people: int, console: Console, warehouse: Path | None = 
 
         step("Writing their PDFs")
         try:
-            documents += [write_pdf(d, d.with_suffix(".pdf")) for d in list(documents)]
+            documents += [write_pdf(d, d.with_suffix(".pdf")) for d in list(documents)
+                          if d.suffix == ".html"]
         except PdfUnavailable as exc:
             missing_pdf = exc
     elapsed = time.perf_counter() - started

@@ -1,4 +1,4 @@
-"""axe-core in headless Debian Chromium, driven by Playwright, on both generated documents:
+"""axe-core in headless Debian Chromium, driven by Playwright, on every generated document:
 no serious or critical violation. scripts/install-browser.sh installs Chromium, Playwright
 and the pinned axe-core; the page is opened from a file with JavaScript off for the page
 itself (axe is injected by the test), as a resident without scripts would read it."""
@@ -28,7 +28,8 @@ def browser():
         b.close()
 
 
-@pytest.mark.parametrize("name", ["local-account.html", "self-assessment.html"])
+@pytest.mark.parametrize("name", ["local-account.html", "local-account-annex.html",
+                                  "local-account-easy-read.html", "self-assessment.html"])
 def test_no_serious_or_critical_violations(built, browser, name: str) -> None:
     page = browser.new_page()
     requests: list[str] = []

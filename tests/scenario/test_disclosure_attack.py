@@ -458,7 +458,8 @@ def published_outputs(out: Path, wh: Path, tmp: Path) -> list[Output]:
         outputs.append(read_comparisons("comparisons table", comparisons_of(con, la_code=LA)))
     finally:
         con.close()
-    for doc in ("local-account", "self-assessment"):
+    for doc in ("local-account", "local-account-annex", "local-account-easy-read",
+                "self-assessment"):
         outputs.append(read_html(doc, (out / f"{doc}.html").read_text("utf-8")))
     url = f"sqlite:///{tmp / 'users.sqlite'}"
     make_users(url)
@@ -488,8 +489,9 @@ def test_no_suppressed_count_can_be_recovered_from_any_published_output(council)
     exact, outputs = council
     found = attack(exact, outputs)
     names = {o.name for o in outputs}
-    assert {"export csv", "export json", "export xlsx", "local-account", "self-assessment",
-            "improvement profile", "dashboard API", "dashboard API comparisons"} <= names
+    assert {"export csv", "export json", "export xlsx", "local-account", "local-account-annex",
+            "local-account-easy-read", "self-assessment", "improvement profile",
+            "dashboard API", "dashboard API comparisons"} <= names
     # the attack reached its targets: many printed counts, many suppressed cells, many
     # printed values solved, and figures from the documents and the dashboard
     assert sum(len(o.printed) for o in outputs if o.name == "local-account") > 30

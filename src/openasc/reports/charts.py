@@ -9,7 +9,7 @@ the table it was drawn from (the table is what the figures are traced through).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup, escape
 
@@ -25,6 +25,7 @@ class Chart:
     title: str
     alt: str
     svg: Markup
+    where: str = "the figures are in the table above"  # said under the chart
 
 
 def bar_spec(title: str, labels: list[str], values: list[float], axis_title: str) -> dict:
@@ -78,5 +79,6 @@ def render(spec: dict, chart_id: str, title: str, alt: str) -> Chart:
 
 
 def bar_chart(chart_id: str, title: str, labels: list[str], values: list[float],
-              axis_title: str, alt: str) -> Chart:
-    return render(bar_spec(title, labels, values, axis_title), chart_id, title, alt)
+              axis_title: str, alt: str, where: str = "") -> Chart:
+    chart = render(bar_spec(title, labels, values, axis_title), chart_id, title, alt)
+    return replace(chart, where=where) if where else chart

@@ -61,6 +61,14 @@ class Placeholder:
     source: str
 
 
+@dataclass(frozen=True)
+class Omitted:
+    """A section left out of a document, and why (said in the technical annex)."""
+
+    title: str
+    reason: str
+
+
 @dataclass
 class Document:
     title: str
@@ -71,3 +79,9 @@ class Document:
     notes: list[dict[str, str]]
     draft: bool = False
     placeholders: list[Placeholder] = field(default_factory=list)
+    omitted: list[Omitted] = field(default_factory=list)
+    # Where the measures' definitions are when they are not in this document (the annex):
+    # links to '#def-…' then point there.
+    notes_at: str = ""
+    # Other documents of the set, (file name, what it is), linked from the cover.
+    companions: list[tuple[str, str]] = field(default_factory=list)

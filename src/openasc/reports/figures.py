@@ -100,6 +100,8 @@ class Figures:
     measures: dict[tuple[str, str], Measure]
     population_year: int | None = None
     used: set[tuple[str, str]] = field(default_factory=set)
+    # The council's adults by age group, per mid-year estimate held up to this year.
+    population: list[AgeGroup] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
 
     @property
@@ -156,6 +158,37 @@ class Figures:
                  if (c.family, c.code, c.breakdown) == (row.family, row.code, row.breakdown)
                  and c.year <= self.year and national(c)]
         return max(found, key=lambda c: c.year) if found else None
+
+
+@dataclass(frozen=True)
+class AgeGroup:
+    """Adults aged `from_age` and over in one mid-year population estimate (ONS, persons):
+    reference data, published as it is, so never rounded or suppressed."""
+
+    la_code: str
+    year: int
+    from_age: int
+    people: int
+
+    def trace(self) -> dict[str, str]:
+        return {"table": "population", "key": f"{self.la_code}|{self.year}|{self.from_age}",
+                "field": "population", "places": "0"}
+
+
+AGE_GROUPS = (18, 65, 85)
+
+
+def load_population(con: duckdb.DuckDBPyConnection, la_code: str, year: int) -> list[AgeGroup]:
+    """Adults 18+, 65+ and 85+ in each estimate held up to `year` (one query, set-based)."""
+    try:
+        got = con.execute(
+            "SELECT year, g.from_age, sum(p.population) FROM population p, "
+            "(SELECT unnest(?) AS from_age) g WHERE p.la_code = ? AND p.year <= ? "
+            "AND p.sex = 'persons' AND p.age >= g.from_age GROUP BY ALL ORDER BY 1, 2",
+            [list(AGE_GROUPS), la_code, year]).fetchall()
+    except duckdb.Error:  # no population table yet
+        return []
+    return [AgeGroup(la_code, int(y), int(a), int(n)) for y, a, n in got]
 
 
 def national(c: Comparison) -> bool:
@@ -227,7 +260,8 @@ def load_figures(con: duckdb.DuckDBPyConnection, council: Council, start: date,
         pop_year = None
     return Figures(council=council, period_start=start, period_end=end, rows=rows,
                    previous=previous, comparators=comparators, measures=load_measures(),
-                   population_year=pop_year, comparisons=comparisons)
+                   population_year=pop_year, comparisons=comparisons,
+                   population=load_population(con, council.ons_code, start.year))
 
 
 def parse_year(text: str) -> tuple[date, date]:

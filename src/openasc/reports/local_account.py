@@ -1,8 +1,9 @@
 """The Local Account: a council's yearly report to residents (reports.md §1).
 
-Sections follow the order residents know from published accounts; a section with no data
-is left out. Figures come from `metric_values` (via `figures`) and from the content
-folder's declared input files; words from the content folder's Markdown.
+Sections follow the order residents know from published accounts, as declared in
+`data/local_account.yaml`; a section with no data and no words is left out, and the
+technical annex says why. Figures come from `metric_values` (via `figures`) and from the
+content folder's declared input files; words from the content folder's Markdown.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import re
 from dataclasses import asdict
 from typing import Any
 
-from openasc.reports import labels, sections
+from openasc.reports import charts, glossary, labels, population, resident, sections
 from openasc.reports.content import Content, Text
-from openasc.reports.document import Document, Human, Placeholder, Section, Table
+from openasc.reports.document import Document, Human, Omitted, Placeholder, Section, Table
 from openasc.reports.figures import Figures
-from openasc.reports.phrasing import Fig, P, number
+from openasc.reports.phrasing import Fig, Link, P, number
 
 
 def human(text: Text | None, sid: str) -> Section:
@@ -65,6 +66,14 @@ def budget_section(content: Content, year: str) -> Section:
                         "accounts."))
     sec.blocks.append(Table(caption=f"Spend on care by type, {year}",
                             headers=["Type of support", "Spend"], rows=table_rows))
+    drawn = [r for r in rows if not r["placeholder"]]
+    if len(drawn) >= 2:
+        top = max(drawn, key=lambda r: r["amount_gbp"])
+        sec.blocks.append(charts.bar_chart(
+            "budget-chart", f"Spend on care by type, {year}", [r["category"] for r in drawn],
+            [round(r["amount_gbp"]) for r in drawn], "Pounds",
+            f"Bar chart of spending on care by type of support; the largest is "
+            f"{top['category'].lower()}. The figures are in the table above."))
     return sec
 
 
@@ -140,27 +149,84 @@ def notes(f: Figures) -> list[dict[str, str]]:
     return out
 
 
+ANNEX = "local-account-annex.html"
+EASY_READ = "local-account-easy-read.html"
+
+
+def _fallback(content: Content, item: dict[str, Any], year: str) -> Section:
+    """The content folder's own figures for a section whose measures are not held."""
+    kind = item.get("fallback")
+    if kind == "budget":
+        sec = budget_section(content, year)
+    elif kind == "workforce":
+        sec = items_section(content.workforce, item["id"], item["title"], "workforce.yaml",
+                            "label", "value", "unit")
+    elif kind == "survey":
+        sec = items_section(content.survey, item["id"], item["title"], "survey.yaml",
+                            "question", "percent", None)
+    else:
+        return Section(sid=item["id"], title=item["title"])
+    sec.sid, sec.title = item["id"], item["title"]
+    return sec
+
+
+def contacts_section(content: Content, item: dict[str, Any]) -> Section:
+    """How to reach adult social care (the council's contacts.md), and the other formats."""
+    sec = Section(sid=item["id"], title=item["title"])
+    text = content.texts.get("contacts")
+    if text is not None:
+        sec.blocks.append(Human(text.html, text.source, text.draft))
+    sec.blocks.append(P("You can also read an ", Link("Easy Read summary", EASY_READ),
+                        " of this report. It has short sentences, large print and pictures. "
+                        "The ", Link("technical annex", ANNEX), " has the detailed tables. "
+                        "It also says how we work out each figure."))
+    return sec
+
+
+def build_section(f: Figures, content: Content, item: dict[str, Any], year: str) -> Section:
+    """One section of the Local Account from its entry in `data/local_account.yaml`."""
+    kind = item["builder"]
+    if kind == "text":
+        return human(content.texts.get(item["text"]), item["id"])
+    if kind == "glance":
+        return resident.glance_section(f, item)
+    if kind == "population":
+        return population.population_section(f, item)
+    if kind == "journey":
+        sec = sections.journey_section(f)
+        sec.sid, sec.title = item["id"], item["title"]
+        return sec
+    if kind == "compare":
+        return sections.compare_section(f, detail=False)
+    if kind == "case-studies":
+        return case_studies(content)
+    if kind == "glossary":
+        return glossary.glossary_section(item["id"], item["title"])
+    if kind == "contacts":
+        return contacts_section(content, item)
+    sec = resident.measures_section(f, item)
+    if sec.is_empty():
+        sec = _fallback(content, item, year)
+    text = content.texts.get(item.get("text", ""))
+    if text is not None:
+        sec.blocks.append(Human(text.html, text.source, text.draft))
+    return sec
+
+
 def build_local_account(f: Figures, content: Content, year: str) -> Document:
-    text = content.texts.get
-    parts: list[Section] = [
-        human(text("foreword"), "foreword"),
-        human(text("vision"), "vision"),
-        sections.journey_section(f),
-        budget_section(content, year),
-    ]
-    parts += [sections.family_section(f, spec) for spec in sections.data_file("sections.yaml")]
-    parts += [
-        items_section(content.workforce, "workforce", "Our workforce", "workforce.yaml",
-                      "label", "value", "unit"),
-        items_section(content.survey, "survey", "What people told us", "survey.yaml",
-                      "question", "percent", None),
-        sections.compare_section(f),
-        case_studies(content),
-        human(text("achievements"), "achievements"),
-        human(text("complaints"), "complaints"),
-        human(text("next-steps"), "next-steps"),
-    ]
-    kept = [s.prune() for s in parts if not s.is_empty()]
-    return Document(title="Local Account", subtitle="Adult social care: our report to residents",
-                    council=f.council.name, year_label=year, sections=kept, notes=notes(f),
-                    placeholders=placeholders(content, year))
+    """The resident document: the sections of `data/local_account.yaml` that have figures
+    or words; each one left out is listed, with its reason, for the annex."""
+    parts: list[Section] = []
+    omitted: list[Omitted] = []
+    for item in resident.spec()["sections"]:
+        sec = build_section(f, content, item, year)
+        if sec.is_empty():
+            omitted.append(Omitted(item.get("title") or sec.title or item["id"],
+                                   item.get("omitted", "nothing to say this year")))
+        else:
+            parts.append(sec.prune())
+    doc = Document(title="Local Account", subtitle="Adult social care: our report to residents",
+                   council=f.council.name, year_label=year, sections=parts, notes=[],
+                   placeholders=placeholders(content, year), omitted=omitted, notes_at=ANNEX,
+                   companions=[(EASY_READ, "Easy Read summary"), (ANNEX, "Technical annex")])
+    return glossary.expand_first_use(doc)

@@ -40,7 +40,7 @@ def write_pdf(html_path: Path, pdf_path: Path) -> Path:
         logging.getLogger(name).setLevel(logging.ERROR)
     with files.atomic_path(pdf_path) as tmp:
         HTML(filename=str(html_path), url_fetcher=_no_fetch).write_pdf(
-            str(tmp), pdf_variant="pdf/ua-1", lang="en-GB")
+            str(tmp), pdf_variant="pdf/ua-1", pdf_tags=True, lang="en-GB")
     return pdf_path
 
 

@@ -195,8 +195,9 @@ def unit_header(m: Measure, unit: str) -> str:
     return {"percent": "Per cent", "days": "Days", "count": "Number"}.get(unit, "Value")
 
 
-def family_section(f: Figures, spec: dict[str, Any]) -> Section:
-    """A section from one or more metric families: sentences, a summary table, breakdowns."""
+def family_section(f: Figures, spec: dict[str, Any], sentences: bool = True) -> Section:
+    """A section from one or more metric families: sentences (unless `sentences` is off, as
+    in the technical annex, where the table says it all), a summary table, breakdowns."""
     sec = Section(sid=spec["id"], title=spec["title"])
     heads = [r for fam in spec["families"] for r in f.family(fam)]
     codes_with_breakdowns = sorted({(r.family, r.code) for fam in spec["families"]
@@ -205,7 +206,7 @@ def family_section(f: Figures, spec: dict[str, Any]) -> Section:
         return sec
     if spec.get("intro"):
         sec.blocks.append(P(spec["intro"]))
-    if heads:
+    if heads and sentences:
         sec.blocks.append([headline_sentence(f, r) for r in heads])
         sec.blocks.append(summary_table(f, heads, f"{spec['title']}: the figures, "
                                         f"{year_label(f.year)}"))
@@ -244,10 +245,9 @@ def _suppressed(group: list[Row], n: float) -> bool:
 
 
 def journey_section(f: Figures) -> Section:
-    """The customer journey as a funnel: requests, then where they led (STS001), then what
-    followed short-term support (STS002a)."""
+    """The customer journey as a funnel: requests, and where they led (STS001)."""
     spec = data_file("journey.yaml")
-    req, after = spec["requests"], spec["after_short_term"]
+    req = spec["requests"]
     sec = Section(sid="journey", title="How people come to us and where they go")
     # Only the one-way breakdown by what followed: the two-way ones (by route, by age band)
     # hold the same requests again, and adding them all counted each request three times.
@@ -270,10 +270,12 @@ def journey_section(f: Figures) -> Section:
             total_hidden = _suppressed(total_rows, total)
             total_fig = Fig(number(None if total_hidden else total, 0),
                             {"calc": "sum", "of": total_key, "places": "0"})
-        sec.blocks.append(P("In ", year_label(f.year), " we received ",
-                            total_fig, f" {'request' if total == 1 else 'requests'} for "
-                            "support from people new to adult social care whose outcome was "
-                            "decided in the year (", title_link(m), ")."))
+        sec.blocks.append(P("In ", year_label(f.year), " we received ", total_fig, " ",
+                            Link(f"{'request' if total == 1 else 'requests'} for support",
+                                 f"#{m.anchor}"),
+                            " from people new to us. We count a request once we have "
+                            "decided what happens next. The table and the chart show where "
+                            "the requests led."))
         table_rows = []
         values = []
         for lab in order:
@@ -300,15 +302,21 @@ def journey_section(f: Figures) -> Section:
             "journey-funnel", "Where requests for support led", order, values, "Requests",
             f"Bar chart of the requests for support by what followed; the most common was "
             f"{biggest.lower()}. The figures are in the table above."))
+    return sec
+
+
+def after_short_term_section(f: Figures) -> Section:
+    """What followed short-term support (STS002a), every one-way breakdown in full: the
+    technical annex's part of the customer journey."""
+    after = data_file("journey.yaml")["after_short_term"]
+    sec = Section(sid="journey-after", title="What followed short-term support")
     follow = [r for r in f.breakdowns(after["family"], after["code"]) if len(r.parts) == 1]
     if follow:
         m2 = f.measure(after["family"], after["code"])
-        child = Section(sid="journey-after", title="What followed short-term support")
-        child.blocks.append(P("Short-term support (reablement) helps people regain skills "
-                              "and confidence. This is what followed it (", title_link(m2),
-                              ")."))
-        child.blocks.extend(breakdown_tables(f, after["family"], after["code"], "journey"))
-        sec.children.append(child)
+        sec.blocks.append(P("Short-term support (reablement) helps people regain skills "
+                            "and confidence. This is what followed it (", title_link(m2),
+                            ")."))
+        sec.blocks.extend(breakdown_tables(f, after["family"], after["code"], "journey"))
     return sec
 
 
@@ -466,15 +474,20 @@ def _rules_sentence(used: list[Comparison], fallback: bool) -> Phrase:
                     "admissions, lower is better).")
 
 
-def compare_section(f: Figures) -> Section:
+def compare_section(f: Figures, detail: bool = True) -> Section:
     """ASCOF against England and the region, and how many measures improved (reports.md §3:
     one declared measure set, polarity respected, 'about the same' defined).
 
     Ranks, quartiles, gaps and the change class come from the `comparisons` table as it
     states them (`openasc compare`), never re-derived here; a measure without a comparisons
     row falls back to England's and the region's own rows and a plain change of the
-    printed figure."""
-    sec = Section(sid="compare", title="How we compare")
+    printed figure.
+
+    With `detail` (the technical annex) every measure also gets its sentence of ranks,
+    quartiles and gaps; without it (the resident document) a chart of how many measures
+    are better than England, about the same or worse stands in for them."""
+    sec = Section(sid="compare", title="How we compare" if not detail
+                  else "How we compare, in detail")
     rows = [r for r in f.rows if r.family == "ASCOF"
             and (r.breakdown == "" or set(r.parts) == {"part"})]
     rows.sort(key=lambda r: (r.code, r.breakdown))
@@ -532,7 +545,10 @@ def compare_section(f: Figures) -> Section:
                 "\"About the same\" means the printed figure did not change; \"improved\" "
                 "follows each measure's better direction (for care-home admissions, lower is "
                 "better)."))
-    sec.blocks.append(sentences)
+    if detail:
+        sec.blocks.append(sentences)
+    else:
+        sec.blocks.extend(england_summary(f, rows))
     sec.blocks.append(Table(
         caption=f"ASCOF measures, {year_label(f.year)}, against England and {region}",
         headers=["Measure", year_label(f.year), year_label(f.year - 1), "England", region,
@@ -543,6 +559,46 @@ def compare_section(f: Figures) -> Section:
               "council by each measure's better direction ranks first; tied councils "
               "share a rank.")))
     return sec
+
+
+def england_side(f: Figures, row: Row) -> str | None:
+    """'better', 'the same' or 'worse' than England for a printed figure with a better
+    direction, from the gap the comparisons table states (at the measure's precision);
+    None when there is no national comparison, no better direction or the figure is
+    hidden."""
+    c = f.comparison(row)
+    m = f.measure(row.family, row.code, row.unit)
+    if (c is None or not national(c) or c.gap_england is None or row.shown() is None
+            or m.polarity not in ("higher", "lower") or not_known(f, row, m)):
+        return None
+    gap_now = round_half_up(c.gap_england, c.precision)
+    if gap_now == 0:
+        return "the same"
+    return "better" if (gap_now > 0) == (m.polarity == "higher") else "worse"
+
+
+def england_summary(f: Figures, rows: list[Row]) -> list[Any]:
+    """A sentence and a chart: of the measures compared with England this year, how many
+    are better, the same, worse (by each measure's better direction)."""
+    sides = [england_side(f, r) for r in rows]
+    counts = {k: sides.count(k) for k in ("better", "the same", "worse")}
+    n = sum(counts.values())
+    if not n:
+        return []
+    lead = P(f"Compared with England this year, {_words(counts['better'])} of our "
+             f"{_words(n)} {'measure' if n == 1 else 'measures'} "
+             f"{'was' if counts['better'] == 1 else 'were'} better, "
+             f"{_words(counts['the same'])} the same and {_words(counts['worse'])} worse. "
+             "The table shows each one.")
+    chart = charts.bar_chart(
+        "compare-england", "Our measures compared with England", ["Better than England",
+                                                                  "The same as England",
+                                                                  "Worse than England"],
+        [counts["better"], counts["the same"], counts["worse"]], "Measures",
+        "Bar chart of how many of our measures are better than, the same as and worse than "
+        "England's. The numbers are in the sentence above.",
+        where="the numbers are in the sentence above")
+    return [lead, chart]
 
 
 _WORDS = ["none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",

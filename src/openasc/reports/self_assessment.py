@@ -17,17 +17,26 @@ from openasc.reports.content import Content, template_plan_row
 from openasc.reports.document import Document, Human, Placeholder, Section, Table
 from openasc.reports.figures import Figures, Row
 from openasc.reports.local_account import notes
-from openasc.reports.phrasing import P
+from openasc.reports.phrasing import P, Phrase
 
 
-def _rows_for(f: Figures, spec: dict[str, Any]) -> list[Row]:
-    if "code" in spec:
-        row = f.get(spec["family"], str(spec["code"]), spec.get("breakdown", ""))
-        if row is not None:
-            return [row]
-        return [r for r in f.rows if r.family == spec["family"] and r.code == str(spec["code"])
-                and set(r.parts) == {"part"}]
-    return [r for r in f.family(spec["family"]) if r.code.startswith(spec["code_prefix"])]
+def _rows_for(f: Figures, measure: str) -> list[Row]:
+    """The evidence rows of 'FAMILY/CODE' (its headline, or its parts when it is published
+    in parts), or of 'FAMILY' (every headline measure of the family)."""
+    family, _, code = measure.partition("/")
+    if not code:
+        return f.family(family)
+    row = f.get(family, code)
+    if row is not None:
+        return [row]
+    return [r for r in f.rows if r.family == family and r.code == code
+            and set(r.parts) == {"part"}]
+
+
+def _readable(f: Figures, r: Row) -> bool:
+    """Whether a row says something as evidence: its figure is printed or hidden ([c]),
+    not 'not available' (a figure that cannot be known is no evidence)."""
+    return sections.not_known(f, r, f.measure(r.family, r.code, r.unit)) is None
 
 
 def evidence_table(f: Figures, rows: list[Row], title: str) -> Table:
@@ -35,11 +44,39 @@ def evidence_table(f: Figures, rows: list[Row], title: str) -> Table:
     for r in rows:
         m = f.measure(r.family, r.code, r.unit)
         trend: Any = sections.change_on_last_year(f, r, m) or (
-            "no previous year" if f.before(r) is None else "not available")
+            "no figure for last year" if f.before(r) is None else "not available")
         eng_cell = sections.england_cell(f, r, m)
+        if eng_cell == "not available":
+            eng_cell = "no England figure held"
         out.append([sections.measure_name(f, r), P(sections.fig(r, m, f=f)), trend, eng_cell])
     return Table(caption=f"Evidence for {title.lower()}: measures",
                  headers=["Measure", "This year", "Change on last year", "England"], rows=out)
+
+
+def _named(f: Figures, measure: str) -> Phrase:
+    """A measure not held, as the gaps line names it: its title, linked to its definition
+    (what it would count), or the family when a whole family is evidence."""
+    family, _, code = measure.partition("/")
+    if not code:
+        return P(f"any {family} measure")
+    return P(sections.title_link(f.measure(family, code)))
+
+
+def evidence_blocks(f: Figures, measures: list[str], title: str) -> list[Any]:
+    """The evidence table of the measures held, and the gaps said plainly: 'No data held'
+    when none is, 'Not held' naming the missing ones otherwise. A figure that cannot be
+    known is no evidence, so it is not a row."""
+    held = {m: [r for r in _rows_for(f, m) if _readable(f, r)] for m in measures}
+    rows = [r for m in measures for r in held[m]]
+    missing = [_named(f, m) for m in measures if not held[m]]
+    listed = P(*[P("; " if i else "", m) for i, m in enumerate(missing)])
+    if not rows:
+        return [P("No data held: openasc holds none of the measures that are evidence for "
+                  "this statement (", listed, ").")]
+    blocks: list[Any] = [evidence_table(f, rows, title)]
+    if missing:
+        blocks.append(P("Not held, so not yet evidence here: ", listed, "."))
+    return blocks
 
 
 def _numbered(items: Any, source: str) -> Human | None:
@@ -80,16 +117,14 @@ def theme_section(f: Figures, content: Content, theme: dict[str, Any],
         narrative = content.statements.get(st["slug"])
         if narrative is not None:
             child.blocks.append(Human(narrative.html, narrative.source, narrative.draft))
+        else:
+            child.blocks.append(Human(Markup(
+                "<p><em>Draft: the council's narrative for this quality statement is still "
+                "to be written.</em></p>"), "built-in placeholder", draft=True))
         if narrative is None or narrative.draft:
             todo.append(Placeholder(f"{st['title']}: narrative", narrative.source if narrative
                                     else f"self-assessment/{st['slug']}.md"))
-        rows = [r for spec in st["measures"] for r in _rows_for(f, spec)]
-        if rows:
-            child.blocks.append(evidence_table(f, rows, st["title"]))
-        if not child.blocks:
-            child.blocks.append(Human(Markup(
-                "<p><em>Draft: the narrative and evidence for this quality statement are "
-                "still to be written.</em></p>"), "built-in placeholder", draft=True))
+        child.blocks.extend(evidence_blocks(f, st["measures"], st["title"]))
         sec.children.append(child)
     return sec
 
