@@ -39,9 +39,9 @@ def _answers(rng: np.random.Generator, latent: np.ndarray, options: int,
              spread: float = 1.0) -> np.ndarray:
     """Ordered answers 1 (best) .. options from the latent score, with item noise."""
     z = latent + rng.normal(0, spread, latent.size)
-    # about a third give the best answer and few the worst, as nationally; a yes/no item
+    # about half give the best answer and few the worst, as nationally; a yes/no item
     # (services help you feel safe) is mostly yes
-    cuts = np.array([-1.5]) if options == 2 else np.linspace(0.6, -2.2, options - 1)
+    cuts = np.array([-1.5]) if options == 2 else np.linspace(-0.2, -2.4, options - 1)
     out = 1 + (z[:, None] < cuts[None, :]).sum(axis=1)
     return np.where(rng.random(latent.size) < BLANK, 0, out)  # 0 = blank
 
