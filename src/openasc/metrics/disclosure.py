@@ -208,7 +208,8 @@ ruled AS (
     LEFT JOIN rules f ON f.family = upper(s.family) AND f.code = '*'),
 flagged AS (
     -- a survey figure resting on fewer respondents than the threshold is hidden whole, as
-    -- its own small count would be (ascof.md §5: "suppressed rows show [c] in every column")
+    -- its own small count would be (NHS England's ASCOF survey tables show [c] in every
+    -- column of a suppressed row)
     SELECT *,
            coalesce(n < below AND (n <> 0 OR zero), FALSE)
                OR coalesce(survey_base > 0 AND survey_base < below, FALSE) AS n_small,

@@ -1,10 +1,10 @@
--- Adult Social Care Survey measures (ascof.md §3.1): every code at once, one row per code and
+-- Adult Social Care Survey measures (NHS England, ASC-User-Survey methodology): every code at once, one row per code and
 -- breakdown, plus its margin-of-error row. The engine keeps the rows of the measure it runs
 -- (`code`); the file runs once per council.
 --
--- Person values (§3.1.3): a 0/1 for a proportion, the person's score for 1A and 1C; NULL
+-- Person values: a 0/1 for a proportion, the person's score for 1A and 1C; NULL
 -- (left out) when an item it needs is missing.
--- Estimate (§3.1.5): within stratum s, N_s eligible people and n_s respondents with a value;
+-- Estimate: within stratum s, N_s eligible people and n_s respondents with a value;
 -- for a subgroup g (age band, sex) N_sg = N_s * n_sg / n_s. Numerator = sum_s N_sg * mean_sg,
 -- denominator = sum_s N_sg, value = their ratio (x 100 for a percentage).
 -- Margin of error (95%): 1.96 * sqrt(sum_s v_s) / sum_s N_sg (x 100 for a percentage), with
@@ -34,7 +34,7 @@ scored AS (
            CASE WHEN coalesce(support_setting, '') NOT IN ('Residential Care', 'Nursing Care')
                  AND coalesce(primary_support_reason, '') <> 'Learning Disability Support'
                  AND age_band IS NOT NULL THEN
-               -- 1C (legacy 1J, §3.1.4): preference-weighted SCRQoL minus the SCRQoL
+               -- 1C (legacy 1J): preference-weighted SCRQoL minus the SCRQoL
                -- predicted without services; exact decimals, so the worked examples hold
                CAST(0.203 * ([1, 0.919, 0.541, 0][q3a] + [0.911, 0.789, 0.265, 0.195][q4a]
                    + [0.879, 0.775, 0.294, 0.184][q5a] + [0.863, 0.78, 0.374, 0.288][q6a]

@@ -1,9 +1,9 @@
--- Survey of Adult Carers in England measures (ascof.md §3.2): every code at once, as
+-- Survey of Adult Carers in England measures (NHS England, SACE methodology): every code at once, as
 -- ascs_estimates.sql does for the users' survey (see its header for the estimate and the
 -- margin of error). A council is one stratum, N = its eligible carer population, so the
 -- council's figure is the simple response proportion or mean; N scales the counts and gives
 -- the finite population correction of the margin. The latest survey ending in the period or
--- in the two years before it is used (the survey is biennial; ascof.md §1.1).
+-- in the two years before it is used (the survey is biennial; DHSC, Measures from ASCOF 2024-25).
 WITH latest AS (
     SELECT max(year_end) AS year_end FROM sace_responses
     WHERE la_code = $la_code AND year_end <= $period_end
@@ -19,7 +19,7 @@ pop AS (
 ),
 scored AS (
     SELECT *,
-           -- 1D: six items, first option 2, second 1, last 0 (ascof.md 1D)
+           -- 1D: six items, first option 2, second 1, last 0 (ASCOF handbook, 1D)
            (3 - qol_occupation) + (3 - qol_control) + (3 - qol_self_care) + (3 - qol_safety)
            + (3 - qol_social) + (3 - qol_encouragement) AS carer_qol
     FROM r
