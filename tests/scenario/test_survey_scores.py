@@ -12,10 +12,15 @@ single stratum so that its figure is the person's value or a plain share.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
+import duckdb
 import pytest
 from survey_files import ASCS_HEAD, SACE_HEAD, figures, load_and_compute, write
+
+from openasc.config import load_settings
+from openasc.metrics.engine import run_compute
 
 QOL = ["q3a", "q4a", "q5a", "q6a", "q7a", "q8a", "q9a", "q11"]
 ADJ = ["q13", "q17", "q18", "q15a", "q15b", "q15c", "q15d", "q16a", "q16b", "q16c", "q16d"]
@@ -155,3 +160,23 @@ def test_carers_measures(carers, family: str, code: str, value: float,
     n, d, v = figures(carers, code, family)[""]
     assert v == pytest.approx(value)
     assert d == pytest.approx(denominator)
+
+
+def test_a_carers_survey_serves_the_next_year_only(tmp_path) -> None:
+    """SACE is biennial: a period reads the latest survey ending within the two years before
+    its end. SACE 2021-22 (ending 31 March 2022) gives 2022-23 its 1D; by 2024-25 it is
+    three years old and gives nothing (no row, rather than an old figure)."""
+    base = {"LA_Code": "416", "Survey_Year": "2021-22", "Age": 70, "Serial_Number": "1",
+            **{q: 1 for q in ["qol_occupation", "qol_control", "qol_self_care", "qol_safety",
+                              "qol_social", "qol_encouragement"]}}
+    returns = write(tmp_path / "sace.csv", SACE_HEAD, [base])
+    pop = write(tmp_path / "pop.csv", ["LA_Code", "Survey_Year", "Eligible_Population"],
+                [{"LA_Code": "416", "Survey_Year": "2021-22", "Eligible_Population": 60}])
+    con = load_and_compute(tmp_path, "sace", returns, pop, date(2022, 4, 1), date(2023, 3, 31))
+    assert figures(con, "1D")[""][2] == 12
+    con.close()
+    run_compute(date(2024, 4, 1), date(2025, 3, 31), None, load_settings(tmp_path / "w.duckdb"),
+                select=["1D"])
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM metric_values WHERE code = '1D' AND "
+                       "period_start = '2024-04-01'").fetchone()[0] == 0
