@@ -12,6 +12,7 @@ from survey_files import ASCS_HEAD, write
 from typer.testing import CliRunner
 
 from openasc.cli import app
+from openasc.errors import UnreadableInput
 from openasc.synth.survey import write_survey
 
 FREE_TEXT = "meals on wheels and a day centre"  # what the synthetic workbook's free text says
@@ -98,3 +99,15 @@ def test_bad_rows_are_quarantined_with_reasons_and_counts_add_up(tmp_path: Path)
     assert _scan(tmp_path / "w.duckdb", {"Ann Smith", "G1", "B1"}) == []
     code, out = _invoke("--warehouse", wh, "ingest", "survey", str(f))
     assert code == 0 and "already loaded" in out, out
+
+
+def test_a_broken_workbook_is_unreadable_not_a_traceback(tmp_path: Path) -> None:
+    """A file named .xlsx that is not a workbook: unreadable input (exit 2 from the command
+    line), the file named, nothing loaded."""
+    f = tmp_path / "return.xlsx"
+    f.write_bytes(b"not a zip")
+    r = CliRunner().invoke(app, ["--warehouse", str(tmp_path / "w.duckdb"), "ingest", "survey",
+                                 str(f), "--year", "2024-25"])
+    assert isinstance(r.exception, UnreadableInput), r.output
+    assert r.exception.exit_code == 2
+    assert "return.xlsx" in str(r.exception)

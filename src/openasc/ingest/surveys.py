@@ -39,6 +39,9 @@ def _data_sheet(path: Path) -> str | None:
         return None
     import openpyxl
 
+    from openasc.ingest.reader import _check_workbook_parts
+
+    _check_workbook_parts(path)  # the reader's limits: no oversized part, no DTD
     try:
         wb = openpyxl.load_workbook(path, read_only=True)
     except Exception as exc:  # noqa: BLE001 - any failure means "not a readable workbook"
@@ -58,7 +61,10 @@ def _read_sheet(stage: Stage, sheet: str) -> None:
 
     path, spec = stage.path, stage.spec
     known = {header_key(a) for f in spec.fields for a in [f.name, f.label, *f.aliases]}
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any failure means "not a readable workbook"
+        raise UnreadableInput(f"{path}: cannot be read as an Excel workbook ({exc}).") from exc
     try:
         ws = wb[sheet]
         ws.reset_dimensions()
@@ -77,7 +83,7 @@ def _read_sheet(stage: Stage, sheet: str) -> None:
     mapped, absent = match_columns(path, head, spec)
     cols = {f.name: f.column for f in spec.fields}
     for i, name in enumerate(mapped):
-        stage.con.execute(f"ALTER TABLE _raw RENAME COLUMN c{i} TO {cols[name]}")  # type: ignore[index]
+        stage.con.execute(f"ALTER TABLE _raw RENAME COLUMN c{i} TO {cols[str(name)]}")
     for name in absent:
         stage.con.execute(f"ALTER TABLE _raw ADD COLUMN {cols[name]} VARCHAR")
     stage.con.execute("DROP TABLE IF EXISTS stg")
