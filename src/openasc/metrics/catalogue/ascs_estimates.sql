@@ -29,21 +29,36 @@ pop AS (
 scored AS (
     SELECT stratum, age_band, sex, q3a, q7a, q7b, q8a, q12,
            32 - (q3a + q4a + q5a + q6a + q7a + q8a + q9a + q11) AS scrqol,
-           CASE WHEN questionnaire IN (3, 4) THEN q1
-                ELSE [1, 1, 2, 3, 4, 5, 5][q1] END AS q1comb,
+           CASE WHEN questionnaire IN (3, 4) THEN q1 WHEN q1 <= 2 THEN 1
+                WHEN q1 <= 5 THEN q1 - 1 WHEN q1 <= 7 THEN 5 END AS q1comb,
            CASE WHEN coalesce(support_setting, '') NOT IN ('Residential Care', 'Nursing Care')
                  AND coalesce(primary_support_reason, '') <> 'Learning Disability Support'
                  AND age_band IS NOT NULL THEN
-               -- 1C (legacy 1J): preference-weighted SCRQoL minus the SCRQoL
-               -- predicted without services; exact decimals, so the worked examples hold
-               CAST(0.203 * ([1, 0.919, 0.541, 0][q3a] + [0.911, 0.789, 0.265, 0.195][q4a]
-                   + [0.879, 0.775, 0.294, 0.184][q5a] + [0.863, 0.78, 0.374, 0.288][q6a]
-                   + [0.88, 0.452, 0.298, 0.114][q7a] + [0.873, 0.748, 0.497, 0.241][q8a]
-                   + [0.962, 0.927, 0.567, 0.17][q9a] + [0.847, 0.637, 0.295, 0.263][q11])
+               -- 1C (legacy 1J): preference-weighted SCRQoL minus the SCRQoL predicted
+               -- without services; exact decimals, so the worked examples hold
+               CAST(0.203 * (
+                   CASE q3a WHEN 1 THEN 1 WHEN 2 THEN 0.919 WHEN 3 THEN 0.541 WHEN 4 THEN 0 END
+                   + CASE q4a WHEN 1 THEN 0.911 WHEN 2 THEN 0.789 WHEN 3 THEN 0.265
+                              WHEN 4 THEN 0.195 END
+                   + CASE q5a WHEN 1 THEN 0.879 WHEN 2 THEN 0.775 WHEN 3 THEN 0.294
+                              WHEN 4 THEN 0.184 END
+                   + CASE q6a WHEN 1 THEN 0.863 WHEN 2 THEN 0.78 WHEN 3 THEN 0.374
+                              WHEN 4 THEN 0.288 END
+                   + CASE q7a WHEN 1 THEN 0.88 WHEN 2 THEN 0.452 WHEN 3 THEN 0.298
+                              WHEN 4 THEN 0.114 END
+                   + CASE q8a WHEN 1 THEN 0.873 WHEN 2 THEN 0.748 WHEN 3 THEN 0.497
+                              WHEN 4 THEN 0.241 END
+                   + CASE q9a WHEN 1 THEN 0.962 WHEN 2 THEN 0.927 WHEN 3 THEN 0.567
+                              WHEN 4 THEN 0.17 END
+                   + CASE q11 WHEN 1 THEN 0.847 WHEN 2 THEN 0.637 WHEN 3 THEN 0.295
+                              WHEN 4 THEN 0.263 END)
                    - 0.466 AS DECIMAL(18, 6))
-               - CAST([0, 0, -0.0148, -0.109, -0.109][q13]
-                   + [0, -0.0308, -0.125, -0.125, -0.125][q17]
-                   + [0, -0.0603, -0.11, -0.11][q18]
+               - CAST(CASE q13 WHEN 1 THEN 0 WHEN 2 THEN 0 WHEN 3 THEN -0.0148
+                               WHEN 4 THEN -0.109 WHEN 5 THEN -0.109 END
+                   + CASE q17 WHEN 1 THEN 0 WHEN 2 THEN -0.0308 WHEN 3 THEN -0.125
+                              WHEN 4 THEN -0.125 WHEN 5 THEN -0.125 END
+                   + CASE q18 WHEN 1 THEN 0 WHEN 2 THEN -0.0603 WHEN 3 THEN -0.11
+                              WHEN 4 THEN -0.11 END
                    + CASE WHEN age_band = '65 and above' THEN 0.0473 ELSE 0 END
                    + 0.5798 - 0.0202 * (q15a + q15b + q15c + q15d + q16a + q16b + q16c - 7)
                    AS DECIMAL(18, 6))
@@ -87,7 +102,7 @@ est AS (
 total AS (
     SELECT code, breakdown, any_value(factor) AS factor, sum(n) AS respondents,
            sum(big_n_g * mean) AS numerator, sum(big_n_g) AS denominator,
-           sum(CASE WHEN n > 1 THEN var * big_n_g ^ 2 * greatest(1 - n / big_n_g, 0) / (n - 1)
+           sum(CASE WHEN n > 1 THEN var * power(big_n_g, 2) * greatest(1 - n / big_n_g, 0) / (n - 1)
                     ELSE 0 END) AS variance
     FROM est GROUP BY ALL
 )

@@ -51,7 +51,7 @@ est AS (
 total AS (
     SELECT code, breakdown, factor, n AS respondents, big_n_g * mean AS numerator,
            big_n_g AS denominator,
-           CASE WHEN n > 1 THEN var * big_n_g ^ 2 * greatest(1 - n / big_n_g, 0) / (n - 1)
+           CASE WHEN n > 1 THEN var * power(big_n_g, 2) * greatest(1 - n / big_n_g, 0) / (n - 1)
                 ELSE 0 END AS variance
     FROM est
 )
