@@ -81,6 +81,7 @@ def run_demo(out: Path, people: int, console: Console, warehouse: Path | None = 
                    ingest_case_file("dols", inputs / "dols.csv", settings)):
         for line in render_lines(result):
             console.print(line, markup=False)
+    _surveys(inputs, settings, console, step)
 
     step(f"Computing every measure for {YEAR}")
     for line in run_compute(PERIOD[0], PERIOD[1], COUNCIL, settings).summary_lines():
@@ -119,6 +120,23 @@ def run_demo(out: Path, people: int, console: Console, warehouse: Path | None = 
             "Everything but the PDFs is written: PDFs need pip install 'openasc[pdf]' and the "
             "pango library (see the README's \"PDF reports\"), or run openasc demo --no-pdf."
         ) from missing_pdf
+
+
+def _surveys(inputs: Path, settings, console: Console, step) -> None:  # noqa: ANN001
+    """The council's Adult Social Care Survey (this year) and carers' survey (biennial: the
+    year before), each with its eligible population."""
+    from openasc.ingest.pipeline import render_lines
+    from openasc.ingest.surveys import ingest_return
+    from openasc.synth.survey import write_survey
+
+    step("Loading the survey returns (users' survey and carers' survey)")
+    for survey, carers, year, n in (("ascs", False, YEAR, 500), ("sace", True, "2023-24", 400)):
+        path = inputs / f"{survey}.csv"
+        _, population = write_survey(path, respondents=n, la_code=COUNCIL, year=year, seed=1,
+                                     carers=carers)
+        for result in ingest_return(survey, path, settings, population=population):
+            for line in render_lines(result):
+                console.print(line, markup=False)
 
 
 def _compare(out: Path, settings, console: Console, step) -> None:  # noqa: ANN001

@@ -430,9 +430,13 @@ def build(tmp: Path, people: int) -> tuple[Path, Path]:
 
 
 def exact_rows(con: duckdb.DuckDBPyConnection) -> dict[tuple, Exact]:
+    """Every row whose counts are counts of people. A survey estimate's numerator and
+    denominator are weighted (fractional) population estimates, not counts, so they are left
+    out; the respondents behind each (its base, on the margin-of-error row) stay in."""
     got = con.execute("SELECT family, code, la_code, period_start, period_end, breakdown, "
                       "numerator, denominator, value, unit FROM metric_values").fetchall()
-    return {_key(*r[:6]): Exact(*r[6:]) for r in got}
+    return {_key(*r[:6]): Exact(*r[6:]) for r in got
+            if all(x is None or float(x).is_integer() for x in r[6:8])}
 
 
 def published_outputs(out: Path, wh: Path, tmp: Path) -> list[Output]:

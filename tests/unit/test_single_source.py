@@ -112,13 +112,14 @@ def test_a_set_entry_must_name_a_catalogue_measure(tmp_path: Path) -> None:
         measure_set.load_measure_set(copied)
 
 
-def test_every_set_measure_the_engine_does_not_compute_is_declared_not_implemented() -> None:
-    """Survey measures (1A, 1B ...) are imported, not computed: the catalogue declares them
-    `implemented: false`, so `compute` never runs them and their metadata has one home."""
+def test_every_set_measure_is_computed_by_the_engine() -> None:
+    """The survey measures (1A, 1B ...) were imported only until the survey returns became
+    inputs; now every measure of the set is computed from the council's own data (and still
+    compared with the imported national figures), so none is `implemented: false`."""
     catalogue = {(m.family, m.code): m for m in all_measures()}
-    survey = [m.code for m in measure_set.load_measure_set().measures
-              if not catalogue[(m.family, m.code)].implemented]
-    assert survey == ["1A", "1B", "1D", "3A", "4A", "4B", "5A"]
+    imported_only = [m.code for m in measure_set.load_measure_set().measures
+                     if not catalogue[(m.family, m.code)].implemented]
+    assert imported_only == []
 
 
 # -------------------------------------------------------------- the CLD value lists

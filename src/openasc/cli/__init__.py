@@ -66,6 +66,19 @@ def _mount_comparisons() -> None:
 _mount_comparisons()
 
 
+def _mount_surveys() -> None:
+    """The survey returns' commands (cli/surveys.py)."""
+    from openasc.cli import surveys
+
+    ingest_app.command("survey")(surveys.ingest_survey)
+    ingest_app.command("carers-survey")(surveys.ingest_carers_survey)
+    synth_app.command("survey")(surveys.synth_survey)
+    synth_app.command("carers-survey")(surveys.synth_carers_survey)
+
+
+_mount_surveys()
+
+
 def _version(asked: bool) -> None:
     if asked:
         from openasc import __version__

@@ -45,6 +45,8 @@ POPULATION_UNITS = frozenset({"per_100k", "per_1000"})
 OUTPUTS = ("export", "report", "dashboard", "comparisons")
 COLUMNS = ("family", "code", "la_code", "period_start", "period_end", "breakdown",
            "numerator", "denominator", "value", "unit")
+# The breakdown key of a survey measure's margin-of-error row (numerator: its base).
+MARGIN = "measure_part=margin_of_error"
 RULE_KEYS = ("rounding_base", "suppress_below", "suppress_zero", "complement_below",
              "decimals")
 
@@ -179,8 +181,14 @@ def published_sql(where: str = "TRUE", output: str = "export",
 WITH rules(family, code, base, below, zero, complement, decimals) AS (
     VALUES {_rules_values(output, families)}),
 src AS (SELECT {', '.join(COLUMNS)} FROM metric_values WHERE {where}),
+bases AS (
+    -- A survey figure's base: the respondents its margin-of-error row carries as numerator
+    -- (metrics/catalogue/ascs_estimates.sql). Read from metric_values whatever `where` is.
+    SELECT family, code, la_code, period_start, period_end, numerator AS survey_base,
+           ltrim(regexp_replace(breakdown, '(^|;){MARGIN}', ''), ';') AS parent
+    FROM metric_values WHERE breakdown LIKE '%{MARGIN}%'),
 ruled AS (
-    SELECT s.*,
+    SELECT s.*, b.survey_base,
            coalesce(m.base, f.base, {dflt['rounding_base']}) AS base,
            coalesce(m.below, f.below, {dflt['suppress_below']}) AS below,
            coalesce(m.zero, f.zero, {dflt['suppress_zero']}) AS zero,
@@ -193,14 +201,22 @@ ruled AS (
                 ELSE s.numerator END AS n,
            regexp_replace(s.breakdown, '=[^;]*', '', 'g') AS keyset  -- keys come sorted
     FROM src s
+    LEFT JOIN bases b ON b.family = s.family AND b.code = s.code AND b.la_code = s.la_code
+        AND b.period_start = s.period_start AND b.period_end = s.period_end
+        AND b.parent = s.breakdown
     LEFT JOIN rules m ON m.family = upper(s.family) AND m.code = upper(s.code)
     LEFT JOIN rules f ON f.family = upper(s.family) AND f.code = '*'),
 flagged AS (
+    -- a survey figure resting on fewer respondents than the threshold is hidden whole, as
+    -- its own small count would be (NHS England's ASCOF survey tables show [c] in every
+    -- column of a suppressed row)
     SELECT *,
-           coalesce(n < below AND (n <> 0 OR zero), FALSE) AS n_small,
+           coalesce(n < below AND (n <> 0 OR zero), FALSE)
+               OR coalesce(survey_base > 0 AND survey_base < below, FALSE) AS n_small,
            coalesce(NOT population AND denominator < below AND (denominator <> 0 OR zero),
-                    FALSE) AS d_small,
-           coalesce(n > 0 AND n < below, FALSE) AS n_person,
+                    FALSE) OR coalesce(survey_base > 0 AND survey_base < below, FALSE) AS d_small,
+           coalesce(n > 0 AND n < below, FALSE)
+               OR coalesce(survey_base > 0 AND survey_base < below, FALSE) AS n_person,
            coalesce(NOT population AND denominator > 0 AND denominator < below, FALSE)
                AS d_person
     FROM ruled),
