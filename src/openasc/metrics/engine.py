@@ -21,7 +21,7 @@ from openasc import councils, warehouse
 from openasc.config import Settings
 from openasc.errors import OpenascError
 from openasc.ingest.national import lookups
-from openasc.metrics import categories
+from openasc.metrics import calendar, categories
 from openasc.metrics.catalogue import (
     Family,
     Measure,
@@ -39,7 +39,8 @@ from openasc.metrics.plan import Plan, build_plan, selection_tokens
 REFERENCE_TABLES = {"councils", "population"}
 
 # value = numerator / denominator x factor, for units the engine can fill in itself.
-UNIT_FACTORS = {"percent": 100.0, "per_100k": 100000.0, "per_1000": 1000.0, "rate": 1.0}
+UNIT_FACTORS = {"percent": 100.0, "per_100k": 100000.0, "per_1000": 1000.0, "rate": 1.0,
+                "per_100": 100.0, "gbp_per_head": 1.0}
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -277,6 +278,7 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
     computed: list[tuple[str, Measure]] = []
     total, done = len(plan.measures) * len(la_codes), 0
     categories.register(con)  # national category lists, for zero rows (metrics/categories.py)
+    calendar.register(con)  # working days, for complaint timeliness (metrics/calendar.py)
     for la in la_codes:
         built = prepare_tables(con, plan.prepare, start, end, la)
         result.prepared += [(la, t) for t, why in built.items() if not why]
