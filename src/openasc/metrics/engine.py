@@ -99,9 +99,11 @@ def _table_has_la_code(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def councils_reading(con: duckdb.DuckDBPyConnection, measures: list[Measure],
-                     shared: set[str]) -> list[str]:
-    """ONS codes of every council with rows in an input table these measures read."""
-    tables = sorted({t for m in measures for t in m.requires} - REFERENCE_TABLES - shared)
+                     shared: set[str], steps: tuple[PrepareStep, ...] = ()) -> list[str]:
+    """ONS codes of every council (or England or region, for national files) with rows in an
+    input table these measures read, directly or through the shared tables `steps` build."""
+    read = {t for m in measures for t in m.requires} | {t for p in steps for t in p.requires}
+    tables = sorted(read - REFERENCE_TABLES - shared)
     parts = [f'SELECT DISTINCT la_code FROM "{t}"' for t in tables
              if warehouse.table_exists(con, t) and _table_has_la_code(con, t)]
     if not parts:
@@ -303,8 +305,14 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
 def _councils_to_compute(con: duckdb.DuckDBPyConnection, la: str | None, end: date,
                          families: tuple[Family, ...], plan: Plan) -> list[str]:
     if la is not None:
+        area = la.strip().upper()
+        if area == "E92000001" or con.execute(  # England or a region: national files' areas
+                "SELECT count(*) FROM councils WHERE upper(region_code) = ?", [area]
+        ).fetchone()[0]:
+            return [area]
         return [councils.resolve(la, "--la", on=end).ons_code]
-    present = councils_reading(con, list(plan.measures), set(prepare_steps(families)))
+    present = councils_reading(con, list(plan.measures), set(prepare_steps(families)),
+                               tuple(step for _, step in plan.prepare))
     if not present:
         raise OpenascError(
             "The warehouse has no council data to compute from (none of the tables "
