@@ -122,10 +122,9 @@ def read_named_areas(stage: Stage) -> None:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _area_keys AS
         SELECT {_NAME.format(c='name')} AS k, min(code) AS code FROM _area_names GROUP BY 1""")
-    con.execute(f"""
-        CREATE OR REPLACE TABLE stg AS
-        SELECT s.*, a.code AS _area FROM stg s
-        LEFT JOIN _area_keys a ON a.k = {_NAME.format(c='s.cssr')}""")
+    con.execute("ALTER TABLE stg ADD COLUMN _area VARCHAR")
+    con.execute(f"UPDATE stg SET _area = (SELECT a.code FROM _area_keys a "
+                f"WHERE a.k = {_NAME.format(c='stg.cssr')})")
 
 
 def load_wide_workforce(stage: Stage) -> int:
