@@ -139,10 +139,10 @@ def test_no_name_free_text_or_case_reference_reaches_the_warehouse(tmp: Path,
     assert any(t == "complaints" for t, _ in tables)
     found = []
     for table, column in tables:
-        hits = query(tmp, f'SELECT count(*) FROM "{table}" WHERE "{column}" ILIKE '
-                          "'%Quixote%' OR \"{column}\" ILIKE '%Lark Lane%' OR "
-                          f"\"{column}\" ILIKE '%Rota changed%' OR "
-                          f"regexp_matches(\"{column}\", '^(C[1-7]|K[12])$')")
+        c = f'"{column}"'
+        hits = query(tmp, f'SELECT count(*) FROM "{table}" WHERE {c} ILIKE \'%Quixote%\' '
+                          f"OR {c} ILIKE '%Lark Lane%' OR {c} ILIKE '%Rota changed%' "
+                          f"OR regexp_matches({c}, '^(C[1-7]|K[12])$')")
         if hits[0][0]:
             found.append(f"{table}.{column}")
     assert found == []
