@@ -4,17 +4,17 @@ Period 1 April 2024 to 31 March 2025. Working days exclude weekends and bank hol
 England and Wales (2024: 1 Apr, 6 May, 27 May, 26 Aug, 25-26 Dec; 2025: 1 Jan) and count from
 the day after receipt. No agreed date: the target is 20 working days.
 
-| case | received   | ack        | ack wd | agreed     | response   | resp wd | on time | outcome       | theme         |
-|------|------------|------------|--------|------------|------------|---------|---------|---------------|---------------|
-| C1   | 2024-04-02 | 2024-04-05 | 3      |            | 2024-04-30 | 20      | yes     | upheld        | delay         |
-| C2   | 2024-05-03 | 2024-05-09 | 3 (6 May holiday) | 2024-06-03 | 2024-06-04 | 20 | no (after agreed) | partly_upheld | delay |
-| C3   | 2024-12-20 | 2024-12-27 | 3 (25, 26 Dec) |    | 2025-01-24 | 22      | no      | not_upheld    | charging (referred to LGSCO) |
-| C4   | 2025-03-03 | (none)     | -      |            | (open)     |         |         | open          | communication |
-| C5   | 2025-03-10 | 2025-03-14 | 4      |            | 2025-04-10 (next year) |  |  | withdrawn | delay      |
-| C6   | 2024-03-20 (last year) |  |     | 2024-04-15 | 2024-04-10 | 13 (29 Mar, 1 Apr) | yes | not_upheld | - |
-| K1   | compliment 2024-06-01 | | | | | | | | |
-| K2   | compliment 2025-04-02 (next year) | | | | | | | | |
-| C7   | 31/02/2025: not a date - quarantined (10 rows in = 9 loaded + 1 quarantined) |
+| case | received | ack (working days) | agreed | response (wd) | outcome, theme |
+|---|---|---|---|---|---|
+| C1 | 2024-04-02 | 2024-04-05 (3) |  | 2024-04-30 (20) ok | upheld, delay |
+| C2 | 2024-05-03 | 2024-05-09 (3; 6 May off) | 2024-06-03 | 2024-06-04 (20) late | partly, delay |
+| C3 | 2024-12-20 | 2024-12-27 (3; 25-26 Dec) |  | 2025-01-24 (22) late | not, charging, LGSCO |
+| C4 | 2025-03-03 | none |  | open | open, communication |
+| C5 | 2025-03-10 | 2025-03-14 (4) |  | 2025-04-10 (next year) | withdrawn, delay |
+| C6 | 2024-03-20 (last year) |  | 2024-04-15 | 2024-04-10 (13: 29 Mar, 1 Apr) ok | not_upheld |
+| K1 | compliment 2024-06-01 |  |  |  |  |
+| K2 | compliment 2025-04-02 (next year) |  |  |  |  |
+| C7 | 31/02/2025: not a date, quarantined (9 rows in = 8 loaded + 1 quarantined) |
 
 Every row also carries a complainant name and a free-text description.
 

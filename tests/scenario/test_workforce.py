@@ -2,16 +2,16 @@
 through the command line (`openasc ingest workforce --year 2024-25`, `ingest population`,
 `compute`, `compare`).
 
-| CSSR (LA area)           | Sector      | Service          | Job role      | Turnover | Vacancy | Sickness | Zero hours | Filled posts | Median pay |
-|--------------------------|-------------|------------------|---------------|----------|---------|----------|------------|--------------|------------|
-| Worcestershire           | All sectors | All services     | All job roles | 28.5     | 9.1     | 4.5      | 18.0       | 13,000       |            |
-| Worcestershire           | All sectors | Domiciliary care | Care worker   | 36.2     | `*`     |          |            |              |            |
-| Worcestershire           | Independent | All services     | Care worker   |          |         |          |            |              | 11.95      |
-| Herefordshire, County of | All sectors | All services     | All job roles | `*`      | 7.0     | 5.1      | 30.0       | 4,000        |            |
-| Stockton on Tees         | All sectors | All services     | All job roles | 31.0     | 12.0    | 6.0      | 25.0       | 6,000        |            |
-| Nowhereshire             | All sectors | All services     | All job roles | 20.0     | ...     |          |            |              |            |
-| England                  | All sectors | All services     | All job roles | 25.0     | 8.0     | 5.0      | 20.0       |              |            |
-| West Midlands            | All sectors | All services     | All job roles | 26.0     | 8.5     | 5.2      | 21.0       |              |            |
+| area (as written) | sector / service / role | turn. | vac. | sick | zero h | posts | pay |
+|---|---|---|---|---|---|---|---|
+| Worcestershire | all / all / all | 28.5 | 9.1 | 4.5 | 18.0 | 13,000 |  |
+| Worcestershire | all / Domiciliary / Care wkr | 36.2 | `*` |  |  |  |  |
+| Worcestershire | Independent / all / Care wkr |  |  |  |  |  | 11.95 |
+| Herefordshire, County of | all / all / all | `*` | 7.0 | 5.1 | 30.0 | 4,000 |  |
+| Stockton on Tees | all / all / all | 31.0 | 12.0 | 6.0 | 25.0 | 6,000 |  |
+| Nowhereshire | all / all / all | 20.0 | 7.0 | 5.0 | 20.0 | 100 |  |
+| England | all / all / all | 25.0 | 8.0 | 5.0 | 20.0 |  |  |
+| West Midlands | all / all / all | 26.0 | 8.5 | 5.2 | 21.0 |  |  |
 
 Areas are matched by name: `Herefordshire, County of` by Skills for Care's spelling in
 sfc_la_aliases.csv, `Stockton on Tees` ignoring punctuation, `England` and `West Midlands` as

@@ -35,7 +35,8 @@ PSRS = {"18 to 64": {"Physical Support": 0.25, "Learning Disability Support": 0.
         "65 and Over": {"Physical Support": 0.62, "Learning Disability Support": 0.05,
                         "Mental Health Support": 0.08, "Support with Memory and Cognition": 0.25}}
 ENGLAND = "E92000001"
-Line = tuple[str, str, str, str, str, str, str]  # care, finance, description, age, psr, setting, value type
+# care type, finance type, description, age band, psr, setting, value type
+Line = tuple[str, str, str, str, str, str, str]
 
 
 def adults(council: Council, rng: np.random.Generator) -> tuple[int, int]:
