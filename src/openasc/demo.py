@@ -157,7 +157,8 @@ def _money(inputs: Path, settings, console: Console, step) -> None:  # noqa: ANN
     years = [PERIOD[0].year - 1, PERIOD[0].year]
     money = inputs / "money"
     write_finance(money, COUNCIL, years, seed=1, population_csv=inputs / "population.csv")
-    write_workforce(money, years, seed=1)
+    write_workforce(money, years, seed=1, la_code=COUNCIL,
+                    population_csv=inputs / "population.csv")
     write_complaints(money, COUNCIL, years, seed=1)
     from openasc.ingest.population import ingest_population_file
 

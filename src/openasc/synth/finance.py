@@ -107,7 +107,7 @@ def write_finance(out: Path, la_code: str, years: list[int], seed: int = 1,
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     me = resolve(la_code)
-    own_pop = _own_adults(population_csv, me.ons_code) if population_csv else {}
+    own_pop = own_adults(population_csv, me.ons_code) if population_csv else {}
     places = [c for c in all_councils() if any(c.valid_on(date(y + 1, 3, 31)) for y in years)]
     pops = {c.ons_code: adults(c, rng) for c in places}
     rows: list[list[object]] = []
@@ -120,26 +120,33 @@ def write_finance(out: Path, la_code: str, years: list[int], seed: int = 1,
                 continue
             pop = own_pop.get(y, pops[c.ons_code]) if c.ons_code == me.ons_code \
                 else pops[c.ons_code]
-            for line, value in _council_lines(pop, rng, growth).items():
+            # the same council draws alike each year (seeded by its place in the list), so
+            # its spending moves with growth, not at random, from one year to the next
+            same = np.random.default_rng([seed, places.index(c)])
+            for line, value in _council_lines(pop, same, growth).items():
                 uuid += 1
-                if line[6] != "UNIT COST":
-                    for area in (c.region_code, ENGLAND):
-                        sums[(area, line)] += value
+                for area in (c.region_code, ENGLAND):
+                    sums[(area, line)] += value
                 cell: float | str = value
                 if c.ons_code != me.ons_code and rng.random() < 0.01:
                     cell = ":" if line[6] != "UNIT COST" else "*"
                 rows.append(_row("Local Authority", c.ons_code, c.la_code, c.name,
                                  c.region_code, y + 1, line, cell, uuid))
         names = {c.region_code: c.region for c in places} | {ENGLAND: "England"}
+        counts = {a: sum(1 for c in places if c.valid_on(date(y + 1, 3, 31)) and
+                         a in (c.region_code, ENGLAND)) for a in {c.region_code for c in places}
+                  | {ENGLAND}}
         for (area, line), value in sorted(sums.items()):
             uuid += 1
             level = "England" if area == ENGLAND else "Region"
+            if line[6] == "UNIT COST":  # the area's published rate: residential and nursing
+                if line[5] in ("Residential", "Nursing"):  # sum / sum, home care the mean
+                    value = sums[(area, (*line[:6], "NUMERATOR"))] / sums[
+                        (area, (*line[:6], "DENOMINATOR"))]
+                else:
+                    value = value / counts[area]
             rows.append(_row(level, area, "", names[area], "" if area == ENGLAND else area,
                              y + 1, line, value, uuid))
-            if line[6] == "NUMERATOR":  # a published unit cost for the area: sum / sum
-                weeks = sums[(area, (*line[:6], "DENOMINATOR"))]
-                rows.append(_row(level, area, "", names[area], "", y + 1,
-                                 (*line[:6], "UNIT COST"), value / weeks, uuid))
     paths = [out / "ascfr.csv", out / "budget.csv", out / "deflator.csv",
              out / "population-adults.csv"]
     _write(paths[0], HEADER, rows)
@@ -158,7 +165,7 @@ def write_finance(out: Path, la_code: str, years: list[int], seed: int = 1,
     return paths
 
 
-def _own_adults(path: Path, ons: str) -> dict[int, tuple[int, int]]:
+def own_adults(path: Path, ons: str) -> dict[int, tuple[int, int]]:
     got: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     with Path(path).open(encoding="utf-8") as fh:
         for r in csv.DictReader(fh):

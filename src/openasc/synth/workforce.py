@@ -31,8 +31,16 @@ CARE_WORKER = {
 }
 
 
-def write_workforce(out: Path, years: list[int], seed: int = 1) -> list[Path]:
-    """Write `workforce.csv` (tidy form); return its path in a list."""
+def write_workforce(out: Path, years: list[int], seed: int = 1, la_code: str | None = None,
+                    population_csv: Path | None = None) -> list[Path]:
+    """Write `workforce.csv` (tidy form); return its path in a list. With `la_code` and its
+    tidy `population_csv`, that council's filled posts follow its population aged 65+ (about
+    18 per 100), so its WF-4 is plausible whatever its size."""
+    from openasc.councils import resolve
+    from openasc.synth.finance import own_adults
+
+    own = (resolve(la_code).ons_code, own_adults(population_csv, resolve(la_code).ons_code)) \
+        if la_code and population_csv else ("", {})
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -45,6 +53,8 @@ def write_workforce(out: Path, years: list[int], seed: int = 1) -> list[Path]:
             if not c.valid_on(date(y + 1, 3, 31)):
                 continue
             posts = float(round(np.exp(rng.normal(9.3, 0.55))))
+            if c.ons_code == own[0] and y in own[1]:
+                posts = float(round(own[1][y][1] * 0.18))
             rows.append([c.ons_code, period, *ALL, "filled_posts", posts, "false"])
             weighted[("filled_posts", *ALL, c.region_code)][0] += posts
             for key, (mean, sd) in series.items():
