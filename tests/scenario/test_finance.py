@@ -22,7 +22,7 @@ Worcestershire (CASSR 416, E10000034), 2024-25:
 
 England (E92000001), published rows: Total GCE 20000000 (GBP 20bn); Residential 65+ UNIT COST
 1000.0. Herefordshire (CASSR 415): Total GCE `:`. One more row has ITEMVALUE `abc`: it is
-quarantined (15 + 3 + 1 = 19 rows in = 18 loaded + 1 quarantined, counted below).
+quarantined: 22 rows in = 21 loaded + 1 quarantined; the same file again changes nothing.
 
 Population 2024 (mid-year of the start of 2024-25): Worcestershire 1,000 persons at each age
 18..64 (47,000) and 1,000 at each age 65..90 (26,000): 73,000 adults. England 100,000 at
@@ -102,6 +102,8 @@ def tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = run(tmp, "ingest", "finance", str(_file(tmp)))
     assert "ascfr.csv: 22 rows in, 21 loaded into ascfr, 1 quarantined." in out
     assert "quarantined, by field: ITEMVALUE 1" in out
+    again = run(tmp, "ingest", "finance", str(tmp / "ascfr.csv"))
+    assert "ascfr.csv: already loaded (same content); nothing changed." in again
     run(tmp, "ingest", "population",
         str(population(tmp / "pop.csv", {WORCS: (1000, 1000), ENGLAND: (100_000, 100_000)})))
     write_csv(tmp / "deflator.csv", ["year", "deflator_index"],

@@ -250,6 +250,7 @@ def date_sql(v: str) -> str:
 
 ENGLAND = "E92000001"
 TRUE_WORDS = ("y", "yes", "1", "true")
+FALSE_WORDS = ("n", "no", "0", "false")
 
 # Markers a published statistics file writes instead of a number, and what each means
 # (docs/decisions.md, "Money, workforce and complaints"): a `published_number` field loads
@@ -269,7 +270,6 @@ def marker_status(c: str) -> str:
     return (f"CASE WHEN nullif(trim({c}), '') IS NULL THEN 'missing' "
             f"ELSE CASE lower(trim({c})) {cases} ELSE CASE WHEN try_cast(replace(trim({c}), "
             f"',', '') AS DOUBLE) IS NOT NULL THEN 'ok' END END END")
-FALSE_WORDS = ("n", "no", "0", "false")
 
 
 def typed_value(f: InputField, wh: str = "wh.") -> str:
