@@ -83,6 +83,8 @@ def run_demo(out: Path, people: int, console: Console, warehouse: Path | None = 
             console.print(line, markup=False)
     _surveys(inputs, settings, console, step)
 
+    _money(inputs, settings, console, step)
+
     step(f"Computing every measure for {YEAR}")
     for line in run_compute(PERIOD[0], PERIOD[1], COUNCIL, settings).summary_lines():
         console.print(line, markup=False)
@@ -156,6 +158,49 @@ def _compare(out: Path, settings, console: Console, step) -> None:  # noqa: ANN0
     finally:
         con.close()
     console.print(f"Comparisons: {rows:,} rows (council against England, region and group).")
+
+
+def _money(inputs: Path, settings, console: Console, step) -> None:  # noqa: ANN001
+    """Money, workforce and complaints: the national files (every council, region and
+    England), the council's budget and complaints log, loaded and computed for every area so
+    that the council is compared with England and its region (the year before too, for the
+    council's trend)."""
+    from openasc.ingest.money import ingest_money
+    from openasc.ingest.pipeline import render_lines
+    from openasc.metrics.engine import run_compute
+    from openasc.synth.complaints import write_complaints
+    from openasc.synth.finance import write_finance
+    from openasc.synth.workforce import write_workforce
+
+    step("Money, workforce and complaints: ASC-FR, Skills for Care, complaints log, LGSCO")
+    years = [PERIOD[0].year - 1, PERIOD[0].year]
+    money = inputs / "money"
+    write_finance(money, COUNCIL, years, seed=1, population_csv=inputs / "population.csv")
+    write_workforce(money, years, seed=1, la_code=COUNCIL,
+                    population_csv=inputs / "population.csv")
+    write_complaints(money, COUNCIL, years, seed=1)
+    from openasc.ingest.population import ingest_population_file
+
+    results = [ingest_population_file(money / "population-adults.csv", settings=settings)]
+    for kind, name in [("finance", "ascfr.csv"), ("budget", "budget.csv"),
+                       ("deflator", "deflator.csv"), ("workforce", "workforce.csv"),
+                       ("complaints", "complaints.csv"), ("ombudsman", "lgsco.csv")]:
+        results.append(ingest_money(kind, [money / name], settings, la=COUNCIL))
+    for result in results:
+        for line in render_lines(result):
+            console.print(line, markup=False)
+    # The council, its region and England, this year and last (every council's figures are
+    # in the files too: `openasc compute --select FIN,WF` without --la ranks them all).
+    from openasc.councils import resolve
+
+    before = (PERIOD[0].replace(year=years[0]), PERIOD[1].replace(year=years[0] + 1))
+    areas = [COUNCIL, resolve(COUNCIL).region_code, "E92000001"]
+    for period in (before, PERIOD):
+        for area in areas:
+            r = run_compute(*period, area, settings, select=["FIN", "WF", "CMP"])
+            console.print(f"FIN, WF, CMP for {r.councils[0]}, {period[0]} to {period[1]}: "
+                          f"{len(r.computed)} measure(s), {r.rows_written} row(s).",
+                          markup=False)
 
 
 def _quarter_end(year_end: date, quarters_back: int) -> date:

@@ -79,6 +79,19 @@ def _mount_surveys() -> None:
 _mount_surveys()
 
 
+def _mount_money() -> None:
+    """Money, workforce and complaints: inputs and synthetic data (cli/money.py)."""
+    from openasc.cli import money
+
+    for kind in ("finance", "budget", "workforce", "complaints", "ombudsman", "deflator"):
+        ingest_app.command(kind)(getattr(money, f"ingest_{kind}"))
+    for kind in ("finance", "workforce", "complaints"):
+        synth_app.command(kind)(getattr(money, f"synth_{kind}"))
+
+
+_mount_money()
+
+
 def _version(asked: bool) -> None:
     if asked:
         from openasc import __version__

@@ -248,8 +248,28 @@ def date_sql(v: str) -> str:
             f"CAST(try_strptime({t}, '%Y-%m-%d') AS DATE))")
 
 
+ENGLAND = "E92000001"
 TRUE_WORDS = ("y", "yes", "1", "true")
 FALSE_WORDS = ("n", "no", "0", "false")
+
+# Markers a published statistics file writes instead of a number, and what each means
+# (docs/decisions.md, "Money, workforce and complaints"): a `published_number` field loads
+# them as NULL with the reason in `s_<column>`, never as 0.
+MARKERS = {
+    ":": "not_submitted",
+    "*": "suppressed", "[c]": "suppressed", "c": "suppressed",
+    "..": "not_available", "[x]": "not_available", "x": "not_available",
+    "[z]": "not_applicable", "z": "not_applicable", "-": "not_applicable",
+}
+
+
+def marker_status(c: str) -> str:
+    """SQL: the status of a published cell - a marker's meaning, `missing` when blank, `ok`
+    when a number, NULL when neither (the field check quarantines it)."""
+    cases = " ".join(f"WHEN {sql_text(k)} THEN {sql_text(v)}" for k, v in MARKERS.items())
+    return (f"CASE WHEN nullif(trim({c}), '') IS NULL THEN 'missing' "
+            f"ELSE CASE lower(trim({c})) {cases} ELSE CASE WHEN try_cast(replace(trim({c}), "
+            f"',', '') AS DOUBLE) IS NOT NULL THEN 'ok' END END END")
 
 
 def typed_value(f: InputField, wh: str = "wh.") -> str:
@@ -261,7 +281,7 @@ def typed_value(f: InputField, wh: str = "wh.") -> str:
         return f"CASE WHEN coalesce({nhs_ok(d)}, false) THEN {d} END"
     if f.type == "integer":
         return f"try_cast({blank} AS INTEGER)"
-    if f.type == "number":
+    if f.type in ("number", "published_number"):
         return f"try_cast(replace({blank}, ',', '') AS DOUBLE)"
     if f.type == "date":
         return date_sql(c)
@@ -273,6 +293,11 @@ def typed_value(f: InputField, wh: str = "wh.") -> str:
     if f.type == "council":
         return (f"(SELECT min(k.ons_code) FROM {wh}councils k WHERE upper(trim({c})) = "
                 f"upper(k.ons_code) OR trim({c}) = k.la_code)")
+    if f.type == "area":  # a council, a region (E12...) or England: national files hold all
+        return (f"coalesce((SELECT min(k.ons_code) FROM {wh}councils k WHERE upper(trim({c})) "
+                f"= upper(k.ons_code) OR trim({c}) = k.la_code), (SELECT min(k.region_code) "
+                f"FROM {wh}councils k WHERE upper(trim({c})) = upper(k.region_code)), "
+                f"CASE WHEN upper(trim({c})) = '{ENGLAND}' THEN '{ENGLAND}' END)")
     return blank
 
 
@@ -297,6 +322,12 @@ def _field_checks(f: InputField) -> list[tuple[str, str, str]]:
                            f"{sql_text(f.pattern)})",
                            f"{sql_text(f.name + ' ')} || {shown} || "
                            f"{sql_text(' is not in the expected form' + expected)}"))
+        return checks
+    if f.type == "published_number":
+        wanted = expected or "; expected a number or a marker (" + " ".join(MARKERS) + ")"
+        checks.append((f.name, f"s_{c} IS NULL",
+                       f"{sql_text(f.name + ' ')} || {shown} || "
+                       f"{sql_text(' ' + f.invalid + wanted)}"))
         return checks
     bad = f"{v} IS NULL" + ("" if f.required else f" AND NOT {blank}")
     if f.minimum is not None:
@@ -324,7 +355,9 @@ def validate(stage: Stage) -> None:
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'stg'"
     ).fetchall()}
     typed = [f for f in spec.fields if f.column in present]
-    values = ", ".join(f"{typed_value(f, stage.wh)} AS v_{f.column}" for f in typed)
+    values = ", ".join([f"{typed_value(f, stage.wh)} AS v_{f.column}" for f in typed]
+                       + [f"{marker_status(f.column)} AS s_{f.column}" for f in typed
+                          if f.type == "published_number"])
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS SELECT s.*{', ' if values else ''}"
                 f"{values} FROM stg s")
     checks = [c for f in typed for c in _field_checks(f)] + stage.spec.checks

@@ -26,7 +26,8 @@ REQUIRED_FIELDS = (
     "code", "title", "unit", "polarity", "numerator", "denominator", "source",
     "disaggregations", "method_notes",
 )
-UNITS = {"percent", "per_100k", "per_1000", "count", "days", "rate", "score"}
+UNITS = {"percent", "per_100k", "per_1000", "count", "days", "rate", "score", "per_100",
+         "percent_change", "gbp_per_head", "gbp_per_week", "gbp_per_hour"}
 POLARITIES = {"higher", "lower", "neutral"}
 # The data tests a measure may declare under `tests:` (openasc.metrics.data_tests runs them).
 TEST_KINDS = ("numerator_le_denominator", "breakdowns_sum_to_headline", "value_between",

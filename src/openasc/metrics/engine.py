@@ -21,7 +21,7 @@ from openasc import councils, warehouse
 from openasc.config import Settings
 from openasc.errors import OpenascError
 from openasc.ingest.national import lookups
-from openasc.metrics import categories
+from openasc.metrics import calendar, categories
 from openasc.metrics.catalogue import (
     Family,
     Measure,
@@ -39,7 +39,8 @@ from openasc.metrics.plan import Plan, build_plan, selection_tokens
 REFERENCE_TABLES = {"councils", "population"}
 
 # value = numerator / denominator x factor, for units the engine can fill in itself.
-UNIT_FACTORS = {"percent": 100.0, "per_100k": 100000.0, "per_1000": 1000.0, "rate": 1.0}
+UNIT_FACTORS = {"percent": 100.0, "per_100k": 100000.0, "per_1000": 1000.0, "rate": 1.0,
+                "per_100": 100.0, "gbp_per_head": 1.0}
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -99,9 +100,11 @@ def _table_has_la_code(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def councils_reading(con: duckdb.DuckDBPyConnection, measures: list[Measure],
-                     shared: set[str]) -> list[str]:
-    """ONS codes of every council with rows in an input table these measures read."""
-    tables = sorted({t for m in measures for t in m.requires} - REFERENCE_TABLES - shared)
+                     shared: set[str], steps: tuple[PrepareStep, ...] = ()) -> list[str]:
+    """ONS codes of every council (or England or region, for national files) with rows in an
+    input table these measures read, directly or through the shared tables `steps` build."""
+    read = {t for m in measures for t in m.requires} | {t for p in steps for t in p.requires}
+    tables = sorted(read - REFERENCE_TABLES - shared)
     parts = [f'SELECT DISTINCT la_code FROM "{t}"' for t in tables
              if warehouse.table_exists(con, t) and _table_has_la_code(con, t)]
     if not parts:
@@ -287,6 +290,7 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
     computed: list[tuple[str, Measure]] = []
     total, done = len(plan.measures) * len(la_codes), 0
     categories.register(con)  # national category lists, for zero rows (metrics/categories.py)
+    calendar.register(con)  # working days, for complaint timeliness (metrics/calendar.py)
     for la in la_codes:
         built = prepare_tables(con, plan.prepare, start, end, la, salt_method)
         result.prepared += [(la, t) for t, why in built.items() if not why]
@@ -312,8 +316,14 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
 def _councils_to_compute(con: duckdb.DuckDBPyConnection, la: str | None, end: date,
                          families: tuple[Family, ...], plan: Plan) -> list[str]:
     if la is not None:
+        area = la.strip().upper()
+        if area == "E92000001" or con.execute(  # England or a region: national files' areas
+                "SELECT count(*) FROM councils WHERE upper(region_code) = ?", [area]
+        ).fetchone()[0]:
+            return [area]
         return [councils.resolve(la, "--la", on=end).ons_code]
-    present = councils_reading(con, list(plan.measures), set(prepare_steps(families)))
+    present = councils_reading(con, list(plan.measures), set(prepare_steps(families)),
+                               tuple(step for _, step in plan.prepare))
     if not present:
         raise OpenascError(
             "The warehouse has no council data to compute from (none of the tables "

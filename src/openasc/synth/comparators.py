@@ -34,6 +34,9 @@ TYPICAL: dict[tuple[str, str, str], tuple[float, float]] = {
     ("DOLS", "STANDARD_21_DAYS", ""): (20.0, 12.0),
 }
 SURVEY = {"1A", "1B", "1D", "3A", "4A", "4B", "5A"}  # carry a margin of error
+# Families whose national figures come with their own national files (ASC-FR, Skills for
+# Care, LGSCO: synth/finance.py, workforce.py, complaints.py), not with comparator files.
+NATIONAL_FILE_FAMILIES = {"FIN", "WF", "CMP"}
 
 
 def synth_comparators(out: Path, years: list[int], seed: int = 1,
@@ -43,6 +46,8 @@ def synth_comparators(out: Path, years: list[int], seed: int = 1,
     rng = np.random.default_rng(seed)
     rows = []
     for m in ms.measures:
+        if m.family in NATIONAL_FILE_FAMILIES:
+            continue
         mean, sd = TYPICAL.get(m.key, (50.0 if m.unit == "percent" else 100.0, 10.0))
         for c in all_councils():
             position = rng.normal(0, 1)

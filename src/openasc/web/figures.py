@@ -27,7 +27,9 @@ ENGLAND = "E92000001"
 COLUMNS = ("family", "code", "la_code", "period_start", "period_end", "breakdown",
            "numerator", "denominator", "value", "unit")
 UNIT_LABEL = {"percent": "%", "per_100k": "per 100,000", "per_1000": "per 1,000",
-              "count": "", "days": "days", "rate": "", "score": ""}
+              "count": "", "days": "days", "rate": "", "score": "", "per_100": "per 100",
+              "percent_change": "% change", "gbp_per_head": "£ per head",
+              "gbp_per_week": "£ per week", "gbp_per_hour": "£ per hour"}
 
 
 def catalogue() -> dict[tuple[str, str], Measure]:
