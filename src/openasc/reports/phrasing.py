@@ -23,7 +23,14 @@ from openasc.metrics.disclosure import round_half_up
 SUPPRESSED = "[c]"
 
 UNIT_DEFAULT_PRECISION = {"percent": 1, "per_100k": 1, "count": 0, "days": 0, "rate": 1,
-                          "score": 1}
+                          "score": 1, "percent_change": 1, "per_100": 1, "per_1000": 1,
+                          "gbp_per_head": 0, "gbp_per_week": 0, "gbp_per_hour": 2}
+
+# Money and the other units a figure is printed in: (before the number, after it).
+UNIT_AFFIXES = {"percent": ("", "%"), "percent_change": ("", "%"),
+                "per_100k": ("", " per 100,000"), "per_1000": ("", " per 1,000"),
+                "per_100": ("", " per 100"), "gbp_per_head": ("£", " a head"),
+                "gbp_per_week": ("£", " a week"), "gbp_per_hour": ("£", " an hour")}
 
 
 @dataclass(frozen=True)
@@ -109,10 +116,9 @@ def value_text(value: float | None, unit: str, precision: int | None = None) -> 
     if value is None:
         return SUPPRESSED
     n = number(value, places)
-    if unit == "percent":
-        return f"{n}%"
-    if unit == "per_100k":
-        return f"{n} per 100,000"
+    if unit in UNIT_AFFIXES:
+        before, after = UNIT_AFFIXES[unit]
+        return f"{before}{n}{after}"
     if unit == "days":
         return f"{n} {'day' if n == '1' else 'days'}"
     return n
@@ -260,8 +266,11 @@ def in_units(amount: float, unit: str, places: int, trace: dict[str, str] | None
     percentage), '45.2 per 100,000', '0.6 points', '12 days', '30'."""
     text = number(abs(amount), places)
     one = text in ("1", "1.0", "1.00")
+    if unit.startswith("gbp_"):
+        return P("£", Fig(text, trace or {}), UNIT_AFFIXES[unit][1])
     words = {"percent": " percentage point" if one else " percentage points",
-             "per_100k": " per 100,000", "per_1000": " per 1,000",
+             "percent_change": " percentage point" if one else " percentage points",
+             "per_100k": " per 100,000", "per_1000": " per 1,000", "per_100": " per 100",
              "score": " point" if one else " points", "rate": "",
              "days": " day" if one else " days"}.get(unit, "")
     return P(Fig(text, trace or {}), words)

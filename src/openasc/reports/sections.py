@@ -192,7 +192,10 @@ def unit_header(m: Measure, unit: str) -> str:
     """A table column's heading in the measure's unit and population."""
     if unit == "per_100k":
         return f"Per 100,000 {labels.population(m)}"
-    return {"percent": "Per cent", "days": "Days", "count": "Number"}.get(unit, "Value")
+    return {"percent": "Per cent", "percent_change": "Per cent", "days": "Days",
+            "count": "Number", "gbp_per_head": "£ a head", "gbp_per_week": "£ a week",
+            "gbp_per_hour": "£ an hour", "per_100": "Per 100",
+            "per_1000": "Per 1,000"}.get(unit, "Value")
 
 
 def family_section(f: Figures, spec: dict[str, Any], sentences: bool = True) -> Section:
