@@ -66,6 +66,16 @@ def _mount_comparisons() -> None:
 _mount_comparisons()
 
 
+def _mount_check() -> None:
+    """`openasc check DRAFT`: publication assurance, in its own module."""
+    from openasc.cli import check as check_cli
+
+    app.command("check")(check_cli.check)
+
+
+_mount_check()
+
+
 def _version(asked: bool) -> None:
     if asked:
         from openasc import __version__
