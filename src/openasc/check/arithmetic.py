@@ -71,11 +71,11 @@ def _same_kind(a: Claim, b: Claim) -> bool:
 
 def _changes(s: Sentence) -> list[Finding]:
     amounts = [c for c in s.claims if is_change(s, c) and c.exact]
-    if not amounts:
-        return []
     pair = _pair(s, amounts)
     if pair is None:
         return []
+    if not amounts:
+        return _direction_only(s, *pair)
     first, second, ordered = pair
     orders = [(first, second)] if ordered else [(first, second), (second, first)]
     for amount in amounts:
@@ -88,6 +88,21 @@ def _changes(s: Sentence) -> list[Finding]:
         severity = "error" if all(r[0] == "error" for r in results) else "warning"  # type: ignore[index]
         out = results[0][1]  # type: ignore[index]
         return [Finding(severity, "change", s.where, s.text, out)]
+    return []
+
+
+def _direction_only(s: Sentence, old: Claim, new: Claim, ordered: bool) -> list[Finding]:
+    """'rose from 2,873 to 2,313': the verb before 'from' against the two figures."""
+    m = re.search(r"\b(rose|risen|increased|grew|went up|climbed|fell|fallen|decreased|"
+                  r"dropped|declined|went down)\s+(?:\w+\s+){0,2}?from\s*$",
+                  s.text[:min(old.start, new.start)], re.I)
+    if not ordered or m is None:
+        return []
+    up = m.group(1).lower() in ("rose", "risen", "increased", "grew", "went up", "climbed")
+    if up and new.high < old.low or not up and new.low > old.high:
+        return [Finding("error", "change", s.where, s.text,
+                        f"The sentence says the figure {m.group(1)}, but from {old.text} to "
+                        f"{new.text} is a {'fall' if up else 'rise'}.")]
     return []
 
 
@@ -150,43 +165,37 @@ OF_TOTAL = re.compile(r"\b(?:of|out of)(?: the| all| our| a total of)?\s*$", re.
 
 def _share_of_counts(s: Sentence) -> list[Finding]:
     """'620 of the 1,470 concerns (42%)', 'Of the 1,470 concerns, 620 (42%) ...'."""
-    out = []
-    for i, p in enumerate(s.claims):
-        if p.kind != "percent" or not p.exact or is_change(s, p):
-            continue
-        n = _beside(s, i)
-        if n is None:
-            continue
-        totals = [t for t in s.claims if t.kind == n.kind and t is not n and t.exact
-                  and OF_TOTAL.search(s.text[:t.start][-14:]) and t.value > n.value]
-        if len(totals) != 1:
-            continue
-        t = totals[0]
-        low = (n.value - n.half) / (t.value + t.half) * 100
-        high = (n.value + n.half) / (t.value - t.half) * 100 if t.value > t.half else 1e9
-        if p.high < low - 1e-9 or p.low > high + 1e-9:
-            out.append(Finding("error", "percent_of_counts", s.where, s.text,
-                               f"{n.text} ÷ {t.text} × 100 = {n.value / t.value * 100:.1f}% "
-                               f"(between {low:.2f}% and {high:.2f}% allowing for rounding); "
-                               f"the sentence says {p.text}."))
-    return out
+    totals = [t for t in s.claims if t.kind == "count" and t.exact
+              and OF_TOTAL.search(s.text[:t.start][-14:])]
+    pcts = [p for p in s.claims if p.kind == "percent" and p.exact and not is_change(s, p)]
+    if len(totals) != 1 or len(pcts) != 1:
+        return []
+    t, p = totals[0], pcts[0]
+    parts = [n for n in s.claims if n.kind == "count" and n.exact and n is not t
+             and n.value < t.value]
+    if not parts:
+        return []
+    n = min(parts, key=lambda c: min(abs(c.start - p.end), abs(p.start - c.end)))
+    beside = [c for c in (n, t) if _adjacent(s, c, p)]
+    if not beside:
+        return []
+    low = (n.value - n.half) / (t.value + t.half) * 100
+    high = (n.value + n.half) / (t.value - t.half) * 100 if t.value > t.half else 1e9
+    if p.low <= high + 1e-9 and p.high >= low - 1e-9:
+        return []
+    return [Finding("error", "percent_of_counts", s.where, s.text,
+                    f"{n.text} ÷ {t.text} × 100 = {n.value / t.value * 100:.1f}% "
+                    f"(between {low:.2f}% and {high:.2f}% allowing for rounding); "
+                    f"the sentence says {p.text}.")]
 
 
-def _beside(s: Sentence, i: int) -> Claim | None:
-    """The count a percentage is printed beside: '620 (42%)', '42% (620)', '620, or 42%'."""
-    p = s.claims[i]
-    if i > 0:
-        n = s.claims[i - 1]
-        if n.kind in ("count", "money") and n.exact and re.fullmatch(
-                r"\s*(?:[a-z ]{0,30}\s)?\(|\s*,?\s*or\s*|\s*[a-z ]{0,30}\s*,\s*or\s*",
-                s.text[n.end:p.start], re.I):
-            return n
-    if i + 1 < len(s.claims):
-        n = s.claims[i + 1]
-        if n.kind in ("count", "money") and n.exact and re.fullmatch(
-                r"\s*\(", s.text[p.end:n.start]):
-            return n
-    return None
+def _adjacent(s: Sentence, n: Claim, p: Claim) -> bool:
+    """A percentage printed beside a count: '620 (42%)', '42% (620)', '620, or 42%',
+    '620 of the 1,470 concerns (42%)'."""
+    if n.end <= p.start:
+        return bool(re.fullmatch(r"\s*(?:[a-z ]{0,30}\s)?\(|\s*,?\s*or\s*|"
+                                 r"\s*[a-z ]{0,30}\s*,\s*or\s*", s.text[n.end:p.start], re.I))
+    return bool(re.fullmatch(r"\s*\(", s.text[p.end:n.start]))
 
 
 # ------------------------------------------------------------------- shares add up
@@ -217,6 +226,8 @@ STOP = {"was", "were", "is", "are", "in", "during", "this", "last", "that", "whi
         "been", "a", "an", "the", "we", "our", "it", "they", "these", "those", "of"}
 SUBSET = re.compile(r"\b(?:of (?:these|them|whom|which|those)|including|among|such as|"
                     r"include|included|within|each|every|average|typical|per)\b", re.I)
+COMPARES = re.compile(r"\bfrom\b.*\bto\b|\bcompared\b|\bagainst\b|\bversus\b|\bvs\b|"
+                      r"\bup\b|\bdown\b|\brose\b|\bfell\b", re.I)
 MIN_WORDS = 2
 
 
@@ -239,8 +250,9 @@ def _told_twice(sents: list[Sentence]) -> list[Finding]:
     seen: dict[tuple[str, frozenset[str]], tuple[Sentence, Claim]] = {}
     out = []
     for s in sents:
-        if SUBSET.search(s.text) or UP.search(s.text) and DOWN.search(s.text):
-            continue
+        if SUBSET.search(s.text) or COMPARES.search(s.text) or \
+                any(is_change(s, c) for c in s.claims):
+            continue  # a part of a whole, or a comparison: its figures are other quantities
         for c in s.claims:
             if c.kind != "count" or not c.exact or c.value < 10 or is_change(s, c):
                 continue

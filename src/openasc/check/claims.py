@@ -115,8 +115,10 @@ def claims_in(sentence: str, counts_round_to: int = 1) -> list[Claim]:
             kind, base = "money", None
         else:
             kind, base = "count", None
-            if counts_round_to > 1 and value % counts_round_to == 0 and value >= counts_round_to:
-                half = max(half, counts_round_to / 2)
+        if kind in ("count", "money") and scale == 1 and "." not in num:
+            # a whole count is exact unless the draft says counts are rounded
+            half = counts_round_to / 2 if counts_round_to > 1 and value % counts_round_to == 0 \
+                and value >= counts_round_to else 0.0
         q = QUALIFIER.search(before[-20:])
         out.append(Claim(value * scale, kind, m.group(0).strip(), m.start(), m.end(), half,
                          q.group(0).strip().lower() if q else "", base))

@@ -9,8 +9,9 @@ from openasc.check.claims import Claim, claims_in, sentences
 from openasc.check.model import Draft, Location
 
 YEAR = re.compile(r"\b(?:19|20)\d{2}(?:\s?[-/–]\s?\d{2,4})?\b")
-RELATIVE = re.compile(r"\b(?:last|previous|prior|this|next|the year before|a year earlier|"
-                      r"earlier)\s+(?:year|quarter|month)s?\b|\bthe year before\b", re.I)
+# 'this year' is the draft's own period, as a sentence with no period named is.
+RELATIVE = re.compile(r"\b(?:last|previous|prior|next|earlier)\s+(?:year|quarter|month)s?\b|"
+                      r"\bthe year before\b|\ba year (?:earlier|before)\b", re.I)
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,13 @@ figures were. A column with a suppressed cell ([c]) can only be bounded.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from openasc.check.cells import Cell, is_total, read_cell
 from openasc.check.model import Draft, Finding, Table
 
-MULTI = ("more than one", "may not add", "may not sum", "do not add", "do not sum",
-         "does not add", "does not sum", "multiple categor")
+# Notes saying that rows overlap (one person under several categories): no total to check.
+MULTI = ("more than one", "multiple categor", "counted under", "counted in more")
 
 
 def fmt(x: float) -> str:
@@ -33,8 +35,13 @@ def check_tables(draft: Draft, round_to: int) -> list[Finding]:
         if any(m in (near + " " + block.caption.lower()) for m in MULTI):
             continue  # the draft says the rows overlap: they need not add up
         grid = [[read_cell(c, round_to) for c in row] for row in block.rows]
-        out += _row_totals(block, grid)
-        out += _column_totals(block, grid)
+        sums = _row_totals(block, grid) + _column_totals(block, grid)
+        if round_to == 1 and "rounding" in near:
+            # rounded by an amount the draft does not state: holds only if they are exact
+            sums = [replace(f, severity="warning", working=f.working + " The draft says its "
+                            "figures are rounded but not to what: this holds if they are "
+                            "exact.") for f in sums]
+        out += sums
         out += _shares(block, grid)
         out += _share_columns(block, grid)
     return out
@@ -91,7 +98,8 @@ def _column_totals(table: Table, grid: list[list[Cell]]) -> list[Finding]:
                 out.append(Finding(
                     "error", check, table.where.with_cell(f"row '{row[0]}', "
                                                           f"{_col_name(table, c)}"),
-                    f"{_name(table)}: {row[0]} {grid[r][c].text}",
+                    f"{_name(table)}: {', '.join(p.text for p in parts)}; {row[0]} "
+                    f"{grid[r][c].text}",
                     f"In {_col_name(table, c)} the rows above '{row[0]}': {res[1]}."))
     return out
 

@@ -22,6 +22,10 @@ from openasc.check.model import Finding
 from openasc.check.sentences import Sentence
 from openasc.check.tables import fmt
 
+# What may stand between a measure's name and its figure: "safeguarding concerns: 1,470",
+# "the conversion rate was 42%".
+LINK = re.compile(r"\s*(?::|was|were|is|are|of|totalled|reached|stood at|rose to|fell to)?\s*",
+                  re.I)
 KIND_KEY = {"count": "count", "money": "count", "rate": "rate", "percent": "percent"}
 
 
@@ -92,8 +96,9 @@ def _measure_near(s: Sentence, c: Claim, named: list[dict]) -> dict | None:
         best = None
         for e in named:
             for p in e["phrases"]:
-                i = text.find(p)
-                if i < 0 or (at_start and i > 25):
+                i = text.find(p) if at_start else text.rfind(p)
+                if i < 0 or (at_start and i > 25) or not at_start and not LINK.fullmatch(
+                        text[i + len(p):]):
                     continue
                 if best is None or len(p) > best[1]:
                     best = (e, len(p))

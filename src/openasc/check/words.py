@@ -21,8 +21,9 @@ PARTS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarter
 QUAL = (r"(?P<q>nearly|almost|just under|close to|more than|over|just over|well over|"
         r"at least|less than|under|fewer than|about|around|roughly|approximately)?\s*")
 FRACTION = re.compile(
-    r"\b" + QUAL + r"(?:(?P<k>one|two|three|four|five|six|seven|eight|nine|\d+)\s+(?:in|out of)\s+"
-    r"(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d+)\b(?!\s*(?:%|,\d))"
+    r"(?<![\d,.])\b" + QUAL + r"(?:(?P<k>one|two|three|four|five|six|seven|eight|nine|\d)"
+    r"\s+(?:in|out of)\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b"
+    r"(?![\d,.%-])"
     r"|(?P<k2>a|an|one|two|three)\s+(?P<part>half|third|thirds|quarter|quarters|fifth|fifths|"
     r"tenth|tenths)\b|(?P<half>half)\b|(?P<most>the majority|most)\b)", re.I)
 
@@ -79,6 +80,8 @@ def _judge(f: float, lo: float, hi: float, q: str, ratio: bool, m: re.Match[str]
     if ratio:
         n = int(NUM.get(m.group("n").lower()) or int(m.group("n")))
         k = int(NUM.get(m.group("k").lower()) or int(m.group("k")))
+        if k > 1:  # 'two in three': 66.7%, within 5 points
+            return "" if hi >= f - 5 and lo <= f + 5 else f"{f:.1f}% (within 5 points)"
         low, high = 100 * k / (n + 0.5), 100 * k / (n - 0.5) if n > 1 else 100
         return "" if hi >= low and lo <= high else \
             f"{f:.1f}%, and a share rounds to it only between {low:.1f}% and {high:.1f}%"

@@ -47,13 +47,20 @@ def blocks_from_lines(lines: list[str], page: int | None, first_line: int,
         j = i
         while j < len(lines) and rows[j] and len(rows[j]) == len(rows[i] or []):
             j += 1
-        if j - i >= 3:
-            head = prose[-1] if prose and not re.search(r"\d", YEARS.sub("", prose[-1])) else ""
+        # two rows are a table only at the foot of a page under a header: the table goes on
+        # over the page (the PDF reader joins the two parts)
+        foot = j - i == 2 and j == len(lines) and bool(prose) and \
+            not re.search(r"[.!?:;,]$", prose[-1].strip()) and _is_header(prose[-1], 0)
+        if j - i >= 3 or foot:
+            head = prose[-1] if prose and _is_header(prose[-1], len(rows[i] or [])) else ""
             if prose:
                 out.append(_para(prose[:-1] if head else prose, page, prose_at, para_count))
             table_count[0] += 1
             cells = [c for c in SPLIT.split(head.strip()) if c]
-            header = [cells] if len(cells) == len(rows[i] or []) else []
+            width = len(rows[i] or [])
+            if len(cells) != width and re.search(r"\btotal$", head.strip(), re.I):
+                cells = [head.strip()[:-5].strip()] + [""] * (width - 2) + ["Total"]
+            header = [cells] if len(cells) == width else []
             out.append(Table(header, [r for r in rows[i:j] if r], Location(
                 page=page, line=first_line + i, table=table_count[0]), caption=head))
             prose, prose_at, i = [], first_line + j, j
@@ -74,6 +81,16 @@ def blocks_from_lines(lines: list[str], page: int | None, first_line: int,
     if prose:
         out.append(_para(prose, page, prose_at, para_count))
     return [b for b in out if not isinstance(b, Paragraph) or b.text]
+
+
+def _is_header(line: str, width: int) -> bool:
+    """The line before a run of figure rows heads it when it splits into as many columns as
+    the rows have, or has no figures but years ('Measure 2024-25 2023-24')."""
+    cells = [c for c in SPLIT.split(line.strip()) if c]
+    if len(cells) == width and not any(re.fullmatch(CELL, c) for c in cells[1:]) or \
+            re.search(r"\btotal$", line.strip(), re.I):
+        return True
+    return not re.search(r"\d", YEARS.sub("", line))
 
 
 def _para(lines: list[str], page: int | None, line: int, para_count: list[int]) -> Paragraph:

@@ -13,7 +13,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from openasc.check.model import Draft
+from openasc.check.model import Draft, Table
 from openasc.check.readers.lines import blocks_from_lines
 from openasc.errors import UnreadableInput
 
@@ -35,5 +35,11 @@ def read_pdf(path: Path) -> Draft:
         if not text.strip():
             draft.unreadable_pages.append(number)
             continue
-        draft.blocks += blocks_from_lines(text.splitlines(), number, 1, tables, paras)
+        blocks = blocks_from_lines(text.splitlines(), number, 1, tables, paras)
+        last = draft.blocks[-1] if draft.blocks else None
+        if blocks and isinstance(blocks[0], Table) and isinstance(last, Table) and \
+                blocks[0].caption in ("", last.caption) and \
+                len(blocks[0].rows[0]) == len(last.rows[-1]):
+            last.rows += blocks.pop(0).rows  # a table carried over from the page before
+        draft.blocks += blocks
     return draft
