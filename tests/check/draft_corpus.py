@@ -199,9 +199,14 @@ def t_pct_share_only(f: Facts, rng: random.Random, bad: bool) -> Built:
     w = [rng.uniform(0.3, 6) for _ in groups]
     shares = [round(x / sum(w) * 100) for x in w]
     seeds = []
-    if bad:
+    if bad:  # a shift the rounding of five shares (±2.5 in all) cannot explain
         i = rng.randrange(len(groups))
-        shares[i] += rng.choice([4, 5, -4, 6])
+        shift = rng.choice([4, 5, -4, 6])
+        while abs(sum(shares) + shift - 100) <= 0.5 * len(shares) or shares[i] + shift < 1:
+            shift += 1 if shift > 0 else -1
+            if shares[i] + shift < 1:
+                shift = abs(shift)
+        shares[i] += shift
         seeds.append(Seed("percent_sum", f"{shares[i]}%"))
     rows = [[g, f"{s}%"] for g, s in zip(groups, shares, strict=True)]
     rows.append(["Total", "100%"])

@@ -44,25 +44,32 @@ def check_sentences(sents: list[Sentence]) -> list[Finding]:
 
 
 # ----------------------------------------------------------------------------- changes
-def _pair(s: Sentence, amounts: list[Claim]) -> tuple[Claim, Claim, bool] | None:
-    """The two figures a change links, earlier first, and whether their order is known."""
+def _pairs(s: Sentence, amounts: list[Claim]) -> list[tuple[Claim, Claim, bool]]:
+    """The pairs of figures changes link, earlier first, and whether their order is known:
+    every 'from X to Y' (or 'to Y from X', 'Y, up from X', 'Y compared with X'), or else the
+    sentence's only two figures of one kind when it names two periods."""
     values = [c for c in s.claims if c not in amounts and c.exact]
+    found = []
     for a, b in zip(values, values[1:], strict=False):
         between = s.text[a.end:b.start]
         before = s.text[:a.start][-12:]
+        if not _same_kind(a, b):
+            continue
         if re.fullmatch(r"\s*(?:in\s+[\w\s-]{2,12}?\s*)?to\s*", between) and \
                 re.search(r"\bfrom\s*$", before, re.I):
-            return (a, b, True) if _same_kind(a, b) else None
-        if re.fullmatch(r"\s*(?:in\s+[\w\s-]{2,12}?\s*)?from\s*", between) and \
+            found.append((a, b, True))
+        elif re.fullmatch(r"\s*(?:in\s+[\w\s-]{2,12}?\s*)?from\s*", between) and \
                 re.search(r"\bto\s*$", before, re.I):
-            return (b, a, True) if _same_kind(a, b) else None
-        if re.search(r"\b(?:up|down|rising|falling|increased?|decreased?)\s+from\s*$|"
-                     r"\bcompared (?:with|to)\s*$|\bagainst\s*$", between, re.I):
-            return (b, a, True) if _same_kind(a, b) else None
+            found.append((b, a, True))
+        elif re.search(r"\b(?:up|down|rising|falling|increased?|decreased?)\s+from\s*$|"
+                       r"\bcompared (?:with|to)\s*$|\bagainst\s*$", between, re.I):
+            found.append((b, a, True))
+    if found:
+        return found
     same = [c for c in values if not is_change(s, c)]
     if len(same) == 2 and _same_kind(*same) and len(s.periods) >= 2:
-        return same[0], same[1], False
-    return None
+        return [(same[0], same[1], False)]
+    return []
 
 
 def _same_kind(a: Claim, b: Claim) -> bool:
@@ -71,24 +78,29 @@ def _same_kind(a: Claim, b: Claim) -> bool:
 
 def _changes(s: Sentence) -> list[Finding]:
     amounts = [c for c in s.claims if is_change(s, c) and c.exact]
-    pair = _pair(s, amounts)
-    if pair is None:
-        return []
+    pairs = _pairs(s, amounts)
     if not amounts:
-        return _direction_only(s, *pair)
-    first, second, ordered = pair
-    orders = [(first, second)] if ordered else [(first, second), (second, first)]
+        return [f for p in pairs for f in _direction_only(s, *p)]
+    out = []
     for amount in amounts:
+        if not pairs:
+            break
+        first, second, ordered = min(pairs, key=lambda p: _distance(amount, p))
         if amount in (first, second):
             continue
+        orders = [(first, second)] if ordered else [(first, second), (second, first)]
         word = _direction(s, amount)
         results = [_test_change(old, new, amount, word) for old, new in orders]
         if any(r is None for r in results):
             continue
         severity = "error" if all(r[0] == "error" for r in results) else "warning"  # type: ignore[index]
-        out = results[0][1]  # type: ignore[index]
-        return [Finding(severity, "change", s.where, s.text, out)]
-    return []
+        out.append(Finding(severity, "change", s.where, s.text, results[0][1]))  # type: ignore[index]
+    return out
+
+
+def _distance(amount: Claim, pair: tuple[Claim, Claim, bool]) -> int:
+    start, end = min(pair[0].start, pair[1].start), max(pair[0].end, pair[1].end)
+    return max(0, start - amount.end, amount.start - end)
 
 
 def _direction_only(s: Sentence, old: Claim, new: Claim, ordered: bool) -> list[Finding]:

@@ -65,7 +65,9 @@ def _adds_up(parts: list[Cell], total: Cell) -> tuple[bool, str] | None:
     if any(p.value is None or p.kind != total.kind for p in shown) or not shown:
         return None
     got = sum(p.value for p in shown)  # type: ignore[misc]
-    slack = sum(p.half for p in shown) + total.half + 1e-9
+    # shares of a whole total exactly 100%, however the shares were rounded
+    whole = total.kind == "percent" and total.value == 100
+    slack = sum(p.half for p in shown) + (0 if whole else total.half) + 1e-9
     sums = " + ".join(p.text for p in shown)
     if len(shown) < len(parts):  # suppressed cells are at least 0: only an upper bound
         ok = got - slack <= total.value

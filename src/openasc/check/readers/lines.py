@@ -47,9 +47,9 @@ def blocks_from_lines(lines: list[str], page: int | None, first_line: int,
         j = i
         while j < len(lines) and rows[j] and len(rows[j]) == len(rows[i] or []):
             j += 1
-        # two rows are a table only at the foot of a page under a header: the table goes on
-        # over the page (the PDF reader joins the two parts)
-        foot = j - i == 2 and j == len(lines) and bool(prose) and \
+        # one or two rows are a table only under a header at the foot or the top of a page:
+        # a table going on over the page (the PDF reader joins the parts)
+        foot = j - i in (1, 2) and (j == len(lines) or i == 1) and bool(prose) and \
             not re.search(r"[.!?:;,]$", prose[-1].strip()) and _is_header(prose[-1], 0)
         if j - i >= 3 or foot:
             head = prose[-1] if prose and _is_header(prose[-1], len(rows[i] or [])) else ""
@@ -69,8 +69,8 @@ def blocks_from_lines(lines: list[str], page: int | None, first_line: int,
             if prose:
                 out.append(_para(prose, page, prose_at, para_count))
             prose, prose_at = [], first_line + i + 1
-        elif re.search(r"[.!?:;\d%]$", lines[i].rstrip()) and (i + 1 == len(lines) or not
-                                                              rows[i + 1] or rows[i]):
+        elif re.search(r"[.!?:;\d%]$", lines[i].rstrip()) and not (
+                i + 1 < len(lines) and re.match(r"\s*[a-z(]", lines[i + 1])):
             # a sentence or a heading with its figure ends here: a paragraph of its own, so
             # that a finding names its line (PDF text has no blank lines between paragraphs)
             out.append(_para([*prose, lines[i]], page, prose_at, para_count))
@@ -97,6 +97,6 @@ def _para(lines: list[str], page: int | None, line: int, para_count: list[int]) 
     para_count[0] += 1
     text = re.sub(r"-\n(?=[a-z])", "", "\n".join(lines))
     # A line ending in a figure is a table row or a heading with its value: the next line
-    # starts a new sentence; other line ends are wrapped prose.
-    text = re.sub(r"(?<![.!?:;\d%])\n", " ", text)
+    # starts a new sentence unless it starts in lower case; other line ends are wrapped prose.
+    text = re.sub(r"(?<![.!?:;\d%])\n|\n(?=[a-z(])", " ", text)
     return Paragraph(text.strip(), Location(page=page, line=line))
