@@ -331,8 +331,8 @@ def t_rates(f: Facts, rng: random.Random, bad: bool, stated: bool) -> Built:
 def t_repeated(f: Facts, rng: random.Random, bad: bool) -> Built:
     second = f.n(f.dols) + (rng.choice([15, 40, -35, 60]) if bad else 0)
     return Built([
-        ("p", f"In {YEAR} we received {f.show(f.dols)} DoLS applications from care homes and "
-              "hospitals."),
+        ("p", f"In {YEAR} we received {f.show(f.dols)} DoLS applications, most of them "
+              "from care homes and hospitals."),
         ("p", f"In {LAST} we received {f.show(f.dols_last)} DoLS applications."),
         ("p", f"The {second:,} DoLS applications came mostly from care homes."),
     ], [Seed("repeated", f"{second:,} DoLS")] if bad else [])

@@ -235,7 +235,8 @@ def _shares_add_up(s: Sentence) -> list[Finding]:
 STOP = {"was", "were", "is", "are", "in", "during", "this", "last", "that", "which", "who",
         "and", "or", "than", "compared", "from", "to", "up", "down", "on", "at", "by", "over",
         "under", "per", "since", "between", "while", "when", "where", "had", "has", "have",
-        "been", "a", "an", "the", "we", "our", "it", "they", "these", "those", "of"}
+        "been", "a", "an", "the", "we", "our", "it", "they", "these", "those", "of", "no",
+        "not", "previous", "available", "improved", "better", "worse", "than", "change"}
 SUBSET = re.compile(r"\b(?:of (?:these|them|whom|which|those)|including|among|such as|"
                     r"include|included|within|each|every|average|typical|per)\b", re.I)
 COMPARES = re.compile(r"\bfrom\b.*\bto\b|\bcompared\b|\bagainst\b|\bversus\b|\bvs\b|"

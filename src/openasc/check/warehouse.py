@@ -26,6 +26,12 @@ from openasc.check.tables import fmt
 # "the conversion rate was 42%".
 LINK = re.compile(r"\s*(?::|was|were|is|are|of|totalled|reached|stood at|rose to|fell to)?\s*",
                   re.I)
+# Words a measure's name may follow and still be the whole measure: "the", "total number of".
+WHOLE = re.compile(r"(?:^|[.;:,(]\s*|\b(?:the|our|total|number of|we received|there were|"
+                   r"we had)\s*)$")
+# Words after a measure's name that narrow it to a part: "concerns about neglect".
+NARROWED = re.compile(r"\s*(?:about|of|for|involving|where|which|that|from|by|with|"
+                      r"concerning|relating|per)\b")
 KIND_KEY = {"count": "count", "money": "count", "rate": "rate", "percent": "percent"}
 
 
@@ -89,22 +95,24 @@ def _matches(claim: Claim, held: Held) -> bool:
 
 
 def _measure_near(s: Sentence, c: Claim, named: list[dict]) -> dict | None:
-    """The measure named in the words right around a figure (after it first)."""
-    after = " ".join(s.text[c.end:c.end + 70].lower().split())
-    before = " ".join(s.text[max(0, c.start - 90):c.start].lower().split())
-    for text, at_start in ((after, True), (before, False)):
-        best = None
-        for e in named:
-            for p in e["phrases"]:
-                i = text.find(p) if at_start else text.rfind(p)
-                if i < 0 or (at_start and i > 25) or not at_start and not LINK.fullmatch(
-                        text[i + len(p):]):
-                    continue
-                if best is None or len(p) > best[1]:
-                    best = (e, len(p))
-        if best:
-            return best[0]
-    return None
+    """The measure a figure is of, when the sentence names it whole right beside the figure:
+    '1,470 safeguarding concerns' or 'safeguarding concerns: 1,470'. A qualified name
+    ('concluded Section 42 enquiries', 'people involved in safeguarding concerns',
+    'concerns about neglect') is another quantity, so it is not compared."""
+    after = " ".join(s.text[c.end:c.end + 90].lower().split())
+    before = " ".join(s.text[max(0, c.start - 120):c.start].lower().split())
+    best = None
+    for e in named:
+        for p in e["phrases"]:
+            if after.startswith(p) and not NARROWED.match(after[len(p):]):
+                hit = True
+            else:
+                i = before.rfind(p)
+                hit = i >= 0 and bool(LINK.fullmatch(before[i + len(p):])) and \
+                    bool(WHOLE.search(before[:i]))
+            if hit and (best is None or len(p) > best[1]):
+                best = (e, len(p))
+    return best[0] if best else None
 
 
 def check_warehouse(sents: list[Sentence], held: dict[str, Held], year: str
