@@ -236,7 +236,7 @@ STOP = {"was", "were", "is", "are", "in", "during", "this", "last", "that", "whi
         "and", "or", "than", "compared", "from", "to", "up", "down", "on", "at", "by", "over",
         "under", "per", "since", "between", "while", "when", "where", "had", "has", "have",
         "been", "a", "an", "the", "we", "our", "it", "they", "these", "those", "of", "no",
-        "not", "previous", "available", "improved", "better", "worse", "than", "change"}
+        "not", "previous", "available", "improved", "better", "worse", "change"}
 SUBSET = re.compile(r"\b(?:of (?:these|them|whom|which|those)|including|among|such as|"
                     r"include|included|within|each|every|average|typical|per)\b", re.I)
 COMPARES = re.compile(r"\bfrom\b.*\bto\b|\bcompared\b|\bagainst\b|\bversus\b|\bvs\b|"
