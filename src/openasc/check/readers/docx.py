@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table as WordTable
 
 from openasc.check.model import Draft, Location, Paragraph, Table
@@ -21,7 +22,8 @@ def read_docx(path: Path) -> Draft:
     try:
         document = docx.Document(str(path))
         content = list(document.iter_inner_content())
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, OSError,
+            AttributeError, TypeError, SyntaxError) as exc:  # lxml's XML errors are SyntaxErrors
         raise UnreadableInput(f"{path}: not a readable Word (.docx) file ({exc}).") from None
     blocks: list[Paragraph | Table] = []
     paras = tables = words = 0

@@ -27,7 +27,8 @@ def read_pdf(path: Path) -> Draft:
         pages = [page.extract_text() or "" for page in reader.pages]
     except UnreadableInput:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError,
+            RecursionError, ZeroDivisionError) as exc:
         raise UnreadableInput(f"{path}: not a readable PDF ({exc}).") from None
     draft = Draft(str(path), pages=max(1, len(pages)))
     tables, paras = [0], [0]
