@@ -398,11 +398,14 @@ def facts_held(f: Facts) -> dict[str, tuple[float, float | None, str]]:
 
 
 # ----------------------------------------------------------------------------- a draft
-def make_draft(i: int, rng: random.Random) -> tuple[list[tuple], list[Seed], dict]:
-    f = Facts(rng, rounded=i % 3 == 2)
+def make_draft(i: int, rng: random.Random, error_rate: float = 0.45,
+               facts: Facts | None = None) -> tuple[list[tuple], list[Seed], dict]:
+    """One draft: each template seeded with an error at `error_rate` (the benchmark writes
+    error-free drafts of one council's `facts`, several to a PDF)."""
+    f = facts or Facts(rng, rounded=i % 3 == 2)
     held = facts_held(f)
     used: set[str] = set()
-    bad = lambda: rng.random() < 0.45  # noqa: E731 - one coin per template
+    bad = lambda: rng.random() < error_rate  # noqa: E731 - one coin per template
     parts: list[tuple[str, Built]] = [
         ("Who we helped", t_share_table(f, rng, bad())),
         ("Who we helped", t_row_total_table(f, rng, bad())),

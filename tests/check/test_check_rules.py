@@ -85,7 +85,8 @@ def test_a_suppressed_cell_only_bounds_the_total(tmp_path: Path) -> None:
 
 
 def test_overlapping_categories_with_a_note_are_not_added(tmp_path: Path) -> None:
-    text = TABLE.format(c="60", total="200") + "\nA person can be counted under more than one type.\n"
+    text = TABLE.format(c="60", total="200") + \
+        "\nA person can be counted under more than one type.\n"
     assert not errors(check_md(tmp_path, text))
 
 
