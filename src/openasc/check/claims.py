@@ -138,3 +138,10 @@ def stated_rounding(text: str) -> int:
     if not m:
         return 1
     return {"5": 5, "five": 5, "10": 10, "ten": 10}[m.group(1).lower()]
+
+
+def fmt(x: float) -> str:
+    """1470 → '1,470'; 82.04 → '82.04'; the working quotes figures the way drafts print them."""
+    if abs(x - round(x)) < 1e-9:
+        return f"{round(x):,}"
+    return f"{x:,.2f}".rstrip("0").rstrip(".")

@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from openasc.check.claims import Claim
+from openasc.check.claims import Claim, fmt
 from openasc.check.model import Finding
 from openasc.check.sentences import Sentence
-from openasc.check.tables import fmt
 
 SLACK = 0.01  # rates from different sources may use slightly different population estimates
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openasc.check.arithmetic import check_sentences
+from openasc.check.changes import check_changes
 from openasc.check.claims import stated_rounding
 from openasc.check.model import Draft, Finding, Location
 from openasc.check.rates import check_rates
 from openasc.check.readers import read_draft
+from openasc.check.repeated import check_repeated
 from openasc.check.sentences import draft_sentences
+from openasc.check.shares import check_shares
 from openasc.check.tables import check_tables
 from openasc.check.words import check_words
 
@@ -46,7 +48,7 @@ def check_draft(draft: Draft, held: dict | None = None, year: str | None = None
                         f"Page {p} has no text layer (a scanned page?); its figures were not "
                         "checked.") for p in draft.unreadable_pages]
     findings += check_tables(draft, round_to)
-    findings += check_sentences(sents)
+    findings += check_changes(sents) + check_shares(sents) + check_repeated(sents)
     findings += check_rates(sents)
     findings += check_words(sents)
     if held is not None and year is not None:

@@ -12,17 +12,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from openasc.check.cells import Cell, is_total, read_cell
+from openasc.check.claims import fmt
 from openasc.check.model import Draft, Finding, Table
 
 # Notes saying that rows overlap (one person under several categories): no total to check.
 MULTI = ("more than one", "multiple categor", "counted under", "counted in more")
-
-
-def fmt(x: float) -> str:
-    """1470 → '1,470'; 82.04 → '82.04'; the working quotes figures the way drafts print them."""
-    if abs(x - round(x)) < 1e-9:
-        return f"{round(x):,}"
-    return f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
 def check_tables(draft: Draft, round_to: int) -> list[Finding]:

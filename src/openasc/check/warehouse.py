@@ -17,10 +17,9 @@ from importlib import resources
 import duckdb
 import yaml
 
-from openasc.check.claims import Claim
+from openasc.check.claims import Claim, fmt
 from openasc.check.model import Finding
 from openasc.check.sentences import Sentence
-from openasc.check.tables import fmt
 
 # What may stand between a measure's name and its figure: "safeguarding concerns: 1,470",
 # "the conversion rate was 42%".

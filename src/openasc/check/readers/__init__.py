@@ -39,9 +39,8 @@ def read_draft(path: Path) -> Draft:
         raise OpenascError(f"{path}: checking a {kind.upper()} draft needs the check extra: "
                            f"{INSTALL} (missing: {exc.name}).") from None
     draft = read(path)
-    if not any(b for b in draft.blocks):
-        if draft.unreadable_pages:
-            raise UnreadableInput(f"{path}: no page has a text layer (a scanned document?); "
+    if not draft.blocks and draft.unreadable_pages:
+        raise UnreadableInput(f"{path}: no page has a text layer (a scanned document?); "
                                   "nothing could be read. Check the original file instead.")
     return draft
 

@@ -1,20 +1,16 @@
-"""The arithmetic a draft's sentences state: changes, shares of counts, shares adding up to
-100%, and the same figure told twice.
-
-Each check reads a pattern a report writer uses ("rose from 1,300 to 1,470, up 13%",
-"620 of the 1,470 concerns (42%)", "65% ... and the remaining 35%") and tests it with the
-rounding of every figure allowed for: a finding means no unrounded figures could make the
-sentence true. Figures softened by "about" or "more than" are left to words.py.
+"""Stated changes against the two figures they link: "rose from 1,300 to 1,470, an increase
+of 13%", "fell by 150", "up 2.0 percentage points", "1,470 in 2024-25 compared with 1,300 in
+2023-24, a rise of 13%". Absolute and relative changes, figures in either order, and the
+direction word ("rose", "fell") against the figures; every figure's rounding allowed for.
 """
 
 from __future__ import annotations
 
 import re
 
-from openasc.check.claims import Claim
+from openasc.check.claims import Claim, fmt
 from openasc.check.model import Finding
 from openasc.check.sentences import Sentence
-from openasc.check.tables import fmt
 
 UP = re.compile(r"\b(?:up|rose|risen|rising|rise|increase[sd]?|increasing|grew|grown|growth|"
                 r"higher|more|went up|climbed|gain)\b", re.I)
@@ -36,14 +32,10 @@ def is_change(s: Sentence, c: Claim) -> bool:
                 CHANGE_AFTER.search(s.text[c.end:][:40]))
 
 
-def check_sentences(sents: list[Sentence]) -> list[Finding]:
-    out = []
-    for s in sents:
-        out += _changes(s) + _share_of_counts(s) + _shares_add_up(s)
-    return out + _told_twice(sents)
+def check_changes(sents: list[Sentence]) -> list[Finding]:
+    return [f for s in sents for f in _changes(s)]
 
 
-# ----------------------------------------------------------------------------- changes
 def _pairs(s: Sentence, amounts: list[Claim]) -> list[tuple[Claim, Claim, bool]]:
     """The pairs of figures changes link, earlier first, and whether their order is known:
     every 'from X to Y' (or 'to Y from X', 'Y, up from X', 'Y compared with X'), or else the
@@ -169,117 +161,3 @@ def _relative(old: Claim, new: Claim, low: bool) -> float:
     if low:
         return (new.low - old.high) / old.high * 100 if old.high else 0.0
     return (new.high - old.low) / old.low * 100 if old.low > 0 else float("inf")
-
-
-# ------------------------------------------------------------------- shares of counts
-OF_TOTAL = re.compile(r"\b(?:of|out of)(?: the| all| our| a total of)?\s*$", re.I)
-
-
-def _share_of_counts(s: Sentence) -> list[Finding]:
-    """'620 of the 1,470 concerns (42%)', 'Of the 1,470 concerns, 620 (42%) ...'."""
-    totals = [t for t in s.claims if t.kind == "count" and t.exact
-              and OF_TOTAL.search(s.text[:t.start][-14:])]
-    pcts = [p for p in s.claims if p.kind == "percent" and p.exact and not is_change(s, p)]
-    if len(totals) != 1 or len(pcts) != 1:
-        return []
-    t, p = totals[0], pcts[0]
-    parts = [n for n in s.claims if n.kind == "count" and n.exact and n is not t
-             and n.value < t.value]
-    if not parts:
-        return []
-    n = min(parts, key=lambda c: min(abs(c.start - p.end), abs(p.start - c.end)))
-    beside = [c for c in (n, t) if _adjacent(s, c, p)]
-    if not beside:
-        return []
-    low = (n.value - n.half) / (t.value + t.half) * 100
-    high = (n.value + n.half) / (t.value - t.half) * 100 if t.value > t.half else 1e9
-    if p.low <= high + 1e-9 and p.high >= low - 1e-9:
-        return []
-    return [Finding("error", "percent_of_counts", s.where, s.text,
-                    f"{n.text} ÷ {t.text} × 100 = {n.value / t.value * 100:.1f}% "
-                    f"(between {low:.2f}% and {high:.2f}% allowing for rounding); "
-                    f"the sentence says {p.text}.")]
-
-
-def _adjacent(s: Sentence, n: Claim, p: Claim) -> bool:
-    """A percentage printed beside a count: '620 (42%)', '42% (620)', '620, or 42%',
-    '620 of the 1,470 concerns (42%)'."""
-    if n.end <= p.start:
-        return bool(re.fullmatch(r"\s*(?:[a-z ]{0,30}\s)?\(|\s*,?\s*or\s*|"
-                                 r"\s*[a-z ]{0,30}\s*,\s*or\s*", s.text[n.end:p.start], re.I))
-    return bool(re.fullmatch(r"\s*\(", s.text[p.end:n.start]))
-
-
-# ------------------------------------------------------------------- shares add up
-def _shares_add_up(s: Sentence) -> list[Finding]:
-    """'... 65% were women and the remaining 35% men': the shares make the whole."""
-    m = re.search(r"\b(?:the )?(?:remaining|rest|other)\b", s.text, re.I)
-    pcts = [c for c in s.claims if c.kind == "percent" and not is_change(s, c)]
-    if not m or len(pcts) < 2 or not any(c.start > m.start() for c in pcts) \
-            or not all(c.exact for c in pcts):
-        return []
-    if not re.search(r"\b(?:remaining|the rest)\b\W+(?:\w+\W+){0,2}?[\d.]+\s?(?:%|per ?cent)|"
-                     r"[\d.]+\s?(?:%|per ?cent)\W+(?:\w+\W+){0,2}?(?:were|was|are|is)?\s*"
-                     r"(?:the )?(?:remaining|rest)\b", s.text, re.I):
-        return []
-    got = sum(c.value for c in pcts)
-    slack = sum(c.half for c in pcts) + 1e-9
-    if abs(got - 100) <= slack:
-        return []
-    return [Finding("error", "percent_sum", s.where, s.text,
-                    " + ".join(c.text for c in pcts) + f" = {fmt(got)}%; shares of a whole "
-                    f"with 'the remaining' make 100% (allowing {fmt(slack)} for rounding).")]
-
-
-# ------------------------------------------------------------------- told twice
-STOP = {"was", "were", "is", "are", "in", "during", "this", "last", "that", "which", "who",
-        "and", "or", "than", "compared", "from", "to", "up", "down", "on", "at", "by", "over",
-        "under", "per", "since", "between", "while", "when", "where", "had", "has", "have",
-        "been", "a", "an", "the", "we", "our", "it", "they", "these", "those", "of", "no",
-        "not", "previous", "available", "improved", "better", "worse", "change"}
-SUBSET = re.compile(r"\b(?:of (?:these|them|whom|which|those)|including|among|such as|"
-                    r"include|included|within|each|every|average|typical|per)\b", re.I)
-COMPARES = re.compile(r"\bfrom\b.*\bto\b|\bcompared\b|\bagainst\b|\bversus\b|\bvs\b|"
-                      r"\bup\b|\bdown\b|\brose\b|\bfell\b", re.I)
-MIN_WORDS = 2
-
-
-def _what(s: Sentence, c: Claim) -> str:
-    """The words after a count that say what it counts: '1,470 safeguarding concerns'."""
-    words = []
-    for w in re.findall(r"[A-Za-z][\w'-]*|[^\w\s]", s.text[c.end:][:80]):
-        if not w[0].isalpha() or w.lower() in STOP:
-            break
-        if w != w.lower():
-            return ""  # capitalised words after a figure are a heading or a table, not prose
-        words.append(w)
-        if len(words) == 4:
-            break
-    return " ".join(words)
-
-
-def _told_twice(sents: list[Sentence]) -> list[Finding]:
-    """The same count of the same thing for the same period, stated with two values."""
-    seen: dict[tuple[str, frozenset[str]], tuple[Sentence, Claim]] = {}
-    out = []
-    for s in sents:
-        if SUBSET.search(s.text) or COMPARES.search(s.text) or \
-                any(is_change(s, c) for c in s.claims):
-            continue  # a part of a whole, or a comparison: its figures are other quantities
-        for c in s.claims:
-            if c.kind != "count" or not c.exact or c.value < 10 or is_change(s, c):
-                continue
-            what = _what(s, c)
-            if len(what.split()) < MIN_WORDS:
-                continue
-            key = (what, s.periods)
-            if key not in seen:
-                seen[key] = (s, c)
-                continue
-            s0, c0 = seen[key]
-            if abs(c.value - c0.value) > c.half + c0.half + 1e-9:
-                out.append(Finding(
-                    "error", "repeated", s.where, s.text,
-                    f"'{c.text} {what}' here, but '{c0.text} {what}' at {s0.where} "
-                    f"(\"{s0.text[:120]}\"), for the same period."))
-    return out
