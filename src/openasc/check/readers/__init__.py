@@ -43,13 +43,3 @@ def read_draft(path: Path) -> Draft:
         raise UnreadableInput(f"{path}: no page has a text layer (a scanned document?); "
                                   "nothing could be read. Check the original file instead.")
     return draft
-
-
-def decode(path: Path) -> str:
-    data = path.read_bytes()
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise UnreadableInput(f"{path}: not text in UTF-8 or Windows-1252.")

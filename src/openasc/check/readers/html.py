@@ -11,8 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from openasc.check.model import Draft, Location, Paragraph, Table
-from openasc.check.readers import decode
-from openasc.check.readers.text import pages_of_words
+from openasc.check.readers.text import decode, pages_of_words
 
 BLOCK = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "blockquote",
          "figcaption", "div", "section", "article", "main", "header", "footer", "aside",

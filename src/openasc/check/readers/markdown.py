@@ -8,8 +8,8 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from openasc.check.model import Draft
-from openasc.check.readers import decode
 from openasc.check.readers.html import read_html_text
+from openasc.check.readers.text import decode
 
 
 def read_markdown(path: Path) -> Draft:
