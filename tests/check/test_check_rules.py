@@ -130,6 +130,16 @@ def test_a_row_against_its_total_column(tmp_path: Path) -> None:
     # a direction the figures contradict
     ("DoLS applications fell from 2,100 in 2023-24 to 2,345 in 2024-25.", True),
     ("DoLS applications rose from 2,100 in 2023-24 to 2,345 in 2024-25.", False),
+    # the amount between the figures, and 'last year' saying which is earlier: 260 ÷ 2,050
+    ("We completed 2,310 assessments, up 15% from 2,050 last year.", True),
+    ("We completed 2,310 assessments, up 12.7% from 2,050 last year.", False),
+    ("We completed 2,310 assessments, 2,050 last year, a rise of 15%.", True),
+    ("We completed 2,310 assessments, 2,050 last year, a rise of 13%.", False),
+    # a rate's unit not repeated: 601.4 → 560.2 is a 6.9% fall
+    ("Admissions were 560.2 per 100,000, down from 601.4 the year before (a 9% fall).", True),
+    ("Admissions were 560.2 per 100,000, down from 601.4 the year before (a 7% fall).", False),
+    # a projection's horizon year is not a change ("by 2099")
+    ("People aged 85 and over are projected to rise from 1,000 to 1,500 (50%) by 2099.", False),
     # percentage points: 80.0% → 82.0% is 2.0 points
     ("The share rose from 80.0% to 82.0%, up 2.0 percentage points.", False),
     ("The share rose from 80.0% to 82.0%, up 3.0 percentage points.", True),
@@ -152,6 +162,9 @@ def test_a_relative_change_given_in_points_is_a_warning(tmp_path: Path) -> None:
     ("620 of the 1,470 concerns (42.2%) led to an enquiry.", False),
     ("620 of the 1,470 concerns (40.2%) led to an enquiry.", True),
     ("Out of 1,470 concerns, 620, or 42%, led to an enquiry.", False),
+    # 'of them' points back to the sentence's first count: 920 ÷ 1,460 = 63.0%
+    ("1,460 carers were assessed, and 920 of them (63%) received a direct payment.", False),
+    ("1,460 carers were assessed, and 920 of them (68%) received a direct payment.", True),
 ])
 def test_a_percentage_of_counts_in_a_sentence(tmp_path: Path, sentence: str,
                                              wrong: bool) -> None:
@@ -211,6 +224,11 @@ def test_the_same_count_told_twice(tmp_path: Path) -> None:
     ("Nearly a third of people (35%) had enough contact.", True),
     ("The majority of people (46%) found information easily.", True),
     ("About a quarter of carers (24%) had a break.", False),
+    ("Almost 9 in 10 people (88%) were satisfied.", False),
+    ("Almost 9 in 10 people (91%) were satisfied.", True),
+    # each fraction against its own percentage: 1 in 5 is not judged against the 67%
+    ("Two thirds of our workforce (67%) are aged over 40, and 1 in 5 are over 60.", False),
+    ("Two thirds of our workforce (57%) are aged over 40, and 1 in 5 are over 60.", True),
 ])
 def test_words_against_numbers(tmp_path: Path, sentence: str, wrong: bool) -> None:
     assert bool(errors(check_md(tmp_path, sentence + "\n"), "words")) is wrong

@@ -7,10 +7,11 @@ direction word ("rose", "fell") against the figures; every figure's rounding all
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from openasc.check.claims import Claim, fmt
 from openasc.check.model import Finding
-from openasc.check.sentences import Sentence
+from openasc.check.sentences import RELATIVE, Sentence
 
 UP = re.compile(r"\b(?:up|rose|risen|rising|rise|increase[sd]?|increasing|grew|grown|growth|"
                 r"higher|more|went up|climbed|gain)\b", re.I)
@@ -45,6 +46,7 @@ def _pairs(s: Sentence, amounts: list[Claim]) -> list[tuple[Claim, Claim, bool]]
     for a, b in zip(values, values[1:], strict=False):
         between = s.text[a.end:b.start]
         before = s.text[:a.start][-12:]
+        a, b = _like(a, b)
         if not _same_kind(a, b):
             continue
         if re.fullmatch(r"\s*(?:in\s+[\w\s-]{2,12}?\s*)?to\s*", between) and \
@@ -53,15 +55,31 @@ def _pairs(s: Sentence, amounts: list[Claim]) -> list[tuple[Claim, Claim, bool]]
         elif re.fullmatch(r"\s*(?:in\s+[\w\s-]{2,12}?\s*)?from\s*", between) and \
                 re.search(r"\bto\s*$", before, re.I):
             found.append((b, a, True))
-        elif re.search(r"\b(?:up|down|rising|falling|increased?|decreased?)\s+from\s*$|"
-                       r"\bcompared (?:with|to)\s*$|\bagainst\s*$", between, re.I):
+        elif re.search(r"\b(?:up|down|rising|falling|increased?|decreased?|rose|fell)\s+"
+                       r"(?:by\s+)?(?:[\d.,]+\s?(?:%|per ?cent|percentage points?)?\s+)?"
+                       r"from\s*$|\bcompared (?:with|to)\s*$|\bagainst\s*$", between, re.I):
             found.append((b, a, True))
     if found:
         return found
     same = [c for c in values if not is_change(s, c)]
-    if len(same) == 2 and _same_kind(*same) and len(s.periods) >= 2:
-        return [(same[0], same[1], False)]
+    # two periods named, or one named as 'last year' beside this year's figure
+    if len(same) == 2 and _same_kind(*same) and (
+            len(s.periods) >= 2 or RELATIVE.search(s.text)):
+        first, second = same
+        if RELATIVE.match(s.text[first.end:].lstrip()):  # '2,050 last year, 2,310 this year'
+            return [(first, second, True)]
+        if RELATIVE.match(s.text[second.end:].lstrip()):  # '2,310 assessments, 2,050 last year'
+            return [(second, first, True)]
+        return [(first, second, False)]
     return []
+
+
+def _like(a: Claim, b: Claim) -> tuple[Claim, Claim]:
+    """'560.2 per 100,000, down from 601.4': a bare figure paired with a rate or percentage
+    is read as the same kind (the unit is not repeated)."""
+    if a.kind in ("rate", "percent") and b.kind == "count" and "." in b.text:
+        return a, replace(b, kind=a.kind, base=a.base)
+    return a, b
 
 
 def _same_kind(a: Claim, b: Claim) -> bool:
@@ -86,7 +104,10 @@ def _changes(s: Sentence) -> list[Finding]:
         if any(r is None for r in results):
             continue
         severity = "error" if all(r[0] == "error" for r in results) else "warning"  # type: ignore[index]
-        out.append(Finding(severity, "change", s.where, s.text, results[0][1]))  # type: ignore[index]
+        # with the order unknown, say the working of the order the direction word fits
+        working = [r[1] for r in results if not r[1].startswith("The sentence says")]  # type: ignore[index]
+        out.append(Finding(severity, "change", s.where, s.text,
+                           (working or [results[0][1]])[0]))  # type: ignore[index]
     return out
 
 

@@ -84,7 +84,7 @@ def decimals(num: str) -> int:
 
 
 def is_year(num: str, value: float) -> bool:
-    return "," not in num and "." not in num and 1990 <= value <= 2040
+    return "," not in num and "." not in num and 1900 <= value <= 2100
 
 
 def claims_in(sentence: str, counts_round_to: int = 1) -> list[Claim]:

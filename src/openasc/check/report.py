@@ -28,7 +28,7 @@ def summary(result: CheckResult) -> str:
     return (f"{d.path}: {result.count('error')} errors, {result.count('warning')} warnings, "
             f"{result.count('note')} notes; {result.figures:,} figures in "
             f"{len(d.paragraphs):,} paragraphs and {len(d.tables):,} tables "
-            f"({d.pages:,} pages{_unreadable(result)}).")
+            f"({d.pages:,} page{'s' if d.pages != 1 else ''}{_unreadable(result)}).")
 
 
 def _unreadable(result: CheckResult) -> str:

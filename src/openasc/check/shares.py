@@ -16,6 +16,7 @@ def check_shares(sents: list[Sentence]) -> list[Finding]:
     return [f for s in sents for f in _share_of_counts(s) + _shares_add_up(s)]
 
 
+OF_THEM = re.compile(r"\s+of (?:them|these|those|whom)\b", re.I)
 OF_TOTAL = re.compile(r"\b(?:of|out of)(?: the| all| our| a total of)?\s*$", re.I)
 
 
@@ -23,6 +24,11 @@ def _share_of_counts(s: Sentence) -> list[Finding]:
     """'620 of the 1,470 concerns (42%)', 'Of the 1,470 concerns, 620 (42%) ...'."""
     totals = [t for t in s.claims if t.kind == "count" and t.exact
               and OF_TOTAL.search(s.text[:t.start][-14:])]
+    if not totals:  # '1,460 carers were assessed, and 920 of them (63%)': the count before
+        back = [n for n in s.claims if n.kind == "count" and n.exact and OF_THEM.match(
+            s.text[n.end:])]
+        totals = [t for t in s.claims[:1] if back and t.kind == "count" and t.exact
+                  and t.start < back[0].start]
     pcts = [p for p in s.claims if p.kind == "percent" and p.exact and not is_change(s, p)]
     if len(totals) != 1 or len(pcts) != 1:
         return []

@@ -70,9 +70,10 @@ def _adds_up(parts: list[Cell], total: Cell) -> tuple[bool, str] | None:
                     f"{total.text}")
     ok = abs(got - total.value) <= slack
     diff = got - total.value
+    rounding = (f"beyond the rounding of the figures (at most {fmt(slack)} either way)"
+                if slack > 1e-6 else "and whole counts are exact")
     return ok, (f"{sums} = {fmt(got)}, but the total says {total.text}: "
-                f"{fmt(abs(diff))} {'more' if diff > 0 else 'less'} than the total, beyond "
-                f"the rounding of the figures (at most {fmt(slack)} either way)")
+                f"{fmt(abs(diff))} {'more' if diff > 0 else 'less'} than the total, {rounding}")
 
 
 def _column_totals(table: Table, grid: list[list[Cell]]) -> list[Finding]:

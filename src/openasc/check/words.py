@@ -45,13 +45,18 @@ def check_words(sents: list[Sentence]) -> list[Finding]:
     out = []
     for s in sents:
         pcts = [c for c in s.claims if c.kind == "percent" and c.exact]
-        for m in FRACTION.finditer(s.text):
-            if m.group("half") and not m.group("q"):
-                continue  # a bare 'half' is too often a noun ('on behalf', 'half-day')
-            near = [c for c in pcts if 0 <= c.start - m.end() <= 12 and
-                    "(" in s.text[m.end():c.start] or 0 <= m.start() - c.end <= 6]
-            if len(near) != 1:
-                near = pcts if len(pcts) == 1 else []
+        fractions = [m for m in FRACTION.finditer(s.text)
+                     if not (m.group("half") and not m.group("q"))]  # 'on behalf', 'half-day'
+        for m in fractions:
+            # the percentage in brackets a few words after the fraction, or just before it;
+            # else the sentence's only percentage when the fraction is its only fraction
+            near = [c for c in pcts if 0 <= c.start - m.end() <= 40 and
+                    re.fullmatch(r"[^()\d;]*\(", s.text[m.end():c.start])
+                    or 0 <= m.start() - c.end <= 6]
+            if not near and len(fractions) == 1 and len(pcts) == 1 and \
+                    pcts[0].start > m.end() and not re.search(r";|, and\b|\bbut\b",
+                                                            s.text[m.end():pcts[0].start]):
+                near = pcts
             if len(near) != 1:
                 continue
             p = near[0]
