@@ -106,6 +106,17 @@ def test_a_share_against_its_count_and_the_total(tmp_path: Path) -> None:
     assert {f.check for f in errors(res)} == {"percent_of_counts", "percent_sum"}
 
 
+def test_rates_percentages_and_parts_of_rows_are_not_added(tmp_path: Path) -> None:
+    """A total row of rates (all ages) or of a percentage of another whole is not a sum; an
+    'of which' row is part of the row above it, not another row to add."""
+    text = ("| Age | Rate per 100,000 | Satisfied |\n| --- | --- | --- |\n"
+            "| 18 to 64 | 120.5 | 61% |\n| 65 and over | 900.2 | 70% |\n"
+            "| Total | 300.1 | 64% |\n\n"
+            "| Setting | People |\n| --- | --- |\n| Care homes | 300 |\n"
+            "| of which nursing | 120 |\n| Home care | 500 |\n| Total | 800 |\n")
+    assert not errors(check_md(tmp_path, text))
+
+
 def test_a_row_against_its_total_column(tmp_path: Path) -> None:
     """Across a row 100 + 250 = 350; a Total column saying 355 is an error."""
     text = ("| Support | Aged 18 to 64 | Aged 65 and over | Total |\n| --- | --- | --- | --- |\n"

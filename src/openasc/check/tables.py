@@ -9,6 +9,7 @@ figures were. A column with a suppressed cell ([c]) can only be bounded.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from openasc.check.cells import Cell, is_total, read_cell
@@ -17,6 +18,9 @@ from openasc.check.model import Draft, Finding, Table
 
 # Notes saying that rows overlap (one person under several categories): no total to check.
 MULTI = ("more than one", "multiple categor", "counted under", "counted in more")
+NOT_SUMMED = re.compile(r"\brate\b|\bper\b|%|percent|proportion|average|mean|median", re.I)
+# A row that is a part of the row above ("of which: ...", "- nursing"), not another part.
+PART_OF_ROW = re.compile(r"^\s*(?:of which|of whom|including|incl?\.?\b|[-–—•*])", re.I)
 
 
 def check_tables(draft: Draft, round_to: int) -> list[Finding]:
@@ -55,6 +59,8 @@ def _adds_up(parts: list[Cell], total: Cell) -> tuple[bool, str] | None:
     up to the total within rounding, and the working."""
     if total.value is None or not parts:
         return None
+    if total.kind == "rate" or total.kind == "percent" and total.value != 100:
+        return None  # rates, and percentages of different wholes, do not add up
     shown = [p for p in parts if not p.suppressed]
     if any(p.value is None or p.kind != total.kind for p in shown) or not shown:
         return None
@@ -81,11 +87,15 @@ def _column_totals(table: Table, grid: list[list[Cell]]) -> list[Finding]:
     for r, row in enumerate(table.rows):
         if not row or not is_total(row[0]):
             continue
-        parts_rows = [g for g in grid[start:r] if g and not is_total(g[0].text)]
+        parts_rows = [g for g in grid[start:r] if g and not is_total(g[0].text)
+                      and not PART_OF_ROW.match(g[0].text)]
         start = r + 1
         if len(parts_rows) < 2:
             continue
+        head = table.header[-1] if table.header else []
         for c in range(1, len(row)):
+            if c < len(head) and NOT_SUMMED.search(head[c]) and grid[r][c].value != 100:
+                continue  # a column of rates, averages or percentages of different wholes
             parts = [g[c] for g in parts_rows if c < len(g)]
             if len(parts) < len(parts_rows):
                 continue
