@@ -243,3 +243,44 @@ def test_the_same_count_told_twice(tmp_path: Path) -> None:
 ])
 def test_words_against_numbers(tmp_path: Path, sentence: str, wrong: bool) -> None:
     assert bool(errors(check_md(tmp_path, sentence + "\n"), "words")) is wrong
+
+
+def test_the_warehouse_compares_named_measures_only(tmp_path: Path) -> None:
+    """The warehouse holds 1,469 concerns (published 1,470), 300 Section 42 enquiries and 60
+    other enquiries: a conversion rate of (300 + 60) ÷ 1,469 = 24.5%, and 300 ÷ 1,469 =
+    20.4% on Section 42 enquiries alone. '1,470 safeguarding concerns' matches (a note);
+    '1,520 safeguarding concerns' is an error; a 20% conversion rate is the Section 42-only
+    figure (a warning saying so); a change, a narrowed name ('concerns about neglect') and
+    last year's figure are not compared."""
+    from openasc.check.warehouse import held_values
+    from openasc.reports.figures import parse_year
+    from openasc.warehouse import connect
+
+    start, end = parse_year("2024-25")
+    con = connect(tmp_path / "wh.duckdb")
+    con.executemany(
+        "INSERT INTO metric_values VALUES (?, ?, 'E10000034', ?, ?, '', ?, ?, NULL, ?, NULL)",
+        [("SAC", "CONCERNS", start, end, 1469, None, "count"),
+         ("SAC", "S42", start, end, 300, None, "count"),
+         ("SAC", "CONVERSION_RATE", start, end, 360, 1469, "percent"),
+         ("SAC", "S42_CONVERSION_RATE", start, end, 300, 1469, "percent")])
+    con.execute("UPDATE metric_values SET value = CASE unit WHEN 'percent' THEN "
+                "numerator / denominator * 100 ELSE numerator END")
+    held = held_values(con, "E10000034", start, end)
+    con.close()
+    text = "\n\n".join([
+        "We received 1,470 safeguarding concerns.",
+        "We received 1,520 safeguarding concerns.",
+        "Our conversion rate was 20%.",
+        "Our conversion rate was 25%.",
+        "That was an increase of 170 safeguarding concerns.",
+        "We had 200 safeguarding concerns about neglect.",
+        "In 2023-24 we received 1,300 safeguarding concerns."]) + "\n"
+    path = tmp_path / "draft.md"
+    path.write_text(text, encoding="utf-8")
+    got = [(f.severity, f.quote) for f in check_file(path, held, "2024-25").findings
+           if f.check == "warehouse"]
+    assert got == [("note", "We received 1,470 safeguarding concerns."),
+                   ("error", "We received 1,520 safeguarding concerns."),
+                   ("warning", "Our conversion rate was 20%."),
+                   ("note", "Our conversion rate was 25%.")]

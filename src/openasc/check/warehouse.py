@@ -17,6 +17,7 @@ from importlib import resources
 import duckdb
 import yaml
 
+from openasc.check.changes import is_change
 from openasc.check.claims import Claim, fmt
 from openasc.check.model import Finding
 from openasc.check.sentences import Sentence
@@ -124,13 +125,15 @@ def check_warehouse(sents: list[Sentence], held: dict[str, Held], year: str
         if other:
             continue  # a figure for another period is not this year's measure
         for c in s.claims:
-            if not c.exact or c.kind not in KIND_KEY:
-                continue
+            if not c.exact or c.kind not in KIND_KEY or is_change(s, c):
+                continue  # a change ('an increase of 170 concerns') is not the measure
             entry = _measure_near(s, c, named)
             if entry is None:
                 continue
-            key = f"POP/{entry['population']}" if "population" in entry else \
-                entry.get(KIND_KEY[c.kind] if c.kind != "count" else "count")
+            if "population" in entry:
+                key = f"POP/{entry['population']}" if c.kind == "count" else None
+            else:
+                key = entry.get(KIND_KEY[c.kind])
             if not key or key not in held:
                 continue
             out.append(_compare(s, c, entry, held[key], held))
