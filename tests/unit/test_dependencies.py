@@ -24,7 +24,8 @@ SRC = ROOT / "src" / "openasc"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 # The extra each layer may use on top of the core (paths relative to src/openasc).
-LAYER_EXTRAS = {"web/": "web", "reports/pdf.py": "pdf"}
+LAYER_EXTRAS = {"web/": "web", "reports/pdf.py": "pdf", "check/readers/pdf.py": "check",
+                "check/readers/docx.py": "check"}
 
 
 def canonical(name: str) -> str:
@@ -94,7 +95,7 @@ def test_the_core_is_what_a_plain_install_needs() -> None:
     assert {"pdf", "web", "postgres", "dev"} <= set(EXTRAS)
     dev = Requirement(next(r for r in PYPROJECT["project"]["optional-dependencies"]["dev"]
                            if r.startswith("openasc")))
-    assert dev.extras == {"pdf", "web", "postgres"}
+    assert dev.extras == {"pdf", "web", "postgres", "check"}
 
 
 def test_core_dependencies_are_ranges_not_pins() -> None:

@@ -92,6 +92,16 @@ def _mount_money() -> None:
 _mount_money()
 
 
+def _mount_check() -> None:
+    """`openasc check DRAFT`: publication assurance, in its own module."""
+    from openasc.cli import check as check_cli
+
+    app.command("check")(check_cli.check)
+
+
+_mount_check()
+
+
 def _version(asked: bool) -> None:
     if asked:
         from openasc import __version__
@@ -523,7 +533,11 @@ def main() -> None:
     """Entry point: run the app, turning user errors into messages and exit codes."""
     debug = "--debug" in sys.argv
     try:
-        app(standalone_mode=False)
+        # Outside standalone mode Click returns a command's `typer.Exit(code)` instead of
+        # exiting with it: pass it on, or a refused ingest would exit 0.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except OpenascError as exc:
         if debug:
             raise
