@@ -50,6 +50,22 @@ def test_ascof_file_of_a_year_with_no_mapping_says_why_and_exits_1(tmp_path: Pat
     assert rows == [(2, "Measure Group"), (3, "Measure Group"), (4, "Measure Group")]
 
 
+def test_the_installed_command_exits_1_too(tmp_path: Path) -> None:
+    """The same refused file through the real entry point (`python -m openasc.cli`, which
+    runs `main()`), not the test runner: Click outside standalone mode hands a command's
+    exit code back instead of exiting, and `main()` once dropped it, so this exited 0."""
+    import subprocess
+    import sys
+
+    f = tmp_path / "ascof-2015-16.csv"
+    f.write_text(ASCOF_HEADER + "304,Bolton,Council,,2A,x,Total,Outcome,82.0\n")
+    r = subprocess.run([sys.executable, "-m", "openasc.cli", "--warehouse",
+                        str(tmp_path / "w.duckdb"), "ingest", "comparators", str(f),
+                        "--year", "2015-16"], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "0 of 1 rows loaded" in r.stdout
+
+
 def test_comparator_rows_not_used_are_counted_by_reason(tmp_path: Path) -> None:
     """A 2019-20 ASCOF file of 5 rows: Bolton's 2D numerator, denominator and outcome (the
     legacy 2D is the current 2A: 3 rows make one value), England's 2D outcome (a 4th row, a
