@@ -48,6 +48,7 @@ def event(person: str, event_type: str, start: str, end: str | None = None, *, a
         "client_type": "Service user", "event_start_date": start, "event_end_date": end,
         "der_event_end_date": end, "der_age_event_start": age, "der_age": age,
         "der_working_age_band": "18 to 64" if age < 65 else "65 and above",
+        "der_age_band": next(band for top, band in _AGE_BANDS if age <= top),
         "event_outcome_grouped": (None if outcome is None else
                                   "NFA" if outcome.startswith("NFA") else outcome),
         "service_type_grouped": None if service is None else service.split(":")[0],
@@ -55,6 +56,11 @@ def event(person: str, event_type: str, start: str, end: str | None = None, *, a
     }
     row.update(fields)
     return row
+
+
+# DHSC's age bands (cld-r2 derived fields): (oldest age in the band, band)
+_AGE_BANDS = [(17, "Under 18"), (24, "18 to 24"), (44, "25 to 44"), (64, "45 to 64"),
+              (74, "65 to 74"), (84, "75 to 84"), (94, "85 to 94"), (999, "95 and above")]
 
 
 def _review_type(reason: str | None) -> str | None:
@@ -84,6 +90,14 @@ def run(sql_file: str, rows: list[dict[str, Any]], period: tuple[str, str] = YEA
     params = {"la_code": LA, "period_start": date.fromisoformat(period[0]),
               "period_end": date.fromisoformat(period[1])}
     used = {k: v for k, v in params.items() if f"${k}" in sql}
-    got = con.execute(f"SELECT code, breakdown, numerator, value FROM ({sql})", used).fetchall()
-    return {(c, b): (None if n is None else float(n), None if v is None else float(v))
-            for c, b, n, v in got}
+    result = con.execute(f"SELECT * FROM ({sql})", used)
+    names = [d[0] for d in result.description]
+    got = [dict(zip(names, r, strict=True)) for r in result.fetchall()]
+
+    def number(x: object) -> float | None:
+        return None if x is None else float(x)  # type: ignore[arg-type]
+
+    # a count without a `value` column is its numerator, as the engine fills it in
+    return {(r["code"], r["breakdown"]): (number(r["numerator"]),
+                                          number(r.get("value", r["numerator"])))
+            for r in got}
