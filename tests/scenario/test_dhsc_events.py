@@ -81,6 +81,7 @@ def test_assessment_breakdowns() -> None:
     assert got[("DHSC-ASM-1", "outcome_group=NFA")] == 1
     assert got[("DHSC-ASM-1", "outcome_group=Progress to support planning or services")] == 1
     assert got[("DHSC-ASM-1", "age_band=65 to 74")] == 2
+    assert got[("DHSC-ASM-1", "working_age_band=65 and above")] == 2
 
 
 def test_reviews_planned_and_unplanned() -> None:

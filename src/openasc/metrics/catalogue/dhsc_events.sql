@@ -76,8 +76,10 @@ pairs AS (
     SELECT code, unnest(own || [
         {'key': 'client_type', 'val': client_type},
         {'key': 'gender', 'val': gender},
-        {'key': 'ethnicity', 'val': ethnicity_grouped},
+        {'key': 'ethnicity', 'val': ethnicity},
+        {'key': 'ethnicity_group', 'val': ethnicity_grouped},
         {'key': 'age_band', 'val': der_age_band},
+        {'key': 'working_age_band', 'val': der_working_age_band},
         {'key': 'psr', 'val': primary_support_reason}]) AS p
     FROM keyed
 )
