@@ -125,3 +125,17 @@ def test_costs_by_service_type_and_the_mean_over_services() -> None:
     assert got[("COST-4", f"service_type={COMMUNITY}")] == (2, 2)
     assert got[("COST-1", f"service_type={COMMUNITY}")][1] == pytest.approx(400 * Q4_WEEKS)
     assert got[("COST-1", f"service_type={nursing}")][1] == pytest.approx(1000 * Q4_WEEKS)
+
+
+def test_costs_by_the_persons_characteristics() -> None:
+    """DHSC's costs table keeps client type, gender, ethnicity, age bands, support reason,
+    component and outcome: a carer's £50 a week and a service user's £150 a week (ages 30
+    and 80), open through the quarter: by client type £50 and £150 a week; by age band
+    `25 to 44` one service; gender blank -> `Unknown` for both (2 services)."""
+    got = costs(service(unit_cost=50, cost_frequency_unit_type="Weekly",
+                        client_type="Unpaid carer", age=30),
+                service(unit_cost=150, cost_frequency_unit_type="Weekly"))
+    assert got[("COST-2", "client_type=Unpaid carer")][1] == pytest.approx(50)
+    assert got[("COST-1", "client_type=Service user")][1] == pytest.approx(150 * Q4_WEEKS)
+    assert got[("COST-4", "age_band=25 to 44")] == (1, 1)
+    assert got[("COST-4", "gender=Unknown")] == (2, 2)

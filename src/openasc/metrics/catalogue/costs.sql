@@ -40,35 +40,41 @@ costed AS (
       AND (one_off OR coalesce(units_per_week, 0) <> 0)
 ),
 rows AS (
-    SELECT coalesce(service_type, 'Unknown') AS service_type,
-           coalesce(cost_frequency_unit_type, 'Unknown') AS frequency,
-           cost_per_week, weeks,
-           CASE WHEN one_off THEN cost ELSE cost_per_week * weeks END AS total
+    SELECT *, CASE WHEN one_off THEN cost ELSE cost_per_week * weeks END AS total
     FROM costed
 ),
-grouped AS (
-    SELECT service_type, frequency, grouping(service_type) = 0 AS by_type,
-           grouping(frequency) = 0 AS by_frequency,
-           sum(total) AS total, sum(cost_per_week) AS weekly,
-           count(cost_per_week) AS weekly_services, sum(weeks) AS weeks,
-           count(*) AS services
+-- every costed service under each breakdown DHSC's costs table carries (blank = `Unknown`)
+pairs AS (
+    SELECT total, cost_per_week, weeks, unnest([
+        {'key': 'service_type', 'val': service_type},
+        {'key': 'service_group', 'val': service_type_grouped},
+        {'key': 'component', 'val': service_component},
+        {'key': 'frequency', 'val': cost_frequency_unit_type},
+        {'key': 'outcome', 'val': event_outcome},
+        {'key': 'client_type', 'val': client_type},
+        {'key': 'gender', 'val': gender},
+        {'key': 'ethnicity', 'val': ethnicity},
+        {'key': 'age_band', 'val': der_age_band},
+        {'key': 'working_age_band', 'val': der_working_age_band},
+        {'key': 'psr', 'val': primary_support_reason}]) AS p
     FROM rows
-    GROUP BY GROUPING SETS ((), (service_type), (frequency))
 ),
-labelled AS (
-    SELECT *, CASE WHEN by_type THEN 'service_type=' || service_type
-                   WHEN by_frequency THEN 'frequency=' || frequency
-                   ELSE '' END AS breakdown
-    FROM grouped
+grouped AS (
+    SELECT '' AS breakdown, sum(total) AS total, sum(cost_per_week) AS weekly,
+           count(cost_per_week) AS weekly_services, sum(weeks) AS weeks, count(*) AS services
+    FROM rows
+    UNION ALL
+    SELECT p.key || '=' || coalesce(p.val, 'Unknown'), sum(total), sum(cost_per_week),
+           count(cost_per_week), sum(weeks), count(*)
+    FROM pairs GROUP BY p.key, coalesce(p.val, 'Unknown')
 )
+-- with nothing costed only the count says so (0); a total of £0 would read as a fact
 SELECT 'COST-1' AS code, breakdown, total AS numerator, NULL AS denominator, total AS value
-FROM labelled WHERE NOT by_frequency AND services > 0
+FROM grouped WHERE services > 0
 UNION ALL
 SELECT 'COST-2', breakdown, weekly, weekly_services, weekly / nullif(weekly_services, 0)
-FROM labelled WHERE NOT by_frequency AND services > 0
+FROM grouped WHERE services > 0
 UNION ALL
-SELECT 'COST-3', breakdown, weeks, NULL, weeks FROM labelled
-WHERE NOT by_frequency AND services > 0
+SELECT 'COST-3', breakdown, weeks, NULL, weeks FROM grouped WHERE services > 0
 UNION ALL
--- with nothing costed only the count says so (0); a total of £0 would read as a fact
-SELECT 'COST-4', breakdown, services, NULL, services FROM labelled
+SELECT 'COST-4', breakdown, services, NULL, services FROM grouped
