@@ -25,10 +25,13 @@ def counts(*rows: dict[str, Any]) -> dict[tuple[str, str], float | None]:
 
 def test_completed_events_count_when_they_end_in_the_period() -> None:
     """Requests, assessments and reviews count in the period they end in: N's request of
-    30 March - 2 April 2025 is outside 2024-25; 30 March 2024 - 2 April 2024 is inside."""
+    30 March - 2 April 2025 is outside 2024-25; 30 March 2024 - 2 April 2024 is inside.
+    There are no assessments or reviews: their headlines are 0."""
     got = counts(event("N", "Request", "2025-03-30", "2025-04-02"),
                  event("N", "Request", "2024-03-30", "2024-04-02"))
     assert got[("DHSC-REQ-1", "")] == 1
+    # a page with no events says 0, not nothing
+    assert got[("DHSC-ASM-1", "")] == 0 and got[("DHSC-REV-1", "")] == 0
 
 
 def test_services_count_when_active_in_the_period() -> None:

@@ -83,7 +83,12 @@ pairs AS (
         {'key': 'psr', 'val': primary_support_reason}]) AS p
     FROM keyed
 )
-SELECT code, '' AS breakdown, count(*) AS numerator FROM keyed GROUP BY code
+-- every page's headline, 0 when the council has no such event
+SELECT c.code, '' AS breakdown, count(k.code) AS numerator
+FROM (VALUES ('DHSC-REQ-1'), ('DHSC-ASM-1'), ('DHSC-SRV-1'), ('DHSC-SRV-2'), ('DHSC-REV-1'))
+     c(code)
+LEFT JOIN keyed k ON k.code = c.code
+GROUP BY c.code
 UNION ALL
 SELECT code, p.key || '=' || coalesce(p.val, 'Unknown'), count(*)
 FROM pairs GROUP BY code, p.key, coalesce(p.val, 'Unknown')
