@@ -126,6 +126,7 @@ def test_unauthenticated_and_cross_site_requests_are_rejected(server, browser):
 AXE = Path(__file__).resolve().parents[2] / ".tools" / "axe" / "node_modules" / "axe-core" / \
     "axe.min.js"
 PAGES = ["/", "/measures", "/measures/ASCOF/2A?by=age_band", "/safeguarding", "/dols",
+         "/dhsc/waiting-times", "/dhsc/data-quality",
          "/quality", "/reports", "/runs"]
 
 

@@ -126,7 +126,7 @@ class _Recorded(Exception):
 @dataclass
 class _Case:
     rows: list[dict]
-    population: dict[int, int] | None
+    population: dict[int | tuple[int, int], int] | None
     discharges: list[dict] | None
 
 
@@ -137,7 +137,8 @@ def _node() -> str:
     return os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
 
 
-def scenario(tmp_path: Path, rows: list[dict], *, population: dict[int, int] | None = None,
+def scenario(tmp_path: Path, rows: list[dict], *,
+             population: dict[int | tuple[int, int], int] | None = None,
              discharges: list[dict] | None = None, batch: bool = True) -> Figures:
     """The exported figures for a council holding `rows` (and population, discharges).
 
@@ -146,7 +147,8 @@ def scenario(tmp_path: Path, rows: list[dict], *, population: dict[int, int] | N
     one `openasc compute` and one `openasc export metrics` — the same commands, with the
     fixed cost of each paid once per module instead of once per case. `batch=False` runs
     the case alone (a test that needs its own warehouse).
-    `population` maps single year of age (90 = 90 and over) to persons for mid-2024.
+    `population` maps single year of age (90 = 90 and over) to persons for mid-2024, or
+    (year, age) to persons for another mid-year.
     """
     if _STATE["recording"]:
         if batch:
@@ -186,9 +188,10 @@ def run_councils(folder: Path, cases: dict[str, _Case], explicit_la: bool = Fals
         files.append(str(write_cld_csv(folder / f"cld_{i}.csv",
                                        [*background_rows(), *rows], la_code=cassr,
                                        period_start=FILE_PERIOD[0], period_end=FILE_PERIOD[1])))
-        if case.population is not None:
-            pop_rows += [[ons, 2024, "persons", age, n]
-                         for age, n in sorted(case.population.items())]
+        if case.population is not None:  # an int key is an age in mid-2024
+            keys = [(k if isinstance(k, tuple) else (2024, k), n)
+                    for k, n in case.population.items()]
+            pop_rows += [[ons, year, "persons", age, n] for (year, age), n in sorted(keys)]
         for row in case.discharges or []:
             dis_rows.append({**row, "Residence_LA_Code": cassr,
                              "NHS_Number": own.get(row["NHS_Number"], row["NHS_Number"]),

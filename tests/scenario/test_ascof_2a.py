@@ -189,3 +189,28 @@ def test_labels_are_compared_without_regard_to_case(tmp_path):
                 component="Reablement", outcome="nfa: support ended as planned"),
     ])
     assert f.get("2A") == (1, 1)
+
+
+def test_the_disaggregation_shows_each_episode_by_sequel_and_final_outcome(tmp_path):
+    """DHSC's disaggregated 2A table (2A-EPISODES). The nine-day-gap scenario: cluster 1
+    (ends 06-20) has no candidate and an unusable outcome → step 6, final outcome
+    `Progress to support planning or services` → unable to classify; cluster 2 → step 3,
+    `Long term support: Community` → denominator only. A second person Q's ST-Max ending
+    `NFA: Support ended as planned` with nothing after → step 4a → numerator. Three episodes
+    (band 65 and above); 2A itself is 1/2."""
+    f = scenario(tmp_path, [
+        stmax("P", "2024-06-03", "2024-06-20", PLANNING),
+        stmax("P", "2024-06-29", "2024-07-10", ENDED),
+        service("P", COMMUNITY, "2024-07-14"),
+        stmax("Q", "2024-09-01", "2024-09-20", ENDED),
+    ])
+    assert f.get("2A") == (1, 2)
+    assert f.get("2A-EPISODES") == (3, None)
+    assert f.get("2A-EPISODES", "counted=unable to classify") == (1, None)
+    assert f.get("2A-EPISODES", "counted=denominator only") == (1, None)
+    assert f.get("2A-EPISODES", "counted=numerator") == (1, None)
+    assert f.get("2A-EPISODES", "age_band=65 and above;counted=denominator only;"
+                 f"final_outcome={COMMUNITY};sequel=3") == (1, None)
+    assert f.get("2A-EPISODES", "age_band=65 and above;counted=unable to classify;"
+                 f"final_outcome={PLANNING};sequel=6") == (1, None)
+    assert f.get("2A-EPISODES", "sequel=4a") == (1, None)

@@ -1,6 +1,6 @@
 """ASCOF 2B/2C scenarios, worked through ascof.md §2.2.
 
-Period 2024-04-01 to 2025-03-31; population mid-2024 (the year the period starts in),
+Period 2024-04-01 to 2025-03-31; population mid-2024 (the latest mid-year loaded, as DHSC),
 persons, 1,000 at every single age 18 to 90 (90 = 90 and over): 18 to 64 is 47 ages →
 47,000; 65 and above is 26 ages → 26,000. Unless stated, people are born 1940-06-15 (84 in
 2024, band 65 and above) and services use component `Long term residential care` /
@@ -141,3 +141,16 @@ def test_without_population_2b_and_2c_are_not_computable(tmp_path):
     assert not f.has("2B") and not f.has("2C")
     assert "ASCOF 2B for" in f.compute_output and "population has no rows" in f.compute_output
     assert f.has("2A")
+
+
+def test_the_latest_mid_year_estimate_is_the_denominator_of_every_period(tmp_path):
+    """DHSC's 2B/2C procedure reads one mid-year table (its mid-2024 estimates) whatever the
+    period, so openasc takes the council's latest mid-year loaded: with mid-2023 at 1,000 and
+    mid-2025 at 2,000 at every age, 2024-25 divides by mid-2025: 65 and above = 26 ages x
+    2,000 = 52,000 (not mid-2023's 26,000, and no mid-2024 is needed). One new admission:
+    2C = 1 / 52,000 x 100,000 = 1.9."""
+    population = ({(2023, age): 1000 for age in range(18, 91)}
+                  | {(2025, age): 2000 for age in range(18, 91)})
+    f = scenario(tmp_path, [res("P", "2024-05-01")], population=population)
+    assert f.get("2C") == (1, 52000)
+    assert f.value("2C") == pytest.approx(1.9, abs=0.05)

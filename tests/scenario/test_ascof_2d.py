@@ -181,3 +181,21 @@ def test_discharges_file_is_pseudonymised_checked_and_loaded_once(tmp_path):
         assert good["NHS_Number"] not in text
     finally:
         con.close()
+
+
+def test_outcome_combinations_of_each_episode(tmp_path):
+    """DHSC's 2D outcome combinations (2D-OUTCOMES). Z as the worked example but readmitted
+    as an emergency 2024-11-20 (71 days after the 09-10 discharge) and dying 2024-11-30
+    (81 days after): death and readmission within 84 days, no care home → combination
+    `death + readmission`; `death=Yes`, `readmission=Yes`, `care_home=No`; one episode, so
+    `outcomes=none` (2D part 1's numerator) is absent and 2D part 1 is 0/1."""
+    f = scenario(tmp_path, [reablement("Z", "2024-09-12", "2024-10-20",
+                                       Date_of_Death="2024-11-30")],
+                 discharges=[discharge("Z", "2024-09-01", "2024-09-10"),
+                             discharge("Z", "2024-11-20", "2024-11-25")])
+    assert f.get("2D") == (0, 1)
+    assert f.get("2D-OUTCOMES") == (1, None)
+    assert f.get("2D-OUTCOMES", "outcomes=death + readmission") == (1, None)
+    assert f.get("2D-OUTCOMES", "death=Yes") == (1, None)
+    assert f.get("2D-OUTCOMES", "care_home=No") == (1, None)
+    assert not f.has("2D-OUTCOMES", "outcomes=none")

@@ -154,3 +154,21 @@ def test_learning_disability_variant(tmp_path):
     assert f.get("2E", YOUNG) == (2, 3)
     assert f.get("2E", OLD) == (1, 1)
     assert not f.has("2E-LD", OLD)
+
+
+def test_unknown_accommodation_is_counted_beside_2e(tmp_path):
+    """DHSC's 2E unknowns (2E-UNKNOWN). A: `Unknown` with home support → presumed at home
+    (unknown, though settled). B: `Unknown` with day support → presumed in community. C:
+    `Tenant: Private landlord` (known). D: `Unknown`, latest service residential → derived
+    `Registered care home` (known). 2E-UNKNOWN = 2 (A, B); 2E 65+ = 2/4 (A, C settled)."""
+    f = scenario(tmp_path, [
+        service("A", COMMUNITY, "2024-01-01", component="Home support or domiciliary care",
+                Accommodation_Status="Unknown"),
+        service("B", COMMUNITY, "2024-01-01", component="Day support",
+                Accommodation_Status="Unknown"),
+        service("C", COMMUNITY, "2024-01-01", Accommodation_Status="Tenant: Private landlord"),
+        service("D", RES, "2024-07-01", component="Long term residential care",
+                Accommodation_Status="Unknown"),
+    ])
+    assert f.get("2E-UNKNOWN") == (2, None)
+    assert f.get("2E", OLD) == (2, 4)

@@ -159,3 +159,18 @@ def test_carer_support_outside_the_year_is_not_counted(tmp_path):
                 Event_Outcome="NFA: Support ended as planned", **CARER),
     ])
     assert f.get("3D", "part=2b") == (1, 1)
+
+
+def test_community_support_with_no_mechanism_is_counted_as_unknown(tmp_path):
+    """DHSC's 3D unknowns (3D-UNKNOWN). A: community support, no delivery mechanism, home
+    support → rank 6 → unknown (in parts 1a/2a's denominators). B: no mechanism but the
+    component `Direct payment` → rank 3, not unknown. C: managed personal budget.
+    3D-UNKNOWN = 1; part 1a = 2/3 (B, C), 2a = 1/3 (B)."""
+    f = scenario(tmp_path, [
+        community("A", None),
+        community("B", None, component="Direct payment"),
+        community("C", "CASSR managed personal budget"),
+    ])
+    assert f.get("3D-UNKNOWN") == (1, None)
+    assert f.get("3D", "part=1a") == (2, 3)
+    assert f.get("3D", "part=2a") == (1, 3)

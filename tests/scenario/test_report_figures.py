@@ -39,6 +39,10 @@ year and enters no measure):
   10 ÷ 40 = 25.0%. In long-term support during the year: C + D + E = 30; at the year end
   30 (all still open). People with an assessment open at the year end: the data cannot
   say (CLD holds completed assessments only; the bound is 0), so "not available".
+- DHSC's waiting times (new clients aged 25+): only C01-C10's requests indicate progress
+  (the others closed NFA); each is answered by the community service 2 days later, which is
+  both the first response and the first service: medians 2.0 days (10 waits each). DHSC's
+  assessments page: no assessments, 0.
 - ASCOF 2C: 10 admissions of people aged 65+ ÷ 3,000 × 100,000 = 333.33 → "333.3 per
   100,000 adults aged 65 and over" (not "adults aged 18 and over").
 - ASCOF 3D (ascof.md §2.5): community long-term support at the year end = C + D = 20;
@@ -291,6 +295,14 @@ def test_self_assessment_evidence(council: dict[str, Path]) -> None:
     needs = table_rows(page, "assessing-needs")
     assert needs["Requests for support from new clients"][0] == "40"
     assert needs["People with an assessment open at the period end"][0] == "not available"
+    # DHSC's assessments page: none of the council's events is an assessment. DHSC's
+    # waiting times: only C01-C10's requests indicate progress (the others closed NFA); each
+    # is answered by the community service 2 days later, first response and first service.
+    assert needs["Assessments completed (DHSC dashboard)"][0] == "0"
+    assert needs["Days from request to first response (median, new clients aged 25+)"][0] \
+        == "2.0 days"
+    assert needs["Days from request to first service (median, new clients aged 25+)"][0] \
+        == "2.0 days"
     equity = table_rows(page, "equity-in-experiences-and-outcomes")
     assert equity["People who use services who receive self-directed support (ASCOF 3D part "
                   "1a)"][0] == "50.0%"

@@ -220,3 +220,22 @@ def test_api_metadata_and_openapi(site):
     spec = client.get("/api/openapi.json").json()
     assert "/api/measures/{family}/{code}" in spec["paths"]
     assert not any(p.startswith("/login") for p in spec["paths"])
+
+
+def test_dhsc_dashboard_pages(site):
+    """A page per page of DHSC's CLD dashboard (docs/dhsc-dashboard.md). The fixture holds
+    only ASCOF 2A: the ASCOF page shows its card (published 82.0), waiting times none yet;
+    the data-quality page says DHSC's profile is not reproduced, and links to openasc's
+    own report only for an analyst; an unknown page is 404."""
+    client, _ = site
+    sign_in(client, "vic")
+    ascof = client.get("/dhsc/ascof")
+    assert ascof.status_code == 200 and 'data-figure="ASCOF-2A">82.0' in ascof.text
+    assert 'href="/dhsc/waiting-times' in ascof.text
+    waits = client.get("/dhsc/waiting-times").text
+    assert "No measures have been computed" in waits and "ASCOF-2A" not in waits
+    dq = client.get("/dhsc/data-quality").text
+    assert "does not reproduce that profile" in dq and 'href="/quality"' not in dq
+    assert client.get("/dhsc/nothing").status_code == 404
+    sign_in(client, "ann")
+    assert 'see <a href="/quality">Data quality</a>' in client.get("/dhsc/data-quality").text

@@ -26,6 +26,18 @@ from openasc.web.users import add_user
 router = APIRouter(include_in_schema=False)
 FAMILY_PAGES = {"safeguarding": ("SAC", "Safeguarding adults"),
                 "dols": ("DOLS", "Deprivation of Liberty Safeguards")}
+# DHSC's CLD dashboard for councils, one page per DHSC page (docs/dhsc-dashboard.md): the
+# title, the family and, where the page shows only some of it, the measure codes.
+DHSC_PAGES: dict[str, tuple[str, str | None, tuple[str, ...] | None]] = {
+    "waiting-times": ("Waiting times", "WAITS", None),
+    "requests": ("Requests", "DHSC", ("DHSC-REQ-1",)),
+    "assessments": ("Assessments", "DHSC", ("DHSC-ASM-1",)),
+    "services": ("Services", "DHSC", ("DHSC-SRV-1", "DHSC-SRV-2")),
+    "reviews": ("Reviews", "DHSC", ("DHSC-REV-1",)),
+    "costs": ("Costs", "COSTS", None),
+    "ascof": ("ASCOF from CLD", "ASCOF", ("2A", "2B", "2C", "2D", "2E", "2E-LD", "3D")),
+    "data-quality": ("Data quality", None, None),
+}
 YEAR_RE = re.compile(r"^\d{4}-\d{2}$")
 
 
@@ -266,6 +278,30 @@ def _family_page(request: Request, slug: str, la: str | None) -> HTMLResponse:
     cards = _headline_cards(rows, [])
     return render(request, "family.html", who, slug, cards=cards, title=title, family=fam,
                   la_code=la_code, councils=known)
+
+
+@router.get("/dhsc/{slug}")
+def dhsc_page(request: Request, slug: str, la: str | None = None) -> HTMLResponse:
+    """One page of DHSC's CLD dashboard, from the measures that reproduce its figures."""
+    who = page_user(request)
+    ctx = ctx_of(request)
+    if slug not in DHSC_PAGES:
+        raise HTTPException(404, f"There is no DHSC dashboard page {slug!r}; expected one of "
+                                 f"{', '.join(DHSC_PAGES)}.")
+    title, fam, codes = DHSC_PAGES[slug]
+    la_code, known = council_of(request, la)
+
+    def load() -> list[figures.Shown]:
+        if fam is None:
+            return []
+        with ctx.gate.read() as cur:
+            return figures.headlines(cur, la_code, fam, who.unrounded)
+
+    rows = [r for r in ctx.gate.cached(("dhsc", slug, la_code, who.unrounded), load)
+            if codes is None or r.code.upper() in codes]
+    return render(request, "dhsc.html", who, "dhsc", slug=slug, pages=DHSC_PAGES, title=title,
+                  family=fam, cards=_headline_cards(rows, []), la_code=la_code,
+                  councils=known)
 
 
 # --------------------------------------------------------------------------- data quality

@@ -203,7 +203,7 @@ concluding_options AS (
     WHERE pick = 1
 ),
 concluding AS (
-    SELECT person_id, cluster_no, outcome
+    SELECT person_id, cluster_no, outcome, source_order
     FROM (SELECT o.*,
                  row_number() OVER (PARTITION BY person_id, cluster_no
                                     ORDER BY adj_rank, source_order) AS pick
@@ -222,7 +222,17 @@ sequels AS (
                WHEN k.outcome IS NOT NULL THEN k.outcome
                WHEN q.person_id IS NOT NULL THEN 'short term support: ongoing low level'
                ELSE n.cluster_outcome
-           END AS final_outcome
+           END AS final_outcome,
+           -- DHSC's sequel type, in the same order (its disaggregated table)
+           CASE
+               WHEN n.date_of_death IS NOT NULL
+                    AND date_diff('day', n.cluster_end, n.date_of_death) <= 7 THEN '1'
+               WHEN n.cluster_outcome = 'admitted to hospital' THEN '2'
+               WHEN s.sequel IS NOT NULL THEN '3'
+               WHEN k.outcome IS NOT NULL THEN '4' || chr(96 + k.source_order)
+               WHEN q.person_id IS NOT NULL THEN '5'
+               ELSE '6'
+           END AS sequel_type
     FROM new_clients n
     LEFT JOIN service_sequel s ON s.person_id = n.person_id AND s.cluster_no = n.cluster_no
     LEFT JOIN concluding k ON k.person_id = n.person_id AND k.cluster_no = n.cluster_no
@@ -264,8 +274,29 @@ classified AS (
 breakdowns (breakdown, age_band) AS (
     VALUES ('', NULL), ('age_band=18 to 64', '18 to 64'),
            ('age_band=65 and above', '65 and above')
+),
+-- DHSC's disaggregation (2A-EPISODES): every episode by its final outcome, spelled as the
+-- specification spells it, with DHSC's flags (in the numerator, in the denominator only,
+-- unable to classify: an outcome that still points to more support, or none known).
+episodes AS (
+    SELECT coalesce(c.age_band, 'Unknown') AS age_band, c.sequel_type AS sequel,
+           coalesce(v.value, c.final_outcome, 'Unknown') AS final_outcome,
+           CASE WHEN c.in_numerator = 1 THEN 'numerator'
+                WHEN c.in_denominator = 1 THEN 'denominator only'
+                WHEN c.final_outcome IS NULL OR c.final_outcome IN (
+                    'continuation of support or services',
+                    'progress to support planning or services',
+                    'progress to assessment, review or reassessment',
+                    'progress to reablement/st-max', 'invalid and not mapped',
+                    'release 1 specification only: not mapped') OR v.value IS NULL
+                    THEN 'unable to classify'
+                ELSE 'left out' END AS counted
+    FROM classified c
+    LEFT JOIN (SELECT DISTINCT value FROM cld_values
+               WHERE list IN ('Event_Outcome', 'Service_Type')) v
+           ON lower(v.value) = c.final_outcome
 )
-SELECT b.breakdown,
+SELECT '2A' AS code, b.breakdown,
        coalesce(sum(c.in_numerator), 0) AS numerator,
        coalesce(sum(c.in_denominator), 0) AS denominator,
        CASE WHEN coalesce(sum(c.in_denominator), 0) > 0
@@ -273,4 +304,16 @@ SELECT b.breakdown,
 FROM breakdowns b
 LEFT JOIN classified c ON b.age_band IS NULL OR c.age_band = b.age_band
 GROUP BY b.breakdown
-ORDER BY b.breakdown
+UNION ALL
+SELECT '2A-EPISODES',
+       array_to_string(list_sort(list_filter([
+           CASE WHEN grouping(age_band) = 0 THEN 'age_band=' || age_band END,
+           CASE WHEN grouping(sequel) = 0 THEN 'sequel=' || sequel END,
+           CASE WHEN grouping(final_outcome) = 0 THEN 'final_outcome=' || final_outcome END,
+           CASE WHEN grouping(counted) = 0 THEN 'counted=' || counted END],
+           lambda x: x IS NOT NULL)), ';'),
+       count(*), NULL, count(*)
+FROM episodes
+GROUP BY GROUPING SETS ((), (age_band), (sequel), (final_outcome), (counted),
+                        (age_band, sequel, final_outcome, counted))
+ORDER BY 1, 2

@@ -55,13 +55,19 @@ people_counted AS (
     WHERE age >= 18
     GROUP BY person_id
 ),
--- Step 6: ONS mid-year estimate of the calendar year the period starts in, persons.
+-- Step 6: ONS mid-year estimate, persons. DHSC's procedure reads one mid-year table whatever
+-- the period (its mid-2024 table), so the council's latest mid-year estimate loaded is used
+-- for every period (docs/decisions.md, DHSC dashboard 4).
+population_year AS (
+    SELECT max(year) AS y FROM population
+    WHERE la_code = $la_code AND lower(sex) = 'persons'
+),
 population_bands AS (
     SELECT CASE WHEN age < 65 THEN '18 to 64' ELSE '65 and above' END AS age_band,
            sum(population) AS population
-    FROM population
+    FROM population, population_year
     WHERE la_code = $la_code
-      AND year = year($period_start)
+      AND year = population_year.y
       AND lower(sex) = 'persons'
       AND age >= 18
     GROUP BY 1

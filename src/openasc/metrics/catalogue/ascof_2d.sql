@@ -183,12 +183,34 @@ part_2 AS (
     JOIN part_1 p
       ON p.breakdown = CASE WHEN g.breakdown_key = '' THEN ''
                             ELSE g.breakdown_key || '=' || g.group_value END
+),
+-- DHSC's outcome combinations (2D-OUTCOMES): each part 1 episode by which of the three
+-- outcomes followed within 84 days - death, emergency readmission, care home admission.
+outcomes AS (
+    SELECT coalesce(nullif(array_to_string(list_filter([
+               CASE WHEN died THEN 'death' END, CASE WHEN readmitted THEN 'readmission' END,
+               CASE WHEN care_home THEN 'care home' END], lambda x: x IS NOT NULL), ' + '),
+               ''), 'none') AS combination,
+           CASE WHEN died THEN 'Yes' ELSE 'No' END AS death,
+           CASE WHEN readmitted THEN 'Yes' ELSE 'No' END AS readmission,
+           CASE WHEN care_home THEN 'Yes' ELSE 'No' END AS care_home
+    FROM linked
 )
-SELECT breakdown, numerator, denominator,
+SELECT '2D' AS code, breakdown, numerator, denominator,
        CASE WHEN denominator > 0 THEN 100.0 * numerator / denominator END AS value
 FROM part_1
 UNION ALL
-SELECT breakdown, numerator, denominator,
+SELECT '2D', breakdown, numerator, denominator,
        CASE WHEN denominator > 0 THEN 100.0 * numerator / denominator END AS value
 FROM part_2
-ORDER BY breakdown
+UNION ALL
+SELECT '2D-OUTCOMES',
+       CASE WHEN grouping(combination) = 0 THEN 'outcomes=' || combination
+            WHEN grouping(death) = 0 THEN 'death=' || death
+            WHEN grouping(readmission) = 0 THEN 'readmission=' || readmission
+            WHEN grouping(care_home) = 0 THEN 'care_home=' || care_home
+            ELSE '' END,
+       count(*), NULL, count(*)
+FROM outcomes
+GROUP BY GROUPING SETS ((), (combination), (death), (readmission), (care_home))
+ORDER BY 1, 2

@@ -143,4 +143,12 @@ LEFT JOIN classified c
  AND (w.sex IS NULL OR c.sex = w.sex)
  AND (w.code = '2E' OR c.support_reason = 'learning disability support')
 GROUP BY w.code, w.age_band, w.sex
-ORDER BY w.code, breakdown
+UNION ALL
+-- DHSC's unknowns (2E-UNKNOWN): people in 2E's denominator whose accommodation is still
+-- unknown or only presumed from their services, or not a value of the list.
+SELECT '2E-UNKNOWN', '', count(DISTINCT c.person_id), NULL, count(DISTINCT c.person_id)
+FROM classified c
+WHERE c.accommodation LIKE 'unknown%'
+   OR c.accommodation NOT IN (SELECT lower(value) FROM cld_values
+                              WHERE list = 'Accommodation_Status')
+ORDER BY 1, 2

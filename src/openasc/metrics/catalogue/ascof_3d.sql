@@ -109,7 +109,8 @@ parts (part, who, top_rank, low_rank, high_rank) AS (
            ('1b', 'carer', 2, 1, 3), ('2b', 'carer', 1, 1, 3)
 ),
 bands (age_band) AS (VALUES (NULL), ('18 to 64'), ('65 and above'))
-SELECT coalesce('age_band=' || b.age_band || ';', '') || 'part=' || p.part AS breakdown,
+SELECT '3D' AS code,
+       coalesce('age_band=' || b.age_band || ';', '') || 'part=' || p.part AS breakdown,
        count(CASE WHEN x.support_rank <= p.top_rank THEN 1 END) AS numerator,
        count(x.who) AS denominator,
        CASE WHEN count(x.who) > 0
@@ -122,4 +123,10 @@ LEFT JOIN banded x
  AND x.support_rank BETWEEN p.low_rank AND p.high_rank
  AND (b.age_band IS NULL OR x.age_band = b.age_band)
 GROUP BY p.part, b.age_band
-ORDER BY breakdown
+UNION ALL
+-- DHSC's unknowns (3D-UNKNOWN): clients whose support at the snapshot is long-term community
+-- support with no known delivery mechanism and no direct payment component (rank 6); they
+-- stay in part 1a's and 2a's denominators.
+SELECT '3D-UNKNOWN', '', count(*), NULL, count(*)
+FROM banded WHERE who = 'client' AND support_rank = 6
+ORDER BY 1, 2

@@ -1,0 +1,94 @@
+-- DHSC: the event counts of DHSC's CLD dashboard pages (DataS-DHSC/ASC-CLD-LA-Dashboard,
+-- 1.Create_master_table.sql to 5.Reviews_fact.sql), in our own words. DHSC's pages read the
+-- single-submission table (the latest rolling 12 months from one file per council), so these
+-- read `cld_events_single`, every client type. Requests, assessments and reviews count when
+-- they end in the period; services when active in it (as the table keeps them).
+--
+-- Each event is counted once (DHSC's fact tables hold an event count per row; its Power BI
+-- sums them - docs/decisions.md). Every breakdown key is one field; a blank field is
+-- `Unknown`, so the rows of each key add up to the headline.
+WITH ev AS (
+    SELECT * FROM cld_events_single
+    WHERE la_code = $la_code
+      AND CASE WHEN event_type = 'Service'
+               THEN event_start_date <= $period_end
+                    AND (der_event_end_date IS NULL OR der_event_end_date >= $period_start)
+               ELSE der_event_end_date BETWEEN $period_start AND $period_end END
+),
+-- DHSC's long-term support flag: the event started while the person had a long-term service
+-- (started on or before it, ending on or after it or still open), in the same table.
+flagged AS (
+    SELECT e.*,
+           CASE WHEN EXISTS (
+               SELECT 1 FROM cld_events_single s
+               WHERE s.la_code = e.la_code AND s.person_id = e.person_id
+                 AND s.event_type = 'Service' AND s.service_type_grouped = 'Long term support'
+                 AND e.event_start_date >= s.event_start_date
+                 AND (s.der_event_end_date IS NULL OR e.event_start_date <= s.der_event_end_date))
+                THEN 'Yes' ELSE 'No' END AS in_lts
+    FROM ev e
+),
+-- (code, the event's value of each key of that code)
+keyed AS (
+    SELECT 'DHSC-REQ-1' AS code, [
+        {'key': 'route', 'val': request_route_of_access},
+        {'key': 'outcome', 'val': event_outcome},
+        {'key': 'outcome_group', 'val': event_outcome_grouped},
+        {'key': 'in_lts', 'val': in_lts}] AS own, *
+    FROM flagged WHERE event_type = 'Request'
+    UNION ALL BY NAME
+    SELECT 'DHSC-ASM-1' AS code, [
+        {'key': 'assessment_type', 'val': assessment_type},
+        {'key': 'outcome', 'val': event_outcome},
+        {'key': 'outcome_group', 'val': event_outcome_grouped},
+        {'key': 'eligible_needs', 'val': eligible_needs_identified},
+        {'key': 'conversation',
+         'val': CASE WHEN coalesce(is_conversation, false) THEN 'Yes' ELSE 'No' END},
+        {'key': 'in_lts', 'val': in_lts}] AS own, *
+    FROM flagged WHERE event_type = 'Assessment'
+    UNION ALL BY NAME
+    SELECT 'DHSC-SRV-1' AS code, [
+        {'key': 'service_type', 'val': service_type},
+        {'key': 'service_group', 'val': service_type_grouped},
+        {'key': 'component', 'val': service_component},
+        {'key': 'mechanism', 'val': delivery_mechanism},
+        {'key': 'outcome',
+         'val': CASE WHEN der_event_end_date IS NULL OR der_event_end_date > $period_end
+                     THEN 'Open at the period end' ELSE event_outcome END}] AS own, *
+    FROM flagged WHERE event_type = 'Service'
+    UNION ALL BY NAME
+    SELECT 'DHSC-SRV-2' AS code, [{'key': 'service_type', 'val': service_type}] AS own, *
+    FROM flagged
+    WHERE event_type = 'Service'
+      AND service_type IN ('Short term support: Ongoing low level',
+                           'Short term support: Other short term')
+    UNION ALL BY NAME
+    SELECT 'DHSC-REV-1' AS code, [
+        {'key': 'review_type', 'val': review_type},
+        {'key': 'reason', 'val': review_reason},
+        {'key': 'outcome', 'val': event_outcome},
+        {'key': 'outcomes_achieved', 'val': review_outcomes_achieved},
+        {'key': 'in_lts', 'val': in_lts}] AS own, *
+    FROM flagged WHERE event_type = 'Review'
+),
+-- the breakdowns every page offers: client type and the person's characteristics
+pairs AS (
+    SELECT code, unnest(own || [
+        {'key': 'client_type', 'val': client_type},
+        {'key': 'gender', 'val': gender},
+        {'key': 'ethnicity', 'val': ethnicity},
+        {'key': 'ethnicity_group', 'val': ethnicity_grouped},
+        {'key': 'age_band', 'val': der_age_band},
+        {'key': 'working_age_band', 'val': der_working_age_band},
+        {'key': 'psr', 'val': primary_support_reason}]) AS p
+    FROM keyed
+)
+-- every page's headline, 0 when the council has no such event
+SELECT c.code, '' AS breakdown, count(k.code) AS numerator
+FROM (VALUES ('DHSC-REQ-1'), ('DHSC-ASM-1'), ('DHSC-SRV-1'), ('DHSC-SRV-2'), ('DHSC-REV-1'))
+     c(code)
+LEFT JOIN keyed k ON k.code = c.code
+GROUP BY c.code
+UNION ALL
+SELECT code, p.key || '=' || coalesce(p.val, 'Unknown'), count(*)
+FROM pairs GROUP BY code, p.key, coalesce(p.val, 'Unknown')
