@@ -66,6 +66,22 @@ def _mount_comparisons() -> None:
 _mount_comparisons()
 
 
+def _mount_market() -> None:
+    """The market position statement's commands (cli/market.py), under their groups."""
+    from openasc.cli import market
+
+    ingest_app.command("projections")(market.ingest_projections)
+    ingest_app.command("care-directory")(market.ingest_care_directory)
+    ingest_app.command("prevalence-rates")(market.ingest_prevalence_rates)
+    ingest_app.command("housing")(market.ingest_housing)
+    synth_app.command("projections")(market.synth_projections)
+    synth_app.command("care-directory")(market.synth_care_directory)
+    report_app.command("market-position")(market.report_market_position)
+
+
+_mount_market()
+
+
 def _version(asked: bool) -> None:
     if asked:
         from openasc import __version__
