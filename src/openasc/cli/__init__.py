@@ -77,6 +77,7 @@ def _mount_market() -> None:
     synth_app.command("projections")(market.synth_projections)
     synth_app.command("care-directory")(market.synth_care_directory)
     report_app.command("market-position")(market.report_market_position)
+    report_app.command("init-mps-content")(market.report_init_mps_content)
 
 
 _mount_market()

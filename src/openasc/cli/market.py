@@ -108,7 +108,7 @@ def report_market_position(
     out: Annotated[Path, typer.Option(help="Folder to write market-position.html and .pdf.")],
     content: Annotated[Path | None, typer.Option(
         help="Content folder: commissioning intentions, messages to providers, pipeline.csv "
-             "(`openasc report init-content DIR --kind market-position`).")] = None,
+             "(`openasc report init-mps-content DIR`).")] = None,
     la: LaOpt = None,
 ) -> None:
     """Write the market position statement as accessible HTML and PDF."""
@@ -116,3 +116,13 @@ def report_market_position(
 
     for line in market_position_command(year, out, content, la, settings()).lines():
         console.print(line, markup=False)
+
+
+def report_init_mps_content(
+    folder: Annotated[Path, typer.Argument(help="Folder to create.")],
+) -> None:
+    """Write an example content folder for the market position statement."""
+    from openasc.reports.market_position import init_mps_content
+
+    for path in init_mps_content(folder):
+        console.print(f"Wrote {path}")

@@ -10,7 +10,8 @@ one of these cannot be projected at all, so all its rows are quarantined with th
 
 from __future__ import annotations
 
-from openasc.ingest.pipeline import Stage, load as generic_load, validate
+from openasc.ingest.pipeline import Stage, validate
+from openasc.ingest.pipeline import load as generic_load
 
 
 def judge(stage: Stage) -> None:

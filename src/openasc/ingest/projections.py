@@ -217,7 +217,7 @@ def build_lookup(con: duckdb.DuckDBPyConnection, lookup: Path | None) -> None:
         SELECT f.code AS old, any_value(c.ons_code) AS new FROM councils c,
                unnest(string_split(coalesce(c.former_codes, ''), ';')) AS f(code)
         WHERE f.code <> '' GROUP BY f.code HAVING count(DISTINCT c.ons_code) = 1""")
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _lookup AS
         WITH given AS (SELECT * FROM _lk_file UNION ALL {before}),
         direct AS (
@@ -227,7 +227,7 @@ def build_lookup(con: duckdb.DuckDBPyConnection, lookup: Path | None) -> None:
             WHERE substr(ons_code, 1, 3) IN ('E06', 'E08', 'E09')
               AND ons_code NOT IN (SELECT lad_code FROM given))
         SELECT lad_code, coalesce(s.new, d.council) AS council
-        FROM direct d LEFT JOIN _succ s ON s.old = d.council""".format(before=before))
+        FROM direct d LEFT JOIN _succ s ON s.old = d.council""")
 
 
 # ----------------------------------------------------------------------------- pipeline hooks

@@ -72,7 +72,9 @@ rated AS (
                AS rated_beds,
            count(*) FILTER (WHERE domiciliary AND rating IN ('Good', 'Outstanding')) AS go_hc,
            count(*) FILTER (WHERE domiciliary AND rating <> 'Not yet rated') AS rated_hc
-    FROM loc GROUP BY area
+    FROM loc
+    WHERE area IN (SELECT area FROM area_pop WHERE members = projected AND members = covered)
+    GROUP BY area
 ),
 ratios AS (
     SELECT 'MPS-S1' AS code, area AS breakdown, beds AS numerator, p75 AS denominator,
