@@ -184,15 +184,14 @@ NAME_SQL = ("trim(regexp_replace(regexp_replace(regexp_replace(replace(lower({c}
 
 
 def _aliases(con: duckdb.DuckDBPyConnection, aliases: Path | None, on: date) -> None:
-    """`_la_names(name, la_code, region_code)`: each council's normalised name (the one
-    valid on the snapshot date first), plus the alias file's names."""
+    """`_la_names(name, la_code)`: each council's normalised name, to its current code when
+    a council was re-coded (Barnsley's E08000016 is E08000038; every input is stored under
+    the current code, as projections are), plus the alias file's names."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _la_names AS
         SELECT {NAME_SQL.format(c='name')} AS name,
-               arg_min(ons_code, CASE WHEN (valid_from IS NULL OR valid_from <= ?)
-                                       AND (valid_to IS NULL OR valid_to >= ?) THEN 0 ELSE 1
-                                  END) AS la_code
-        FROM councils GROUP BY 1""", [on, on])
+               arg_min(ons_code, CASE WHEN valid_to IS NULL THEN 0 ELSE 1 END) AS la_code
+        FROM councils WHERE valid_to IS NULL OR valid_to >= ? GROUP BY 1""", [on])
     if aliases is None:
         return
     if not aliases.is_file():

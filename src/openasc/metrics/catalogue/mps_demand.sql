@@ -8,7 +8,11 @@
 -- U3: D(s, b, Y) = N(s, b) x P(b, Y) / P(b, B) from one projection release (ratio form);
 --     the estimate for B is the denominator only when the release has no year B.
 -- U2: U3 summed over 65-74, 75-84 and 85+ for residential and nursing; headline B+10.
-WITH lt AS (
+WITH cur AS (  -- the council's current code: inputs for every council are stored under it
+    SELECT coalesce((SELECT min(ons_code) FROM councils WHERE list_contains(
+        string_split(coalesce(former_codes, ''), ';'), $la_code)), $la_code) AS code
+),
+lt AS (
     SELECT person_id, birth_year, birth_month,
            CASE service_type WHEN 'Long term support: Nursing care' THEN 1
                              WHEN 'Long term support: Residential care' THEN 2
@@ -55,7 +59,7 @@ banded AS (
     SELECT 'proj', year, CASE WHEN age < 65 THEN '18-64' WHEN age < 75 THEN '65-74'
                           WHEN age < 85 THEN '75-84' ELSE '85+' END,
            sum(population)
-    FROM population_projections WHERE la_code = $la_code AND sex = 'persons' AND age >= 18
+    FROM population_projections WHERE la_code = (SELECT code FROM cur) AND sex = 'persons' AND age >= 18
       AND year IN (SELECT year($period_start) + k FROM (VALUES (0), (5), (10), (15)) v(k))
     GROUP BY ALL
 ),

@@ -3,7 +3,11 @@
 -- rate(c, b, s) x population(b, s, y), the population summed over the band's single years
 -- (age_to blank: up to 90 and over). Rates held constant; years B, B+5, B+10, B+15; the
 -- headline is B+10. Unrounded here; published to the nearest 10 (disclosure.yaml).
-WITH years AS (
+WITH cur AS (  -- the council's current code: inputs for every council are stored under it
+    SELECT coalesce((SELECT min(ons_code) FROM councils WHERE list_contains(
+        string_split(coalesce(former_codes, ''), ';'), $la_code)), $la_code) AS code
+),
+years AS (
     SELECT year($period_start) + k AS year, k FROM (VALUES (0), (5), (10), (15)) v(k)
 ),
 est AS (
@@ -12,7 +16,7 @@ est AS (
     JOIN population_projections p ON p.sex = r.sex AND p.age >= r.age_from
          AND p.age <= coalesce(r.age_to, 90)
     JOIN years y ON y.year = p.year
-    WHERE p.la_code = $la_code
+    WHERE p.la_code = (SELECT code FROM cur)
     GROUP BY ALL
 ),
 rows AS (

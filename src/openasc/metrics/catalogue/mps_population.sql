@@ -2,13 +2,17 @@
 -- (population_projections, districts already summed to the council) for the base year B (the
 -- year the period starts in: mid-B for 1 April B to 31 March B+1) and B+5, B+10, B+15. The
 -- horizon year of a headline is B+10. Age 90 stands for 90 and over.
-WITH years AS (
+WITH cur AS (  -- the council's current code: inputs for every council are stored under it
+    SELECT coalesce((SELECT min(ons_code) FROM councils WHERE list_contains(
+        string_split(coalesce(former_codes, ''), ';'), $la_code)), $la_code) AS code
+),
+years AS (
     SELECT year($period_start) + k AS year, k FROM (VALUES (0), (5), (10), (15)) v(k)
 ),
 p AS (
     SELECT p.year, y.k, p.age, p.sex, p.population
     FROM population_projections p JOIN years y USING (year)
-    WHERE p.la_code = $la_code
+    WHERE p.la_code = (SELECT code FROM cur)
 ),
 persons AS (
     SELECT year, k,
@@ -31,8 +35,7 @@ rows AS (
     UNION ALL
     -- the pyramid: five-year bands by sex
     SELECT 'MPS-P2', 'band=' || CASE WHEN age >= 90 THEN '90+'
-                                    ELSE lpad(CAST(age // 5 * 5 AS VARCHAR), 2, '0') || '-'
-                                         || lpad(CAST(age // 5 * 5 + 4 AS VARCHAR), 2, '0') END
+                                    ELSE (age // 5 * 5) || '-' || (age // 5 * 5 + 4) END
                      || ';sex=' || sex || ';year=' || year, sum(population)
     FROM p WHERE sex IN ('male', 'female') GROUP BY ALL
 )

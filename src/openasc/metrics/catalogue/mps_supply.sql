@@ -9,15 +9,21 @@
 -- locations in the directory.
 -- Ratings: shares of rated locations (Not yet rated left out; its count is in MPS-Q5).
 -- MPS-X1/X2: beds needed to keep today's beds per 1,000 aged 75+ in B+5, B+10, B+15.
-WITH me AS (SELECT region_code FROM councils WHERE ons_code = $la_code LIMIT 1),
-valid AS (
-    SELECT ons_code, region_code FROM councils
-    WHERE (valid_from IS NULL OR valid_from <= $period_end)
-      AND (valid_to IS NULL OR valid_to >= $period_end)
-      AND substr(ons_code, 1, 3) IN ('E06', 'E08', 'E09', 'E10')
+WITH cur AS (  -- the council's current code: inputs for every council are stored under it
+    SELECT coalesce((SELECT min(ons_code) FROM councils WHERE list_contains(
+        string_split(coalesce(former_codes, ''), ';'), $la_code)), $la_code) AS code
+),
+me AS (SELECT region_code FROM councils WHERE ons_code = $la_code LIMIT 1),
+valid AS (  -- the councils at the period end, by current code
+    SELECT DISTINCT coalesce(s.ons_code, c.ons_code) AS ons_code, c.region_code
+    FROM councils c LEFT JOIN councils s
+         ON list_contains(string_split(coalesce(s.former_codes, ''), ';'), c.ons_code)
+    WHERE (c.valid_from IS NULL OR c.valid_from <= $period_end)
+      AND (c.valid_to IS NULL OR c.valid_to >= $period_end)
+      AND substr(c.ons_code, 1, 3) IN ('E06', 'E08', 'E09', 'E10')
 ),
 areas AS (
-    SELECT '' AS area, $la_code AS la_code
+    SELECT '' AS area, (SELECT code FROM cur) AS la_code
     UNION ALL SELECT 'area=region', ons_code FROM valid WHERE region_code = (SELECT
                                                                 region_code FROM me)
     UNION ALL SELECT 'area=England', ons_code FROM valid
@@ -90,7 +96,7 @@ ratios AS (
 ),
 own AS (SELECT * FROM loc WHERE area = ''),
 all_own AS (  -- dormant ones too, for their count
-    SELECT * FROM care_locations WHERE la_code = $la_code AND in_scope AND counted
+    SELECT * FROM care_locations WHERE la_code = (SELECT code FROM cur) AND in_scope AND counted
 ),
 counts AS (
     SELECT 'MPS-S6' AS code, '' AS breakdown, count(*) AS n FROM own WHERE care_home
@@ -129,7 +135,7 @@ today AS (
 needed AS (
     SELECT p.year, p.year - year($period_start) AS k, t.beds * p.p75 / t.b75 AS need, t.beds
     FROM pop p, today t
-    WHERE p.la_code = $la_code AND p.year > year($period_start) AND t.b75 > 0
+    WHERE p.la_code = (SELECT code FROM cur) AND p.year > year($period_start) AND t.b75 > 0
 )
 SELECT code, breakdown, numerator, denominator, numerator / denominator * scale AS value
 FROM ratios WHERE denominator > 0
