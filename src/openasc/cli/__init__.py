@@ -73,7 +73,6 @@ def _mount_market() -> None:
     ingest_app.command("projections")(market.ingest_projections)
     ingest_app.command("care-directory")(market.ingest_care_directory)
     ingest_app.command("prevalence-rates")(market.ingest_prevalence_rates)
-    ingest_app.command("housing")(market.ingest_housing)
     synth_app.command("projections")(market.synth_projections)
     synth_app.command("care-directory")(market.synth_care_directory)
     report_app.command("market-position")(market.report_market_position)

@@ -1,5 +1,5 @@
-"""Commands for the market position statement: load projections, the CQC care directory,
-prevalence rates and housing benchmarks; make synthetic projections and directories; write
+"""Commands for the market position statement: load projections, the CQC care directory
+and prevalence rates; make synthetic projections and directories; write
 the statement. `openasc.cli` mounts each under its group (`ingest projections`, `synth
 care-directory`, `report market-position`, ...). No logic here: each calls one function."""
 
@@ -62,17 +62,6 @@ def ingest_prevalence_rates(
     from openasc.ingest.pipeline import ingest_file
 
     _show(ingest_file("prevalence_rates", file, settings()))
-
-
-def ingest_housing(
-    file: Annotated[Path, typer.Argument(
-        help="housing_benchmarks.csv (type_code, tenure, per_1000_75plus, source) or "
-             "housing_supply.csv (type_code, tenure, units, as_at, source).")],
-) -> None:
-    """Load housing-with-care planning ratios or supply (the council's own figures)."""
-    from openasc.ingest.housing import ingest_housing_file
-
-    _show(ingest_housing_file(file, settings()))
 
 
 def synth_projections(
