@@ -24,6 +24,7 @@ import duckdb
 
 from openasc.config import Settings
 from openasc.errors import OpenascError, UnreadableInput
+from openasc.reports import labels
 from openasc.reports.charts import bar_chart
 from openasc.reports.content import _lines, markdown, read_markdown
 from openasc.reports.document import Document, Human, Placeholder, Section, Table
@@ -455,7 +456,7 @@ def notes(f: Figures) -> list[dict[str, str]]:
         d["anchor"] = mm.anchor
         d["unit"] = {"percent": "per cent", "per_1000": "per 1,000", "count": "number",
                      "rate": "per 10,000"}.get(mm.unit, mm.unit)
-        d["reference"] = ""
+        d["reference"] = labels.public_reference(mm.reference)
         out.append(d)
     return out
 
