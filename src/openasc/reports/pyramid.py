@@ -16,10 +16,10 @@ def pyramid_spec(bands: list[str], male: dict[tuple[str, int], float],
                  female: dict[tuple[str, int], float], base: int, horizon: int) -> dict:
     """Vega-Lite: bars for `base`, outlined bars (no fill) for `horizon`."""
     data = []
-    for i, band in enumerate(bands):
+    for band in bands:
         for sex, values, sign in (("Males", male, -1), ("Females", female, 1)):
             for year in (base, horizon):
-                data.append({"band": band, "order": -i, "sex": sex, "year": str(year),
+                data.append({"band": band, "sex": sex, "year": str(year),
                              "value": sign * values.get((band, year), 0.0)})
     bars = {"mark": {"type": "bar", "color": BAR_COLOUR, "opacity": 0.85},
             "transform": [{"filter": f"datum.year == '{base}'"}]}
@@ -32,7 +32,8 @@ def pyramid_spec(bands: list[str], male: dict[tuple[str, int], float],
         "data": {"values": data},
         "encoding": {
             "y": {"field": "band", "type": "ordinal", "title": "Age band",
-                  "sort": {"field": "order", "order": "ascending"},
+                  # the oldest band on top: the domain in that order, never alphabetical
+                  "sort": list(reversed(bands)),
                   "axis": {"labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR}},
             "x": {"field": "value", "type": "quantitative",
                   "title": f"Males (left) and females (right); bars {base}, outlines {horizon}",
