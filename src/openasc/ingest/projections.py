@@ -276,17 +276,23 @@ def judge(stage: Stage) -> None:
     """`judged`: each file line typed, with its first fault (numbered within its file; in a
     zip the reason names the file)."""
     con, values = stage.con, stage.state["values"]
-    bad = {v: f"coalesce({_number(v)} < 0, true)" for v in values}
+    numbers = ", ".join(f'{_number(v)} AS "n_{v}"' for v in values)
+    bad = {v: f'coalesce("n_{v}" < 0, true)' for v in values}
     bad_at = "coalesce(" + ", ".join(f"CASE WHEN {b} THEN '{v}' END"
                                      for v, b in bad.items()) + ")"
     bad_raw = "coalesce(" + ", ".join(
         f"CASE WHEN {b} THEN coalesce('''' || \"{v}\" || '''', 'blank') END"
         for v, b in bad.items()) + ")"
     prefix = "member || ': ' || " if stage.state["members"] > 1 else ""
+    # each cell is cast to a number once here (n_<year>); map_rows and _checks read those
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE judged AS
-        WITH t AS (
-            SELECT w.*, upper(trim(w.code)) AS code_n, {SEX_SQL.format(c='w.sex')} AS sex_n,
+        WITH n AS (SELECT w.member, w.line, w.code, w.sex, w.age, w.year,
+                          {", ".join(f'"n_{v}"' for v in values)},
+                          {bad_at} AS bad_at, {bad_raw} AS bad_raw
+                   FROM (SELECT *, {numbers} FROM _proj_wide) w),
+        t AS (
+            SELECT n.*, upper(trim(n.code)) AS code_n, {SEX_SQL.format(c='n.sex')} AS sex_n,
                    CASE WHEN lower(trim(age)) = 'all ages' THEN -1
                         WHEN lower(trim(age)) IN ('90 and over', '90+') THEN 90
                         ELSE try_cast(trim(age) AS INTEGER) END AS age_n,
@@ -294,9 +300,8 @@ def judge(stage: Stage) -> None:
                    CASE WHEN substr(upper(trim(code)), 1, 3) IN ('E06', 'E07', 'E08', 'E09')
                         THEN 'district'
                         WHEN substr(upper(trim(code)), 1, 3) IN ('E10', 'E11', 'E12', 'E92')
-                        THEN 'higher' END AS kind,
-                   {bad_at} AS bad_at, {bad_raw} AS bad_raw
-            FROM _proj_wide w),
+                        THEN 'higher' END AS kind
+            FROM n),
         f AS (SELECT t.*, k.council FROM t LEFT JOIN _lookup k ON k.lad_code = t.code_n),
         g AS (SELECT *, {FAULT_SQL} AS fault FROM f)
         SELECT g.* EXCLUDE (fault, bad_at, bad_raw), line AS _row,
@@ -325,11 +330,11 @@ def map_rows(stage: Stage) -> None:
             "the lookup's boundary year matches the projection's.")
     ok = "_reason IS NULL AND kind = 'district' AND age_n >= 0"
     if values == ["value"]:
-        cells = (f"SELECT council, year_n AS year, age_n, sex_n, line, {_number('value')} "
-                 f"AS pop FROM judged WHERE {ok}")
+        cells = (f'SELECT council, year_n AS year, age_n, sex_n, line, "n_value" AS pop '
+                 f"FROM judged WHERE {ok}")
     else:  # sum the districts' lines first (wide, one column a year), then unpivot
         cols = ", ".join(f'"{v}"' for v in values)
-        sums = ", ".join(f'sum({_number(v)}) AS "{v}"' for v in values)
+        sums = ", ".join(f'sum("n_{v}") AS "{v}"' for v in values)
         cells = (f"SELECT council, CAST(year AS INTEGER) AS year, age_n, sex_n, line, pop "
                  f"FROM (UNPIVOT (SELECT council, age_n, sex_n, min(line) AS line, {sums} "
                  f"FROM judged WHERE {ok} GROUP BY ALL) ON {cols} INTO NAME year VALUE pop)")
@@ -357,8 +362,8 @@ def _checks(con: duckdb.DuckDBPyConnection, values: list[str]) -> list[str]:
     if values == ["value"]:
         return out
     gap = "greatest(" + ", ".join(
-        f"abs(coalesce(sum({_number(v)}) FILTER (WHERE age_n >= 0), 0) - "
-        f"sum({_number(v)}) FILTER (WHERE age_n = -1))" for v in values) + ")"
+        f'abs(coalesce(sum("n_{v}") FILTER (WHERE age_n >= 0), 0) - '
+        f'sum("n_{v}") FILTER (WHERE age_n = -1))' for v in values) + ")"
     n, worst = con.execute(f"""
         SELECT count(*), max(gap) FROM (
             SELECT {gap} AS gap FROM judged WHERE _reason IS NULL AND kind = 'district'
@@ -374,7 +379,8 @@ def _checks(con: duckdb.DuckDBPyConnection, values: list[str]) -> list[str]:
     if con.execute("SELECT count(*) FROM judged WHERE _reason IS NOT NULL").fetchone()[0]:
         return [*out, "county, region and England rows not checked: some district lines "
                 "were quarantined, so their sums are incomplete."]
-    cols = ", ".join(f'"{v}"' for v in values)
+    cols = ", ".join(f'"n_{v}" AS "{v}"' for v in values)
+    names = ", ".join(f'"{v}"' for v in values)
     n, worst = con.execute(f"""
         WITH area AS (
             SELECT la_code AS code, year, age, sex, population AS pop FROM mapped
@@ -385,10 +391,10 @@ def _checks(con: duckdb.DuckDBPyConnection, values: list[str]) -> list[str]:
             SELECT 'E92000001', year, age, sex, sum(population) FROM mapped GROUP BY ALL),
         given AS (
             SELECT code_n AS code, CAST(year AS INTEGER) AS year, age_n AS age, sex_n AS sex,
-                   CAST(replace(trim(pop), ',', '') AS DOUBLE) AS pop
+                   pop
             FROM (UNPIVOT (SELECT code_n, age_n, sex_n, {cols} FROM judged
                            WHERE _reason IS NULL AND kind = 'higher' AND age_n >= 0)
-                  ON {cols} INTO NAME year VALUE pop))
+                  ON {names} INTO NAME year VALUE pop))
         SELECT count(*), max(abs(g.pop - a.pop))
         FROM given g JOIN area a USING (code, year, age, sex)
         WHERE abs(g.pop - a.pop) > 1.0""").fetchone()
