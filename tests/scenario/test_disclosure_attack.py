@@ -430,9 +430,17 @@ def build(tmp: Path, people: int) -> tuple[Path, Path]:
 
 
 def exact_rows(con: duckdb.DuckDBPyConnection) -> dict[tuple, Exact]:
+    """The rows published under the rule the attacker models (nearest 5, 1-4 hidden). The
+    market position's population, need estimates (nearest 10) and CQC figures are published
+    under other rules because they count no one's record; they are left out."""
+    from openasc.metrics.disclosure import rule_for
+
     got = con.execute("SELECT family, code, la_code, period_start, period_end, breakdown, "
                       "numerator, denominator, value, unit FROM metric_values").fetchall()
-    return {_key(*r[:6]): Exact(*r[6:]) for r in got}
+    exact = {(f, c) for f, c in {(r[0], r[1]) for r in got}
+             if rule_for(f, c).get("rounding_base") != 5 or not rule_for(f, c).get(
+                 "suppress_below")}
+    return {_key(*r[:6]): Exact(*r[6:]) for r in got if (r[0], r[1]) not in exact}
 
 
 def published_outputs(out: Path, wh: Path, tmp: Path) -> list[Output]:
@@ -458,7 +466,7 @@ def published_outputs(out: Path, wh: Path, tmp: Path) -> list[Output]:
         outputs.append(read_comparisons("comparisons table", comparisons_of(con, la_code=LA)))
     finally:
         con.close()
-    for doc in ("local-account", "self-assessment"):
+    for doc in ("local-account", "self-assessment", "market-position"):
         outputs.append(read_html(doc, (out / f"{doc}.html").read_text("utf-8")))
     url = f"sqlite:///{tmp / 'users.sqlite'}"
     make_users(url)

@@ -36,8 +36,9 @@ P1 (80, residential), P2 (90, nursing and residential: nursing by the hierarchy)
 community); P4's community service ended 31 Jan 2026 and P5 died 1 Feb 2026: neither counts
 (P9 only makes requests).
 - MPS-U1 = 3 / 4,000 x 1,000 = 0.75; residential 75-84 = 1 / 700 x 1,000 = 1.428571.
-- MPS-U3 residential 75-84 2035 = 1 x 1,100 / 700 = 1.571429; nursing 85+ 2035 = 1 x 450 /
-  300 = 1.5. MPS-U2 (65+ residential + nursing, 2035) = 3.071429.
+- MPS-U3 residential 75-84 2035 = 1 x 1,100 / 700 = 1.571429, a whole person: 2; nursing
+  85+ 2035 = 1 x 450 / 300 = 1.5: 2 (halves away from zero). MPS-U2 (65+ residential +
+  nursing, 2035) = round(1.571429 + 1.5) = round(3.071429) = 3.
 
 Care directory (ODS, README "as at 1 March 2026"): ten care homes H1-H10, two home care
 agencies A1-A2 and a GP surgery (out of scope):
@@ -265,9 +266,9 @@ def test_demand(values: dict) -> None:
     assert _v(values, "MPS-U1", "band=75-84;setting=Residential") == pytest.approx(1 / 0.7)
     assert _v(values, "MPS-U1", "band=85+;setting=Nursing") == pytest.approx(1 / 0.3)
     assert _v(values, "MPS-U1", "band=85+;setting=Residential") == 0
-    assert _v(values, "MPS-U3", "band=75-84;setting=Residential;year=2035") == \
-        pytest.approx(1100 / 700)
-    assert _v(values, "MPS-U2") == pytest.approx(1100 / 700 + 1.5)
+    assert _v(values, "MPS-U3", "band=75-84;setting=Residential;year=2035") == 2
+    assert _v(values, "MPS-U3", "band=85+;setting=Nursing;year=2035") == 2
+    assert _v(values, "MPS-U2") == 3
 
 
 def test_supply_and_quality(values: dict) -> None:

@@ -8,6 +8,8 @@
 -- U3: D(s, b, Y) = N(s, b) x P(b, Y) / P(b, B) from one projection release (ratio form);
 --     the estimate for B is the denominator only when the release has no year B.
 -- U2: U3 summed over 65-74, 75-84 and 85+ for residential and nursing; headline B+10.
+-- A projected number of people is a whole number: U2 and U3 are rounded to the nearest
+-- person (U2 from the unrounded parts), before publication rounds them to 5 like any count.
 WITH cur AS (  -- the council's current code: inputs for every council are stored under it
     SELECT coalesce((SELECT min(ons_code) FROM councils WHERE list_contains(
         string_split(coalesce(former_codes, ''), ';'), $la_code)), $la_code) AS code
@@ -93,9 +95,11 @@ SELECT 'MPS-U1', 'setting=' || setting, sum(n), (SELECT sum(pop) FROM mye),
        sum(n) / (SELECT sum(pop) FROM mye) * 1000
 FROM n GROUP BY setting HAVING (SELECT sum(pop) FROM mye) > 0
 UNION ALL
-SELECT 'MPS-U3', 'band=' || band || ';setting=' || setting || ';year=' || year, d, NULL, d
+SELECT 'MPS-U3', 'band=' || band || ';setting=' || setting || ';year=' || year, round(d),
+       NULL, round(d)
 FROM projected
 UNION ALL
-SELECT 'MPS-U2', CASE WHEN k = 10 THEN '' ELSE 'year=' || year END, d, NULL, d FROM older
+SELECT 'MPS-U2', CASE WHEN k = 10 THEN '' ELSE 'year=' || year END, round(d), NULL,
+       round(d) FROM older
 UNION ALL
-SELECT 'MPS-U2', 'year=' || year, d, NULL, d FROM older WHERE k = 10
+SELECT 'MPS-U2', 'year=' || year, round(d), NULL, round(d) FROM older WHERE k = 10
