@@ -59,8 +59,7 @@ def districts(base: int, only: list[str] | None = None,
     return out
 
 
-def _cube(areas: list[tuple[str, str, str, float]], base: int, years: int,
-          seed: int) -> np.ndarray:
+def _cube(areas: list[tuple[str, str, str, float]], years: int, seed: int) -> np.ndarray:
     """population[area, sex(male, female), age, year], 3 decimals, ageing each year."""
     rng = np.random.default_rng(seed + 1)
     shape = _age_shape()
@@ -78,8 +77,8 @@ def _cube(areas: list[tuple[str, str, str, float]], base: int, years: int,
     return np.round(np.stack([male, female], axis=1), 3)
 
 
-def _rows(areas: list[tuple[str, str, str, float]], cube: np.ndarray, sex: str,
-          base: int, years: int) -> list[list[str]]:
+def _rows(areas: list[tuple[str, str, str, float]], cube: np.ndarray,
+          sex: str) -> list[list[str]]:
     out: list[list[str]] = []
     for a, (code, name, _council, _size) in enumerate(areas):
         values = cube[a].sum(axis=0) if sex == "persons" else cube[a, 0 if sex == "males" else 1]
@@ -115,7 +114,7 @@ def write_projections(out: Path, base: int = 2022, only: list[str] | None = None
     """Write the ONS-style zip at `out` and `lookup.csv` beside it; returns both paths and
     the number of district rows per sex file."""
     areas = districts(base, only, seed)
-    cube = _cube(areas, base, years, seed)
+    cube = _cube(areas, years, seed)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     header = ["AREA_CODE", "AREA_NAME", "COMPONENT", "SEX", "AGE_GROUP",
@@ -127,9 +126,9 @@ def write_projections(out: Path, base: int = 2022, only: list[str] | None = None
             buf = io.StringIO()
             buf.write(",".join(f'"{h}"' for h in header) + "\n")  # quoted header, as ONS
             w = csv.writer(buf, lineterminator="\n")
-            w.writerows(_rows(areas, cube, sex, base, years))
+            w.writerows(_rows(areas, cube, sex))
             if extra is not None:
-                w.writerows(_rows(extra[0], extra[1], sex, base, years))
+                w.writerows(_rows(extra[0], extra[1], sex))
             z.writestr(f"{base} SNPP Population {sex}.csv", buf.getvalue())
     lookup = out.with_name("lookup.csv")
     with lookup.open("w", newline="", encoding="utf-8") as fh:
