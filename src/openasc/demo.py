@@ -82,8 +82,8 @@ def run_demo(out: Path, people: int, console: Console, warehouse: Path | None = 
         for line in render_lines(result):
             console.print(line, markup=False)
     _surveys(inputs, settings, console, step)
-
     _money(inputs, settings, console, step)
+    _market(inputs, settings, console, step)
 
     step(f"Computing every measure for {YEAR}")
     for line in run_compute(PERIOD[0], PERIOD[1], COUNCIL, settings).summary_lines():
@@ -100,6 +100,10 @@ def run_demo(out: Path, people: int, console: Console, warehouse: Path | None = 
     from openasc.reports.writing import write_reports
 
     documents = write_reports(settings, YEAR, out, COUNCIL, pdf=False)
+    from openasc.reports.market_position import market_position_command
+
+    step("Writing the market position statement")
+    documents += market_position_command(YEAR, out, None, COUNCIL, settings, pdf=False).files
     missing_pdf = None
     if pdf:
         from openasc.reports.pdf import PdfUnavailable, write_pdf
@@ -201,6 +205,31 @@ def _money(inputs: Path, settings, console: Console, step) -> None:  # noqa: ANN
             console.print(f"FIN, WF, CMP for {r.councils[0]}, {period[0]} to {period[1]}: "
                           f"{len(r.computed)} measure(s), {r.rows_written} row(s).",
                           markup=False)
+
+
+def _market(inputs: Path, settings, console: Console, step) -> None:  # noqa: ANN001
+    """The market position statement's inputs: synthetic projections and CQC directory for
+    every English council (so the region and England compare), and the cited dementia
+    rates openasc ships."""
+    from importlib import resources
+
+    from openasc.ingest.care_directory import ingest_care_directory_file
+    from openasc.ingest.pipeline import ingest_file, render_lines
+    from openasc.ingest.projections import ingest_projections_file
+    from openasc.synth.care_directory import write_care_directory
+    from openasc.synth.projections import write_projections
+
+    step("Loading population projections, the CQC care directory and prevalence rates")
+    snpp, lookup, _ = write_projections(inputs / "2022snpppopulationsyoa5yr.zip", seed=1)
+    cqc = inputs / "01_March_2025_HSCA_Active_Locations.ods"
+    write_care_directory(cqc, as_at="2025-03-01", seed=1)
+    rates = Path(str(resources.files("openasc.reference").joinpath("prevalence_rates.csv")))
+    for result in (ingest_projections_file(snpp, settings, variant="five-year migration",
+                                           lookup=lookup),
+                   ingest_care_directory_file(cqc, settings),
+                   ingest_file("prevalence_rates", rates, settings)):
+        for line in render_lines(result):
+            console.print(line, markup=False)
 
 
 def _quarter_end(year_end: date, quarters_back: int) -> date:

@@ -430,13 +430,21 @@ def build(tmp: Path, people: int) -> tuple[Path, Path]:
 
 
 def exact_rows(con: duckdb.DuckDBPyConnection) -> dict[tuple, Exact]:
-    """Every row whose counts are counts of people. A survey estimate's numerator and
-    denominator are weighted (fractional) population estimates, not counts, so they are left
-    out; the respondents behind each (its base, on the margin-of-error row) stay in."""
+    """The rows published under the rule the attacker models (nearest 5, 1-4 hidden), whose
+    counts are counts of people. A survey estimate's numerator and denominator are weighted
+    (fractional) population estimates, not counts, so they are left out; the respondents
+    behind each (its base, on the margin-of-error row) stay in. The market position's
+    population, need estimates (nearest 10) and CQC figures are published under other rules
+    because they count no one's record; they are left out too."""
+    from openasc.metrics.disclosure import rule_for
+
     got = con.execute("SELECT family, code, la_code, period_start, period_end, breakdown, "
                       "numerator, denominator, value, unit FROM metric_values").fetchall()
-    return {_key(*r[:6]): Exact(*r[6:]) for r in got
-            if all(x is None or float(x).is_integer() for x in r[6:8])}
+    exact = {(f, c) for f, c in {(r[0], r[1]) for r in got}
+             if rule_for(f, c).get("rounding_base") != 5 or not rule_for(f, c).get(
+                 "suppress_below")}
+    return {_key(*r[:6]): Exact(*r[6:]) for r in got if (r[0], r[1]) not in exact
+            and all(x is None or float(x).is_integer() for x in r[6:8])}
 
 
 def published_outputs(out: Path, wh: Path, tmp: Path) -> list[Output]:
@@ -463,7 +471,7 @@ def published_outputs(out: Path, wh: Path, tmp: Path) -> list[Output]:
     finally:
         con.close()
     for doc in ("local-account", "local-account-annex", "local-account-easy-read",
-                "self-assessment"):
+                "self-assessment", "market-position"):
         outputs.append(read_html(doc, (out / f"{doc}.html").read_text("utf-8")))
     url = f"sqlite:///{tmp / 'users.sqlite'}"
     make_users(url)

@@ -102,6 +102,22 @@ def _mount_check() -> None:
 _mount_check()
 
 
+def _mount_market() -> None:
+    """The market position statement's commands (cli/market.py), under their groups."""
+    from openasc.cli import market
+
+    ingest_app.command("projections")(market.ingest_projections)
+    ingest_app.command("care-directory")(market.ingest_care_directory)
+    ingest_app.command("prevalence-rates")(market.ingest_prevalence_rates)
+    synth_app.command("projections")(market.synth_projections)
+    synth_app.command("care-directory")(market.synth_care_directory)
+    report_app.command("market-position")(market.report_market_position)
+    report_app.command("init-mps-content")(market.report_init_mps_content)
+
+
+_mount_market()
+
+
 def _version(asked: bool) -> None:
     if asked:
         from openasc import __version__
