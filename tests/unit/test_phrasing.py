@@ -153,3 +153,17 @@ def test_the_change_class_is_printed_as_stated_with_its_rule():
     assert str(classified(None, P(), limit, False)) == "no previous year"
     survey = classified("about the same", moved(1.5, None, "points", "percent", 1), limit, True)
     assert str(survey).endswith("or within the survey's margins of error")
+
+
+def test_money_and_workforce_units_print_in_their_unit() -> None:
+    """ASC-FR spend per head has no decimals and a pound sign (776.4 -> '£776 a head'); an
+    hourly rate keeps its pence (25.036 -> '£25.04 an hour'); a real-terms change is a
+    percentage (3.84 -> '3.8%'); filled posts per 100 people (18.04 -> '18.0 per 100'). A
+    change in money is in pounds ('£44'), a change in a percent change in percentage points."""
+    assert value_text(776.4, "gbp_per_head") == "£776 a head"
+    assert value_text(25.036, "gbp_per_hour") == "£25.04 an hour"
+    assert value_text(612.5, "gbp_per_week") == "£613 a week"
+    assert value_text(3.84, "percent_change") == "3.8%"
+    assert value_text(18.04, "per_100") == "18.0 per 100"
+    assert str(in_units(44.0, "gbp_per_head", 0)) == "£44 a head"
+    assert str(in_units(-0.4, "percent_change", 1)) == "0.4 percentage points"

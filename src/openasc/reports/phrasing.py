@@ -28,8 +28,8 @@ UNIT_DEFAULT_PRECISION = {"percent": 1, "per_100k": 1, "count": 0, "days": 0, "r
 
 # Money and the other units a figure is printed in: (before the number, after it).
 UNIT_AFFIXES = {"percent": ("", "%"), "percent_change": ("", "%"),
-                "per_100k": ("", " per 100,000"), "per_1000": ("", " per 1,000"),
-                "per_100": ("", " per 100"), "gbp_per_head": ("£", " a head"),
+                "per_100k": ("", " per 100,000"), "per_100": ("", " per 100"),
+                "gbp_per_head": ("£", " a head"),
                 "gbp_per_week": ("£", " a week"), "gbp_per_hour": ("£", " an hour")}
 
 
