@@ -193,3 +193,23 @@ def test_the_scan_tells_irregular_line_endings_in_the_same_pass(tmp_path: Path) 
     assert scan_file(edge) == (reader.file_sha256(edge), 2, False)
     edge.write_bytes(b"x" * (block - 1) + b"\n\n" + b"y\n")  # a blank line across it
     assert scan_file(edge).irregular
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("cell", ["a\rb", "a\r\nb", "a\nb", "a\r", "\r", "a\r\r\nb", "a\r\rb"])
+def test_line_breaks_inside_quoted_cells_are_the_cells_content(
+        tmp_path: Path, ending: str, cell: str) -> None:
+    """RFC 4180 (section 2.6): a line break inside a quoted cell is part of the cell. Whatever
+    the record endings (LF, CRLF, CR), the cell reads back exactly as written, a lone CR
+    included, and the file has two records. Before, a file whose endings needed normalising
+    had every CR inside a cell turned into LF (`a\\rb` read as `a\\nb`)."""
+    rows = [_row(LA_Code="416", Event_Description=cell), _row(LA_Code="416")]
+    text = ending.join(",".join('"' + v.replace('"', '""') + '"' for v in r)
+                       for r in [HEADER, *rows]) + ending
+    path = tmp_path / "f.csv"
+    path.write_bytes(text.encode("utf-8"))
+    con = duckdb.connect()
+    result = read_into(con, path, SPEC)
+    assert (result.rows, result.malformed) == (2, [])
+    assert con.execute("SELECT event_description FROM stg ORDER BY _row").fetchall() == [
+        (cell,), (None,)]
