@@ -193,7 +193,7 @@ def run_councils(folder: Path, cases: dict[str, _Case], explicit_la: bool = Fals
             dis_rows.append({**row, "Residence_LA_Code": cassr,
                              "NHS_Number": own.get(row["NHS_Number"], row["NHS_Number"]),
                              "Spell_ID": f"{cassr}-{row['Spell_ID']}"})
-    _invoke([*wh, "ingest", "cld", *files, "--submitted-on", SUBMITTED_ON])
+    _invoke([*wh, "ingest", "cld", *files, "--submitted-on", SUBMITTED_ON, "--add-council"])
     if pop_rows:
         pop = folder / "population.csv"
         with pop.open("w", newline="") as fh:
