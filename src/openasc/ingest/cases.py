@@ -278,7 +278,7 @@ def stage_case_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path,
     _judge(con, kind, spec)
     unmapped = _split_multi(con, kind)
     rejected = con.execute("SELECT count(*) FROM judged WHERE _reason IS NOT NULL").fetchone()[0]
-    warnings = list(getattr(result, "file_warnings", []))
+    warnings = [*([result.date_note] if result.date_note else []), *result.file_warnings]
     warnings += mapped + labels.unmapped_warnings(con, kind, judged="judged")  # [labels]
     if unmapped:
         warnings.append(f"{unmapped:,} multi-label categories are not in their list and were "

@@ -108,6 +108,8 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: in
         return None
     result = validate(con, spec, table=table, load_only=load_only, cross_rows=cross_rows,
                       date_order=date_order)
+    if result.date_note:  # shown by ingest and validate alike
+        read.notes.append(result.date_note)
     con.execute(f"ALTER TABLE chk RENAME TO chk_{index}")
     con.execute(f"DROP TABLE {table}")
     if result.file_errors:
@@ -316,6 +318,15 @@ def after_load(stages: list[Stage]) -> dict:
     events = rebuilt.get("events") or {}
     return {"rebuild": rebuilt,
             "lines": ["De-duplicated events (cld_events): " + ", ".join(
-                f"{n:,} {kind.lower()}s" for kind, n in sorted(events.items()))],
+                f"{n:,} {kind.lower()}s" for kind, n in sorted(events.items()))]
+            + overlap_lines(rebuilt.get("overlaps", [])),
             "run": {"method_version": national.METHOD_VERSION, "as_of": rebuilt.get("as_of"),
                     "detail": {"rebuild": rebuilt}}}
+
+
+def overlap_lines(overlaps: list[dict]) -> list[str]:
+    """Which submission the national method kept for each period two files cover (§5.3:
+    the latest file imported after the period ended), so a user sees which one won."""
+    return [f"{o['period_start']:%d/%m/%Y} to {o['period_end']:%d/%m/%Y} ({o['la_code']}): "
+            f"kept {o['kept']} (submitted {o['kept_on']:%d/%m/%Y}) over "
+            f"{', '.join(o['others'])}" for o in overlaps]

@@ -587,10 +587,10 @@ def ingest_files(name: str | Path, paths: list[Path], settings: Settings | None 
 
     spec = load_input(name)
     run_id = warehouse.new_run_id()
+    options = {k: v for k, v in options.items() if v is not None}
     if settings is not None:  # the extract checks' defaults, from openasc.toml
         options = {"council": settings.council,
                    "max_quarantined": settings.max_quarantined_percent, **options}
-    options = {k: v for k, v in options.items() if v is not None}
     out = IngestResult(run_id=run_id, warehouse=settings.warehouse if settings else None)
     if not spec.raw["ingest"].get("identifiers", True):
         own = con is None

@@ -54,6 +54,7 @@ class Validation:
     period_start: date | None = None
     period_end: date | None = None
     date_order: str = "dmy"
+    date_note: str | None = None  # the order was read from the dates, not stated: say so
 
 
 def q(text: str) -> str:
@@ -669,11 +670,9 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg",
         "SELECT count(*), count(_reject_reason) FROM chk").fetchall()[0]
     result = Validation(rows=rows, rejected=rejected, release=_release(con),
                         cassr_code=cassr, period_start=start, period_end=end,
-                        date_order=order.order)
+                        date_order=order.order, date_note=order.note)
     if order.error:
         result.file_errors.append(order.error)
-    if order.note:
-        result.file_warnings.append(order.note)
     _file_checks(con, spec, result, distinct_codes, missing, cross_rows=cross_rows)
     return result
 
