@@ -517,7 +517,9 @@ def _read_csv(
         con.execute("UPDATE _raw SET _row = CAST(rowid + 2 AS INTEGER)")
         rejects = con.execute(
             "SELECT line, any_value(error_type), "
-            f"max({_breaks('csv_line')}), "
+            # a CRLF file's rejected line can start with the LF of the line break before
+            # it: only the breaks inside the record count (ends trimmed)
+            f"max({_breaks('trim(csv_line, chr(13) || chr(10))')}), "
             "max(length(csv_line) - length(replace(csv_line, ',', ''))) "
             "FROM _rejects GROUP BY line ORDER BY line"
         ).fetchall()
