@@ -173,7 +173,7 @@ def test_the_exit_codes_are_the_same_in_help_readme_and_behaviour(tmp_path: Path
     read at all. `validate cld --help` says the same (it promised 2 for a file read but not
     checkable, which exits 1), and the commands do it: a wrong header exits 1, a missing
     file 2."""
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    readme = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
     assert "1 a problem with your input or options" in readme
     assert "2 a file that cannot be read at all" in readme
     help_text = " ".join(openasc(tmp_path, "validate", "cld", "--help").stdout.split())
