@@ -213,6 +213,8 @@ def test_warnings_age_death_and_not_applicable():
 
 REJECTS = [
     ({"nhs_number": "", "la_person_unique_identifier": ""}, "LA_Person_Unique_Identifier"),
+    ({"nhs_number": "UNKNOWN", "la_person_unique_identifier": ""},
+     "LA_Person_Unique_Identifier"),  # a placeholder is no NHS number, so no person
     ({"la_code": "999"}, "LA_Code"),
     ({"reporting_period_end_date": "30/06/2025"}, "Reporting_Period_End_Date"),
     ({"event_type": ""}, "Event_Type"),
@@ -249,6 +251,7 @@ def test_rows_the_national_method_keeps_are_not_quarantined(cells, flag):
       themselves; it is kept and flagged on Event_End_Date for the data-quality report."""
     out, v, _ = run({}, {"la_person_unique_identifier": "P2"}, cells)
     assert v.rejected == 0 and out[4]["_reject_reason"] is None
+    assert out[4]["nhs_number__submitted"] == cells.get("nhs_number", "9434765919")
     if flag:
         assert flag in out[4]["event_end_date__note"]
         assert any("end before they start" in w for w in v.file_warnings)

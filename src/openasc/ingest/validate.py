@@ -471,10 +471,10 @@ def _reject_sql(cols: set[str], cassr: str | None, start: date | None,
     checks: list[tuple[str, str, str]] = []
     if {"nhs_number", "la_person_unique_identifier"} <= cols:
         checks.append((
-            "v_nhs_number IS NULL AND la_person_unique_identifier IS NULL",
+            f"{_submitted_nhs('v_nhs_number')} IS NULL AND la_person_unique_identifier IS NULL",
             "LA_Person_Unique_Identifier",
-            "'No person identifier: LA_Person_Unique_Identifier and NHS_Number are both "
-            "blank; expected at least one of them.'"))
+            "'No person identifier: LA_Person_Unique_Identifier is blank and NHS_Number is "
+            "blank or not ten digits; expected at least one of them.'"))
     if "la_code" in cols and cassr:
         checks.append((
             f"v_la_code IS NOT NULL AND v_la_code <> {q(cassr)}", "LA_Code",
@@ -516,6 +516,12 @@ def _reject_sql(cols: set[str], cassr: str | None, start: date | None,
         "_first_row < _row", None,
         "'Exact duplicate of row ' || _first_row || '; expected each row once.'"))
     return checks
+
+
+def _submitted_nhs(v: str) -> str:
+    """SQL: the submitted NHS number's ten digits (check digit not tested), else NULL."""
+    d = f"replace({v}, ' ', '')"
+    return f"CASE WHEN regexp_full_match({d}, '[0-9]{{10}}') THEN {d} END"
 
 
 def _status_sql(f: FieldSpec, spec: Spec, looked_up: bool) -> str:
@@ -593,9 +599,10 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
            f"{f.column}, {_status_sql(f, spec, _looked_up(f))} AS {f.column}__status, "
            f"{_note_sql(f, spec, cross.get(f.column, []), _looked_up(f))} AS {f.column}__note"
            for f in fields]
-    # The NHS number as submitted (spaces removed), valid or not: DHSC's person is the NHS
-    # number where one is present (ascof.md 2.0.3, cld-r2.md 5.6), so identity needs it.
-    out += [f"replace(v_{f.column}, ' ', '') AS {f.column}__submitted" for f in fields
+    # The NHS number as submitted, check digit right or wrong: DHSC's person is the NHS
+    # number where one is present (ascof.md 2.0.3, cld-r2.md 5.6), so identity needs it. Ten
+    # digits (spaces removed); text such as "UNKNOWN" is no NHS number (docs/decisions.md).
+    out += [f"{_submitted_nhs(f'v_{f.column}')} AS {f.column}__submitted" for f in fields
             if f.type == "nhs_number"]
     rejects = _reject_sql({f.column for f in fields}, cassr, start, end)
     reject_field = "CASE " + " ".join(
