@@ -52,22 +52,26 @@ def detect(con: duckdb.DuckDBPyConnection, table: str, fields: dict[str, str],
         return DateOrder(chosen)
     if not fields:
         return DateOrder()
+    # each distinct cell once (dates repeat: a million rows hold a few thousand), with its
+    # rows and its first row
     cells = " UNION ALL ".join(
-        f"SELECT '{name}' AS field, _row, trim({col}) AS v FROM {table} "
-        f"WHERE contains({col}, '/')" for col, name in fields.items())
+        f"SELECT '{name}' AS field, min(_row) AS _row, trim({col}) AS v, count(*) AS n "
+        f"FROM {table} WHERE contains({col}, '/') GROUP BY {col}"
+        for col, name in fields.items())
     counts = con.execute(f"""
         WITH parts AS (
-            SELECT field, _row, try_cast(split_part(v, '/', 1) AS INTEGER) AS a,
+            SELECT field, _row, n, try_cast(split_part(v, '/', 1) AS INTEGER) AS a,
                    try_cast(split_part(v, '/', 2) AS INTEGER) AS b
             FROM ({cells}) WHERE regexp_matches(v, '^\\d{{1,2}}/\\d{{1,2}}/\\d{{4}}')
         ), judged AS (
-            SELECT field, _row, CASE WHEN a > 12 AND b <= 12 THEN 'dmy'
+            SELECT field, _row, n, CASE WHEN a > 12 AND b <= 12 THEN 'dmy'
                                      WHEN b > 12 AND a <= 12 THEN 'mdy'
                                      WHEN a <= 12 AND b <= 12 AND a <> b THEN 'either' END
                                 AS kind FROM parts
         )
-        SELECT count(*) FILTER (WHERE kind = 'dmy'), count(*) FILTER (WHERE kind = 'mdy'),
-               count(*) FILTER (WHERE kind = 'either'),
+        SELECT coalesce(sum(n) FILTER (WHERE kind = 'dmy'), 0),
+               coalesce(sum(n) FILTER (WHERE kind = 'mdy'), 0),
+               coalesce(sum(n) FILTER (WHERE kind = 'either'), 0),
                {_example('dmy')}, {_example('mdy')}, {_example('either')}
         FROM judged""").fetchone()
     dmy, mdy, either, dmy_at, mdy_at, either_at = counts
