@@ -41,6 +41,8 @@ class Settings:
     # catalogue (docs/measures.md), relative to the folder of openasc.toml.
     catalogue_dirs: tuple[Path, ...] = ()
     labels_file: Path | None = None  # local label -> national value (ingest/labels.py)
+    # A file with more of its rows quarantined than this (percent) is refused whole.
+    max_quarantined_percent: float = 50.0
     # How the SALT tables are derived (docs/measures.md, "SALT method"): `nhse` reproduces
     # NHS England's published replication code, quirks included; `corrected` openasc's
     # reasoned reading of the SALT guidance.
@@ -83,8 +85,13 @@ def load_settings(warehouse: Path | None = None, cwd: Path | None = None) -> Set
     else:
         key = default_key_file()
     labels = base / section["labels_file"] if "labels_file" in section else None
+    limit = section.get("max_quarantined_percent", 50.0)
+    if isinstance(limit, bool) or not isinstance(limit, int | float) or not 0 <= limit <= 100:
+        raise OpenascError(f"{path}: max_quarantined_percent must be a number from 0 to 100 "
+                           f"(the share of a file's rows that may be quarantined); got {limit!r}.")
     return Settings(warehouse=Path(wh), key_file=key, council=section.get("council"),
                     catalogue_dirs=_catalogue_dirs(section, base, path), labels_file=labels,
+                    max_quarantined_percent=float(limit),
                     salt_method=_salt_method(section, path))
 
 

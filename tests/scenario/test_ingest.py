@@ -30,7 +30,8 @@ def _table_counts(path: Path) -> dict[str, int]:
 
 
 def _mixed_file(tmp: Path) -> Path:
-    """Four rows: two good; row 4 ends before it starts; row 5 has no person identifier."""
+    """Four rows: two good; row 4 ends before it starts (kept and flagged, as DHSC's method
+    keeps it); row 5 has no person identifier."""
     rows = [
         cld_row("P1", Event_Type="Request", Event_Start_Date="2024-05-01",
                 Event_End_Date="2024-05-02"),
@@ -43,19 +44,19 @@ def _mixed_file(tmp: Path) -> Path:
 
 
 def test_rows_in_equal_loaded_plus_quarantined_with_reasons(tmp_path: Path) -> None:
-    """4 rows in: rows 2 and 3 load; row 4 (end before start) and row 5 (no person ID) are
-    quarantined, each with its row number and a reason — 4 = 2 + 2."""
+    """4 rows in: rows 2, 3 and 4 (end before start, kept as the national method keeps it)
+    load; row 5 (no person ID) is quarantined with its row number and a reason: 4 = 3 + 1."""
     r = openasc(tmp_path, "ingest", "cld", str(_mixed_file(tmp_path)), "--submitted-on",
                 "2025-05-01")
     assert r.returncode == 0, r.stderr
-    assert "4 rows in = 2 loaded + 2 quarantined" in r.stdout
+    assert "4 rows in = 3 loaded + 1 quarantined" in r.stdout
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
-    assert con.execute("SELECT count(*) FROM cld_records").fetchone()[0] == 2
+    assert con.execute("SELECT count(*) FROM cld_records").fetchone()[0] == 3
     q = con.execute("SELECT row_number, reason FROM quarantine ORDER BY row_number").fetchall()
-    assert [row for row, _ in q] == [4, 5]
+    assert [row for row, _ in q] == [5]
     assert all(reason for _, reason in q)
     sub = con.execute("SELECT rows_in, rows_loaded, rows_quarantined FROM cld_submissions")
-    assert sub.fetchone() == (4, 2, 2)
+    assert sub.fetchone() == (4, 3, 1)
 
 
 def test_same_file_twice_changes_nothing(tmp_path: Path) -> None:

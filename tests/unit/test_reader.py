@@ -193,3 +193,39 @@ def test_the_scan_tells_irregular_line_endings_in_the_same_pass(tmp_path: Path) 
     assert scan_file(edge) == (reader.file_sha256(edge), 2, False)
     edge.write_bytes(b"x" * (block - 1) + b"\n\n" + b"y\n")  # a blank line across it
     assert scan_file(edge).irregular
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("cell", ["a\rb", "a\r\nb", "a\nb", "a\r", "\r", "a\r\r\nb", "a\r\rb"])
+def test_line_breaks_inside_quoted_cells_are_the_cells_content(
+        tmp_path: Path, ending: str, cell: str) -> None:
+    """RFC 4180 (section 2.6): a line break inside a quoted cell is part of the cell. Whatever
+    the record endings (LF, CRLF, CR), the cell reads back exactly as written, a lone CR
+    included, and the file has two records. Before, a file whose endings needed normalising
+    had every CR inside a cell turned into LF (`a\\rb` read as `a\\nb`)."""
+    rows = [_row(LA_Code="416", Event_Description=cell), _row(LA_Code="416")]
+    text = ending.join(",".join('"' + v.replace('"', '""') + '"' for v in r)
+                       for r in [HEADER, *rows]) + ending
+    path = tmp_path / "f.csv"
+    path.write_bytes(text.encode("utf-8"))
+    con = duckdb.connect()
+    result = read_into(con, path, SPEC)
+    assert (result.rows, result.malformed) == (2, [])
+    assert con.execute("SELECT event_description FROM stg ORDER BY _row").fetchall() == [
+        (cell,), (None,)]
+
+
+def test_a_row_with_too_many_cells_in_a_crlf_file_is_one_malformed_row(tmp_path: Path) -> None:
+    """Found by the mutated-rows property test: in a CRLF file, DuckDB's record of a
+    rejected row starts with the LF of the line break before it, which was counted as a line
+    break inside the row, so the line count disagreed and a valid file was refused as
+    having a quote never closed. The row is one malformed row; the others load."""
+    rows = [_row(LA_Code="416", Ethnicity="White: English, Welsh"), _row(LA_Code="416")]
+    text = _csv(rows).replace("\n", "\r\n")
+    text = text.rstrip("\r\n") + ",extra\r\n"
+    path = tmp_path / "f.csv"
+    path.write_bytes(text.encode())
+    con = duckdb.connect()
+    result = read_into(con, path, SPEC)
+    assert result.rows == 2
+    assert [row for row, _ in result.malformed] == [3]

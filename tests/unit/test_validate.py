@@ -213,8 +213,8 @@ def test_warnings_age_death_and_not_applicable():
 
 REJECTS = [
     ({"nhs_number": "", "la_person_unique_identifier": ""}, "LA_Person_Unique_Identifier"),
-    ({"nhs_number": "4000000005", "la_person_unique_identifier": " "},
-     "LA_Person_Unique_Identifier"),
+    ({"nhs_number": "UNKNOWN", "la_person_unique_identifier": ""},
+     "LA_Person_Unique_Identifier"),  # a placeholder is no NHS number, so no person
     ({"la_code": "999"}, "LA_Code"),
     ({"reporting_period_end_date": "30/06/2025"}, "Reporting_Period_End_Date"),
     ({"event_type": ""}, "Event_Type"),
@@ -222,7 +222,6 @@ REJECTS = [
     ({"event_start_date": ""}, "Event_Start_Date"),
     ({"event_start_date": "5th May"}, "Event_Start_Date"),
     ({"event_end_date": "yesterday"}, "Event_End_Date"),
-    ({"event_end_date": "01/05/2024"}, "Event_End_Date"),
     ({"date_of_birth": "06/05/2024"}, "Date_of_Birth"),
 ]
 
@@ -236,6 +235,26 @@ def test_each_reject_reason(cells, field):
     assert out[4]["_reject_field"] == field
     assert "expected" in out[4]["_reject_reason"]
     assert "01/02/1950" not in out[4]["_reject_reason"]  # never a date of birth
+
+
+@pytest.mark.parametrize("cells, flag", [
+    ({"nhs_number": "4000000005", "la_person_unique_identifier": " "}, None),
+    ({"event_end_date": "01/05/2024"}, "before Event_Start_Date (warning"),
+])
+def test_rows_the_national_method_keeps_are_not_quarantined(cells, flag):
+    """DHSC's method keeps both rows (docs/decisions.md, issue 18), so openasc does too:
+    - an NHS number failing the check digit with a blank LA person ID: DHSC's person is the
+      NHS number where one is present, valid or not (cld-r2.md §5.6), so the row has a person
+      (it used to be quarantined for having no usable identifier);
+    - an event ending (01/05/2024) before it starts (05/05/2024): the
+      period filter never compares end with start, 2B/2C count it, 2A/2D/2E/3D filter it out
+      themselves; it is kept and flagged on Event_End_Date for the data-quality report."""
+    out, v, _ = run({}, {"la_person_unique_identifier": "P2"}, cells)
+    assert v.rejected == 0 and out[4]["_reject_reason"] is None
+    assert out[4]["nhs_number__submitted"] == cells.get("nhs_number", "9434765919")
+    if flag:
+        assert flag in out[4]["event_end_date__note"]
+        assert any("end before they start" in w for w in v.file_warnings)
 
 
 def test_exact_duplicate_rejected_and_first_kept():

@@ -16,7 +16,20 @@ from typing import Annotated
 
 import typer
 
-from openasc.cli.common import LaOpt, WarehouseOpt, _date, console, err, settings, state
+from openasc.cli.common import (
+    AddCouncilOpt,
+    CouncilOpt,
+    DateOrderOpt,
+    LaOpt,
+    MaxQuarantinedOpt,
+    WarehouseOpt,
+    _date,
+    checks,
+    console,
+    err,
+    settings,
+    state,
+)
 from openasc.config import Settings
 from openasc.errors import OpenascError
 
@@ -231,14 +244,18 @@ def validate_cld(
     files: Annotated[list[Path], typer.Argument(help="CLD files (CSV or XLSX).")],
     report: Annotated[Path | None, typer.Option(
         help="Folder for the HTML and CSV data-quality report.")] = None,
+    date_order: DateOrderOpt = None,
 ) -> None:
     """Check CLD files field by field with the national method; write a data-quality report.
 
-    Exit 0 when the file was read, even if some rows are invalid; 2 when it cannot be read.
+    Exit 0 when every file was read and checked, even if some rows are invalid; 1 when a file
+    was read but is not one that can be checked (a missing column, no known council code,
+    dates in an order that cannot be told); 2 when a file cannot be read at all.
     """
     from openasc.ingest.cld import validate_files
 
-    _show_validation(validate_files(files, report_dir=report, settings=settings()))
+    _show_validation(validate_files(files, report_dir=report, settings=settings(),
+                                    date_order=date_order))
 
 
 @validate_app.command("safeguarding")
@@ -248,12 +265,16 @@ def validate_safeguarding(
     labels: Annotated[Path | None, typer.Option(
         "--labels", help="Local label -> national value mapping (YAML or CSV); "
                          "default labels_file in openasc.toml.")] = None,
+    date_order: DateOrderOpt = None,
 ) -> None:
-    """Check a safeguarding case list; write a data-quality report."""
+    """Check a safeguarding case list; write a data-quality report.
+
+    Exit 0 when every file was read and checked; 1 when a file is not one that can be
+    checked; 2 when a file cannot be read at all."""
     from openasc.ingest.cases import validate_case_files
 
     _show_validation(validate_case_files("safeguarding", files, report_dir=report,
-                                         settings=with_labels(labels)))
+                                         settings=with_labels(labels), date_order=date_order))
 
 
 @validate_app.command("dols")
@@ -263,12 +284,16 @@ def validate_dols(
     labels: Annotated[Path | None, typer.Option(
         "--labels", help="Local label -> national value mapping (YAML or CSV); "
                          "default labels_file in openasc.toml.")] = None,
+    date_order: DateOrderOpt = None,
 ) -> None:
-    """Check a DoLS application list; write a data-quality report."""
+    """Check a DoLS application list; write a data-quality report.
+
+    Exit 0 when every file was read and checked; 1 when a file is not one that can be
+    checked; 2 when a file cannot be read at all."""
     from openasc.ingest.cases import validate_case_files
 
     _show_validation(validate_case_files("dols", files, report_dir=report,
-                                         settings=with_labels(labels)))
+                                         settings=with_labels(labels), date_order=date_order))
 
 
 def with_labels(labels: Path | None) -> Settings:
@@ -291,12 +316,21 @@ def ingest_cld(
     files: Annotated[list[Path], typer.Argument(help="CLD files (CSV or XLSX).")],
     submitted_on: Annotated[str | None, typer.Option(
         help="Date the file was submitted (YYYY-MM-DD); default today.")] = None,
+    date_order: DateOrderOpt = None,
+    la_code: CouncilOpt = None,
+    add_council: AddCouncilOpt = False,
+    max_quarantined: MaxQuarantinedOpt = None,
 ) -> None:
-    """Load CLD files: validate, pseudonymise, quarantine bad rows, de-duplicate (DHSC method)."""
+    """Load CLD files: validate, pseudonymise, quarantine bad rows, de-duplicate (DHSC method).
+
+    Exit 0 when loaded; 1 when a file is refused (another council, dates in an order that
+    cannot be told, too many rows quarantined) and nothing is loaded; 2 when a file cannot
+    be read at all."""
     from openasc.ingest.cld import ingest_files
 
     _show(ingest_files(files, submitted_on=_date(submitted_on, "--submitted-on"),
-                       settings=settings()))
+                       settings=settings(),
+                       **checks(date_order, la_code, add_council, max_quarantined)))
 
 
 @ingest_app.command("population")
@@ -316,11 +350,16 @@ def ingest_safeguarding(
     labels: Annotated[Path | None, typer.Option(
         "--labels", help="Local label -> national value mapping (YAML or CSV); "
                          "default labels_file in openasc.toml.")] = None,
+    date_order: DateOrderOpt = None,
+    la_code: CouncilOpt = None,
+    add_council: AddCouncilOpt = False,
+    max_quarantined: MaxQuarantinedOpt = None,
 ) -> None:
     """Load a safeguarding case list."""
     from openasc.ingest.cases import ingest_case_file
 
-    _show(ingest_case_file("safeguarding", file, settings=with_labels(labels)))
+    _show(ingest_case_file("safeguarding", file, settings=with_labels(labels),
+                           **checks(date_order, la_code, add_council, max_quarantined)))
 
 
 @ingest_app.command("dols")
@@ -329,21 +368,29 @@ def ingest_dols(
     labels: Annotated[Path | None, typer.Option(
         "--labels", help="Local label -> national value mapping (YAML or CSV); "
                          "default labels_file in openasc.toml.")] = None,
+    date_order: DateOrderOpt = None,
+    la_code: CouncilOpt = None,
+    add_council: AddCouncilOpt = False,
+    max_quarantined: MaxQuarantinedOpt = None,
 ) -> None:
     """Load a DoLS application list."""
     from openasc.ingest.cases import ingest_case_file
 
-    _show(ingest_case_file("dols", file, settings=with_labels(labels)))
+    _show(ingest_case_file("dols", file, settings=with_labels(labels),
+                           **checks(date_order, la_code, add_council, max_quarantined)))
 
 
 @ingest_app.command("discharges")
 def ingest_discharges(
     file: Annotated[Path, typer.Argument(help="Hospital discharges file (docs/discharges.md).")],
+    date_order: DateOrderOpt = None,
+    max_quarantined: MaxQuarantinedOpt = None,
 ) -> None:
     """Load hospital discharges for ASCOF 2D."""
     from openasc.ingest.discharges import ingest_discharges_file
 
-    _show(ingest_discharges_file(file, settings=settings()))
+    _show(ingest_discharges_file(file, settings=settings(), date_order=date_order,
+                                 max_quarantined=max_quarantined))
 
 
 # --------------------------------------------------------------------------- compute

@@ -47,3 +47,27 @@ def _date(text: str | None, option: str) -> date | None:
         raise OpenascError(f"{option} {text!r} is not a date; expected YYYY-MM-DD.") from None
 
 
+
+
+# The extract checks every ingest makes (ingest/pipeline.py, ingest/dates.py).
+DateOrderOpt = Annotated[str | None, typer.Option(
+    "--date-order", help="How the file writes its dates: dmy (dd/mm/yyyy), mdy (mm/dd/yyyy) or "
+    "iso (yyyy-mm-dd). Default: decided from the file's own dates; a file they cannot decide "
+    "is refused.")]
+CouncilOpt = Annotated[str | None, typer.Option(
+    "--la-code", help="The council the file must be for (ONS or NHS code); default council in "
+    "openasc.toml, else the council the warehouse holds.")]
+AddCouncilOpt = Annotated[bool, typer.Option(
+    "--add-council", help="Load a file for another council than the warehouse's, as a further "
+    "council (refused without this).")]
+MaxQuarantinedOpt = Annotated[float | None, typer.Option(
+    "--max-quarantined", min=0, max=100, help="Refuse a file, loading nothing, when more than "
+    "this percent of its rows would be quarantined; default max_quarantined_percent in "
+    "openasc.toml, else 50.")]
+
+
+def checks(date_order: str | None, la_code: str | None, add_council: bool,
+           max_quarantined: float | None) -> dict:
+    """The extract-check options as the ingest pipeline takes them."""
+    return {"date_order": date_order, "la_code": la_code, "add_council": add_council,
+            "max_quarantined": max_quarantined}

@@ -254,7 +254,7 @@ def _split_multi(con: duckdb.DuckDBPyConnection, kind: str) -> int:
 
 def stage_case_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path,
                     scan: Scan | None = None,
-                    labels_file: Path | None = None) -> Staged:
+                    labels_file: Path | None = None, date_order: str | None = None) -> Staged:
     """Read, validate and judge one case list in the in-memory database (`scan`: the
     file's `scan_file` result when the caller already has it)."""
     from openasc.ingest import labels  # [labels] issue 11: the council's label mapping
@@ -263,7 +263,7 @@ def stage_case_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path,
     spec = load_spec(kind)
     read = read_into(con, path, spec, table="stg", scan=scan)
     mapped = labels.apply_labels(con, kind, labels_file)  # [labels]
-    result = validate(con, spec, table="stg")
+    result = validate(con, spec, table="stg", date_order=date_order)
     if result.file_errors:
         raise OpenascError(f"{path}: the file cannot be loaded: " + "; ".join(result.file_errors)
                            + f" Run `openasc validate {kind}` for the rejected rows.")
@@ -278,7 +278,7 @@ def stage_case_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path,
     _judge(con, kind, spec)
     unmapped = _split_multi(con, kind)
     rejected = con.execute("SELECT count(*) FROM judged WHERE _reason IS NOT NULL").fetchone()[0]
-    warnings = list(getattr(result, "file_warnings", []))
+    warnings = [*([result.date_note] if result.date_note else []), *result.file_warnings]
     warnings += mapped + labels.unmapped_warnings(con, kind, judged="judged")  # [labels]
     if unmapped:
         warnings.append(f"{unmapped:,} multi-label categories are not in their list and were "
@@ -288,7 +288,7 @@ def stage_case_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path,
 
 # ----------------------------------------------------------------------------- commands
 def validate_case_files(kind: str, files: list[Path], report_dir: Path | None,
-                        settings: Settings) -> list[FileResult]:
+                        settings: Settings, date_order: str | None = None) -> list[FileResult]:
     """`openasc validate safeguarding|dols`: what would load and what would not; load nothing.
 
     The report is a CSV of the rows that would be quarantined (row, field, reason): never an
@@ -302,8 +302,8 @@ def validate_case_files(kind: str, files: list[Path], report_dir: Path | None,
     for path in files:
         path = Path(path)
         with staging_connection(key) as con:
-            staged = stage_case_file(con, kind, path,
-                                     labels_file=settings.labels_file)  # [labels]
+            staged = stage_case_file(con, kind, path, labels_file=settings.labels_file,
+                                     date_order=date_order)
             malformed = len(staged.read.malformed)
             r = FileResult(kind, str(path), staged.read.sha256, staged.read.rows,
                            loaded=staged.read.rows - malformed - staged.rejected,
@@ -378,8 +378,10 @@ def read(stage: Stage) -> None:
     """Read the case list with its validation spec's fields (names, aliases)."""
     stage.state["staged"] = stage_case_file(stage.con, stage.spec.name, stage.path,
                                             stage.options.get("scan"),
-                                            labels_file=stage.options.get("labels_file"))
+                                            labels_file=stage.options.get("labels_file"),
+                                            date_order=stage.options.get("date_order"))
     stage.read = stage.state["staged"].read
+    stage.state["council"] = (stage.state["staged"].council.ons_code, stage.state["staged"].cassr)
 
 
 def judge(stage: Stage) -> None:
@@ -414,7 +416,8 @@ def load(stage: Stage) -> int:
     return loaded
 
 
-def ingest_case_file(kind: str, file: Path, settings: Settings) -> IngestResult:
-    """`openasc ingest safeguarding|dols FILE`: load one case list in one transaction."""
+def ingest_case_file(kind: str, file: Path, settings: Settings, **checks: Any) -> IngestResult:
+    """`openasc ingest safeguarding|dols FILE`: load one case list in one transaction
+    (`checks`: the pipeline's extract checks, as for `pipeline.ingest_files`)."""
     _check_kind(kind)
-    return ingest_file(kind, file, settings, labels_file=settings.labels_file)
+    return ingest_file(kind, file, settings, labels_file=settings.labels_file, **checks)

@@ -47,6 +47,9 @@ IDENTIFIERS = {
     "adult_2_linked_person_pseudo": "s.cassr || '_' || trim(c.adult_2_linked_person_id)",
     "adult_3_linked_person_pseudo": "s.cassr || '_' || trim(c.adult_3_linked_person_id)",
 }
+# DHSC's combined person ID (cld-r2.md §5.6): the NHS number where one is present - as
+# submitted, valid or not - else the council's code and person ID. Pseudonymised like the rest.
+PERSON_ID = {"person_nhs_pseudo": "c.nhs_number__submitted"}
 COARSENED = {
     "birth_year": "CAST(year(c.date_of_birth) AS INTEGER)",
     "birth_month": "CAST(month(c.date_of_birth) AS INTEGER)",
@@ -70,29 +73,31 @@ class StagedFile:
 @overload
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
                *, load_only: bool = False, cross_rows: bool = True,
-               skip: None = None, scan: Scan | None = None) -> StagedFile:
+               skip: None = None, scan: Scan | None = None,
+               date_order: str | None = None) -> StagedFile:
     ...
 
 
 @overload
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
                *, load_only: bool = False, cross_rows: bool = True,
-               skip: Callable[[str], bool], scan: Scan | None = None
-               ) -> StagedFile | None:
+               skip: Callable[[str], bool], scan: Scan | None = None,
+               date_order: str | None = None) -> StagedFile | None:
     ...
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
                *, load_only: bool = False, cross_rows: bool = True,
                skip: Callable[[str], bool] | None = None,
-               scan: Scan | None = None) -> StagedFile | None:
+               scan: Scan | None = None, date_order: str | None = None) -> StagedFile | None:
     """Read and validate one file into memory table `chk_<index>`.
 
     `load_only`: `chk` without the per-field statuses and notes, which only the data-quality
     report reads (the reject reasons are the same). `cross_rows`: the advisory cross-row
     warnings, which `validate cld` prints and `ingest cld` does not. `skip(sha256)` is asked
     once the file is read (its hash is made beside the read, at no cost in time); when it
-    says yes, the file is dropped before validation and None returned.
+    says yes, the file is dropped before validation and None returned. `date_order`: the
+    user's `--date-order` (default: the file's dates decide, ingest/dates.py).
     """
     from openasc.ingest.validate import validate
 
@@ -101,7 +106,10 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: in
     if skip is not None and skip(read.sha256):
         con.execute(f"DROP TABLE {table}")
         return None
-    result = validate(con, spec, table=table, load_only=load_only, cross_rows=cross_rows)
+    result = validate(con, spec, table=table, load_only=load_only, cross_rows=cross_rows,
+                      date_order=date_order)
+    if result.date_note:  # shown by ingest and validate alike
+        read.notes.append(result.date_note)
     con.execute(f"ALTER TABLE chk RENAME TO chk_{index}")
     con.execute(f"DROP TABLE {table}")
     if result.file_errors:
@@ -128,7 +136,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: in
 
 
 def validate_files(files: list[Path], report_dir: Path | None, settings: Settings,
-                   console: object = None) -> list[FileResult]:
+                   console: object = None, date_order: str | None = None) -> list[FileResult]:
     """`openasc validate cld`: the data-quality report, and nothing loaded.
 
     (`console` is accepted for callers of the earlier signature; nothing is printed.)"""
@@ -138,7 +146,8 @@ def validate_files(files: list[Path], report_dir: Path | None, settings: Setting
     with staging_connection(key) as con:
         for i, path in enumerate(files):
             # the statuses and notes are built only for a report, the one reader of them
-            staged = stage_file(con, Path(path), spec, i, load_only=report_dir is None)
+            staged = stage_file(con, Path(path), spec, i, load_only=report_dir is None,
+                                date_order=date_order)
             con.execute(f"ALTER TABLE {staged.table} RENAME TO chk")
             v = staged.validation
             malformed = len(staged.read.malformed)
@@ -178,8 +187,10 @@ def _insert_records(con: duckdb.DuckDBPyConnection, spec: Spec, staged: StagedFi
             exprs.append(f"c.{col} AS {col}")
     params = [staged.validation.cassr_code, staged.council.ons_code]
     # Hash each distinct identifier once (people appear on many rows), then join.
+    hashed = {**IDENTIFIERS, **PERSON_ID}
+    joins += [f"LEFT JOIN _pseudo {col} ON {col}.v = {sql}" for col, sql in PERSON_ID.items()]
     distinct = " UNION ".join(f"SELECT {e} AS v FROM memory.main.{staged.table} c, s"
-                              for e in IDENTIFIERS.values())
+                              for e in hashed.values())
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _pseudo AS WITH s AS (SELECT ? AS cassr) "
         f"SELECT v, pseudo(v) AS p FROM ({distinct}) WHERE v IS NOT NULL", params[:1])
@@ -191,10 +202,12 @@ def _insert_records(con: duckdb.DuckDBPyConnection, spec: Spec, staged: StagedFi
         f"""
         INSERT INTO wh.cld_records BY NAME
         WITH s AS (SELECT ? AS cassr, ? AS ons)
-        SELECT *, coalesce(nhs_number_pseudo, la_person_pseudo) AS person_id FROM (
+        SELECT * EXCLUDE (person_nhs_pseudo),
+               coalesce(person_nhs_pseudo, la_person_pseudo) AS person_id FROM (
             SELECT ? + c._row AS record_id,
                    ? AS submission_id, c._row AS row_number, s.ons AS la_code,
-                   s.cassr AS cassr_code, {', '.join(exprs)}
+                   s.cassr AS cassr_code, {', '.join(exprs)},
+                   {', '.join(f"{col}.p AS {col}" for col in PERSON_ID)}
             FROM memory.main.{staged.table} c CROSS JOIN s {' '.join(joins)}
             WHERE c._reject_reason IS NULL
         )
@@ -228,23 +241,27 @@ def _quarantine(con: duckdb.DuckDBPyConnection, staged: StagedFile, run_id: str)
 
 
 def ingest_files(files: list[Path], submitted_on: date | None, settings: Settings,
-                 console: object = None) -> IngestResult:
+                 console: object = None, **checks: object) -> IngestResult:
     """`openasc ingest cld`: load files in one transaction, then rebuild the national tables.
 
     The pipeline (ingest/pipeline.py) runs the stages; `spec/cld_r2.yaml` names the hooks
-    below for CLD's tuned validation, its load and the national method. (`console` is
-    accepted for callers of the earlier signature; nothing is printed.)
+    below for CLD's tuned validation, its load and the national method. `checks` are the
+    pipeline's extract checks (`pipeline.ingest_files`: date_order, la_code, add_council,
+    max_quarantined). (`console` is accepted for callers of the earlier signature; nothing
+    is printed.)
     """
     return ingest_pipeline_files("cld", [Path(f) for f in files], settings,
-                                 submitted_on=submitted_on or date.today())
+                                 submitted_on=submitted_on or date.today(), **checks)
 
 
 # ----------------------------------------------------------------------------- pipeline hooks
 def read(stage: Stage) -> None:
     """Read and validate (ingest/validate.py, load mode) into `chk_<index>`."""
     staged = stage_file(stage.con, stage.path, load_spec("cld"), stage.options["index"],
-                        load_only=True, cross_rows=False, scan=stage.options.get("scan"))
+                        load_only=True, cross_rows=False, scan=stage.options.get("scan"),
+                        date_order=stage.options.get("date_order"))
     stage.state["staged"] = staged
+    stage.state["council"] = (staged.council.ons_code, staged.validation.cassr_code)
     stage.read = staged.read
 
 
@@ -301,6 +318,15 @@ def after_load(stages: list[Stage]) -> dict:
     events = rebuilt.get("events") or {}
     return {"rebuild": rebuilt,
             "lines": ["De-duplicated events (cld_events): " + ", ".join(
-                f"{n:,} {kind.lower()}s" for kind, n in sorted(events.items()))],
+                f"{n:,} {kind.lower()}s" for kind, n in sorted(events.items()))]
+            + overlap_lines(rebuilt.get("overlaps", [])),
             "run": {"method_version": national.METHOD_VERSION, "as_of": rebuilt.get("as_of"),
                     "detail": {"rebuild": rebuilt}}}
+
+
+def overlap_lines(overlaps: list[dict]) -> list[str]:
+    """Which submission the national method kept for each period two files cover (§5.3:
+    the latest file imported after the period ended), so a user sees which one won."""
+    return [f"{o['period_start']:%d/%m/%Y} to {o['period_end']:%d/%m/%Y} ({o['la_code']}): "
+            f"kept {o['kept']} (submitted {o['kept_on']:%d/%m/%Y}) over "
+            f"{', '.join(o['others'])}" for o in overlaps]

@@ -14,11 +14,13 @@ is the pipeline's (ingest/pipeline.py); this input needs no hook.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from openasc.config import Settings
 from openasc.ingest.pipeline import IngestResult, ingest_file
 
 
-def ingest_discharges_file(path: Path, settings: Settings) -> IngestResult:
-    """`openasc ingest discharges FILE`: load a discharges file once, in one transaction."""
-    return ingest_file("discharges", path, settings)
+def ingest_discharges_file(path: Path, settings: Settings, **checks: Any) -> IngestResult:
+    """`openasc ingest discharges FILE`: load a discharges file once, in one transaction
+    (`checks`: the pipeline's extract checks, e.g. `date_order`)."""
+    return ingest_file("discharges", path, settings, **checks)

@@ -34,9 +34,10 @@ from typing import Any
 
 import duckdb
 
-from openasc import warehouse
+from openasc import councils, warehouse
 from openasc.config import Settings, load_key
 from openasc.errors import OpenascError
+from openasc.ingest import dates
 from openasc.ingest.reader import ReadResult, read_into, scan_file
 from openasc.spec import load_yaml
 
@@ -242,9 +243,10 @@ def nhs_ok(d: str) -> str:
             f"CASE WHEN {check} = 11 THEN 0 ELSE {check} END = {last})")
 
 
-def date_sql(v: str) -> str:
+def date_sql(v: str, order: str = "dmy") -> str:
+    """SQL: a date cell as a DATE - slashed in the file's `order` (ingest/dates.py), or ISO."""
     t = f"trim({v})"
-    return (f"coalesce(CAST(try_strptime({t}, '%d/%m/%Y') AS DATE), "
+    return (f"coalesce({dates.slashed_sql(t, order)}, "
             f"CAST(try_strptime({t}, '%Y-%m-%d') AS DATE))")
 
 
@@ -272,7 +274,7 @@ def marker_status(c: str) -> str:
             f"',', '') AS DOUBLE) IS NOT NULL THEN 'ok' END END END")
 
 
-def typed_value(f: InputField, wh: str = "wh.") -> str:
+def typed_value(f: InputField, wh: str = "wh.", date_order: str = "dmy") -> str:
     """SQL: the field's value in its type (NULL when blank or not of the type)."""
     c = f.column
     blank = f"nullif(trim({c}), '')"
@@ -284,12 +286,14 @@ def typed_value(f: InputField, wh: str = "wh.") -> str:
     if f.type in ("number", "published_number"):
         return f"try_cast(replace({blank}, ',', '') AS DOUBLE)"
     if f.type == "date":
-        return date_sql(c)
+        return date_sql(c, date_order)
     if f.type == "boolean":
         words = ", ".join(sql_text(w) for w in TRUE_WORDS)
         falses = ", ".join(sql_text(w) for w in FALSE_WORDS)
         return (f"CASE WHEN lower(trim({c})) IN ({words}) THEN true "
                 f"WHEN lower(trim({c})) IN ({falses}) THEN false END")
+    if f.type in ("council", "area"):
+        c = f"s.{c}"  # the file's column, never the councils table's own la_code
     if f.type == "council":
         return (f"(SELECT min(k.ons_code) FROM {wh}councils k WHERE upper(trim({c})) = "
                 f"upper(k.ons_code) OR trim({c}) = k.la_code)")
@@ -355,7 +359,14 @@ def validate(stage: Stage) -> None:
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'stg'"
     ).fetchall()}
     typed = [f for f in spec.fields if f.column in present]
-    values = ", ".join([f"{typed_value(f, stage.wh)} AS v_{f.column}" for f in typed]
+    order = dates.detect(con, "stg", {f.column: f.name for f in typed if f.type == "date"},
+                         stage.options.get("date_order"))
+    if order.error:
+        raise OpenascError(f"{stage.path}: the file cannot be loaded: {order.error}")
+    if order.note and stage.result is not None:
+        stage.result.warnings.append(order.note)
+    values = ", ".join([f"{typed_value(f, stage.wh, order.order)} AS v_{f.column}"
+                        for f in typed]
                        + [f"{marker_status(f.column)} AS s_{f.column}" for f in typed
                           if f.type == "published_number"])
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS SELECT s.*{', ' if values else ''}"
@@ -486,6 +497,87 @@ def record(stage: Stage, started: datetime, status: str, results: list[FileResul
             con.execute("USE memory")
 
 
+# ----------------------------------------------------------------------------- extract checks
+# Checks on a file as a whole, for every input (issue 18): the file's council against the
+# warehouse's, and the share of its rows quarantined. The date order is decided in the
+# validate stage (ingest/dates.py).
+
+#: Above this share of a file's rows quarantined (percent), the file is refused whole.
+MAX_QUARANTINED_PERCENT = 50.0
+
+
+def warehouse_councils(con: duckdb.DuckDBPyConnection, wh: str) -> set[str]:
+    """The councils (ONS and NHS codes) whose records the warehouse already holds."""
+    tables = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = ?",
+        [wh.rstrip(".") or con.execute("SELECT current_database()").fetchone()[0]]
+    ).fetchall()}
+    parts = [f"SELECT la_code, cassr_code FROM {wh}{t}"
+             for t in ("cld_submissions", "case_files") if t in tables]
+    if not parts:
+        return set()
+    return {code for row in con.execute(" UNION ".join(parts)).fetchall() for code in row}
+
+
+def _council_name(code: str) -> str:
+    c = councils.find(code)
+    return f"{c.name} ({c.ons_code}, NHS code {c.la_code})" if c else code
+
+
+def check_councils(stages: list[Stage], options: dict[str, Any]) -> None:
+    """Refuse a file whose council is not this warehouse's, unless `add_council`.
+
+    The warehouse's council is `la_code` (the command's `--la-code`), else `council` in
+    openasc.toml, else the councils it already holds, else the first file's. A file from
+    another council would otherwise be loaded silently as a second council, and every
+    measure would then be computed for it too."""
+    if options.get("add_council") or not stages:
+        return
+    chosen = options.get("la_code") or options.get("council")
+    if chosen:
+        council = councils.find(str(chosen))
+        if council is None:
+            raise OpenascError(f"--la-code {chosen!r} is not a known council; expected an ONS "
+                               "code (E10000034) or an NHS council code (416).")
+        expected, why = {council.ons_code, council.la_code}, (
+            "--la-code" if options.get("la_code") else "council in openasc.toml")
+    else:
+        expected, why = warehouse_councils(stages[0].con, stages[0].wh), "the warehouse holds"
+    for stage in stages:
+        got = stage.state.get("council")
+        if not got:
+            continue
+        if not expected:  # an empty warehouse: the first file's council is its council
+            expected, why = set(got), "the first file is for"
+            continue
+        if not expected & set(got):
+            held = ", ".join(sorted(_council_name(c) for c in expected if c.startswith("E")))
+            raise OpenascError(
+                f"{stage.path}, field LA_Code: the file is for {_council_name(got[0])}, but "
+                f"{why} {held or ', '.join(sorted(expected))}; nothing was loaded. Check "
+                "that this is the right council's extract; to keep more than one council "
+                "in this warehouse, run the command again with --add-council.")
+
+
+def check_quarantined_share(r: FileResult, path: Path, limit: float) -> None:
+    """Refuse a file with more than `limit` percent of its rows quarantined: it is more
+    likely the wrong file, or a broken extract, than a council's data with some faults.
+
+    For a council's own records only (inputs with identifiers): a national reference file
+    (comparators, population) sets aside rows openasc does not use as a matter of course."""
+    if not r.rows_in or r.rows_quarantined * 100 <= limit * r.rows_in:
+        return
+    reasons = ", ".join(f"{field} {n:,}" for field, n in list(r.quarantined.items())[:5])
+    raise OpenascError(
+        f"{path}: {r.rows_quarantined:,} of {r.rows_in:,} rows "
+        f"({100 * r.rows_quarantined / r.rows_in:.0f}%) would be quarantined, more than the "
+        f"{limit:g}% allowed, so the file was refused whole and nothing was loaded "
+        f"({r.rows_in - r.rows_quarantined:,} rows could have loaded). Quarantined, by field: "
+        f"{reasons}. Check the file (`openasc validate` reports every fault); to load it "
+        "anyway, raise the limit with --max-quarantined PERCENT or max_quarantined_percent "
+        "in openasc.toml.")
+
+
 def check_accounting(r: FileResult, path: Path) -> None:
     if r.loaded + r.rows_quarantined != r.rows_in:
         raise OpenascError(
@@ -530,6 +622,10 @@ def ingest_files(name: str | Path, paths: list[Path], settings: Settings | None 
 
     spec = load_input(name)
     run_id = warehouse.new_run_id()
+    options = {k: v for k, v in options.items() if v is not None}
+    if settings is not None:  # the extract checks' defaults, from openasc.toml
+        options = {"council": settings.council,
+                   "max_quarantined": settings.max_quarantined_percent, **options}
     out = IngestResult(run_id=run_id, warehouse=settings.warehouse if settings else None)
     if not spec.raw["ingest"].get("identifiers", True):
         own = con is None
@@ -576,12 +672,16 @@ def _run(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec, paths: list[P
         seen.add(stage.result.sha256 or "")  # type: ignore[union-attr]
     if not stages:
         return
+    check_councils(stages, options)
     with warehouse.transaction(con):
         for stage in stages:
             assert stage.result is not None
             stage.result.loaded = run_stage(stage, "load")
             run_stage(stage, "quarantine")
             check_accounting(stage.result, stage.path)
+            if spec.raw["ingest"].get("identifiers", True):  # a council's own records
+                check_quarantined_share(stage.result, stage.path, float(options.get(
+                    "max_quarantined", MAX_QUARANTINED_PERCENT)))
         after = spec.hook("after_load")
         if after:
             out.detail.update(after(stages) or {})

@@ -147,24 +147,32 @@ def _normalised_copy(path: Path, encoding: str, workdir: Path
     CR, LF and CRLF alike. A blank line outside quotes is no record: it is left out of the
     copy, and its position (the number, in the copy, of the record after it) is kept so that
     rows are still numbered as the original file numbers them. Quote parity per line tells
-    a blank line inside a quoted cell (content, kept) from one between records."""
+    a blank line inside a quoted cell (content, kept) from one between records.
+
+    Only the line breaks between records become LF. One inside a quoted cell is the cell's
+    content (RFC 4180, section 2.6) and is copied as it was - CR, LF or CRLF - so that a
+    cell reads the same whichever line endings the rest of the file has (`_breaks` counts
+    them all when the lines are checked)."""
     out = workdir / "input-utf8.csv"
     lines = records = 0
     blanks: list[int] = []
     in_quote = False
     errors = "replace" if encoding == "cp1252" else "strict"
     try:
-        with path.open("r", encoding=encoding, errors=errors, newline=None) as src, \
-                out.open("w", encoding="utf-8", newline="\n") as dst:
+        # newline="": lines end at CR, LF or CRLF and keep their ending, untranslated
+        with path.open("r", encoding=encoding, errors=errors, newline="") as src, \
+                out.open("w", encoding="utf-8", newline="") as dst:
             for line in src:
-                body = line.rstrip("\n")
+                body = line.rstrip("\r\n")
+                ending = line[len(body):]
                 if not in_quote and not body:
                     blanks.append(records + 1)
                     continue
-                dst.write(body + "\n")
-                lines += 1
                 if body.count('"') % 2:
                     in_quote = not in_quote
+                # a break inside a cell is its content
+                dst.write(body + ((ending or "\n") if in_quote else "\n"))
+                lines += 1
                 if not in_quote:
                     records += 1
     except UnicodeError as exc:
@@ -509,7 +517,9 @@ def _read_csv(
         con.execute("UPDATE _raw SET _row = CAST(rowid + 2 AS INTEGER)")
         rejects = con.execute(
             "SELECT line, any_value(error_type), "
-            "max(length(csv_line) - length(replace(csv_line, chr(10), ''))), "
+            # a CRLF file's rejected line can start with the LF of the line break before
+            # it: only the breaks inside the record count (ends trimmed)
+            f"max({_breaks('trim(csv_line, chr(13) || chr(10))')}), "
             "max(length(csv_line) - length(replace(csv_line, ',', ''))) "
             "FROM _rejects GROUP BY line ORDER BY line"
         ).fetchall()
@@ -525,11 +535,8 @@ def _read_csv(
     # two are never negative: when the first equation already holds, both are zero, and the
     # scan of every cell for line breaks (most of a second on a million rows) is not needed.
     if lines != outside:
-        any_newline = " OR ".join(f"contains(c{i}, chr(10))" for i in range(width))
-        embedded = " + ".join(
-            f"coalesce(sum(length(c{i}) - length(replace(c{i}, chr(10), ''))), 0)"
-            for i in range(width)
-        )
+        any_newline = " OR ".join(_has_break(f"c{i}") for i in range(width))
+        embedded = " + ".join(f"coalesce(sum({_breaks(f'c{i}')}), 0)" for i in range(width))
         inner = con.execute(
             f"SELECT {embedded} FROM _raw WHERE {any_newline}").fetchone()[0] or 0
     if lines != outside + inner:
@@ -556,6 +563,17 @@ def _read_csv(
                   + absorbed)
 
 
+def _breaks(cell: str) -> str:
+    """SQL: the line breaks in a cell, each CRLF, lone CR or lone LF one (a quoted cell keeps
+    the breaks it was written with, see `_normalised_copy`)."""
+    return (f"(length(replace({cell}, chr(13) || chr(10), chr(10))) - "
+            f"length(replace(replace({cell}, chr(13), ''), chr(10), '')))")
+
+
+def _has_break(cell: str) -> str:
+    return f"(contains({cell}, chr(10)) OR contains({cell}, chr(13)))"
+
+
 def _reject_entries(kind: str, width: int, extra: int, commas: int) -> list[str]:
     """One quarantine entry per record in a rejected row. A row over several lines is one
     record when its line breaks are inside quoted cells; it is several when a stray quote
@@ -579,10 +597,10 @@ def _absorbed_records(con: duckdb.DuckDBPyConnection, width: int,
     is that, not text (a description with a line break has a few commas, not 47). Each such
     row is quarantined as one entry per line of the file it covers, naming the lines."""
     per_row = " + ".join(
-        f"coalesce(length(c{i}) - length(replace(c{i}, chr(10), '')), 0)" for i in range(width))
-    any_newline = " OR ".join(f"contains(c{i}, chr(10))" for i in range(width))
+        f"coalesce({_breaks(f'c{i}')}, 0)" for i in range(width))
+    any_newline = " OR ".join(_has_break(f"c{i}") for i in range(width))
     flag = " OR ".join(
-        f"(contains(c{i}, chr(10)) AND length(c{i}) - length(replace(c{i}, ',', '')) >= "
+        f"({_has_break(f'c{i}')} AND length(c{i}) - length(replace(c{i}, ',', '')) >= "
         f"{max(width - 1, 1)})" for i in range(width))
     found = con.execute(
         f"SELECT _row, n, before FROM (SELECT _row, n, coalesce(sum(n) OVER (ORDER BY _row "

@@ -25,6 +25,7 @@ from datetime import date
 import duckdb
 
 from openasc.councils import all_councils
+from openasc.ingest import dates
 from openasc.spec import FieldSpec, Rule, Spec
 
 VALID = "Passed: Valid"
@@ -52,6 +53,8 @@ class Validation:
     cassr_code: str | None = None
     period_start: date | None = None
     period_end: date | None = None
+    date_order: str = "dmy"
+    date_note: str | None = None  # the order was read from the dates, not stated: say so
 
 
 def q(text: str) -> str:
@@ -69,9 +72,11 @@ def _in(column: str, values: Iterable[str]) -> str:
 
 
 # ----------------------------------------------------------------------------- lookups
-def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Cleaning rules shared by every field: blanks, the `NULL` text, dates, normalising."""
+def _create_macros(con: duckdb.DuckDBPyConnection, date_order: str = "dmy") -> None:
+    """Cleaning rules shared by every field: blanks, the `NULL` text, dates (a slashed date
+    in the file's `date_order`, see ingest/dates.py), normalising."""
     ws = "' ' || chr(9) || chr(10) || chr(13) || chr(160)"
+    slashed = dates.slashed_sql("split_part(v, ' ', 1)", date_order)
     con.execute(f"CREATE OR REPLACE TEMP MACRO _oa_trim(x) AS trim(x, {ws})")
     con.execute(
         "CREATE OR REPLACE TEMP MACRO _oa_val(x) AS CASE WHEN _oa_trim(x) = '' "
@@ -83,7 +88,7 @@ def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         "CREATE OR REPLACE TEMP MACRO _oa_date(v) AS CASE "
         r"WHEN regexp_full_match(v, '\d{1,2}/\d{1,2}/\d{4}( 00:00(:00)?)?') "
-        "THEN try_strptime(split_part(v, ' ', 1), '%d/%m/%Y')::DATE "
+        f"THEN {slashed} "
         r"WHEN regexp_full_match(v, '\d{4}-\d{2}-\d{2}([ T]00:00(:00(\.0+)?)?)?') "
         "THEN try_cast(left(v, 10) AS DATE) END")
     con.execute(
@@ -415,9 +420,16 @@ def _cross_notes(spec: Spec, start: date | None, end: date | None) -> dict[str, 
             "THEN 'ends outside the reporting period (warning)' END",
             f"CASE WHEN event_type = 'Service' AND event_end_date < {ps} "
             "THEN 'service ended before the reporting period (warning)' END",
+            f"CASE WHEN event_end_date < event_start_date THEN {q(END_BEFORE_START)} END",
         ],
     }
 
+
+# A row whose end is before its start is kept, as DHSC's method keeps it (docs/decisions.md):
+# its period filter never compares the two, 2B/2C count it, and 2A, 2D, 2E and 3D leave it
+# out with their own `end >= start` filter. The report flags it.
+END_BEFORE_START = ("before Event_Start_Date (warning: kept, as the national method keeps it; "
+                    "counted in 2B/2C, left out of 2A, 2D, 2E and 3D)")
 
 EXTRA_INVALID = {
     "date_of_birth": "date_of_birth > current_date",
@@ -459,10 +471,10 @@ def _reject_sql(cols: set[str], cassr: str | None, start: date | None,
     checks: list[tuple[str, str, str]] = []
     if {"nhs_number", "la_person_unique_identifier"} <= cols:
         checks.append((
-            "nhs_number IS NULL AND la_person_unique_identifier IS NULL",
+            f"{_submitted_nhs('v_nhs_number')} IS NULL AND la_person_unique_identifier IS NULL",
             "LA_Person_Unique_Identifier",
-            "'No usable person identifier: LA_Person_Unique_Identifier is blank and "
-            "NHS_Number is blank or fails the check digit; expected at least one of them.'"))
+            "'No person identifier: LA_Person_Unique_Identifier is blank and NHS_Number is "
+            "blank or not ten digits; expected at least one of them.'"))
     if "la_code" in cols and cassr:
         checks.append((
             f"v_la_code IS NOT NULL AND v_la_code <> {q(cassr)}", "LA_Code",
@@ -495,12 +507,6 @@ def _reject_sql(cols: set[str], cassr: str | None, start: date | None,
             "v_event_end_date IS NOT NULL AND event_end_date IS NULL", "Event_End_Date",
             "'Event_End_Date ' || left(v_event_end_date, 20) || ' is not a date; expected "
             "dd/mm/yyyy or blank for an open service.'"))
-    if {"event_end_date", "event_start_date"} <= cols:
-        checks.append((
-            "event_end_date < event_start_date", "Event_End_Date",
-            "'Event_End_Date ' || strftime(event_end_date, '%d/%m/%Y') || ' is before "
-            "Event_Start_Date ' || strftime(event_start_date, '%d/%m/%Y') || '; expected an "
-            "end on or after the start.'"))
     if {"date_of_birth", "event_start_date"} <= cols:
         checks.append((
             "date_of_birth > event_start_date", "Date_of_Birth",
@@ -510,6 +516,12 @@ def _reject_sql(cols: set[str], cassr: str | None, start: date | None,
         "_first_row < _row", None,
         "'Exact duplicate of row ' || _first_row || '; expected each row once.'"))
     return checks
+
+
+def _submitted_nhs(v: str) -> str:
+    """SQL: the submitted NHS number's ten digits (check digit not tested), else NULL."""
+    d = f"replace({v}, ' ', '')"
+    return f"CASE WHEN regexp_full_match({d}, '[0-9]{{10}}') THEN {d} END"
 
 
 def _status_sql(f: FieldSpec, spec: Spec, looked_up: bool) -> str:
@@ -587,6 +599,11 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
            f"{f.column}, {_status_sql(f, spec, _looked_up(f))} AS {f.column}__status, "
            f"{_note_sql(f, spec, cross.get(f.column, []), _looked_up(f))} AS {f.column}__note"
            for f in fields]
+    # The NHS number as submitted, check digit right or wrong: DHSC's person is the NHS
+    # number where one is present (ascof.md 2.0.3, cld-r2.md 5.6), so identity needs it. Ten
+    # digits (spaces removed); text such as "UNKNOWN" is no NHS number (docs/decisions.md).
+    out += [f"{_submitted_nhs(f'v_{f.column}')} AS {f.column}__submitted" for f in fields
+            if f.type == "nhs_number"]
     rejects = _reject_sql({f.column for f in fields}, cassr, start, end)
     reject_field = "CASE " + " ".join(
         f"WHEN coalesce({cond}, false) THEN {q(name) if name else 'NULL'}"
@@ -609,7 +626,8 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
 
 
 def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg",
-             load_only: bool = False, cross_rows: bool = True) -> Validation:
+             load_only: bool = False, cross_rows: bool = True,
+             date_order: str | None = None) -> Validation:
     """Check every cell of `table` against `spec`; write `chk`; return the file's verdicts.
 
     Also leaves the view `_oa_b` (`_row`, `v_<col>` trimmed value, `p_<col>` blank/spaces
@@ -621,6 +639,9 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg",
     `build_chk_sql`). `cross_rows=False` spares the file the advisory cross-row warnings
     (`_CROSS_CHECKS`, a dozen scans of `chk`), which a load does not print. File errors,
     rejects and everything else in `Validation` are the same either way.
+
+    `date_order` is the user's `--date-order`; without it the file's own dates decide
+    (ingest/dates.py), and a file they cannot decide has a file error.
     """
     cols = {r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
@@ -632,7 +653,9 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg",
                     + ", ".join(f"NULL::VARCHAR AS {c}" for c in missing) + f" FROM {table}")
         src = "_oa_src"
     all_cols = {f.column for f in spec.fields}
-    _create_macros(con)
+    order = dates.detect(con, src, {f.column: f.name for f in spec.fields
+                                    if f.type == "date" and f.column in cols}, date_order)
+    _create_macros(con, order.order)
     _create_lookups(con, spec)
     typed = [f for f in spec.fields if _looked_up(f)]
     _count_cells(con, typed, src)
@@ -653,7 +676,10 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg",
     rows, rejected = con.execute(
         "SELECT count(*), count(_reject_reason) FROM chk").fetchall()[0]
     result = Validation(rows=rows, rejected=rejected, release=_release(con),
-                        cassr_code=cassr, period_start=start, period_end=end)
+                        cassr_code=cassr, period_start=start, period_end=end,
+                        date_order=order.order, date_note=order.note)
+    if order.error:
+        result.file_errors.append(order.error)
     _file_checks(con, spec, result, distinct_codes, missing, cross_rows=cross_rows)
     return result
 
@@ -782,6 +808,10 @@ _CROSS_CHECKS: list[tuple[str, str]] = [
      f"service_component)) FROM chk WHERE {_OK} AND event_type IS NOT NULL",
      "{n:,} event rows repeat an earlier event under the de-duplication key of DHSC's CLD "
      "processing method; nationally only one of each is kept."),
+    (f"SELECT count(*) FROM chk WHERE {_OK} AND event_end_date < event_start_date",
+     "{n:,} events end before they start; they are kept, as DHSC's method keeps them "
+     "(counted in ASCOF 2B/2C, left out of 2A, 2D, 2E and 3D), and flagged on "
+     "Event_End_Date."),
     (f"SELECT count(*) FROM chk WHERE {_OK} AND ((event_type = 'Request' AND event_outcome = "
      "'Continuation of support or services') OR (event_type = 'Service' AND event_end_date IS "
      "NOT NULL AND event_outcome LIKE 'Progress to%'))",

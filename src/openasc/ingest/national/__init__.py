@@ -83,4 +83,5 @@ def _summary(
         "reference_periods": [dict(zip(keys, r, strict=True)) for r in joined],
         "single_periods": [dict(zip(keys, r, strict=True)) for r in single],
         "quarters_without_file": missing,
+        "overlaps": selection.overlaps(con),
     }

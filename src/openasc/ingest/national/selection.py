@@ -106,6 +106,29 @@ QUALIFY row_number() OVER (PARTITION BY w.la_code
 """
 
 
+# Reference periods that more than one file could speak for: the file kept, and the others.
+_OVERLAPS = """
+SELECT p.la_code, p.reference_period_start, p.reference_period_end,
+       any_value(k.source_name) AS kept, any_value(k.submitted_on) AS kept_on,
+       list(DISTINCT o.source_name ORDER BY o.source_name) AS others
+FROM national_joined_periods p
+JOIN national_candidate_quarters c ON c.la_code = p.la_code
+     AND c.quarter_start BETWEEN p.reference_period_start AND p.reference_period_end
+     AND c.submission_id <> p.submission_id
+JOIN cld_submissions k ON k.submission_id = p.submission_id
+JOIN cld_submissions o ON o.submission_id = c.submission_id
+GROUP BY p.la_code, p.reference_period_start, p.reference_period_end
+ORDER BY p.la_code, p.reference_period_start
+"""
+
+
+def overlaps(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """For each joined reference period that another file also covers, the file the method
+    kept (the latest qualifying one) and those it set aside for that period."""
+    keys = ("la_code", "period_start", "period_end", "kept", "kept_on", "others")
+    return [dict(zip(keys, r, strict=True)) for r in con.execute(_OVERLAPS).fetchall()]
+
+
 def select_submissions(con: duckdb.DuckDBPyConnection, as_of: date | None) -> list[dict]:
     """Fill `national_joined_periods` and `national_single_periods`; return the quarters
     without a qualifying file inside each council's covered span (the "missing" flags)."""
