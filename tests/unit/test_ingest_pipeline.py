@@ -188,3 +188,37 @@ def test_a_new_input_is_one_spec_file(tmp_path: Path) -> None:
     assert q == [(4, "Received", "Received '31/02/2025' is not a date; expected dd/mm/yyyy"),
                  (5, "Outcome", "Outcome 'Maybe' is not one of: Upheld, Not upheld, "
                                 "Partly upheld")]
+
+
+def test_a_council_column_named_la_code_reads_the_file(tmp_path: Path) -> None:
+    """A spec whose council field is LA_Code (column `la_code`, the same name as a column of
+    the councils table the check looks codes up in): Worcestershire's row must load as
+    E10000034. When the column was not qualified, it bound to the councils table's own
+    la_code and every row resolved to the first council, E06000001."""
+    from openasc.config import load_settings
+
+    spec = tmp_path / "visits.yaml"
+    spec.write_text("""
+name: visits
+title: Visits (a test input)
+version: "test 1"
+fields:
+  - {name: LA_Code, type: council, required: true, invalid: is not a council code}
+  - {name: Visits, type: integer, required: true, invalid: is not a whole number}
+ingest:
+  table: visits
+  key: [la_code]
+  columns:
+    la_code: VARCHAR NOT NULL
+    visits: INTEGER
+  map:
+    la_code: v_la_code
+    visits: v_visits
+""")
+    f = tmp_path / "visits.csv"
+    f.write_text("LA_Code,Visits\nE10000034,7\n")
+    settings = load_settings(tmp_path / "w.duckdb")
+    result = pipeline.ingest_file(spec, f, settings).files[0]
+    assert (result.rows_in, result.loaded) == (1, 1)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    assert con.execute("SELECT la_code, visits FROM visits").fetchall() == [("E10000034", 7)]
