@@ -111,3 +111,17 @@ def test_no_serious_or_critical_axe_violations_in_the_set(demo: Path) -> None:
                    for v in result["violations"] if v["impact"] in ("serious", "critical")]
             assert bad == [], (stem, bad)
         browser.close()
+
+
+def test_money_workforce_complaints_survey_and_waits_come_from_data(demo: Path) -> None:
+    """The demo loads ASC-FR, Skills for Care, a complaints log, both surveys and CLD, so
+    these sections are built from measures (not the content folder's placeholders), and the
+    market position statement reads the same FIN and WF measures for providers."""
+    main = (demo / "local-account.html").read_text()
+    ids = set(re.findall(r'<section id="([^"]+)"', main))
+    assert {"money", "workforce", "complaints", "survey", "waits"} <= ids
+    for measure in ("FIN|FIN-1", "WF|WF-1", "CMP|CMP-1", "ASCOF|1A", "WAITS|W1"):
+        assert f'data-mv="{measure}|' in main, measure
+    mps = html.unescape((demo / "market-position.html").read_text())
+    assert '<section id="costs-workforce"' in mps
+    assert "Cost of a week of residential care, 65 and over" in mps and " a week" in mps

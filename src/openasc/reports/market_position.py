@@ -31,6 +31,7 @@ from openasc.reports.document import Document, Human, Placeholder, Section, Tabl
 from openasc.reports.figures import Figures, Row
 from openasc.reports.phrasing import Fig, P, year_label
 from openasc.reports.pyramid import pyramid_chart
+from openasc.reports.resident import measures_section
 from openasc.reports.sections import fig
 from openasc.reports.writing import Written, open_figures, write_document
 from openasc.warehouse import connect, table_exists
@@ -429,6 +430,24 @@ def gap_section(m: Mps) -> Section:
     return sec
 
 
+# What care costs and who provides it (ASC-FR and Skills for Care, families FIN and WF):
+# providers read fees and staffing beside supply. Sentences compare with last year and England
+# as the Local Account's do; left out when neither family is held.
+COSTS_AND_WORKFORCE = {
+    "id": "costs-workforce", "title": "The cost of care and the care workforce",
+    "intro": "What care cost us, and the people who provide it in our area, against England.",
+    "measures": [
+        {"measure": "FIN/FIN-4", "label": "Cost of a week of residential care, 65 and over"},
+        {"measure": "FIN/FIN-5", "label": "Cost of a week of nursing care, 65 and over"},
+        {"measure": "FIN/FIN-6", "label": "Average hourly rate we pay for home care"},
+        {"measure": "WF/WF-1", "label": "Care jobs that were vacant"},
+        {"measure": "WF/WF-2", "label": "Staff who left in the year (turnover)"},
+        {"measure": "WF/WF-3", "label": "Turnover of care workers in home care"},
+        {"measure": "WF/WF-7", "label": "Typical (median) hourly pay of a care worker"},
+    ],
+}
+
+
 def text_section(c: MpsContent, key: str, sid: str) -> Section:
     return Section(sid, c.titles[key], [c.texts[key]])
 
@@ -472,6 +491,7 @@ def build_market_position(f: Figures, content: MpsContent, sources: Sources,
         demand_section(m),
         supply_section(m, sources),
         gap_section(m),
+        measures_section(f, COSTS_AND_WORKFORCE),
         text_section(content, "intentions", "intentions"),
         pipeline_section(content, today or date.today()),
         text_section(content, "key-messages", "key-messages"),
