@@ -67,6 +67,20 @@ dementia 40 + 20 + 50 = 110.
   Q2 beds G/O 40+30+25+45 = 140 of rated beds 175 -> 80.0%; Q3 home care 1 of 2 -> 50.0%.
 - MPS-X1 (2035) = 235 x 1,550 / 1,000 = 364.25; X2 = 129.25; 2030 296.1; 2040 432.4.
 - No region or England rows: the inputs cover only this council.
+
+Housing with care (the council's own files, loaded with --la; 75+ = 1,260 in 2030, 1,550 in
+2035, 1,840 in 2040). Ratios per 1,000 aged 75+: EXTRA_CARE rent 20, EXTRA_CARE sale 10,
+SHELTERED any 100, DEMENTIA_CARE any 5; a row with tenure `lease` is quarantined (5 in = 4
+loaded + 1). Supply: EXTRA_CARE rent 15 (2026-03-31), SHELTERED rent 60 and sale 40
+(2026-03-31), SHELTERED rent 50 on an older date (2025-03-31, not the latest: ignored); a
+row with units -3 is quarantined (5 in = 4 loaded + 1).
+- MPS-H2 (need) EXTRA_CARE rent 2035 = 20 x 1,550 / 1,000 = 31; 2030 25.2; 2040 36.8;
+  EXTRA_CARE sale 2035 = 15.5; SHELTERED any 2035 = 155; DEMENTIA_CARE 2035 = 7.75.
+- MPS-H3 (units today) EXTRA_CARE rent 15; SHELTERED rent 60 (the latest date's), sale 40,
+  all tenures 100.
+- MPS-H1 (gap) EXTRA_CARE rent 2035 = 31 - 15 = 16; 2030 10.2; 2040 21.8. SHELTERED any
+  (met by every tenure: 60 + 40 = 100) 2035 = 155 - 100 = 55; 2030 26; 2040 84.
+  EXTRA_CARE sale and DEMENTIA_CARE: no supply row, so no gap (unknown, not 0).
 """
 
 from __future__ import annotations
@@ -137,6 +151,23 @@ DEM65,People aged 65+ with dementia,80,89,female,0.20,proportion,Test study tabl
 DEM65,People aged 65+ with dementia,90,,female,0.40,proportion,Test study table 1
 LD1864,Adults with a learning disability,18,64,persons,2.5,percent,Test study table 2
 NOSRC,Uncited,18,64,persons,1,percent,
+"""
+
+
+BENCHMARKS = """type_code,tenure,per_1000_75plus,source
+EXTRA_CARE,rent,20,Test toolkit (2099)
+EXTRA_CARE,sale,10,Test toolkit (2099)
+SHELTERED,any,100,Test toolkit (2099)
+DEMENTIA_CARE,any,5,Test toolkit (2099)
+SHELTERED,lease,50,Test toolkit (2099)
+"""
+
+SUPPLY = """type_code,tenure,units,as_at,source
+EXTRA_CARE,rent,15,2026-03-31,Housing register
+SHELTERED,rent,60,2026-03-31,Housing register
+SHELTERED,sale,40,31/03/2026,Housing register
+SHELTERED,rent,50,2025-03-31,Housing register
+EXTRA_CARE,sale,-3,2026-03-31,Housing register
 """
 
 
@@ -222,6 +253,14 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     con.execute("INSERT INTO population SELECT la_code, year, sex, age, population "
                 "FROM population_projections WHERE year = 2025")
     con.close()
+    (tmp / "bench.csv").write_text(BENCHMARKS, encoding="utf-8")
+    r = openasc(tmp, "ingest", "housing-benchmarks", str(tmp / "bench.csv"), "--la", COUNCIL)
+    assert r.returncode == 0, r.stderr
+    assert "5 rows in, 4 loaded into housing_benchmarks, 1 quarantined" in r.stdout
+    (tmp / "supply.csv").write_text(SUPPLY, encoding="utf-8")
+    r = openasc(tmp, "ingest", "housing-supply", str(tmp / "supply.csv"), "--la", COUNCIL)
+    assert r.returncode == 0, r.stderr
+    assert "5 rows in, 4 loaded into housing_supply, 1 quarantined" in r.stdout
     r = openasc(tmp, "compute", *PERIOD, "--select", "MPS")
     assert r.returncode == 0, r.stderr
     return tmp
@@ -297,6 +336,39 @@ def test_demand_against_supply(values: dict) -> None:
     assert _v(values, "MPS-X1", "year=2040") == pytest.approx(432.4)
 
 
+def test_housing_with_care(values: dict) -> None:
+    assert _v(values, "MPS-H2", "tenure=rent;type=EXTRA_CARE;year=2035") == pytest.approx(31)
+    assert _v(values, "MPS-H2", "tenure=rent;type=EXTRA_CARE;year=2030") == pytest.approx(25.2)
+    assert _v(values, "MPS-H2", "tenure=sale;type=EXTRA_CARE;year=2035") == pytest.approx(15.5)
+    assert _v(values, "MPS-H2", "tenure=any;type=SHELTERED;year=2035") == pytest.approx(155)
+    assert _v(values, "MPS-H2", "tenure=any;type=DEMENTIA_CARE;year=2035") == \
+        pytest.approx(7.75)
+    assert _v(values, "MPS-H3", "tenure=rent;type=SHELTERED") == 60
+    assert _v(values, "MPS-H3", "tenure=sale;type=SHELTERED") == 40
+    assert _v(values, "MPS-H3", "tenure=rent;type=EXTRA_CARE") == 15
+    assert _v(values, "MPS-H3", "tenure=all;type=SHELTERED") == 100
+    assert _v(values, "MPS-H1", "tenure=rent;type=EXTRA_CARE;year=2035") == pytest.approx(16)
+    assert _v(values, "MPS-H1", "tenure=rent;type=EXTRA_CARE;year=2030") == pytest.approx(10.2)
+    assert _v(values, "MPS-H1", "tenure=rent;type=EXTRA_CARE;year=2040") == pytest.approx(21.8)
+    assert _v(values, "MPS-H1", "tenure=any;type=SHELTERED;year=2035") == pytest.approx(55)
+    assert _v(values, "MPS-H1", "tenure=any;type=SHELTERED;year=2030") == pytest.approx(26)
+    assert _v(values, "MPS-H1", "tenure=any;type=SHELTERED;year=2040") == pytest.approx(84)
+    gaps = {b for c, b in values if c == "MPS-H1"}
+    assert not any("EXTRA_CARE" in b and "sale" in b or "DEMENTIA" in b for b in gaps)
+
+
+def test_housing_needs_the_council(warehouse: Path) -> None:
+    """The housing files carry no council: without --la (and no council in openasc.toml)
+    nothing loads and the message says what to give; the same file again changes nothing."""
+    (warehouse / "supply2.csv").write_text(SUPPLY.replace(",15,", ",16,"), encoding="utf-8")
+    r = openasc(warehouse, "ingest", "housing-supply", str(warehouse / "supply2.csv"))
+    assert r.returncode == 1
+    assert "give --la" in r.stderr + r.stdout and "Traceback" not in r.stderr
+    r = openasc(warehouse, "ingest", "housing-supply", str(warehouse / "supply.csv"),
+                "--la", COUNCIL)
+    assert r.returncode == 0 and "already loaded" in r.stdout
+
+
 def test_statement_prints_the_figures(warehouse: Path) -> None:
     """The document reads the same rows: 85+ from 300 to 450 (50.0%), 235 beds per 1,000."""
     r = openasc(warehouse, "report", "market-position", "--year", "2025-26", "--out",
@@ -307,6 +379,9 @@ def test_statement_prints_the_figures(warehouse: Path) -> None:
     assert ">300</span> to <span" in html and ">50.0%</span>" in html
     assert ">235.0</span>" in html and "five-year migration variant" in html
     assert "Draft: not for publication" in html  # no content folder: the examples show
+    housing = html[html.index('id="housing"'):]
+    assert "Sheltered or retirement housing" in housing and "Test toolkit (2099)" in housing
+    assert ">155</span>" in housing and ">55</span>" in housing  # need and gap, 2035
 
 
 def test_same_projection_twice_changes_nothing(warehouse: Path) -> None:

@@ -200,3 +200,23 @@ def test_zip_members_named_as_ons_names_them(tmp_path: Path) -> None:
         f.writestr("readme.txt", "x")
     r = cli(tmp_path, "ingest", "projections", str(z), "--variant", "five-year migration")
     assert r.returncode == 2 and "*SNPP*Population*persons*.csv" in r.stderr + r.stdout
+
+
+# ----------------------------------------------------------------------------- housing
+def test_housing_ratio_twice_and_a_blank_source_are_quarantined(tmp_path: Path) -> None:
+    """One ratio per type and tenure, each citing its source: the second EXTRA_CARE rent row
+    and the uncited row are set aside with their reasons; the rest load (3 = 1 + 2)."""
+    path = tmp_path / "b.csv"
+    path.write_text("type_code,tenure,per_1000_75plus,source\nEXTRA_CARE,rent,20,Toolkit\n"
+                    "EXTRA_CARE,rent,25,Toolkit\nSHELTERED,any,100,\n", encoding="utf-8")
+    r = cli(tmp_path, "ingest", "housing-benchmarks", str(path), "--la", "E10000034")
+    assert r.returncode == 0, r.stderr
+    assert "3 rows in, 1 loaded into housing_benchmarks, 2 quarantined" in r.stdout
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    reasons = [x for (x,) in con.execute(
+        "SELECT reason FROM quarantine WHERE source = 'housing_benchmarks' ORDER BY row_number")
+        .fetchall()]
+    got = con.execute("SELECT la_code, per_1000_75plus FROM housing_benchmarks").fetchall()
+    con.close()
+    assert "appears twice" in reasons[0] and got == [("E10000034", 20.0)]
+    assert len(reasons) == 2

@@ -1,5 +1,5 @@
-"""Commands for the market position statement: load projections, the CQC care directory
-and prevalence rates; make synthetic projections and directories; write
+"""Commands for the market position statement: load projections, the CQC care directory,
+prevalence rates and the council's housing files; make synthetic inputs; write
 the statement. `openasc.cli` mounts each under its group (`ingest projections`, `synth
 care-directory`, `report market-position`, ...). No logic here: each calls one function."""
 
@@ -62,6 +62,39 @@ def ingest_prevalence_rates(
     from openasc.ingest.pipeline import ingest_file
 
     _show(ingest_file("prevalence_rates", file, settings()))
+
+
+def ingest_housing_benchmarks(
+    file: Annotated[Path, typer.Argument(
+        help="housing_benchmarks.csv: type_code, tenure, per_1000_75plus, source.")],
+    la: LaOpt = None,
+) -> None:
+    """Load the council's specialist housing planning ratios (per 1,000 aged 75+)."""
+    from openasc.ingest.housing import ingest_housing_file
+
+    _show(ingest_housing_file("housing_benchmarks", file, settings(), la))
+
+
+def ingest_housing_supply(
+    file: Annotated[Path, typer.Argument(
+        help="housing_supply.csv: type_code, tenure, units, as_at, source.")],
+    la: LaOpt = None,
+) -> None:
+    """Load the council's specialist housing supply (units by type and tenure on a date)."""
+    from openasc.ingest.housing import ingest_housing_file
+
+    _show(ingest_housing_file("housing_supply", file, settings(), la))
+
+
+def synth_housing(
+    out: Annotated[Path, typer.Option(help="Folder to write the two CSV files in.")],
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+) -> None:
+    """Write synthetic housing_benchmarks.csv and housing_supply.csv (made-up ratios)."""
+    from openasc.synth.housing import write_housing
+
+    for path in write_housing(out, seed=seed):
+        console.print(f"Wrote {path}")
 
 
 def synth_projections(

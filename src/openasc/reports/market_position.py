@@ -130,6 +130,9 @@ class Sources:
     release: str | None
     directory_as_at: date | None
     conditions: dict[str, tuple[str, str]]  # code -> (label, source)
+    # (type, tenure) -> (ratio per 1,000 aged 75+, its source); the supply file's dates
+    housing: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
+    housing_as_at: date | None = None
 
 
 def read_sources(con: duckdb.DuckDBPyConnection, la_code: str) -> Sources:
@@ -145,7 +148,16 @@ def read_sources(con: duckdb.DuckDBPyConnection, la_code: str) -> Sources:
         conditions = {c: (label, src) for c, label, src in con.execute(
             "SELECT condition_code, any_value(condition_label), string_agg(DISTINCT source, "
             "'; ') FROM prevalence_rates GROUP BY 1 ORDER BY 1").fetchall()}
-    return Sources(release, as_at, conditions)
+    housing: dict[tuple[str, str], tuple[float, str]] = {}
+    housing_as_at = None
+    if table_exists(con, "housing_benchmarks"):
+        housing = {(t, n): (r, src) for t, n, r, src in con.execute(
+            "SELECT type_code, tenure, per_1000_75plus, source FROM housing_benchmarks "
+            "WHERE la_code = ?", [la_code]).fetchall()}
+    if table_exists(con, "housing_supply"):
+        housing_as_at = con.execute("SELECT max(as_at) FROM housing_supply WHERE la_code = ?",
+                                    [la_code]).fetchone()[0]
+    return Sources(release, as_at, conditions, housing, housing_as_at)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -430,6 +442,49 @@ def gap_section(m: Mps) -> Section:
     return sec
 
 
+HOUSING_TYPES = {"SHELTERED": "Sheltered or retirement housing",
+                 "ENH_SHELTERED": "Enhanced sheltered housing",
+                 "EXTRA_CARE": "Extra care housing", "RES_CARE": "Residential care beds",
+                 "NURSING_CARE": "Nursing care beds", "DEMENTIA_CARE": "Dementia care beds"}
+TENURES = {"rent": "For rent", "sale": "For sale", "any": "Any tenure"}
+
+
+def housing_section(m: Mps, s: Sources) -> Section:
+    """Need at the council's own planning ratios against today's units (MPS-H1..H3)."""
+    sec = Section("housing", "Housing with care")
+    kinds = sorted({(r.parts["type"], r.parts["tenure"])
+                    for r in m.f.breakdowns(FAMILY, "MPS-H2")})
+    if not kinds:
+        return sec
+    when = (f" (units as at {s.housing_as_at.day} {s.housing_as_at:%B %Y})"
+            if s.housing_as_at else "")
+    sec.blocks.append(P(
+        "How much specialist housing and care for older people we would need if we kept "
+        "to our planning ratios (units per 1,000 people aged 75 and over) as the population "
+        f"grows, against what there is today{when}. The ratios are our indicative planning "
+        "assumptions, not a measure of need; a gap is positive where today's supply falls "
+        "short."))
+    rows = []
+    for t, n in kinds:
+        ratio = s.housing.get((t, n), (None, ""))[0]
+        rows.append([
+            HOUSING_TYPES.get(t, t), TENURES.get(n, n),
+            "-" if ratio is None else f"{ratio:g}",
+            m.cell("MPS-H3", f"tenure={'all' if n == 'any' else n};type={t}"),
+            *(m.cell("MPS-H2", f"tenure={n};type={t};year={y}") for y in m.years[1:]),
+            m.cell("MPS-H1", f"tenure={n};type={t};year={m.horizon}")])
+    cited = sorted({src for _, src in s.housing.values()})
+    sec.blocks.append(Table(
+        caption="Specialist housing and care for older people: need at our planning ratios "
+                "and today's supply",
+        headers=["Type", "Tenure", "Per 1,000 aged 75+", "Units today",
+                 *(f"Need {y}" for y in m.years[1:]), f"Gap {m.horizon}"], rows=rows,
+        note="Planning ratios: " + "; ".join(cited) + ". Need = ratio x projected population "
+             "aged 75 and over / 1,000. A gap is shown only where we know today's supply of "
+             "that type and tenure."))
+    return sec
+
+
 # What care costs and who provides it (ASC-FR and Skills for Care, families FIN and WF):
 # providers read fees and staffing beside supply. Sentences compare with last year and England
 # as the Local Account's do; left out when neither family is held.
@@ -491,6 +546,7 @@ def build_market_position(f: Figures, content: MpsContent, sources: Sources,
         demand_section(m),
         supply_section(m, sources),
         gap_section(m),
+        housing_section(m, sources),
         measures_section(f, COSTS_AND_WORKFORCE),
         text_section(content, "intentions", "intentions"),
         pipeline_section(content, today or date.today()),
