@@ -81,6 +81,16 @@ row with units -3 is quarantined (5 in = 4 loaded + 1).
 - MPS-H1 (gap) EXTRA_CARE rent 2035 = 31 - 15 = 16; 2030 10.2; 2040 21.8. SHELTERED any
   (met by every tenure: 60 + 40 = 100) 2035 = 155 - 100 = 55; 2030 26; 2040 84.
   EXTRA_CARE sale and DEMENTIA_CARE: no supply row, so no gap (unknown, not 0).
+
+Fees (the council's fees.csv, loaded with --la; period end 31 March 2026, a year before
+31 March 2025). Residential care 65+ per week: 800 from 1 April 2024, 850 from 1 April 2025,
+900 from 7 April 2026 (agreed, not yet paid); Nursing care 65+ per week 1,000 from 1 April
+2025 only; Home care per hour 23.00 from 8 April 2024, 24.50 from 7 April 2025. A rate `abc`
+and a `per_day` unit are quarantined (8 in = 6 loaded + 2).
+- MPS-F1 Residential = 850 (the 900 starts after the period end); Nursing = 1,000.
+- MPS-F2 Home care = 24.50.
+- MPS-F3 Residential = (850 - 800) / 800 = 6.25%; Home care = 1.50 / 23.00 = 6.521739%;
+  Nursing: no rate a year before, so no change.
 """
 
 from __future__ import annotations
@@ -168,6 +178,18 @@ SHELTERED,rent,60,2026-03-31,Housing register
 SHELTERED,sale,40,31/03/2026,Housing register
 SHELTERED,rent,50,2025-03-31,Housing register
 EXTRA_CARE,sale,-3,2026-03-31,Housing register
+"""
+
+
+FEES = """service_type,rate,unit,effective_from,source
+Residential care 65+,800,per_week,2024-04-01,Cabinet decision 1
+Residential care 65+,850,per_week,2025-04-01,Cabinet decision 2
+Residential care 65+,900,per_week,2026-04-07,Cabinet decision 3
+Nursing care 65+,1000,per_week,2025-04-01,Cabinet decision 2
+Home care,23.00,per_hour,2024-04-08,Cabinet decision 1
+Home care,24.50,per_hour,2025-04-07,Cabinet decision 2
+Home care,abc,per_hour,2023-04-01,Cabinet decision 0
+Day care,50,per_day,2025-04-01,Cabinet decision 2
 """
 
 
@@ -261,6 +283,10 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     r = openasc(tmp, "ingest", "housing-supply", str(tmp / "supply.csv"), "--la", COUNCIL)
     assert r.returncode == 0, r.stderr
     assert "5 rows in, 4 loaded into housing_supply, 1 quarantined" in r.stdout
+    (tmp / "fees.csv").write_text(FEES, encoding="utf-8")
+    r = openasc(tmp, "ingest", "fees", str(tmp / "fees.csv"), "--la", COUNCIL)
+    assert r.returncode == 0, r.stderr
+    assert "8 rows in, 6 loaded into fee_rates, 2 quarantined" in r.stdout
     r = openasc(tmp, "compute", *PERIOD, "--select", "MPS")
     assert r.returncode == 0, r.stderr
     return tmp
@@ -357,6 +383,18 @@ def test_housing_with_care(values: dict) -> None:
     assert not any("EXTRA_CARE" in b and "sale" in b or "DEMENTIA" in b for b in gaps)
 
 
+def test_fees(values: dict) -> None:
+    assert _v(values, "MPS-F1", "service=Residential care 65+") == pytest.approx(850)
+    assert _v(values, "MPS-F1", "service=Nursing care 65+") == pytest.approx(1000)
+    assert _v(values, "MPS-F2", "service=Home care") == pytest.approx(24.50)
+    assert _v(values, "MPS-F3", "service=Residential care 65+;unit=per_week") == \
+        pytest.approx(6.25)
+    assert _v(values, "MPS-F3", "service=Home care;unit=per_hour") == \
+        pytest.approx(1.5 / 23 * 100)
+    assert ("MPS-F3", "service=Nursing care 65+;unit=per_week") not in values
+    assert not any(b == "service=Day care" for _, b in values)
+
+
 def test_housing_needs_the_council(warehouse: Path) -> None:
     """The housing files carry no council: without --la (and no council in openasc.toml)
     nothing loads and the message says what to give; the same file again changes nothing."""
@@ -382,6 +420,14 @@ def test_statement_prints_the_figures(warehouse: Path) -> None:
     housing = html[html.index('id="housing"'):]
     assert "Sheltered or retirement housing" in housing and "Test toolkit (2099)" in housing
     assert ">155</span>" in housing and ">55</span>" in housing  # need and gap, 2035
+    fees = html[html.index('id="fees"'):]
+    assert "Residential care 65+" in fees and "Cabinet decision 2" in fees
+    rows = {row.split("</th>")[0]: row for row in fees.split('<th scope="row">')[1:4]}
+    assert "£850.00 a week" in rows["Residential care 65+"] and "6.3%" in rows[
+        "Residential care 65+"]
+    assert "£1,000.00 a week" in rows["Nursing care 65+"] and "<td>-</td>" in rows[
+        "Nursing care 65+"]
+    assert "£24.50 an hour" in rows["Home care"] and "6.5%" in rows["Home care"]
 
 
 def test_same_projection_twice_changes_nothing(warehouse: Path) -> None:

@@ -1,5 +1,5 @@
 """Commands for the market position statement: load projections, the CQC care directory,
-prevalence rates and the council's housing files; make synthetic inputs; write
+prevalence rates and the council's housing and fee files; make synthetic inputs; write
 the statement. `openasc.cli` mounts each under its group (`ingest projections`, `synth
 care-directory`, `report market-position`, ...). No logic here: each calls one function."""
 
@@ -70,9 +70,9 @@ def ingest_housing_benchmarks(
     la: LaOpt = None,
 ) -> None:
     """Load the council's specialist housing planning ratios (per 1,000 aged 75+)."""
-    from openasc.ingest.housing import ingest_housing_file
+    from openasc.ingest.council_files import ingest_council_file
 
-    _show(ingest_housing_file("housing_benchmarks", file, settings(), la))
+    _show(ingest_council_file("housing_benchmarks", file, settings(), la))
 
 
 def ingest_housing_supply(
@@ -81,9 +81,21 @@ def ingest_housing_supply(
     la: LaOpt = None,
 ) -> None:
     """Load the council's specialist housing supply (units by type and tenure on a date)."""
-    from openasc.ingest.housing import ingest_housing_file
+    from openasc.ingest.council_files import ingest_council_file
 
-    _show(ingest_housing_file("housing_supply", file, settings(), la))
+    _show(ingest_council_file("housing_supply", file, settings(), la))
+
+
+def ingest_fees(
+    file: Annotated[Path, typer.Argument(
+        help="fees.csv: service_type, rate, unit (per_week or per_hour), effective_from, "
+             "source.")],
+    la: LaOpt = None,
+) -> None:
+    """Load the fee rates the council pays providers (by service and date)."""
+    from openasc.ingest.council_files import ingest_council_file
+
+    _show(ingest_council_file("fees", file, settings(), la))
 
 
 def synth_housing(
@@ -95,6 +107,17 @@ def synth_housing(
 
     for path in write_housing(out, seed=seed):
         console.print(f"Wrote {path}")
+
+
+def synth_fees(
+    out: Annotated[Path, typer.Option(help="Folder to write fees.csv in.")],
+    first_year: Annotated[int, typer.Option(help="First April the rates take effect.")] = 2023,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+) -> None:
+    """Write a synthetic fees.csv (three years of made-up rates)."""
+    from openasc.synth.fees import write_fees
+
+    console.print(f"Wrote {write_fees(out, first_year, seed)}")
 
 
 def synth_projections(

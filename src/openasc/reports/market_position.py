@@ -133,6 +133,7 @@ class Sources:
     # (type, tenure) -> (ratio per 1,000 aged 75+, its source); the supply file's dates
     housing: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
     housing_as_at: date | None = None
+    fee_sources: tuple[str, ...] = ()
 
 
 def read_sources(con: duckdb.DuckDBPyConnection, la_code: str) -> Sources:
@@ -157,7 +158,12 @@ def read_sources(con: duckdb.DuckDBPyConnection, la_code: str) -> Sources:
     if table_exists(con, "housing_supply"):
         housing_as_at = con.execute("SELECT max(as_at) FROM housing_supply WHERE la_code = ?",
                                     [la_code]).fetchone()[0]
-    return Sources(release, as_at, conditions, housing, housing_as_at)
+    fee_sources: tuple[str, ...] = ()
+    if table_exists(con, "fee_rates"):
+        fee_sources = tuple(x for (x,) in con.execute(
+            "SELECT DISTINCT source FROM fee_rates WHERE la_code = ? ORDER BY 1",
+            [la_code]).fetchall())
+    return Sources(release, as_at, conditions, housing, housing_as_at, fee_sources)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -485,6 +491,28 @@ def housing_section(m: Mps, s: Sources) -> Section:
     return sec
 
 
+def fees_section(m: Mps, s: Sources) -> Section:
+    """The rates the council pays providers now and a year before (MPS-F1..F3)."""
+    sec = Section("fees", "Fees we pay")
+    rows = []
+    for code, unit in (("MPS-F1", "per_week"), ("MPS-F2", "per_hour")):
+        for r in sorted(m.f.breakdowns(FAMILY, code), key=lambda r: r.parts["service"]):
+            change = f"service={r.parts['service']};unit={unit}"
+            rows.append([r.parts["service"], m.cell(code, r.breakdown),
+                         m.cell("MPS-F3", change) if m.row("MPS-F3", change) else "-"])
+    if not rows:
+        return sec
+    day = f"{m.f.period_end.day} {m.f.period_end:%B %Y}"
+    sec.blocks.append(P(
+        f"The fees we pay providers for the main services, as in effect on {day}, and the "
+        "change from the rate in effect a year before."))
+    sec.blocks.append(Table(caption=f"Fees we pay, {day}", headers=[
+        "Service", "Fee", "Change over the year"], rows=rows,
+        note="Rates: " + "; ".join(s.fee_sources) + ". A change is shown only where we "
+             "paid a rate for the service a year before."))
+    return sec
+
+
 # What care costs and who provides it (ASC-FR and Skills for Care, families FIN and WF):
 # providers read fees and staffing beside supply. Sentences compare with last year and England
 # as the Local Account's do; left out when neither family is held.
@@ -548,6 +576,7 @@ def build_market_position(f: Figures, content: MpsContent, sources: Sources,
         gap_section(m),
         housing_section(m, sources),
         measures_section(f, COSTS_AND_WORKFORCE),
+        fees_section(m, sources),
         text_section(content, "intentions", "intentions"),
         pipeline_section(content, today or date.today()),
         text_section(content, "key-messages", "key-messages"),
