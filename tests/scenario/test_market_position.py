@@ -82,6 +82,14 @@ row with units -3 is quarantined (5 in = 4 loaded + 1).
   (met by every tenure: 60 + 40 = 100) 2035 = 155 - 100 = 55; 2030 26; 2040 84.
   EXTRA_CARE sale and DEMENTIA_CARE: no supply row, so no gap (unknown, not 0).
 
+Closures (CQC deactivated locations, README "as at 1 March 2026"; a year before is 1 March
+2025): care homes D1 30 beds ended 15/06/2025 and D2 20 beds ended 02/03/2025 count; D3
+25 beds ended 01/03/2025 (a year before to the day) does not; D4 10 beds ended 10/01/2020 in
+"Old Shire" (no such council: loaded, no council, an old row is no error); D5 a home care
+agency ended 01/09/2025 (not a care home). End date 31/02/2025 and one after the snapshot
+(05/03/2026) are quarantined: 7 in = 5 loaded + 2.
+- MPS-C1 = 30 + 20 = 50 beds; what=care homes 2.
+
 Fees (the council's fees.csv, loaded with --la; period end 31 March 2026, a year before
 31 March 2025). Residential care 65+ per week: 800 from 1 April 2024, 850 from 1 April 2025,
 900 from 7 April 2026 (agreed, not yet paid); Nursing care 65+ per week 1,000 from 1 April
@@ -105,7 +113,13 @@ import pytest
 from sac_casefiles import export, openasc
 
 from cldfile import cld_row, write_cld_csv
-from openasc.synth.care_directory import location, workbook, write_book
+from openasc.synth.care_directory import (
+    deactivated,
+    deactivated_workbook,
+    location,
+    workbook,
+    write_book,
+)
 
 COUNCIL = "E10000034"
 DISTRICTS = {"E07000234": {40: (500, 500), 80: [(200, 300), (250, 350), (300, 400),
@@ -225,6 +239,21 @@ def _directory(path: Path) -> Path:
     return write_book(path, workbook(rows, date(2026, 3, 1)))
 
 
+def _deactivated(path: Path) -> Path:
+    from datetime import date
+
+    la, region = "Worcestershire", "West Midlands"
+    rows = [deactivated("1-0000000101", la, region, date(2025, 6, 15), beds=30),
+            deactivated("1-0000000102", la, region, date(2025, 3, 2), beds=20),
+            deactivated("1-0000000103", la, region, date(2025, 3, 1), beds=25),
+            deactivated("1-0000000104", "Old Shire", region, date(2020, 1, 10), beds=10),
+            deactivated("1-0000000105", la, region, date(2025, 9, 1), care_home=False),
+            deactivated("1-0000000106", la, region, date(2025, 1, 1), beds=5),
+            deactivated("1-0000000107", la, region, date(2026, 3, 5), beds=5)]
+    rows[5][6] = "31/02/2025"
+    return write_book(path, deactivated_workbook(rows, date(2026, 3, 1)))
+
+
 def _cld(path: Path) -> Path:
     svc = {"Event_Type": "Service", "Event_Start_Date": "2025-05-01"}
     rows = [
@@ -283,6 +312,10 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     r = openasc(tmp, "ingest", "housing-supply", str(tmp / "supply.csv"), "--la", COUNCIL)
     assert r.returncode == 0, r.stderr
     assert "5 rows in, 4 loaded into housing_supply, 1 quarantined" in r.stdout
+    r = openasc(tmp, "ingest", "cqc-deactivated",
+                str(_deactivated(tmp / "01_March_2026_Deactivated_Locations.ods")))
+    assert r.returncode == 0, r.stderr
+    assert "7 location(s) read = 5 loaded + 2 quarantined (as at 2026-03-01" in r.stdout
     (tmp / "fees.csv").write_text(FEES, encoding="utf-8")
     r = openasc(tmp, "ingest", "fees", str(tmp / "fees.csv"), "--la", COUNCIL)
     assert r.returncode == 0, r.stderr
@@ -347,6 +380,7 @@ def test_supply_and_quality(values: dict) -> None:
     assert _v(values, "MPS-S6", "both=registered with and without nursing") == 1
     assert _v(values, "MPS-S7") == 235
     assert _v(values, "MPS-S8") == 1 and _v(values, "MPS-S8", "what=care home beds") == 35
+    assert _v(values, "MPS-C1") == 50 and _v(values, "MPS-C1", "what=care homes") == 2
     assert _v(values, "MPS-Q1") == pytest.approx(62.5)
     assert _v(values, "MPS-Q2") == pytest.approx(80.0)
     assert _v(values, "MPS-Q3") == pytest.approx(50.0)
@@ -417,6 +451,7 @@ def test_statement_prints_the_figures(warehouse: Path) -> None:
     assert ">300</span> to <span" in html and ">50.0%</span>" in html
     assert ">235.0</span>" in html and "five-year migration variant" in html
     assert "Draft: not for publication" in html  # no content folder: the examples show
+    assert "registration ended in the 12 months" in html
     housing = html[html.index('id="housing"'):]
     assert "Sheltered or retirement housing" in housing and "Test toolkit (2099)" in housing
     assert ">155</span>" in housing and ">55</span>" in housing  # need and gap, 2035

@@ -125,6 +125,7 @@ def _mount_market() -> None:
     ingest_app.command("housing-benchmarks")(market.ingest_housing_benchmarks)
     ingest_app.command("housing-supply")(market.ingest_housing_supply)
     ingest_app.command("fees")(market.ingest_fees)
+    ingest_app.command("cqc-deactivated")(market.ingest_cqc_deactivated)
     synth_app.command("housing")(market.synth_housing)
     synth_app.command("fees")(market.synth_fees)
     synth_app.command("projections")(market.synth_projections)

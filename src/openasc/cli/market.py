@@ -53,6 +53,20 @@ def ingest_care_directory(
     _show(ingest_care_directory_file(file, settings(), as_at=as_at, aliases=aliases))
 
 
+def ingest_cqc_deactivated(
+    file: Annotated[Path, typer.Argument(
+        help="CQC deactivated locations (Deactivated_Locations .ods or .xlsx).")],
+    as_at: Annotated[str | None, typer.Option(
+        help="Snapshot date YYYY-MM-DD when neither the README nor the name dates it.")] = None,
+    aliases: Annotated[Path | None, typer.Option(
+        help="Extra CQC local authority names: CSV cqc_name,council_ons_code.")] = None,
+) -> None:
+    """Load CQC's deactivated locations (care home closures; replaces the previous file)."""
+    from openasc.ingest.cqc_deactivated import ingest_deactivated_file
+
+    _show(ingest_deactivated_file(file, settings(), as_at=as_at, aliases=aliases))
+
+
 def ingest_prevalence_rates(
     file: Annotated[Path, typer.Argument(
         help="prevalence_rates.csv: condition_code, condition_label, age_from, age_to, sex, "

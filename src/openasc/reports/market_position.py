@@ -382,6 +382,10 @@ def supply_section(m: Mps, s: Sources) -> Section:
     if m.row("MPS-S8"):
         extra.append(P("Dormant (registered, not operating): ", m.cell("MPS-S8"),
                        " location(s), left out of every figure above."))
+    if m.row("MPS-C1"):
+        extra.append(P("Care homes whose CQC registration ended in the 12 months before the "
+                       "snapshot: ", m.cell("MPS-C1", "what=care homes"), ", with ",
+                       m.cell("MPS-C1"), " beds (a home that changed provider counts too)."))
     if m.row("MPS-Q6"):
         extra.append(P("Locations whose rating was inherited from a previous registration: ",
                        m.cell("MPS-Q6"), " (counted in the ratings below)."))
