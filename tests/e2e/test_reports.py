@@ -522,6 +522,20 @@ def test_readability_scores_harder_prose_as_older() -> None:
     assert easy.reading_age < 10 < hard.reading_age and easy.reading_ease > hard.reading_ease
 
 
+def test_readability_formulas_worked_by_hand() -> None:
+    """'The cat sat on the mat. The dog ran to the park. We help.' has 14 words in 3
+    sentences, every word one syllable: 14/3 = 4.667 words a sentence, 1 syllable a word.
+    Flesch ease = 206.835 - 1.015 x 4.667 - 84.6 x 1 = 117.5; Flesch-Kincaid grade =
+    0.39 x 4.667 + 11.8 x 1 - 15.59 = -1.97 -> -2.0. 'assessment' has hyphenation points
+    as-sess-ment: 3 syllables; '1,855' is one."""
+    from openasc.reports.readability import score, syllables
+
+    got = score("d", "s", "The cat sat on the mat. The dog ran to the park. We help.")
+    assert got is not None and (got.words, got.reading_ease, got.grade) == (14, 117.5, -2.0)
+    assert syllables("assessment") == 3 and syllables("1,855") == 1
+    assert score("d", "s", "Too short to score.") is None
+
+
 def test_local_account_worked_sentences(built: dict[str, Path]) -> None:
     text = re.sub(r"<[^>]+>", "", (built["out"] / "local-account.html").read_text())
     annex = re.sub(r"<[^>]+>", "", (built["out"] / "local-account-annex.html").read_text())

@@ -1,5 +1,10 @@
-"""How easy each section is to read, measured with textstat (Flesch reading ease and the
-Flesch-Kincaid grade), so that plain English is checked, not hoped for.
+"""How easy each section is to read: Flesch reading ease and the Flesch-Kincaid grade, so
+that plain English is checked, not hoped for.
+
+Both are the published formulas (Flesch 1948; Kincaid et al. 1975) over counts of
+sentences, words and syllables; syllables come from pyphen's English hyphenation
+dictionary (a word has one syllable more than it has hyphenation points), which works
+offline and needs nothing else installed.
 
 GOV.UK writes for a reading age of about nine; a Local Account's generated sentences
 should stay near a reading age of 9-12 (Flesch-Kincaid grade 4-7; UK reading age is the US
@@ -10,8 +15,8 @@ charts and the glossary's definitions are not prose and are left out.
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
+from functools import cache
 
 from openasc.reports.document import Document, Human, Section
 from openasc.reports.phrasing import Phrase
@@ -53,16 +58,36 @@ def prose(s: Section) -> str:
     return " ".join(" ".join(parts).split())
 
 
-def score(document: str, title: str, text: str) -> Score | None:
-    with warnings.catch_warnings():  # textstat 0.7.4 imports pkg_resources, which warns
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import textstat
+WORD = re.compile(r"[A-Za-z0-9£][A-Za-z0-9£%'’,.-]*")
+SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 
-    words = textstat.lexicon_count(text)
-    if words < 10:
+
+@cache
+def _dictionary():  # noqa: ANN202 - pyphen.Pyphen
+    import pyphen
+
+    return pyphen.Pyphen(lang="en_GB")
+
+
+def syllables(word: str) -> int:
+    """Hyphenation points + 1 ('assessment' -> as-sess-ment, 3); a figure is one."""
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    return len(_dictionary().positions(letters.lower())) + 1 if letters else 1
+
+
+def score(document: str, title: str, text: str) -> Score | None:
+    """Flesch reading ease = 206.835 - 1.015 x words per sentence - 84.6 x syllables per
+    word; Flesch-Kincaid grade = 0.39 x words per sentence + 11.8 x syllables per word -
+    15.59. None for fewer than ten words (too little prose to score)."""
+    words = WORD.findall(text)
+    if len(words) < 10:
         return None
-    return Score(document, title, words, float(textstat.flesch_reading_ease(text)),
-                 float(textstat.flesch_kincaid_grade(text)))
+    sentences = max(1, len(SENTENCE_END.findall(text)))
+    per_sentence = len(words) / sentences
+    per_word = sum(syllables(w) for w in words) / len(words)
+    return Score(document, title, len(words),
+                 round(206.835 - 1.015 * per_sentence - 84.6 * per_word, 1),
+                 round(0.39 * per_sentence + 11.8 * per_word - 15.59, 1))
 
 
 def scores(doc: Document, name: str) -> list[Score]:
