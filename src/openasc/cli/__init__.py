@@ -128,6 +128,7 @@ def _mount_market() -> None:
     ingest_app.command("cqc-deactivated")(market.ingest_cqc_deactivated)
     synth_app.command("housing")(market.synth_housing)
     synth_app.command("fees")(market.synth_fees)
+    synth_app.command("cqc-deactivated")(market.synth_cqc_deactivated)
     synth_app.command("projections")(market.synth_projections)
     synth_app.command("care-directory")(market.synth_care_directory)
     report_app.command("market-position")(market.report_market_position)

@@ -162,6 +162,20 @@ def synth_care_directory(
     console.print(f"Wrote {rows:,} locations to {out}")
 
 
+def synth_cqc_deactivated(
+    out: Annotated[Path, typer.Option(help="File to write: .ods or .xlsx.")],
+    la_code: Annotated[list[str] | None, typer.Option(
+        help="Only these councils (repeat); default every English council.")] = None,
+    as_at: Annotated[str, typer.Option(help="Snapshot date, YYYY-MM-DD.")] = "2025-03-01",
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+) -> None:
+    """Write a synthetic CQC deactivated locations file (README sheet, data sheet)."""
+    from openasc.synth.care_directory import write_deactivated
+
+    rows = write_deactivated(out, only=la_code or None, as_at=as_at, seed=seed)
+    console.print(f"Wrote {rows:,} deactivated locations to {out}")
+
+
 def report_market_position(
     year: Annotated[str, typer.Option(help="Financial year, YYYY-YY (base year = its start).")],
     out: Annotated[Path, typer.Option(help="Folder to write market-position.html and .pdf.")],
