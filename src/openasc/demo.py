@@ -209,25 +209,38 @@ def _money(inputs: Path, settings, console: Console, step) -> None:  # noqa: ANN
 
 def _market(inputs: Path, settings, console: Console, step) -> None:  # noqa: ANN001
     """The market position statement's inputs: synthetic projections and CQC directory for
-    every English council (so the region and England compare), and the cited dementia
-    rates openasc ships."""
+    every English council (so the region and England compare), the cited dementia rates
+    openasc ships, the council's housing ratios and supply and its fees (synthetic, made up)."""
     from importlib import resources
 
     from openasc.ingest.care_directory import ingest_care_directory_file
+    from openasc.ingest.council_files import ingest_council_file
+    from openasc.ingest.cqc_deactivated import ingest_deactivated_file
     from openasc.ingest.pipeline import ingest_file, render_lines
     from openasc.ingest.projections import ingest_projections_file
-    from openasc.synth.care_directory import write_care_directory
+    from openasc.synth.care_directory import write_care_directory, write_deactivated
+    from openasc.synth.fees import write_fees
+    from openasc.synth.housing import write_housing
     from openasc.synth.projections import write_projections
 
-    step("Loading population projections, the CQC care directory and prevalence rates")
+    step("Loading population projections, the CQC care directory, prevalence rates, "
+         "housing and fees")
     snpp, lookup, _ = write_projections(inputs / "2022snpppopulationsyoa5yr.zip", seed=1)
     cqc = inputs / "01_March_2025_HSCA_Active_Locations.ods"
     write_care_directory(cqc, as_at="2025-03-01", seed=1)
+    closed = inputs / "01_March_2025_Deactivated_Locations.ods"
+    write_deactivated(closed, as_at="2025-03-01", seed=1)
     rates = Path(str(resources.files("openasc.reference").joinpath("prevalence_rates.csv")))
+    benchmarks, supply = write_housing(inputs / "housing", seed=1)
+    fees = write_fees(inputs / "housing", first_year=PERIOD[0].year - 1, seed=1)
     for result in (ingest_projections_file(snpp, settings, variant="five-year migration",
                                            lookup=lookup),
                    ingest_care_directory_file(cqc, settings),
-                   ingest_file("prevalence_rates", rates, settings)):
+                   ingest_deactivated_file(closed, settings),
+                   ingest_file("prevalence_rates", rates, settings),
+                   ingest_council_file("housing_benchmarks", benchmarks, settings, COUNCIL),
+                   ingest_council_file("housing_supply", supply, settings, COUNCIL),
+                   ingest_council_file("fees", fees, settings, COUNCIL)):
         for line in render_lines(result):
             console.print(line, markup=False)
 

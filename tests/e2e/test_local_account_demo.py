@@ -125,3 +125,7 @@ def test_money_workforce_complaints_survey_and_waits_come_from_data(demo: Path) 
     mps = html.unescape((demo / "market-position.html").read_text())
     assert '<section id="costs-workforce"' in mps
     assert "Cost of a week of residential care, 65 and over" in mps and " a week" in mps
+    # the council's own housing and fee files, and CQC's closures, the demo makes and loads
+    assert '<section id="housing"' in mps and 'data-mv="MPS|MPS-H1|' in mps
+    assert '<section id="fees"' in mps and 'data-mv="MPS|MPS-F3|' in mps
+    assert 'data-mv="MPS|MPS-C1|' in mps

@@ -67,6 +67,38 @@ dementia 40 + 20 + 50 = 110.
   Q2 beds G/O 40+30+25+45 = 140 of rated beds 175 -> 80.0%; Q3 home care 1 of 2 -> 50.0%.
 - MPS-X1 (2035) = 235 x 1,550 / 1,000 = 364.25; X2 = 129.25; 2030 296.1; 2040 432.4.
 - No region or England rows: the inputs cover only this council.
+
+Housing with care (the council's own files, loaded with --la; 75+ = 1,260 in 2030, 1,550 in
+2035, 1,840 in 2040). Ratios per 1,000 aged 75+: EXTRA_CARE rent 20, EXTRA_CARE sale 10,
+SHELTERED any 100, DEMENTIA_CARE any 5; a row with tenure `lease` is quarantined (5 in = 4
+loaded + 1). Supply: EXTRA_CARE rent 15 (2026-03-31), SHELTERED rent 60 and sale 40
+(2026-03-31), SHELTERED rent 50 on an older date (2025-03-31, not the latest: ignored); a
+row with units -3 is quarantined (5 in = 4 loaded + 1).
+- MPS-H2 (need) EXTRA_CARE rent 2035 = 20 x 1,550 / 1,000 = 31; 2030 25.2; 2040 36.8;
+  EXTRA_CARE sale 2035 = 15.5; SHELTERED any 2035 = 155; DEMENTIA_CARE 2035 = 7.75.
+- MPS-H3 (units today) EXTRA_CARE rent 15; SHELTERED rent 60 (the latest date's), sale 40,
+  all tenures 100.
+- MPS-H1 (gap) EXTRA_CARE rent 2035 = 31 - 15 = 16; 2030 10.2; 2040 21.8. SHELTERED any
+  (met by every tenure: 60 + 40 = 100) 2035 = 155 - 100 = 55; 2030 26; 2040 84.
+  EXTRA_CARE sale and DEMENTIA_CARE: no supply row, so no gap (unknown, not 0).
+
+Closures (CQC deactivated locations, README "as at 1 March 2026"; a year before is 1 March
+2025): care homes D1 30 beds ended 15/06/2025 and D2 20 beds ended 02/03/2025 count; D3
+25 beds ended 01/03/2025 (a year before to the day) does not; D4 10 beds ended 10/01/2020 in
+"Old Shire" (no such council: loaded, no council, an old row is no error); D5 a home care
+agency ended 01/09/2025 (not a care home). End date 31/02/2025 and one after the snapshot
+(05/03/2026) are quarantined: 7 in = 5 loaded + 2.
+- MPS-C1 = 30 + 20 = 50 beds; what=care homes 2.
+
+Fees (the council's fees.csv, loaded with --la; period end 31 March 2026, a year before
+31 March 2025). Residential care 65+ per week: 800 from 1 April 2024, 850 from 1 April 2025,
+900 from 7 April 2026 (agreed, not yet paid); Nursing care 65+ per week 1,000 from 1 April
+2025 only; Home care per hour 23.00 from 8 April 2024, 24.50 from 7 April 2025. A rate `abc`
+and a `per_day` unit are quarantined (8 in = 6 loaded + 2).
+- MPS-F1 Residential = 850 (the 900 starts after the period end); Nursing = 1,000.
+- MPS-F2 Home care = 24.50.
+- MPS-F3 Residential = (850 - 800) / 800 = 6.25%; Home care = 1.50 / 23.00 = 6.521739%;
+  Nursing: no rate a year before, so no change.
 """
 
 from __future__ import annotations
@@ -81,7 +113,13 @@ import pytest
 from sac_casefiles import export, openasc
 
 from cldfile import cld_row, write_cld_csv
-from openasc.synth.care_directory import location, workbook, write_book
+from openasc.synth.care_directory import (
+    deactivated,
+    deactivated_workbook,
+    location,
+    workbook,
+    write_book,
+)
 
 COUNCIL = "E10000034"
 DISTRICTS = {"E07000234": {40: (500, 500), 80: [(200, 300), (250, 350), (300, 400),
@@ -140,6 +178,35 @@ NOSRC,Uncited,18,64,persons,1,percent,
 """
 
 
+BENCHMARKS = """type_code,tenure,per_1000_75plus,source
+EXTRA_CARE,rent,20,Test toolkit (2099)
+EXTRA_CARE,sale,10,Test toolkit (2099)
+SHELTERED,any,100,Test toolkit (2099)
+DEMENTIA_CARE,any,5,Test toolkit (2099)
+SHELTERED,lease,50,Test toolkit (2099)
+"""
+
+SUPPLY = """type_code,tenure,units,as_at,source
+EXTRA_CARE,rent,15,2026-03-31,Housing register
+SHELTERED,rent,60,2026-03-31,Housing register
+SHELTERED,sale,40,31/03/2026,Housing register
+SHELTERED,rent,50,2025-03-31,Housing register
+EXTRA_CARE,sale,-3,2026-03-31,Housing register
+"""
+
+
+FEES = """service_type,rate,unit,effective_from,source
+Residential care 65+,800,per_week,2024-04-01,Cabinet decision 1
+Residential care 65+,850,per_week,2025-04-01,Cabinet decision 2
+Residential care 65+,900,per_week,2026-04-07,Cabinet decision 3
+Nursing care 65+,1000,per_week,2025-04-01,Cabinet decision 2
+Home care,23.00,per_hour,2024-04-08,Cabinet decision 1
+Home care,24.50,per_hour,2025-04-07,Cabinet decision 2
+Home care,abc,per_hour,2023-04-01,Cabinet decision 0
+Day care,50,per_day,2025-04-01,Cabinet decision 2
+"""
+
+
 def _directory(path: Path) -> Path:
     la, region = "Worcestershire", "West Midlands"
     rows = [
@@ -170,6 +237,21 @@ def _directory(path: Path) -> Path:
     from datetime import date
 
     return write_book(path, workbook(rows, date(2026, 3, 1)))
+
+
+def _deactivated(path: Path) -> Path:
+    from datetime import date
+
+    la, region = "Worcestershire", "West Midlands"
+    rows = [deactivated("1-0000000101", la, region, date(2025, 6, 15), beds=30),
+            deactivated("1-0000000102", la, region, date(2025, 3, 2), beds=20),
+            deactivated("1-0000000103", la, region, date(2025, 3, 1), beds=25),
+            deactivated("1-0000000104", "Old Shire", region, date(2020, 1, 10), beds=10),
+            deactivated("1-0000000105", la, region, date(2025, 9, 1), care_home=False),
+            deactivated("1-0000000106", la, region, date(2025, 1, 1), beds=5),
+            deactivated("1-0000000107", la, region, date(2026, 3, 5), beds=5)]
+    rows[5][6] = "31/02/2025"
+    return write_book(path, deactivated_workbook(rows, date(2026, 3, 1)))
 
 
 def _cld(path: Path) -> Path:
@@ -222,6 +304,22 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     con.execute("INSERT INTO population SELECT la_code, year, sex, age, population "
                 "FROM population_projections WHERE year = 2025")
     con.close()
+    (tmp / "bench.csv").write_text(BENCHMARKS, encoding="utf-8")
+    r = openasc(tmp, "ingest", "housing-benchmarks", str(tmp / "bench.csv"), "--la", COUNCIL)
+    assert r.returncode == 0, r.stderr
+    assert "5 rows in, 4 loaded into housing_benchmarks, 1 quarantined" in r.stdout
+    (tmp / "supply.csv").write_text(SUPPLY, encoding="utf-8")
+    r = openasc(tmp, "ingest", "housing-supply", str(tmp / "supply.csv"), "--la", COUNCIL)
+    assert r.returncode == 0, r.stderr
+    assert "5 rows in, 4 loaded into housing_supply, 1 quarantined" in r.stdout
+    r = openasc(tmp, "ingest", "cqc-deactivated",
+                str(_deactivated(tmp / "01_March_2026_Deactivated_Locations.ods")))
+    assert r.returncode == 0, r.stderr
+    assert "7 location(s) read = 5 loaded + 2 quarantined (as at 2026-03-01" in r.stdout
+    (tmp / "fees.csv").write_text(FEES, encoding="utf-8")
+    r = openasc(tmp, "ingest", "fees", str(tmp / "fees.csv"), "--la", COUNCIL)
+    assert r.returncode == 0, r.stderr
+    assert "8 rows in, 6 loaded into fee_rates, 2 quarantined" in r.stdout
     r = openasc(tmp, "compute", *PERIOD, "--select", "MPS")
     assert r.returncode == 0, r.stderr
     return tmp
@@ -282,6 +380,7 @@ def test_supply_and_quality(values: dict) -> None:
     assert _v(values, "MPS-S6", "both=registered with and without nursing") == 1
     assert _v(values, "MPS-S7") == 235
     assert _v(values, "MPS-S8") == 1 and _v(values, "MPS-S8", "what=care home beds") == 35
+    assert _v(values, "MPS-C1") == 50 and _v(values, "MPS-C1", "what=care homes") == 2
     assert _v(values, "MPS-Q1") == pytest.approx(62.5)
     assert _v(values, "MPS-Q2") == pytest.approx(80.0)
     assert _v(values, "MPS-Q3") == pytest.approx(50.0)
@@ -297,6 +396,51 @@ def test_demand_against_supply(values: dict) -> None:
     assert _v(values, "MPS-X1", "year=2040") == pytest.approx(432.4)
 
 
+def test_housing_with_care(values: dict) -> None:
+    assert _v(values, "MPS-H2", "tenure=rent;type=EXTRA_CARE;year=2035") == pytest.approx(31)
+    assert _v(values, "MPS-H2", "tenure=rent;type=EXTRA_CARE;year=2030") == pytest.approx(25.2)
+    assert _v(values, "MPS-H2", "tenure=sale;type=EXTRA_CARE;year=2035") == pytest.approx(15.5)
+    assert _v(values, "MPS-H2", "tenure=any;type=SHELTERED;year=2035") == pytest.approx(155)
+    assert _v(values, "MPS-H2", "tenure=any;type=DEMENTIA_CARE;year=2035") == \
+        pytest.approx(7.75)
+    assert _v(values, "MPS-H3", "tenure=rent;type=SHELTERED") == 60
+    assert _v(values, "MPS-H3", "tenure=sale;type=SHELTERED") == 40
+    assert _v(values, "MPS-H3", "tenure=rent;type=EXTRA_CARE") == 15
+    assert _v(values, "MPS-H3", "tenure=all;type=SHELTERED") == 100
+    assert _v(values, "MPS-H1", "tenure=rent;type=EXTRA_CARE;year=2035") == pytest.approx(16)
+    assert _v(values, "MPS-H1", "tenure=rent;type=EXTRA_CARE;year=2030") == pytest.approx(10.2)
+    assert _v(values, "MPS-H1", "tenure=rent;type=EXTRA_CARE;year=2040") == pytest.approx(21.8)
+    assert _v(values, "MPS-H1", "tenure=any;type=SHELTERED;year=2035") == pytest.approx(55)
+    assert _v(values, "MPS-H1", "tenure=any;type=SHELTERED;year=2030") == pytest.approx(26)
+    assert _v(values, "MPS-H1", "tenure=any;type=SHELTERED;year=2040") == pytest.approx(84)
+    gaps = {b for c, b in values if c == "MPS-H1"}
+    assert not any("EXTRA_CARE" in b and "sale" in b or "DEMENTIA" in b for b in gaps)
+
+
+def test_fees(values: dict) -> None:
+    assert _v(values, "MPS-F1", "service=Residential care 65+") == pytest.approx(850)
+    assert _v(values, "MPS-F1", "service=Nursing care 65+") == pytest.approx(1000)
+    assert _v(values, "MPS-F2", "service=Home care") == pytest.approx(24.50)
+    assert _v(values, "MPS-F3", "service=Residential care 65+;unit=per_week") == \
+        pytest.approx(6.25)
+    assert _v(values, "MPS-F3", "service=Home care;unit=per_hour") == \
+        pytest.approx(1.5 / 23 * 100)
+    assert ("MPS-F3", "service=Nursing care 65+;unit=per_week") not in values
+    assert not any(b == "service=Day care" for _, b in values)
+
+
+def test_housing_needs_the_council(warehouse: Path) -> None:
+    """The housing files carry no council: without --la (and no council in openasc.toml)
+    nothing loads and the message says what to give; the same file again changes nothing."""
+    (warehouse / "supply2.csv").write_text(SUPPLY.replace(",15,", ",16,"), encoding="utf-8")
+    r = openasc(warehouse, "ingest", "housing-supply", str(warehouse / "supply2.csv"))
+    assert r.returncode == 1
+    assert "give --la" in r.stderr + r.stdout and "Traceback" not in r.stderr
+    r = openasc(warehouse, "ingest", "housing-supply", str(warehouse / "supply.csv"),
+                "--la", COUNCIL)
+    assert r.returncode == 0 and "already loaded" in r.stdout
+
+
 def test_statement_prints_the_figures(warehouse: Path) -> None:
     """The document reads the same rows: 85+ from 300 to 450 (50.0%), 235 beds per 1,000."""
     r = openasc(warehouse, "report", "market-position", "--year", "2025-26", "--out",
@@ -307,6 +451,18 @@ def test_statement_prints_the_figures(warehouse: Path) -> None:
     assert ">300</span> to <span" in html and ">50.0%</span>" in html
     assert ">235.0</span>" in html and "five-year migration variant" in html
     assert "Draft: not for publication" in html  # no content folder: the examples show
+    assert "registration ended in the 12 months" in html
+    housing = html[html.index('id="housing"'):]
+    assert "Sheltered or retirement housing" in housing and "Test toolkit (2099)" in housing
+    assert ">155</span>" in housing and ">55</span>" in housing  # need and gap, 2035
+    fees = html[html.index('id="fees"'):]
+    assert "Residential care 65+" in fees and "Cabinet decision 2" in fees
+    rows = {row.split("</th>")[0]: row for row in fees.split('<th scope="row">')[1:4]}
+    assert "£850.00 a week" in rows["Residential care 65+"] and "6.3%" in rows[
+        "Residential care 65+"]
+    assert "£1,000.00 a week" in rows["Nursing care 65+"] and "<td>-</td>" in rows[
+        "Nursing care 65+"]
+    assert "£24.50 an hour" in rows["Home care"] and "6.5%" in rows["Home care"]
 
 
 def test_same_projection_twice_changes_nothing(warehouse: Path) -> None:

@@ -200,3 +200,44 @@ def test_zip_members_named_as_ons_names_them(tmp_path: Path) -> None:
         f.writestr("readme.txt", "x")
     r = cli(tmp_path, "ingest", "projections", str(z), "--variant", "five-year migration")
     assert r.returncode == 2 and "*SNPP*Population*persons*.csv" in r.stderr + r.stdout
+
+
+# ----------------------------------------------------------------------------- housing
+def test_housing_ratio_twice_and_a_blank_source_are_quarantined(tmp_path: Path) -> None:
+    """One ratio per type and tenure, each citing its source: the second EXTRA_CARE rent row
+    and the uncited row are set aside with their reasons; the rest load (3 = 1 + 2)."""
+    path = tmp_path / "b.csv"
+    path.write_text("type_code,tenure,per_1000_75plus,source\nEXTRA_CARE,rent,20,Toolkit\n"
+                    "EXTRA_CARE,rent,25,Toolkit\nSHELTERED,any,100,\n", encoding="utf-8")
+    r = cli(tmp_path, "ingest", "housing-benchmarks", str(path), "--la", "E10000034")
+    assert r.returncode == 0, r.stderr
+    assert "3 rows in, 1 loaded into housing_benchmarks, 2 quarantined" in r.stdout
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    reasons = [x for (x,) in con.execute(
+        "SELECT reason FROM quarantine WHERE source = 'housing_benchmarks' ORDER BY row_number")
+        .fetchall()]
+    got = con.execute("SELECT la_code, per_1000_75plus FROM housing_benchmarks").fetchall()
+    con.close()
+    assert "appears twice" in reasons[0] and got == [("E10000034", 20.0)]
+    assert len(reasons) == 2
+
+
+# ----------------------------------------------------------------------------- closures
+def test_recent_closure_naming_no_council_stops_the_run(tmp_path: Path) -> None:
+    """A care home deregistered in the last year must name a known council (else MPS-C1
+    would silently miss it); the run stops, names it, and loads nothing."""
+    from openasc.synth.care_directory import deactivated, deactivated_workbook
+
+    rows = [deactivated("1-1", "Worcestershire", "West Midlands", date(2025, 6, 1), beds=9),
+            deactivated("1-2", "Nowhereshire", "West Midlands", date(2025, 7, 1), beds=9)]
+    path = write_book(tmp_path / "01_March_2026_Deactivated_Locations.ods",
+                      deactivated_workbook(rows, date(2026, 3, 1)))
+    r = cli(tmp_path, "ingest", "cqc-deactivated", str(path))
+    assert r.returncode == 1 and "'Nowhereshire' (1 row)" in r.stderr + r.stdout
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables")
+              .fetchall()}
+    n = con.execute("SELECT count(*) FROM care_closures").fetchone()[0] \
+        if "care_closures" in tables else 0
+    con.close()
+    assert n == 0

@@ -1,5 +1,5 @@
-"""Commands for the market position statement: load projections, the CQC care directory
-and prevalence rates; make synthetic projections and directories; write
+"""Commands for the market position statement: load projections, the CQC care directory,
+prevalence rates and the council's housing and fee files; make synthetic inputs; write
 the statement. `openasc.cli` mounts each under its group (`ingest projections`, `synth
 care-directory`, `report market-position`, ...). No logic here: each calls one function."""
 
@@ -53,6 +53,20 @@ def ingest_care_directory(
     _show(ingest_care_directory_file(file, settings(), as_at=as_at, aliases=aliases))
 
 
+def ingest_cqc_deactivated(
+    file: Annotated[Path, typer.Argument(
+        help="CQC deactivated locations (Deactivated_Locations .ods or .xlsx).")],
+    as_at: Annotated[str | None, typer.Option(
+        help="Snapshot date YYYY-MM-DD when neither the README nor the name dates it.")] = None,
+    aliases: Annotated[Path | None, typer.Option(
+        help="Extra CQC local authority names: CSV cqc_name,council_ons_code.")] = None,
+) -> None:
+    """Load CQC's deactivated locations (care home closures; replaces the previous file)."""
+    from openasc.ingest.cqc_deactivated import ingest_deactivated_file
+
+    _show(ingest_deactivated_file(file, settings(), as_at=as_at, aliases=aliases))
+
+
 def ingest_prevalence_rates(
     file: Annotated[Path, typer.Argument(
         help="prevalence_rates.csv: condition_code, condition_label, age_from, age_to, sex, "
@@ -62,6 +76,62 @@ def ingest_prevalence_rates(
     from openasc.ingest.pipeline import ingest_file
 
     _show(ingest_file("prevalence_rates", file, settings()))
+
+
+def ingest_housing_benchmarks(
+    file: Annotated[Path, typer.Argument(
+        help="housing_benchmarks.csv: type_code, tenure, per_1000_75plus, source.")],
+    la: LaOpt = None,
+) -> None:
+    """Load the council's specialist housing planning ratios (per 1,000 aged 75+)."""
+    from openasc.ingest.council_files import ingest_council_file
+
+    _show(ingest_council_file("housing_benchmarks", file, settings(), la))
+
+
+def ingest_housing_supply(
+    file: Annotated[Path, typer.Argument(
+        help="housing_supply.csv: type_code, tenure, units, as_at, source.")],
+    la: LaOpt = None,
+) -> None:
+    """Load the council's specialist housing supply (units by type and tenure on a date)."""
+    from openasc.ingest.council_files import ingest_council_file
+
+    _show(ingest_council_file("housing_supply", file, settings(), la))
+
+
+def ingest_fees(
+    file: Annotated[Path, typer.Argument(
+        help="fees.csv: service_type, rate, unit (per_week or per_hour), effective_from, "
+             "source.")],
+    la: LaOpt = None,
+) -> None:
+    """Load the fee rates the council pays providers (by service and date)."""
+    from openasc.ingest.council_files import ingest_council_file
+
+    _show(ingest_council_file("fees", file, settings(), la))
+
+
+def synth_housing(
+    out: Annotated[Path, typer.Option(help="Folder to write the two CSV files in.")],
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+) -> None:
+    """Write synthetic housing_benchmarks.csv and housing_supply.csv (made-up ratios)."""
+    from openasc.synth.housing import write_housing
+
+    for path in write_housing(out, seed=seed):
+        console.print(f"Wrote {path}")
+
+
+def synth_fees(
+    out: Annotated[Path, typer.Option(help="Folder to write fees.csv in.")],
+    first_year: Annotated[int, typer.Option(help="First April the rates take effect.")] = 2023,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+) -> None:
+    """Write a synthetic fees.csv (three years of made-up rates)."""
+    from openasc.synth.fees import write_fees
+
+    console.print(f"Wrote {write_fees(out, first_year, seed)}")
 
 
 def synth_projections(
@@ -90,6 +160,20 @@ def synth_care_directory(
 
     rows = write_care_directory(out, only=la_code or None, as_at=as_at, seed=seed)
     console.print(f"Wrote {rows:,} locations to {out}")
+
+
+def synth_cqc_deactivated(
+    out: Annotated[Path, typer.Option(help="File to write: .ods or .xlsx.")],
+    la_code: Annotated[list[str] | None, typer.Option(
+        help="Only these councils (repeat); default every English council.")] = None,
+    as_at: Annotated[str, typer.Option(help="Snapshot date, YYYY-MM-DD.")] = "2025-03-01",
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+) -> None:
+    """Write a synthetic CQC deactivated locations file (README sheet, data sheet)."""
+    from openasc.synth.care_directory import write_deactivated
+
+    rows = write_deactivated(out, only=la_code or None, as_at=as_at, seed=seed)
+    console.print(f"Wrote {rows:,} deactivated locations to {out}")
 
 
 def report_market_position(

@@ -92,7 +92,8 @@ def _workbook(path: Path) -> tuple[list[str], list[str], list[tuple[int, list[st
     else:
         raise UnreadableInput(f"{path}: expected the CQC care directory as .ods or .xlsx.")
     raise OpenascError(f"{path}: no sheet whose first row holds 'Location ID' and 'Care home?'"
-                       "; expected CQC's HSCA_Active_Locations data sheet after its README.")
+                       "; expected CQC's data sheet (HSCA_Active_Locations, or the "
+                       "deactivated locations) after its README.")
 
 
 def _text(v: object) -> str:
@@ -156,7 +157,7 @@ def read(stage: Stage) -> None:
                if v["required"] and _norm(v["header"]) not in index]
     if missing:
         raise OpenascError(f"{path}: sheet {sheet!r} has no column " + "; no column ".join(
-            repr(m) for m in missing) + ". Expected CQC's care directory with filters.")
+            repr(m) for m in missing) + f". Expected CQC's {stage.spec.title}.")
     cols = {k: index.get(_norm(v["header"])) for k, v in spec.items()}
     with tempfile.TemporaryDirectory() as tmp:
         staged = Path(tmp) / "stg.csv"
@@ -170,8 +171,9 @@ def read(stage: Stage) -> None:
                     f"{sql_text(str(staged))}, all_varchar = true, header = true)")
     con.execute("ALTER TABLE stg ALTER _row TYPE INTEGER")
     _aliases(con, stage.options.get("aliases"), as_at)
-    stage.state.update(as_at=as_at, sheet=sheet)
-    stage.result = FileResult("care_directory", path.name, stage.options["scan"][0], len(rows))
+    stage.state.update(as_at=as_at, sheet=sheet,
+                       found={k for k, i in cols.items() if i is not None})
+    stage.result = FileResult(stage.spec.source, path.name, stage.options["scan"][0], len(rows))
     stage.result.warnings += warnings
     stage.result.detail.update(as_at=as_at.isoformat(), sheet=sheet)
     stage.state["run"] = {"as_of": as_at, "detail": {"as_at": as_at.isoformat(),

@@ -38,7 +38,7 @@ from openasc.metrics.plan import Plan, build_plan, selection_tokens
 # make a council "present" for a compute run without --la.
 # Tables for every council (not a sign that a council's own data is loaded).
 REFERENCE_TABLES = {"councils", "population", "population_projections", "care_locations",
-                    "prevalence_rates"}
+                    "care_closures", "prevalence_rates"}
 
 # value = numerator / denominator x factor, for units the engine can fill in itself.
 UNIT_FACTORS = {"percent": 100.0, "per_100k": 100000.0, "per_1000": 1000.0, "rate": 1.0,

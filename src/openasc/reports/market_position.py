@@ -130,6 +130,10 @@ class Sources:
     release: str | None
     directory_as_at: date | None
     conditions: dict[str, tuple[str, str]]  # code -> (label, source)
+    # (type, tenure) -> (ratio per 1,000 aged 75+, its source); the supply file's dates
+    housing: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
+    housing_as_at: date | None = None
+    fee_sources: tuple[str, ...] = ()
 
 
 def read_sources(con: duckdb.DuckDBPyConnection, la_code: str) -> Sources:
@@ -145,7 +149,21 @@ def read_sources(con: duckdb.DuckDBPyConnection, la_code: str) -> Sources:
         conditions = {c: (label, src) for c, label, src in con.execute(
             "SELECT condition_code, any_value(condition_label), string_agg(DISTINCT source, "
             "'; ') FROM prevalence_rates GROUP BY 1 ORDER BY 1").fetchall()}
-    return Sources(release, as_at, conditions)
+    housing: dict[tuple[str, str], tuple[float, str]] = {}
+    housing_as_at = None
+    if table_exists(con, "housing_benchmarks"):
+        housing = {(t, n): (r, src) for t, n, r, src in con.execute(
+            "SELECT type_code, tenure, per_1000_75plus, source FROM housing_benchmarks "
+            "WHERE la_code = ?", [la_code]).fetchall()}
+    if table_exists(con, "housing_supply"):
+        housing_as_at = con.execute("SELECT max(as_at) FROM housing_supply WHERE la_code = ?",
+                                    [la_code]).fetchone()[0]
+    fee_sources: tuple[str, ...] = ()
+    if table_exists(con, "fee_rates"):
+        fee_sources = tuple(x for (x,) in con.execute(
+            "SELECT DISTINCT source FROM fee_rates WHERE la_code = ? ORDER BY 1",
+            [la_code]).fetchall())
+    return Sources(release, as_at, conditions, housing, housing_as_at, fee_sources)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -364,6 +382,10 @@ def supply_section(m: Mps, s: Sources) -> Section:
     if m.row("MPS-S8"):
         extra.append(P("Dormant (registered, not operating): ", m.cell("MPS-S8"),
                        " location(s), left out of every figure above."))
+    if m.row("MPS-C1"):
+        extra.append(P("Care homes whose CQC registration ended in the 12 months before the "
+                       "snapshot: ", m.cell("MPS-C1", "what=care homes"), ", with ",
+                       m.cell("MPS-C1"), " beds (a home that changed provider counts too)."))
     if m.row("MPS-Q6"):
         extra.append(P("Locations whose rating was inherited from a previous registration: ",
                        m.cell("MPS-Q6"), " (counted in the ratings below)."))
@@ -430,6 +452,71 @@ def gap_section(m: Mps) -> Section:
     return sec
 
 
+HOUSING_TYPES = {"SHELTERED": "Sheltered or retirement housing",
+                 "ENH_SHELTERED": "Enhanced sheltered housing",
+                 "EXTRA_CARE": "Extra care housing", "RES_CARE": "Residential care beds",
+                 "NURSING_CARE": "Nursing care beds", "DEMENTIA_CARE": "Dementia care beds"}
+TENURES = {"rent": "For rent", "sale": "For sale", "any": "Any tenure"}
+
+
+def housing_section(m: Mps, s: Sources) -> Section:
+    """Need at the council's own planning ratios against today's units (MPS-H1..H3)."""
+    sec = Section("housing", "Housing with care")
+    kinds = sorted({(r.parts["type"], r.parts["tenure"])
+                    for r in m.f.breakdowns(FAMILY, "MPS-H2")})
+    if not kinds:
+        return sec
+    when = (f" (units as at {s.housing_as_at.day} {s.housing_as_at:%B %Y})"
+            if s.housing_as_at else "")
+    sec.blocks.append(P(
+        "How much specialist housing and care for older people we would need if we kept "
+        "to our planning ratios (units per 1,000 people aged 75 and over) as the population "
+        f"grows, against what there is today{when}. The ratios are our indicative planning "
+        "assumptions, not a measure of need; a gap is positive where today's supply falls "
+        "short."))
+    rows = []
+    for t, n in kinds:
+        ratio = s.housing.get((t, n), (None, ""))[0]
+        rows.append([
+            HOUSING_TYPES.get(t, t), TENURES.get(n, n),
+            "-" if ratio is None else f"{ratio:g}",
+            m.cell("MPS-H3", f"tenure={'all' if n == 'any' else n};type={t}"),
+            *(m.cell("MPS-H2", f"tenure={n};type={t};year={y}") for y in m.years[1:]),
+            m.cell("MPS-H1", f"tenure={n};type={t};year={m.horizon}")])
+    cited = sorted({src for _, src in s.housing.values()})
+    sec.blocks.append(Table(
+        caption="Specialist housing and care for older people: need at our planning ratios "
+                "and today's supply",
+        headers=["Type", "Tenure", "Per 1,000 aged 75+", "Units today",
+                 *(f"Need {y}" for y in m.years[1:]), f"Gap {m.horizon}"], rows=rows,
+        note="Planning ratios: " + "; ".join(cited) + ". Need = ratio x projected population "
+             "aged 75 and over / 1,000. A gap is shown only where we know today's supply of "
+             "that type and tenure."))
+    return sec
+
+
+def fees_section(m: Mps, s: Sources) -> Section:
+    """The rates the council pays providers now and a year before (MPS-F1..F3)."""
+    sec = Section("fees", "Fees we pay")
+    rows = []
+    for code, unit in (("MPS-F1", "per_week"), ("MPS-F2", "per_hour")):
+        for r in sorted(m.f.breakdowns(FAMILY, code), key=lambda r: r.parts["service"]):
+            change = f"service={r.parts['service']};unit={unit}"
+            rows.append([r.parts["service"], m.cell(code, r.breakdown),
+                         m.cell("MPS-F3", change) if m.row("MPS-F3", change) else "-"])
+    if not rows:
+        return sec
+    day = f"{m.f.period_end.day} {m.f.period_end:%B %Y}"
+    sec.blocks.append(P(
+        f"The fees we pay providers for the main services, as in effect on {day}, and the "
+        "change from the rate in effect a year before."))
+    sec.blocks.append(Table(caption=f"Fees we pay, {day}", headers=[
+        "Service", "Fee", "Change over the year"], rows=rows,
+        note="Rates: " + "; ".join(s.fee_sources) + ". A change is shown only where we "
+             "paid a rate for the service a year before."))
+    return sec
+
+
 # What care costs and who provides it (ASC-FR and Skills for Care, families FIN and WF):
 # providers read fees and staffing beside supply. Sentences compare with last year and England
 # as the Local Account's do; left out when neither family is held.
@@ -491,7 +578,9 @@ def build_market_position(f: Figures, content: MpsContent, sources: Sources,
         demand_section(m),
         supply_section(m, sources),
         gap_section(m),
+        housing_section(m, sources),
         measures_section(f, COSTS_AND_WORKFORCE),
+        fees_section(m, sources),
         text_section(content, "intentions", "intentions"),
         pipeline_section(content, today or date.today()),
         text_section(content, "key-messages", "key-messages"),

@@ -134,3 +134,47 @@ def write_care_directory(out: Path, only: list[str] | None = None, as_at: str = 
                                  rating="Good"))
     write_book(Path(out), workbook(rows, day))
     return len(rows)
+
+
+DEACTIVATED_HEADER = [
+    "Location ID", "Location Name", "Care home?", "Location Inspection Directorate",
+    "Location Local Authority", "Location Region", "Location HSCA End Date",
+    "Care homes beds at point location de-activated"]
+
+
+def deactivated(lid: str, la: str, region: str, end: date, *, care_home: bool = True,
+                beds: int = 0, directorate: str = "Adult social care") -> list[object]:
+    """One row of CQC's deactivated locations file (end date as CQC writes it, dd/mm/yyyy)."""
+    return [lid, f"Location {lid}", "Y" if care_home else "N", directorate, la, region,
+            f"{end:%d/%m/%Y}", beds if care_home else ""]
+
+
+def deactivated_workbook(rows: list[list[object]],
+                         as_at: date) -> dict[str, list[list[object]]]:
+    """README (its as-at line) and the data sheet."""
+    return {"README": [["Deactivated locations"],
+                       [f"Source: CQC database as at {as_at.day:02d} {as_at:%B %Y}"],
+                       ["Synthetic data made by openasc; no real location."]],
+            "Deactivated_Locations": [DEACTIVATED_HEADER, *rows]}
+
+
+def write_deactivated(out: Path, only: list[str] | None = None, as_at: str = "2025-03-01",
+                      seed: int = 1) -> int:
+    """Write a synthetic deactivated locations file: a few care homes a council, some
+    deregistered in the year before `as_at`, some years earlier, and some home care."""
+    day = date.fromisoformat(as_at)
+    rng = np.random.default_rng(seed)
+    wanted = {councils.resolve(c, on=day).ons_code for c in only} if only else None
+    rows: list[list[object]] = []
+    for c in councils.all_councils():
+        if not c.valid_on(day) or (wanted is not None and c.ons_code not in wanted):
+            continue
+        for _ in range(int(rng.integers(1, 8))):
+            ago = int(rng.integers(1, 900))
+            end = date.fromordinal(day.toordinal() - ago)
+            rows.append(deactivated(f"1-8{len(rows):08d}", c.name, c.region, end,
+                                    beds=int(rng.integers(6, 60))))
+        rows.append(deactivated(f"1-8{len(rows):08d}", c.name, c.region,
+                                date.fromordinal(day.toordinal() - 100), care_home=False))
+    write_book(Path(out), deactivated_workbook(rows, day))
+    return len(rows)
