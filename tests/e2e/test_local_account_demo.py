@@ -129,3 +129,17 @@ def test_money_workforce_complaints_survey_and_waits_come_from_data(demo: Path) 
     assert '<section id="housing"' in mps and 'data-mv="MPS|MPS-H1|' in mps
     assert '<section id="fees"' in mps and 'data-mv="MPS|MPS-F3|' in mps
     assert 'data-mv="MPS|MPS-C1|' in mps
+
+
+def test_the_demo_documents_pass_the_figures_check(demo: Path) -> None:
+    """Every HTML document the demo writes passes `openasc check` against the demo's
+    warehouse with no error. The demo's CQC directory has services that are neither care
+    homes nor home care, which once made the statement's rating table fail its own sums."""
+    import subprocess
+    import sys
+
+    for doc in sorted(demo.glob("*.html")):
+        r = subprocess.run([sys.executable, "-m", "openasc.cli", "--warehouse",
+                            str(demo / "wh.duckdb"), "check", str(doc), "--la", "E10000034",
+                            "--year", "2024-25"], capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0 and " 0 errors" in r.stdout, doc.name + r.stdout + r.stderr

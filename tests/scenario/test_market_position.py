@@ -469,3 +469,17 @@ def test_same_projection_twice_changes_nothing(warehouse: Path) -> None:
     r = openasc(warehouse, "ingest", "projections", str(warehouse / "snpp.zip"),
                 "--variant", "five-year migration")
     assert r.returncode == 0 and "already loaded" in r.stdout
+
+
+def test_the_statement_passes_the_figures_check(warehouse: Path) -> None:
+    """The statement openasc writes is checked by `openasc check` against the warehouse it
+    came from (HTML and PDF): no arithmetic in it may fail (exit 0, no error). A rating
+    table once set 'All adult social care' beside care homes and home care, where it read
+    as their total and did not add up."""
+    out = warehouse / "mps-check"
+    r = openasc(warehouse, "report", "market-position", "--year", "2025-26", "--out",
+                str(out), "--la", COUNCIL)
+    assert r.returncode == 0, r.stderr
+    for doc in ("market-position.html", "market-position.pdf"):
+        c = openasc(warehouse, "check", str(out / doc), "--la", COUNCIL, "--year", "2025-26")
+        assert c.returncode == 0 and " 0 errors" in c.stdout, c.stdout + c.stderr

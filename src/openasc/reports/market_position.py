@@ -427,11 +427,19 @@ def quality_section(m: Mps) -> Section:
                         "service not yet rated is left out of the shares and counted below."))
     sec.blocks.append(Table(caption="Services rated Good or Outstanding, and Inadequate",
                             headers=["Measure", *(n for _, n in AREAS)], rows=rows))
-    services = ("Care homes", "Home care", "All adult social care")
+    # Two tables, not one: "All adult social care" also counts services that are neither a
+    # care home nor home care (supported living, Shared Lives...), so beside those two
+    # columns it would read as their total and not add up.
+    services = ("Care homes", "Home care")
     mix = [[rating, *(m.cell("MPS-Q5", f"rating={rating};service={sv}") for sv in services)]
            for rating in RATINGS]
-    sec.blocks.append(Table(caption="Services by CQC rating", headers=["Rating", *services],
-                            rows=mix))
+    sec.blocks.append(Table(caption="Care homes and home care services by CQC rating",
+                            headers=["Rating", *services], rows=mix))
+    every = [[rating, m.cell("MPS-Q5", f"rating={rating};service=All adult social care")]
+             for rating in RATINGS]
+    sec.blocks.append(Table(caption="All adult social care services by CQC rating (care "
+                                    "homes, home care and every other registered service)",
+                            headers=["Rating", "Services"], rows=every))
     return sec
 
 
