@@ -176,7 +176,8 @@ def sql_2a(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
     sql = (catalogue_folder() / "ascof_2a.sql").read_text()
     rows = con.execute(sql, {"period_start": START, "period_end": END,
                              "la_code": LA_ONS}).fetchall()
-    return {r[0]: (int(r[1]), int(r[2])) for r in rows}
+    # the file also returns DHSC's 2A-EPISODES disaggregation; 2A's own rows are compared
+    return {r[1]: (int(r[2]), int(r[3])) for r in rows if r[0] == "2A"}
 
 
 def _timed(fn: object) -> float:
