@@ -201,9 +201,13 @@ def test_report_generated_and_downloaded_with_audit(site):
             break
         time.sleep(0.1)
     assert status["status"] == "done", status
-    assert status["files"] == ["local-account.html"]
+    # the whole set, so the main document's links to its annex and Easy Read resolve
+    assert status["files"] == ["local-account.html", "local-account-annex.html",
+                               "local-account-easy-read.html"]
     got = client.get(f"{job}/files/local-account.html")
     assert got.status_code == 200 and "Local Account" in got.text
+    assert 'href="local-account-annex.html"' in got.text
+    assert client.get(f"{job}/files/local-account-annex.html").status_code == 200
     with session_factory(make_engine(url))() as db:
         assert db.scalar(select(AuditEvent).where(AuditEvent.action == "export")) is not None
     client.cookies.clear()

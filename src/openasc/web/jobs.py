@@ -98,6 +98,13 @@ def report_work(gate: WarehouseGate, settings: Settings, kind: str, year: str,
         with gate.read() as con:
             f = open_figures(con, la or settings.council, year)
         job.advance("Writing the document and drawing its charts")
+        if kind == "local-account":  # the set: the main document links its annex and Easy Read
+            from openasc.reports.writing import write_local_account
+
+            job.files += [p for p in write_local_account(f, load_content(None), year, out,
+                                                         pdf).files if p.suffix != ".log"]
+            job.advance("Finishing")
+            return
         stem = kind
         doc = DOCUMENTS[kind][0](f, load_content(None), year)
         html = write_html(doc, f.period_start, f.period_end, out / f"{stem}.html")
