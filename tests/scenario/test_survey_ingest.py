@@ -84,12 +84,16 @@ def test_bad_rows_are_quarantined_with_reasons_and_counts_add_up(tmp_path: Path)
         {**good, "Serial_Number": "B2", "q3a": 9},
         {**good, "Serial_Number": "B3", "Questionnaire": 3, "q1": 6},
         {**good, "Serial_Number": "B4", "LA_Code": "886"},
+        # three more good rows, so that under half the file is quarantined (a file more
+        # than 50% quarantined is refused whole: tests/scenario/test_extract_checks.py)
+        {**good, "Serial_Number": "G3"}, {**good, "Serial_Number": "G4"},
+        {**good, "Serial_Number": "G5"},
     ]
     f = write(tmp_path / "ascs.csv", [*ASCS_HEAD, "Comments"], rows)
     wh = str(tmp_path / "w.duckdb")
     code, out = _invoke("--warehouse", wh, "ingest", "survey", str(f))
     assert code == 0, out
-    assert "6 rows in, 2 loaded into ascs_responses, 4 quarantined" in out
+    assert "9 rows in, 5 loaded into ascs_responses, 4 quarantined" in out
     con = duckdb.connect(wh, read_only=True)
     got = con.execute("SELECT row_number, field, reason FROM quarantine ORDER BY 1").fetchall()
     con.close()
