@@ -405,7 +405,8 @@ def make_draft(i: int, rng: random.Random, error_rate: float = 0.45,
     f = facts or Facts(rng, rounded=i % 3 == 2)
     held = facts_held(f)
     used: set[str] = set()
-    bad = lambda: rng.random() < error_rate  # noqa: E731 - one coin per template
+    def bad() -> bool:  # one coin per template
+        return rng.random() < error_rate
     parts: list[tuple[str, Built]] = [
         ("Who we helped", t_share_table(f, rng, bad())),
         ("Who we helped", t_row_total_table(f, rng, bad())),

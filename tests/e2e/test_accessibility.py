@@ -16,18 +16,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-sync"]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not AXE.is_file() or not Path("/usr/bin/chromium").is_file():
-        pytest.fail("run scripts/install-browser.sh first (Chromium, Playwright, axe-core)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.mark.parametrize("name", ["local-account.html", "local-account-annex.html",
                                   "local-account-easy-read.html", "self-assessment.html"])
 def test_no_serious_or_critical_violations(built, browser, name: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from rich.console import Console
-from test_accessibility import AXE, CHROMIUM_ARGS
+from test_accessibility import AXE
 from test_reports import STATEMENTS, parse, statement_bodies
 
 pytestmark = pytest.mark.slow
@@ -93,24 +93,17 @@ def test_readability_of_every_section_with_prose_is_in_the_build_log(demo: Path)
     assert any(line.startswith("  easy-read ") for line in log.splitlines())
 
 
-def test_no_serious_or_critical_axe_violations_in_the_set(demo: Path) -> None:
-    if not AXE.is_file() or not Path("/usr/bin/chromium").is_file():
-        pytest.fail("run scripts/install-browser.sh first (Chromium, Playwright, axe-core)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        for stem in SET:
-            page = browser.new_page()
-            page.goto((demo / f"{stem}.html").as_uri())
-            page.add_script_tag(content=AXE.read_text("utf-8"))
-            result = page.evaluate("""async () => await axe.run(document, {runOnly: {
-                type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']}})""")
-            page.close()
-            bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-                   for v in result["violations"] if v["impact"] in ("serious", "critical")]
-            assert bad == [], (stem, bad)
-        browser.close()
+def test_no_serious_or_critical_axe_violations_in_the_set(demo: Path, browser) -> None:
+    for stem in SET:
+        page = browser.new_page()
+        page.goto((demo / f"{stem}.html").as_uri())
+        page.add_script_tag(content=AXE.read_text("utf-8"))
+        result = page.evaluate("""async () => await axe.run(document, {runOnly: {
+            type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']}})""")
+        page.close()
+        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        assert bad == [], (stem, bad)
 
 
 def test_money_workforce_complaints_survey_and_waits_come_from_data(demo: Path) -> None:

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from test_accessibility import AXE, browser  # noqa: F401 - the shared browser fixture
+from test_accessibility import AXE
 
 
 def _cli(tmp: Path, *args: str) -> None:
@@ -38,7 +38,7 @@ def statement(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp / "out" / "market-position.html"
 
 
-def test_statement_has_no_serious_or_critical_violations(statement: Path, browser) -> None:  # noqa: F811
+def test_statement_has_no_serious_or_critical_violations(statement: Path, browser) -> None:
     page = browser.new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))

@@ -18,9 +18,9 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).parent))
-from port import PORTED, port_cells  # noqa: E402
+from port import PORTED, port_cells  # noqa: E402 - run as a script: its folder first on the path
 
-from openasc.metrics import engine  # noqa: E402
+from openasc.metrics import engine  # noqa: E402 - after the path, like the line above
 
 
 def openasc_cells(con: duckdb.DuckDBPyConnection, la: str, start: date,

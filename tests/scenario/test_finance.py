@@ -65,7 +65,8 @@ WORCS, ENGLAND = "E10000034", "E92000001"
 
 
 def _file(tmp: Path) -> Path:
-    w = lambda care, value, **kw: ascfr_row(WORCS, 2025, care, value, cassr="416", **kw)  # noqa: E731
+    def w(care: str, value: object, **kw: object) -> dict:
+        return ascfr_row(WORCS, 2025, care, value, cassr="416", **kw)
     lts = "Long Term Care"
     rows = [
         w("Total", "250000"),
