@@ -56,6 +56,9 @@ COARSENED = {
     "postcode_district": "upper(split_part(trim(c.postcode), ' ', 1))",
     "is_conversation": "coalesce(lower(c.event_description) LIKE '%conversation%', false)",
 }
+# The row's field profile (validate.PROFILE_COLUMNS): what its cleaned values cannot show.
+PROFILE = {"dq_invalid": "c._dq_invalid", "dq_release_1": "c._dq_release_1",
+           "dq_blank": "c._dq_blank"}
 
 
 @dataclass
@@ -107,7 +110,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: in
         con.execute(f"DROP TABLE {table}")
         return None
     result = validate(con, spec, table=table, load_only=load_only, cross_rows=cross_rows,
-                      date_order=date_order)
+                      date_order=date_order, profile=True)
     if result.date_note:  # shown by ingest and validate alike
         read.notes.append(result.date_note)
     con.execute(f"ALTER TABLE chk RENAME TO chk_{index}")
@@ -181,8 +184,8 @@ def _insert_records(con: duckdb.DuckDBPyConnection, spec: Spec, staged: StagedFi
         if col in IDENTIFIERS:
             exprs.append(f"{col}.p AS {col}")
             joins.append(f"LEFT JOIN _pseudo {col} ON {col}.v = {IDENTIFIERS[col]}")
-        elif col in COARSENED:
-            exprs.append(f"{COARSENED[col]} AS {col}")
+        elif col in COARSENED or col in PROFILE:
+            exprs.append(f"{COARSENED.get(col) or PROFILE[col]} AS {col}")
         elif col in kept:
             exprs.append(f"c.{col} AS {col}")
     params = [staged.validation.cassr_code, staged.council.ons_code]
