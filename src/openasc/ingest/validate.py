@@ -573,12 +573,11 @@ NOT_KEPT = ("la_code", "event_reference", "event_description")
 
 def _name_list(tagged: list[tuple[str, str]]) -> str:
     """SQL: the list of the field names whose condition holds on the row, `[]` when none.
-    (Concatenated and split: cheaper per row than filtering a list of forty.)"""
+    (A list comprehension: measured cheaper per row than list_filter or concat-and-split.)"""
     if not tagged:
         return "[]::VARCHAR[]"
-    tags = ", ".join(f"CASE WHEN {cond} THEN {q(';' + name)} END" for cond, name in tagged)
-    return (f"coalesce(string_split(nullif(ltrim(concat({tags}), ';'), ''), ';'), "
-            "[]::VARCHAR[])")
+    names = ", ".join(f"CASE WHEN {cond} THEN {q(name)} END" for cond, name in tagged)
+    return f"[x for x in [{names}] if x IS NOT NULL]"
 
 
 def _profile_sql(spec: Spec, fields: list[FieldSpec]) -> list[str]:
