@@ -563,11 +563,11 @@ def _note_sql(f: FieldSpec, spec: Spec, cross: list[str], looked_up: bool) -> st
 # warehouse keeps cleaned values, so an invalid cell that cleaning turned into NULL, or a
 # Release 1 value mapped to its R2 spelling, would look blank or valid there. Three short lists
 # per row say what the cleaned row cannot: the fields whose value failed as invalid, those that
-# were a Release 1 value, and which of the fields the warehouse does not keep as submitted
-# (LA_Code, replaced by the file's council, and the dropped free text) were blank.
+# were a Release 1 value, and which of NOT_KEPT were blank.
 PROFILE_COLUMNS = ("_dq_invalid", "_dq_release_1", "_dq_blank")
-# The fields of DHSC's profile whose value the warehouse does not keep as submitted: the rest
-# are blank in the file exactly when their warehouse column is NULL and they are not invalid.
+# The fields of DHSC's profile whose value the warehouse does not keep as submitted (LA_Code is
+# replaced by the file's council, the free text dropped): every other is blank in the file
+# exactly when its warehouse column is NULL and it did not fail as invalid.
 NOT_KEPT = ("la_code", "event_reference", "event_description")
 
 
@@ -580,7 +580,7 @@ def _name_list(tagged: list[tuple[str, str]]) -> str:
     return f"[x for x in [{names}] if x IS NOT NULL]"
 
 
-def _profile_sql(spec: Spec, fields: list[FieldSpec]) -> list[str]:
+def _profile_sql(fields: list[FieldSpec]) -> list[str]:
     """The three PROFILE_COLUMNS over the joined row (cells' own statuses `st_<col>`, the
     trimmed values `v_<col>`); the same rules as `_status_sql` for invalid and Release 1."""
     invalid, release_1, blank = [], [], []
@@ -647,7 +647,7 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
     out += [f"{_submitted_nhs(f'v_{f.column}')} AS {f.column}__submitted" for f in fields
             if f.type == "nhs_number"]
     if profile:
-        out += _profile_sql(spec, fields)
+        out += _profile_sql(fields)
     rejects = _reject_sql({f.column for f in fields}, cassr, start, end)
     reject_field = "CASE " + " ".join(
         f"WHEN coalesce({cond}, false) THEN {q(name) if name else 'NULL'}"

@@ -28,7 +28,7 @@ FAMILY_PAGES = {"safeguarding": ("SAC", "Safeguarding adults"),
                 "dols": ("DOLS", "Deprivation of Liberty Safeguards")}
 # DHSC's CLD dashboard for councils, one page per DHSC page (docs/dhsc-dashboard.md): the
 # title, the family and, where the page shows only some of it, the measure codes.
-DHSC_PAGES: dict[str, tuple[str, str | None, tuple[str, ...] | None]] = {
+DHSC_PAGES: dict[str, tuple[str, str, tuple[str, ...] | None]] = {
     "waiting-times": ("Waiting times", "WAITS", None),
     "requests": ("Requests", "DHSC", ("DHSC-REQ-1",)),
     "assessments": ("Assessments", "DHSC", ("DHSC-ASM-1",)),
@@ -292,8 +292,6 @@ def dhsc_page(request: Request, slug: str, la: str | None = None) -> HTMLRespons
     la_code, known = council_of(request, la)
 
     def load() -> list[figures.Shown]:
-        if fam is None:
-            return []
         with ctx.gate.read() as cur:
             return figures.headlines(cur, la_code, fam, who.unrounded)
 
