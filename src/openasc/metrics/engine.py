@@ -183,9 +183,6 @@ def _run_sql(con: duckdb.DuckDBPyConnection, measure: Measure, params: dict[str,
     if key in cache:
         return cache[key]
     name = f"_measure_rows_{len(cache)}"
-    if "$la_code" not in measure.sql_text():  # TEMPORARY until the set-based engine lands
-        con.execute("CREATE OR REPLACE TEMP TABLE compute_councils AS SELECT ?::VARCHAR "
-                    "AS la_code", [params["la_code"]])
     _temp_table(con, name, measure.sql_text(), params,
                 f"Measure {measure.family} {measure.code}: its SQL ({measure.sql})")
     columns = {r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()}
