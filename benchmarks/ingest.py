@@ -47,6 +47,7 @@ TARGET_MB = 4096
 DUCKDB_READ = """
 import duckdb, sys
 con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, ignore_errors=true)", [sys.argv[1]])
 print(con.execute("SELECT count(*) FROM t").fetchone()[0], file=sys.stderr)
 """
@@ -129,7 +130,13 @@ def _synth(out: Path, rows: int, env: dict[str, str], *extra: str) -> Path:
 
 
 def _rounded(runs: list[dict[str, float]]) -> list[dict[str, float]]:
-    return [{"seconds": round(r["seconds"], 2), "peak_mb": round(r["peak_mb"])} for r in runs]
+    return [{"seconds": round(r["seconds"], 2), "cpu_seconds": round(r["cpu_seconds"], 2),
+             "peak_mb": round(r["peak_mb"])} for r in runs]
+
+
+def _load() -> float:
+    """The machine's 1-minute load average: above its core count, other work is running."""
+    return round(os.getloadavg()[0], 1)
 
 
 def main() -> None:
@@ -152,6 +159,7 @@ def main() -> None:
     second = _synth(work / "cld-2.csv", args.rows, env, "--seed", "2")
     rows = sum(1 for _ in first.open("rb")) - 1
     wh = work / "bench.duckdb"
+    load_before = _load()
 
     # cold: a fresh warehouse each run; the baselines in between, so drift hits all alike
     cold, duck, pandas = [], [], []
@@ -187,23 +195,29 @@ def main() -> None:
         "rows": rows,
         "cold_runs": _rounded(cold),
         "cold_median_seconds": round(ingest_s, 2),
+        "cold_median_cpu_seconds": round(median(cold, "cpu_seconds"), 2),
         "cold_rows_per_second": round(rows / ingest_s),
         "warm_runs": _rounded(warm),
         "warm_median_seconds": round(median(warm), 2),
         "peak_memory_mb": round(peak),
         "duckdb_read_csv_runs": [round(r["seconds"], 2) for r in duck],
         "duckdb_read_csv_median_seconds": round(duck_s, 2),
+        "duckdb_read_csv_median_cpu_seconds": round(median(duck, "cpu_seconds"), 2),
         "pandas_vectorised_runs": [round(r["seconds"], 2) for r in pandas],
         "pandas_vectorised_median_seconds": round(pandas_s, 2),
+        "pandas_vectorised_median_cpu_seconds": round(median(pandas, "cpu_seconds"), 2),
         "pandas_peak_memory_mb": round(max(r["peak_mb"] for r in pandas)),
         "ratio_ingest_to_duckdb_read": round(ingest_s / duck_s, 2),
         "ratio_ingest_to_pandas": round(ingest_s / pandas_s, 2),
+        "load_average_before_and_after": [load_before, _load()],
         "many_files": {
             "files": len(many), "rows": many_rows,
             "two_at_a_time": {"seconds": round(parallel["seconds"], 2),
+                              "cpu_seconds": round(parallel["cpu_seconds"], 2),
                               "rows_per_second": round(many_rows / parallel["seconds"]),
                               "peak_mb": round(parallel["peak_mb"])},
             "one_at_a_time": {"seconds": round(serial["seconds"], 2),
+                              "cpu_seconds": round(serial["cpu_seconds"], 2),
                               "rows_per_second": round(many_rows / serial["seconds"]),
                               "peak_mb": round(serial["peak_mb"])},
         },
