@@ -133,3 +133,23 @@ def test_progress_counts_each_file_judged_and_loaded(tmp_path: Path) -> None:
         (done, total)))
     assert calls[-1] == (7, 7)
     assert sorted(done for done, _ in calls) == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_a_workbook_is_read_beside_a_csv(tmp_path: Path) -> None:
+    """111's file saved as a workbook (its rows streamed in batches through Arrow, on a
+    worker's cursor) beside 416's CSV: each is 4 rows in = 2 loaded + 2 quarantined, as the
+    CSV alone is."""
+    import csv
+
+    import openpyxl
+
+    source = _council_file(tmp_path, "111")
+    wb = openpyxl.Workbook()
+    with source.open(newline="", encoding="utf-8") as fh:
+        for row in csv.reader(fh):
+            wb.active.append(row)
+    book = tmp_path / "cld_111.xlsx"
+    wb.save(book)
+    result = _ingest(tmp_path / "w.duckdb", [_council_file(tmp_path, "416"), book])
+    assert [(f.name, f.rows_in, f.loaded, f.rows_quarantined) for f in result.files] == [
+        ("cld_416.csv", 4, 2, 2), ("cld_111.xlsx", 4, 2, 2)]
