@@ -731,7 +731,8 @@ def workers() -> int:
     """Files read and validated at once by an input whose specification says `parallel:
     true`: two (the cores this is tuned for), or `OPENASC_INGEST_WORKERS` (the benchmark
     compares one)."""
-    return max(1, int(os.environ.get("OPENASC_INGEST_WORKERS") or 2))
+    given = os.environ.get("OPENASC_INGEST_WORKERS", "")
+    return max(1, int(given)) if given.isdigit() else 2
 
 
 def _judge_parallel(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec,
