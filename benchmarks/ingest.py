@@ -23,8 +23,8 @@ same run, on the same file:
 Peak memory is the largest resident set of the command's process (`ru_maxrss` of the
 children: openasc runs as one process). Results go to `benchmarks/results/ingest.json`.
 
-    python benchmarks/ingest.py [--rows 1000000] [--runs 5] [--warm-runs 3] [--files 8]
-                                [--keep DIR]
+    python benchmarks/ingest.py [--rows 1000000] [--runs 5] [--warm-runs 3]
+                                [--baseline-runs 5] [--files 8] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -144,6 +144,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--warm-runs", type=int, default=3)
+    ap.add_argument("--baseline-runs", type=int, default=5, help="runs of each baseline")
     ap.add_argument("--files", type=int, default=8, help="files in the many-files run")
     ap.add_argument("--keep", type=Path, help="folder to keep the files in")
     ap.add_argument("--pandas-baseline", type=Path, help=argparse.SUPPRESS)
@@ -163,11 +164,12 @@ def main() -> None:
 
     # cold: a fresh warehouse each run; the baselines in between, so drift hits all alike
     cold, duck, pandas = [], [], []
-    for _ in range(args.runs):
+    for run in range(args.runs):
         cold.append(_ingest(_fresh(wh), [first], env))
-        duck.append(run_timed([sys.executable, "-c", DUCKDB_READ, str(first)], env))
-        pandas.append(run_timed([sys.executable, __file__, "--pandas-baseline", str(first)],
-                                env))
+        if run < args.baseline_runs:
+            duck.append(run_timed([sys.executable, "-c", DUCKDB_READ, str(first)], env))
+            pandas.append(run_timed([sys.executable, __file__, "--pandas-baseline",
+                                     str(first)], env))
     # warm: the second file into a copy of a warehouse that holds the first
     base = work / "base.duckdb"
     _ingest(_fresh(base), [first], env)
@@ -191,7 +193,8 @@ def main() -> None:
     peak = max(r["peak_mb"] for r in cold + warm)
     write_result("ingest", {
         "command": f"python benchmarks/ingest.py --rows {args.rows} --runs {args.runs} "
-                   f"--warm-runs {args.warm_runs} --files {args.files}",
+                   f"--warm-runs {args.warm_runs} --baseline-runs {args.baseline_runs} "
+                   f"--files {args.files}",
         "rows": rows,
         "cold_runs": _rounded(cold),
         "cold_median_seconds": round(ingest_s, 2),
