@@ -598,7 +598,7 @@ def _profile_sql(fields: list[FieldSpec]) -> list[str]:
 
 def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
                   start: date | None, end: date | None, load_only: bool = False,
-                  profile: bool = False) -> str:
+                  profile: bool = False, target: str = "chk") -> str:
     """The one statement that makes `chk` (exposed for reading and testing).
 
     It reads `src` once: typed fields are joined to their `_oa_lk_<col>` (cleaned once per
@@ -661,7 +661,7 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
     if same:
         row = f"SELECT *, {same} FROM ({row})"
     return f"""
-    CREATE OR REPLACE TABLE chk AS
+    CREATE OR REPLACE TABLE {target} AS
     SELECT _row, {', '.join(out)},
            {reject_field} AS _reject_field,
            {reject_reason} AS _reject_reason
@@ -671,8 +671,10 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
 
 def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg",
              load_only: bool = False, cross_rows: bool = True,
-             date_order: str | None = None, profile: bool = False) -> Validation:
-    """Check every cell of `table` against `spec`; write `chk`; return the file's verdicts.
+             date_order: str | None = None, profile: bool = False,
+             out: str = "chk") -> Validation:
+    """Check every cell of `table` against `spec`; write `out` (`chk` unless named, in the
+    database's shared schema, so that another cursor can load it); return the verdicts.
 
     Also leaves the view `_oa_b` (`_row`, `v_<col>` trimmed value, `p_<col>` blank/spaces
     note), which the case-list ingest reads to quote a submitted value; it is a view, so it
@@ -708,7 +710,8 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg",
     _clean_cells(con, typed)
     _find_duplicates(con, spec, src)
     cassr, distinct_codes, start, end = _file_context(con, src, all_cols)
-    con.execute(build_chk_sql(spec, src, all_cols, cassr, start, end, load_only, profile))
+    con.execute(build_chk_sql(spec, src, all_cols, cassr, start, end, load_only, profile,
+                              out))
     for f in typed:
         con.execute(f"DROP TABLE _oa_lk_{f.column}")
     con.execute("DROP TABLE _oa_dup")
@@ -719,13 +722,13 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg",
         f"_oa_val({f.column}) AS v_{f.column}, _oa_prenote({f.column}) AS p_{f.column}"
         for f in spec.fields) + f" FROM {src}")
     rows, rejected = con.execute(
-        "SELECT count(*), count(_reject_reason) FROM chk").fetchall()[0]
+        f"SELECT count(*), count(_reject_reason) FROM {out}").fetchall()[0]
     result = Validation(rows=rows, rejected=rejected, release=_release(con),
                         cassr_code=cassr, period_start=start, period_end=end,
                         date_order=order.order, date_note=order.note)
     if order.error:
         result.file_errors.append(order.error)
-    _file_checks(con, spec, result, distinct_codes, missing, cross_rows=cross_rows)
+    _file_checks(con, spec, result, distinct_codes, missing, cross_rows=cross_rows, chk=out)
     return result
 
 
@@ -741,7 +744,8 @@ def _release(con: duckdb.DuckDBPyConnection) -> int:
 
 # ----------------------------------------------------------------------------- file level
 def _file_checks(con: duckdb.DuckDBPyConnection, spec: Spec, result: Validation,
-                 distinct_codes: int, missing: list[str], cross_rows: bool = True) -> None:
+                 distinct_codes: int, missing: list[str], cross_rows: bool = True,
+                 chk: str = "chk") -> None:
     """cld-r2.md §6.2 (whole file) and §6.6 (across rows), as counts: never an identifier.
 
     The §6.6 checks (`_CROSS_CHECKS`) only warn, so a load that shows no report skips them
@@ -790,7 +794,7 @@ def _file_checks(con: duckdb.DuckDBPyConnection, spec: Spec, result: Validation,
         needed = set(_words(sql)) & set(_FIELD_WORDS)
         if not needed <= set(names):
             continue
-        n = con.execute(sql).fetchall()[0][0] or 0
+        n = con.execute(re.sub(r"\bchk\b", chk, sql)).fetchall()[0][0] or 0
         if n:
             warnings.append(message.format(n=n))
 
