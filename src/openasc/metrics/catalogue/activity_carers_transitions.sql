@@ -3,9 +3,8 @@
 -- from people aged 18 to 25 at the request (ACT-TRN-001, 0 for a council without any).
 SELECT la_code, CASE event_type WHEN 'Request' THEN 'ACT-CAR-001' ELSE 'ACT-CAR-002' END AS code,
        '' AS breakdown, count(*) AS numerator
-FROM cld_events
-WHERE la_code IN (SELECT la_code FROM compute_councils)
-  AND event_type IN ('Request', 'Assessment')
+FROM cld_events JOIN compute_councils USING (la_code)
+WHERE event_type IN ('Request', 'Assessment')
   AND client_type IN ('Unpaid carer', 'Unpaid carer known by association')
   AND coalesce(der_event_end_date, event_end_date) BETWEEN $period_start AND $period_end
 GROUP BY la_code, event_type
@@ -14,9 +13,8 @@ SELECT c.la_code, 'ACT-TRN-001', '', coalesce(t.requests, 0)
 FROM compute_councils c
 LEFT JOIN (
     SELECT la_code, count(*) AS requests
-    FROM cld_events
-    WHERE la_code IN (SELECT la_code FROM compute_councils)
-      AND event_type = 'Request' AND client_type = 'Service user'
+    FROM cld_events JOIN compute_councils USING (la_code)
+    WHERE event_type = 'Request' AND client_type = 'Service user'
       AND request_route_of_access = 'Planned entry (transition)'
       AND coalesce(der_event_end_date, event_end_date) BETWEEN $period_start AND $period_end
       AND birth_year IS NOT NULL AND birth_month IS NOT NULL

@@ -5,9 +5,8 @@
 WITH requests AS (
     SELECT la_code, coalesce(request_route_of_access, 'Unknown') AS route,
            coalesce(event_outcome, 'Unknown') AS outcome
-    FROM cld_events
-    WHERE la_code IN (SELECT la_code FROM compute_councils)
-      AND client_type = 'Service user' AND event_type = 'Request'
+    FROM cld_events JOIN compute_councils USING (la_code)
+    WHERE client_type = 'Service user' AND event_type = 'Request'
       AND coalesce(der_event_end_date, event_end_date) BETWEEN $period_start AND $period_end
 ),
 new_requests AS (

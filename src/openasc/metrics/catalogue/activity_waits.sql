@@ -9,9 +9,8 @@
 WITH assessments AS (
     SELECT la_code, person_id, record_id, event_start_date AS s,
            coalesce(der_event_end_date, event_end_date) AS e
-    FROM cld_events
-    WHERE la_code IN (SELECT la_code FROM compute_councils)
-      AND client_type = 'Service user' AND event_type = 'Assessment'
+    FROM cld_events JOIN compute_councils USING (la_code)
+    WHERE client_type = 'Service user' AND event_type = 'Assessment'
 ),
 ended AS (SELECT * FROM assessments WHERE e BETWEEN $period_start AND $period_end),
 to_assessment AS (

@@ -4,8 +4,9 @@
 SELECT c.la_code, 'CMP-2' AS code, '' AS breakdown, coalesce(k.complaints, 0) AS numerator,
        coalesce(p.people, 0) AS denominator
 FROM compute_councils c
-LEFT JOIN (SELECT la_code, count(*) AS complaints FROM complaints
-           WHERE la_code IN (SELECT la_code FROM compute_councils) AND kind = 'complaint'
+LEFT JOIN (SELECT la_code, count(*) AS complaints
+           FROM complaints JOIN compute_councils USING (la_code)
+           WHERE kind = 'complaint'
              AND received_date BETWEEN $period_start AND $period_end
            GROUP BY la_code) k USING (la_code)
 LEFT JOIN (SELECT la_code, count(DISTINCT person_id) AS people FROM salt_long_term_people

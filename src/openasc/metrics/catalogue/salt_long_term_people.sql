@@ -11,7 +11,8 @@ WITH imports AS (
     -- cld_events (docs/decisions.md 15).
     SELECT r.la_code, s.submitted_on
     FROM cld_records r JOIN cld_submissions s USING (submission_id)
-    WHERE $salt_method = 'nhse' AND r.la_code IN (SELECT la_code FROM compute_councils)
+    JOIN compute_councils cc ON cc.la_code = r.la_code
+    WHERE $salt_method = 'nhse'
     GROUP BY r.la_code, s.submitted_on
     HAVING min(r.reporting_period_start_date) <= $period_start
        AND max(r.reporting_period_end_date) >= $period_end AND s.submitted_on > $period_end
@@ -41,8 +42,8 @@ source AS (
            der_event_end_date,
            client_type, event_type, service_type, delivery_mechanism, primary_support_reason,
            has_unpaid_carer, gender, ethnicity, birth_year, birth_month, date_of_death
-    FROM cld_events
-    WHERE $salt_method = 'corrected' AND la_code IN (SELECT la_code FROM compute_councils)
+    FROM cld_events JOIN compute_councils USING (la_code)
+    WHERE $salt_method = 'corrected'
     UNION ALL
     -- the code's person: the NHS number, else the council's ID if never paired with one;
     -- the end date as submitted

@@ -6,17 +6,16 @@
 WITH reviews AS (
     SELECT r.la_code, r.person_id, r.record_id, r.review_reason AS reason,
            coalesce(r.der_event_end_date, r.event_end_date) AS e
-    FROM cld_events r
-    WHERE r.la_code IN (SELECT la_code FROM compute_councils)
-      AND r.client_type = 'Service user'
+    FROM cld_events r JOIN compute_councils USING (la_code)
+    WHERE r.client_type = 'Service user'
       AND r.event_type = 'Review'
       AND r.method_of_review IN ('Service user only', 'Service user and unpaid carer')
       AND coalesce(r.der_event_end_date, r.event_end_date) BETWEEN $period_start AND $period_end
 ),
 admissions AS (
     SELECT la_code, person_id, event_start_date AS s, service_type
-    FROM cld_events
-    WHERE la_code IN (SELECT la_code FROM compute_councils) AND event_type = 'Service'
+    FROM cld_events JOIN compute_councils USING (la_code)
+    WHERE event_type = 'Service'
       AND service_type IN ('Long term support: Nursing care',
                            'Long term support: Residential care')
       AND event_start_date <= $period_end

@@ -15,8 +15,8 @@ WITH carer_events AS (
                WHEN event_type IN ('Assessment', 'Review')
                     AND event_outcome = 'NFA: Information and advice or signposting' THEN 5
                WHEN event_type IN ('Assessment', 'Review') THEN 6 END AS support_rank
-    FROM cld_events
-    WHERE $salt_method = 'corrected' AND la_code IN (SELECT la_code FROM compute_councils)
+    FROM cld_events JOIN compute_councils USING (la_code)
+    WHERE $salt_method = 'corrected'
       AND client_type IN ('Unpaid carer', 'Unpaid carer known by association')
       AND event_start_date <= $period_end
       AND (coalesce(der_event_end_date, event_end_date) IS NULL
@@ -33,7 +33,8 @@ imports AS (
     -- information and advice).
     SELECT r.la_code, s.submitted_on
     FROM cld_records r JOIN cld_submissions s USING (submission_id)
-    WHERE $salt_method = 'nhse' AND r.la_code IN (SELECT la_code FROM compute_councils)
+    JOIN compute_councils cc ON cc.la_code = r.la_code
+    WHERE $salt_method = 'nhse'
     GROUP BY r.la_code, s.submitted_on
     HAVING min(r.reporting_period_start_date) <= $period_start
        AND max(r.reporting_period_end_date) >= $period_end AND s.submitted_on > $period_end

@@ -7,9 +7,8 @@ WITH lt AS (
            nullif(employment_status, 'Unknown') AS employment,
            nullif(accommodation_status, 'Unknown') AS accommodation,
            primary_support_reason
-    FROM cld_events
-    WHERE la_code IN (SELECT la_code FROM compute_councils)
-      AND client_type = 'Service user' AND event_type = 'Service'
+    FROM cld_events JOIN compute_councils USING (la_code)
+    WHERE client_type = 'Service user' AND event_type = 'Service'
       AND service_type IN ('Long term support: Nursing care',
                            'Long term support: Residential care',
                            'Long term support: Community')

@@ -65,7 +65,8 @@ rows_in AS (
            floor(date_diff('day', make_date(r.birth_year, r.birth_month, 1), $period_end)
                  / 365.25) AS age
     FROM cld_records r JOIN cld_submissions s USING (submission_id)
-    WHERE $salt_method = 'nhse' AND r.la_code IN (SELECT la_code FROM compute_councils)
+    JOIN compute_councils cc ON cc.la_code = r.la_code
+    WHERE $salt_method = 'nhse'
       AND r.event_type IN ('Service', 'Request', 'Review', 'Assessment')
       AND r.event_start_date <= $period_end
       AND r.birth_month IS NOT NULL AND r.birth_year IS NOT NULL

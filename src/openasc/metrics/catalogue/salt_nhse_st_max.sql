@@ -50,7 +50,8 @@ rows_in AS (
            r.service_type, r.service_component, r.delivery_mechanism, r.date_of_death,
            s.submitted_on
     FROM cld_records r JOIN cld_submissions s USING (submission_id)
-    WHERE $salt_method = 'nhse' AND r.la_code IN (SELECT la_code FROM compute_councils)
+    JOIN compute_councils cc ON cc.la_code = r.la_code
+    WHERE $salt_method = 'nhse'
       AND r.event_start_date <= $period_end AND r.client_type = 'Service user'
       AND r.event_type IN ('Request', 'Assessment', 'Service', 'Review')
 ),

@@ -7,8 +7,8 @@ WITH ev AS (
            coalesce(der_event_end_date, event_end_date) AS e,
            event_outcome, coalesce(request_route_of_access, 'Unknown') AS route,
            service_type, record_id, birth_year, birth_month
-    FROM cld_events
-    WHERE la_code IN (SELECT la_code FROM compute_councils) AND client_type = 'Service user'
+    FROM cld_events JOIN compute_councils USING (la_code)
+    WHERE client_type = 'Service user'
       AND event_start_date <= $period_end
 ),
 ranked AS (

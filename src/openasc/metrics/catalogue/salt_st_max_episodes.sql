@@ -7,8 +7,8 @@ WITH ev AS (
     SELECT la_code, person_id, record_id, event_type, event_start_date AS s,
            coalesce(der_event_end_date, event_end_date) AS e, event_outcome, service_type,
            primary_support_reason, birth_year, birth_month
-    FROM cld_events
-    WHERE la_code IN (SELECT la_code FROM compute_councils) AND client_type = 'Service user'
+    FROM cld_events JOIN compute_councils USING (la_code)
+    WHERE client_type = 'Service user'
       AND event_start_date <= $period_end
 ),
 stmax AS (
