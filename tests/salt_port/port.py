@@ -268,12 +268,12 @@ def _lts004_cells(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], float
     for sex, status, n in con.execute(
             "SELECT Gender, Employment_Status, n FROM T1_Counts").fetchall():
         label = employment.get(status.lower(), status)
-        cells[("LTS004", f"employment={label};part=1;sex={sex}")] = n
+        cells[("LTS004", f"employment={label};part=1;sex={sex or 'NULL'}")] = n
     for sex, status, part, n in con.execute(
             "SELECT Gender, Accommodation_Status, part, n FROM T2_Counts").fetchall():
         label = accommodation.get(status.lower(), status)
         part = "2b" if part == "invalid" else part
-        cells[("LTS004", f"accommodation={label};part={part};sex={sex}")] = n
+        cells[("LTS004", f"accommodation={label};part={part};sex={sex or 'NULL'}")] = n
     cells[("LTS004", "")] = con.execute(
         "SELECT count(DISTINCT ID) FROM LTS004_Raw").fetchone()[0]
     return cells
