@@ -412,12 +412,22 @@ def compute(
         "--select", help="Only these measures: a family (SALT), a code (2A) or FAMILY/CODE; "
         "repeat the option or separate with commas. Runs just the prepare steps they "
         "need and replaces only their rows.")] = None,
+    all_councils: Annotated[bool, typer.Option(
+        "--all-councils", help="Every council (and area) with data in the warehouse, in one "
+        "set-based pass: each measure's SQL runs once, grouped by council. This is also what "
+        "happens without --la; the flag says so explicitly and cannot be combined with "
+        "--la.")] = False,
 ) -> None:
     """Compute the catalogue's measures (or those --select names) for a period, write
     metric_values and run the measures' data tests. SALT tables follow `salt_method` in
-    openasc.toml: nhse (default, NHS England's published code) or corrected."""
+    openasc.toml: nhse (default, NHS England's published code) or corrected.
+
+    Example: openasc compute --from 2024-04-01 --to 2025-03-31 --all-councils"""
     from openasc.cli.metrics import compute_command
 
+    if all_councils and la:
+        raise OpenascError("Give --la for one council or --all-councils for every council, "
+                           "not both.")
     start, end = _date(from_, "--from"), _date(to, "--to")
     assert start is not None and end is not None
     compute_command(start, end, la, select, settings(), console)

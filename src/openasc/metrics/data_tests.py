@@ -130,20 +130,33 @@ class DataTestReport:
 
 def run_data_tests(con: duckdb.DuckDBPyConnection, computed: list[tuple[str, Measure]],
                    start: date, end: date) -> DataTestReport:
-    """Run the tests declared for each (council, measure) computed, over metric_values."""
+    """Run the tests declared for each (council, measure) computed, over metric_values.
+
+    The tests are declared once per measure and crossed with the councils in SQL, so a run
+    over every council costs one insert per measure, not one per council."""
+    measures = {(m.family, m.code): m for _, m in computed if m.tests}
     declared = [
-        (m.family, m.code, la, t.rule, t.kind, t.severity,
+        (m.family, m.code, t.rule, t.kind, t.severity,
          t.bounds[0] if t.bounds else None, t.bounds[1] if t.bounds else None,
          list(t.keys), list(t.columns), m.unit == "percent")
-        for la, m in computed for t in m.tests
+        for m in measures.values() for t in m.tests
     ]
     if not declared:
         return DataTestReport()
-    con.execute("CREATE OR REPLACE TEMP TABLE _declared_tests (family VARCHAR, code VARCHAR, "
-                "la_code VARCHAR, rule VARCHAR, kind VARCHAR, severity VARCHAR, lo DOUBLE, "
+    pairs = [(m.family, m.code, la) for la, m in computed if m.tests]
+    con.execute("CREATE OR REPLACE TEMP TABLE _tests_by_measure (family VARCHAR, "
+                "code VARCHAR, rule VARCHAR, kind VARCHAR, severity VARCHAR, lo DOUBLE, "
                 "hi DOUBLE, keys VARCHAR[], columns VARCHAR[], is_share BOOLEAN)")
-    con.executemany("INSERT INTO _declared_tests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    con.executemany("INSERT INTO _tests_by_measure VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     declared)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _declared_tests AS "
+        "SELECT t.family, t.code, c.la_code, t.rule, t.kind, t.severity, t.lo, t.hi, t.keys, "
+        "t.columns, t.is_share FROM _tests_by_measure t JOIN (SELECT unnest(?) AS family, "
+        "unnest(?) AS code, unnest(?) AS la_code) c USING (family, code)",
+        [[p[0] for p in pairs], [p[1] for p in pairs], [p[2] for p in pairs]])
+    run = con.execute("SELECT count(*) FROM _declared_tests").fetchone()[0]
     rows = con.execute(FAILURES_SQL, {"ps": start, "pe": end}).fetchall()
     con.execute("DROP TABLE _declared_tests")
-    return DataTestReport(run=len(declared), failures=[TestFailure(*r) for r in rows])
+    con.execute("DROP TABLE _tests_by_measure")
+    return DataTestReport(run=run, failures=[TestFailure(*r) for r in rows])

@@ -1,9 +1,16 @@
-"""Run the catalogue: every measure's SQL, for one period and each council, into metric_values.
+"""Run the catalogue: every measure's SQL, for one period and every council, into metric_values.
 
-Measures are SQL; this module only decides which to run, binds the period and council,
-fills `value` from the unit when the SQL leaves it out, and writes the rows in one
-transaction (design principles 3 and 4). A measure whose input tables hold nothing for the
-council is reported as not computable instead of writing zeros that would read as facts.
+Measures are SQL; this module only decides which to run, binds the period, names the
+councils of the run, fills `value` from the unit when the SQL leaves it out, and writes the
+rows in one transaction (design principles 3 and 4). A measure whose input tables hold
+nothing for a council is reported as not computable for it instead of writing zeros that
+would read as facts.
+
+Catalogue SQL is set-based: each file runs once for all the councils of the run, which the
+engine lists in the temp table `compute_councils`, and returns a `la_code` column (grouped by
+council inside the SQL, docs/measures.md). One council or 150 is the same single query, so
+`--all-councils` costs about what one council's run costs. A file of a council's own
+catalogue that still binds `$la_code` (the older form) runs once per council, as before.
 """
 
 from __future__ import annotations
@@ -115,78 +122,72 @@ def councils_reading(con: duckdb.DuckDBPyConnection, measures: list[Measure],
     return [r[0] for r in rows if r[0] is not None]
 
 
-def why_not_computable(con: duckdb.DuckDBPyConnection, measure: Measure, la_code: str,
-                       shared: dict[str, str] | None = None) -> str:
-    """'' when the measure can run for this council, else the reason in one sentence.
-
-    `shared` maps each prepare table of the catalogue to '' when it was built for this
-    council, else the reason it was not; a shared table may hold no rows for a council
-    (no requests at all) without making the measure not computable.
-    """
-    shared = shared or {}
-    for table in measure.requires:
-        if table in shared:
-            if shared[table]:
-                return f"shared table {table} was not built ({shared[table]})"
-            continue
-        if not warehouse.table_exists(con, table):
-            return f"table {table} does not exist (nothing of that kind has been loaded)"
-        if _table_has_la_code(con, table):
-            n = con.execute(f'SELECT count(*) FROM "{table}" WHERE la_code = ?',
-                            [la_code]).fetchone()[0]
-        else:
-            n = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-        if n == 0:
-            return f"table {table} has no rows for {la_code}"
-    return ""
-
-
 def _parameters(sql: str, values: dict[str, object]) -> dict[str, object]:
     """Only the named parameters the SQL uses: DuckDB refuses unused ones."""
     used = set(_PARAM.findall(sql))
     unknown = used - set(values)
     if unknown:
         raise OpenascError(f"The SQL uses unknown parameter(s) {', '.join(sorted(unknown))}; "
-                           "the engine binds $period_start, $period_end, $la_code and "
-                           "$salt_method only.")
+                           "the engine binds $period_start, $period_end and $salt_method "
+                           "(and $la_code for SQL in the per-council form) only.")
     return {k: v for k, v in values.items() if k in used}
 
 
-def _bound(start: date, end: date, la_code: str, salt_method: str) -> dict[str, object]:
-    """The values the engine binds: the period, the council and the SALT method
-    (`openasc.toml` `salt_method`; the SALT SQL reads `$salt_method`)."""
+def _bound(start: date, end: date, la_code: str | None, salt_method: str) -> dict[str, object]:
+    """The values the engine binds: the period, the SALT method (`openasc.toml`
+    `salt_method`; the SALT SQL reads `$salt_method`) and, for a file in the older
+    per-council form only, the council."""
     return {"period_start": start, "period_end": end, "la_code": la_code,
             "salt_method": salt_method}
+
+
+def per_council(sql: str) -> bool:
+    """True for SQL in the older per-council form (it binds `$la_code`); shipped catalogue
+    SQL is set-based and reads the run's councils from `compute_councils`."""
+    return "la_code" in set(_PARAM.findall(sql))
 
 
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
+def _for_whom(params: dict[str, object]) -> str:
+    return f"for {params['la_code']}" if params.get("la_code") else "for the run's councils"
+
+
 def _temp_table(con: duckdb.DuckDBPyConnection, name: str, sql: str,
                 params: dict[str, object], what: str) -> None:
-    """Run catalogue SQL into a temp table; a failure names the SQL file and the council."""
+    """Run catalogue SQL into a temp table; a failure names the SQL file and the councils."""
     sql = sql.strip().rstrip(";")
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}", _parameters(sql, params))
     except duckdb.Error as exc:
         raise OpenascError(
-            f"{what} failed for {params['la_code']}: {_first_line(exc)}. Nothing was "
+            f"{what} failed {_for_whom(params)}: {_first_line(exc)}. Nothing was "
             "written; the warehouse is unchanged."
         ) from exc
 
 
+def register_councils(con: duckdb.DuckDBPyConnection, la_codes: list[str]) -> None:
+    """The temp table `compute_councils`: the councils (or areas) this run computes, which
+    set-based catalogue SQL reads instead of a bound `$la_code`."""
+    con.execute("CREATE OR REPLACE TEMP TABLE compute_councils AS "
+                "SELECT DISTINCT unnest(CAST(? AS VARCHAR[])) AS la_code", [list(la_codes)])
+
+
 def _run_sql(con: duckdb.DuckDBPyConnection, measure: Measure, params: dict[str, object],
              cache: dict[tuple[str, str], str]) -> str:
-    """Run the measure's SQL into a temp table (once per file and council); return its name."""
-    key = (str(measure.sql_path), str(params["la_code"]))
+    """Run the measure's SQL into a temp table (once per file, and per council for a file in
+    the per-council form); return its name."""
+    key = (str(measure.sql_path), str(params["la_code"] or "*"))
     if key in cache:
         return cache[key]
     name = f"_measure_rows_{len(cache)}"
     _temp_table(con, name, measure.sql_text(), params,
                 f"Measure {measure.family} {measure.code}: its SQL ({measure.sql})")
     columns = {r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()}
-    missing = {"breakdown", "numerator"} - columns
+    needed = {"breakdown", "numerator"} | (set() if params["la_code"] else {"la_code"})
+    missing = needed - columns
     if missing:
         raise OpenascError(f"Measure {measure.family} {measure.code}: {measure.sql} returns no "
                            f"{', '.join(sorted(missing))} column (docs/measures.md).")
@@ -208,51 +209,60 @@ def _value_expression(measure: Measure, columns: set[str]) -> str:
 
 
 def compute_measure(con: duckdb.DuckDBPyConnection, measure: Measure, start: date, end: date,
-                    la_code: str, run_id: str, cache: dict[tuple[str, str], str],
-                    salt_method: str = "nhse") -> int:
-    """Replace this measure's rows for the council and period; return rows written.
+                    la_codes: list[str], run_id: str, cache: dict[tuple[str, str], str],
+                    salt_method: str = "nhse", per_council_form: bool = False) -> int:
+    """Replace this measure's rows for these councils and the period; return rows written.
 
-    Every earlier row of the measure for the same council and period is removed first, not
+    Every earlier row of the measure for the same councils and period is removed first, not
     only the breakdowns written now: a breakdown that no longer occurs must not survive
-    from an older run.
+    from an older run. Set-based SQL returns every council of the run; only the rows of
+    `la_codes` (those for which the measure is computable) are kept.
     """
-    params = _bound(start, end, la_code, salt_method)
+    la = la_codes[0] if per_council_form else None
+    params = _bound(start, end, la, salt_method)
     table = _run_sql(con, measure, params, cache)
     columns = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
-    where = "WHERE code = $code" if "code" in columns else ""
+    con.execute("CREATE OR REPLACE TEMP TABLE _computable AS "
+                "SELECT unnest(CAST(? AS VARCHAR[])) AS la_code", [list(la_codes)])
+    council = "$la" if per_council_form else "la_code"
+    where = "WHERE " + ("code = $code AND " if "code" in columns else "") + (
+        "TRUE" if per_council_form else "la_code IN (SELECT la_code FROM _computable)")
     denominator = "CAST(denominator AS DOUBLE)" if "denominator" in columns else "NULL"
     if measure.unit == "count" and "value" not in columns:
         denominator = "NULL"
-    keys = {"family": measure.family, "code": measure.code, "la": la_code,
-            "ps": start, "pe": end}
+    keys = {"family": measure.family, "code": measure.code, "ps": start, "pe": end}
     con.execute("DELETE FROM metric_values WHERE family = $family AND code = $code AND "
-                "la_code = $la AND period_start = $ps AND period_end = $pe", keys)
+                "la_code IN (SELECT la_code FROM _computable) AND period_start = $ps AND "
+                "period_end = $pe", keys)
     select = (
-        f"SELECT $family, $code, $la, $ps, $pe, coalesce(CAST(breakdown AS VARCHAR), ''), "
-        f"CAST(numerator AS DOUBLE), {denominator}, {_value_expression(measure, columns)}, "
-        f"$unit, $run FROM {table} {where}"
+        f"SELECT $family, $code, {council}, $ps, $pe, "
+        f"coalesce(CAST(breakdown AS VARCHAR), ''), CAST(numerator AS DOUBLE), {denominator}, "
+        f"{_value_expression(measure, columns)}, $unit, $run FROM {table} {where}"
     )
+    binds = {**keys, "unit": measure.unit, "run": run_id}
+    if per_council_form:
+        binds["la"] = la
     try:
         con.execute(
             "INSERT INTO metric_values (family, code, la_code, period_start, period_end, "
-            "breakdown, numerator, denominator, value, unit, run_id) " + select,
-            {**keys, "unit": measure.unit, "run": run_id},
-        )
+            "breakdown, numerator, denominator, value, unit, run_id) " + select, binds)
     except duckdb.ConstraintException as exc:
         raise OpenascError(
             f"Measure {measure.family} {measure.code}: {measure.sql} returned the same "
-            f"breakdown twice for {la_code} ({exc}). Each breakdown must appear once."
+            f"breakdown twice for a council ({exc}). Each breakdown must appear once per "
+            "council."
         ) from exc
-    return con.execute(f"SELECT count(*) FROM {table} {where}",
-                       {"code": measure.code} if where else {}).fetchone()[0]
+    count_binds = {"code": measure.code} if "code" in columns else {}
+    return con.execute(f"SELECT count(*) FROM {table} {where}", count_binds).fetchone()[0]
 
 
 def prepare_tables(con: duckdb.DuckDBPyConnection,
                    steps: tuple[tuple[Family, PrepareStep], ...], start: date, end: date,
-                   la_code: str, salt_method: str = "nhse") -> dict[str, str]:
-    """Build the shared tables for one council, in the order given (each after those it
-    requires). Returns each table with '' when built, else why not (its input is missing;
-    the table is then dropped so no measure reads another council's rows)."""
+                   la_code: str | None, salt_method: str = "nhse") -> dict[str, str]:
+    """Build the shared tables, in the order given (each after those it requires): for
+    every council of `compute_councils` (set-based steps, `la_code` None) or for one council
+    (steps in the per-council form). Returns each table with '' when built, else why not
+    (its input is missing; the table is then dropped so no measure reads stale rows)."""
     params = _bound(start, end, la_code, salt_method)
     built: dict[str, str] = {}
 
@@ -273,13 +283,65 @@ def prepare_tables(con: duckdb.DuckDBPyConnection,
     return built
 
 
+class _Availability:
+    """Which councils of the run each input table holds rows for (one query per table, for
+    every council at once), so "not computable" is decided per council without a loop of
+    queries."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self._missing: dict[str, tuple[str, set[str]]] = {}
+
+    def missing(self, table: str) -> tuple[str, set[str]]:
+        """(reason for every council, councils of the run without rows) for one table."""
+        if table not in self._missing:
+            if not warehouse.table_exists(self.con, table):
+                found = ("table {t} does not exist (nothing of that kind has been loaded)",
+                         set())
+            elif _table_has_la_code(self.con, table):
+                rows = self.con.execute(
+                    f'SELECT c.la_code FROM compute_councils c WHERE NOT EXISTS '
+                    f'(SELECT 1 FROM "{table}" t WHERE t.la_code = c.la_code)').fetchall()
+                found = ("", {r[0] for r in rows})
+            elif self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == 0:
+                found = ("table {t} has no rows", set())
+            else:
+                found = ("", set())
+            self._missing[table] = found
+        return self._missing[table]
+
+    def reasons(self, measure: Measure, la_codes: list[str],
+                shared: dict[str, str]) -> dict[str, str]:
+        """Each council for which the measure cannot run, with the first reason."""
+        out: dict[str, str] = {}
+        for table in measure.requires:
+            if table in shared:
+                if shared[table]:
+                    why = f"shared table {table} was not built ({shared[table]})"
+                    out.update({la: why for la in la_codes if la not in out})
+                continue
+            everyone, without = self.missing(table)
+            for la in la_codes:
+                if la in out:
+                    continue
+                if everyone:
+                    out[la] = everyone.format(t=table)
+                elif la in without:
+                    out[la] = f"table {table} has no rows for {la}"
+        return out
+
+
 def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: list[str],
             run_id: str, families: tuple[Family, ...] | None = None,
             progress: ProgressFn | None = None, select: list[str] | None = None,
             plan: Plan | None = None, salt_method: str = "nhse") -> ComputeResult:
-    """Compute the selected implemented measures (all when `select` is empty) for each
-    council, after the prepare steps they need; then run their data tests (caller owns the
-    transaction). Only the computed measures' rows are replaced."""
+    """Compute the selected implemented measures (all when `select` is empty) for every
+    council of `la_codes`, after the prepare steps they need; then run their data tests
+    (caller owns the transaction). Only the computed measures' rows are replaced.
+
+    Set-based steps and measures run once for all councils; any in the older per-council
+    form run after them, once per council.
+    """
     families = default_catalogue() if families is None else families
     plan = plan or build_plan(families, select)
     shared_names = set(prepare_steps(families))
@@ -289,30 +351,63 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
     # The CLD specification's value lists, which measures join (ascof_2a.sql): rewritten from
     # the specification the code ships, so a warehouse loaded before it changed still agrees.
     lookups.write_reference(con)
-    computed: list[tuple[str, Measure]] = []
-    total, done = len(plan.measures) * len(la_codes), 0
     categories.register(con)  # national category lists, for zero rows (metrics/categories.py)
     calendar.register(con)  # working days, for complaint timeliness (metrics/calendar.py)
-    for la in la_codes:
-        built = prepare_tables(con, plan.prepare, start, end, la, salt_method)
-        result.prepared += [(la, t) for t, why in built.items() if not why]
-        shared = {t: built.get(t, "not needed by this selection") for t in shared_names}
-        for m in plan.measures:
-            reason = why_not_computable(con, m, la, shared)
-            if reason:
-                result.not_computable.append((la, m.family, m.code, reason))
-            else:
-                result.rows_written += compute_measure(con, m, start, end, la, run_id, cache,
-                                                       salt_method)
-                result.computed.append((la, m.family, m.code))
-                computed.append((la, m))
-            done += 1
-            if progress is not None:
-                progress(done, total)
+    register_councils(con, la_codes)
+    old_tables = _per_council_tables(plan)
+    steps = tuple(s for s in plan.prepare if s[1].table not in old_tables)
+    old_steps = tuple(s for s in plan.prepare if s[1].table in old_tables)
+    measures = [m for m in plan.measures
+                if not per_council(m.sql_text()) and not old_tables & set(m.requires)]
+    old_measures = [m for m in plan.measures if m not in measures]
+    computed: list[tuple[str, Measure]] = []
+    total, done = len(measures) + len(old_measures) * len(la_codes), 0
+
+    def step_done() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    def run(measure: Measure, councils_now: list[str], shared: dict[str, str],
+            available: _Availability, per_council_form: bool) -> None:
+        reasons = available.reasons(measure, councils_now, shared)
+        result.not_computable += [(la, measure.family, measure.code, why)
+                                  for la, why in reasons.items()]
+        ready = [la for la in councils_now if la not in reasons]
+        if ready:
+            result.rows_written += compute_measure(con, measure, start, end, ready, run_id,
+                                                   cache, salt_method, per_council_form)
+            result.computed += [(la, measure.family, measure.code) for la in ready]
+            computed.extend((la, measure) for la in ready)
+        step_done()
+
+    built = prepare_tables(con, steps, start, end, None, salt_method)
+    result.prepared += [(la, t) for t, why in built.items() if not why for la in la_codes]
+    shared = {t: built.get(t, "not needed by this selection") for t in shared_names}
+    available = _Availability(con)
+    for m in measures:
+        run(m, list(la_codes), shared, available, per_council_form=False)
+    for la in la_codes if (old_steps or old_measures) else []:
+        old_built = prepare_tables(con, old_steps, start, end, la, salt_method)
+        result.prepared += [(la, t) for t, why in old_built.items() if not why]
+        for m in old_measures:
+            run(m, [la], {**shared, **old_built}, available, per_council_form=True)
     for name in cache.values():
         con.execute(f"DROP TABLE IF EXISTS {name}")
     result.tests = run_data_tests(con, computed, start, end)
     return result
+
+
+def _per_council_tables(plan: Plan) -> set[str]:
+    """Shared tables built one council at a time: their step binds `$la_code`, or reads
+    such a table (it then holds only the current council's rows too). A measure reading
+    one runs per council as well."""
+    tables: set[str] = set()
+    for _, step in plan.prepare:  # in dependency order: a step's inputs come first
+        if per_council(step.sql_text()) or tables & set(step.requires):
+            tables.add(step.table)
+    return tables
 
 
 def _councils_to_compute(con: duckdb.DuckDBPyConnection, la: str | None, end: date,

@@ -1,0 +1,131 @@
+"""`openasc compute --all-councils`: one set-based pass gives each council exactly the rows its
+own `--la` run gives (issue #20).
+
+The warehouse is the demo's (Worcestershire's CLD, safeguarding, DoLS, surveys, complaints,
+every council's finance, workforce and ombudsman rows, England and regions) plus two more
+councils' CLD, population, safeguarding and DoLS files, so that person identifiers repeat
+across councils: a set-based query that forgot `la_code` in a join, a window or a
+de-duplication would mix two councils' people and differ from the single-council runs.
+
+The oracle is independent of the set-based code path's grouping: each sampled council is
+computed alone (its `compute_councils` holds one row), in a separate copy of the warehouse,
+and every metric_values row (family, code, council, period, breakdown, numerator,
+denominator, value, unit) must be equal (fractional sums to 6 decimal places, see COLUMNS). Each family is its own test, so a failure names it.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from rich.console import Console
+
+from openasc.config import load_settings
+from openasc.demo import PERIOD, YEAR, run_demo
+from openasc.ingest.cases import ingest_case_file
+from openasc.ingest.cld import ingest_files
+from openasc.ingest.population import ingest_population_file
+from openasc.metrics.catalogue import default_catalogue
+from openasc.metrics.engine import run_compute
+from openasc.synth.cld import write_cld
+from openasc.synth.dols import write_dols
+from openasc.synth.population import write_population
+from openasc.synth.safeguarding import write_safeguarding
+
+# Two more councils beside the demo's Worcestershire (E10000034): Middlesbrough (a small
+# unitary) and Birmingham (a metropolitan district), with the same synthetic seed, so their
+# pseudonymised person ids collide with each other's if la_code is ever dropped.
+EXTRA = ("E06000002", "E08000025")
+DEMO = "E10000034"
+# Sampled for the one-council runs: the three CLD councils, England, a region and a
+# council that has only the national files' rows (finance, workforce, ombudsman).
+SAMPLE = (DEMO, *EXTRA, "E92000001", "E12000005", "E09000001")
+# Sums of fractional numbers (money, projected populations) are added in whatever order
+# DuckDB's threads finish, so two runs of the SAME query can differ in the 12th digit: they
+# are compared to 6 decimal places (counts, which are whole numbers, are exact either way).
+COLUMNS = ("family, code, la_code, period_start, period_end, breakdown, round(numerator, 6), "
+           "round(denominator, 6), round(value, 6), unit")
+
+
+def _settings(warehouse: Path):  # noqa: ANN202 - Settings, from config
+    return replace(load_settings(None), warehouse=warehouse)
+
+
+def _add_council(inputs: Path, warehouse: Path, ons: str, seed: int) -> None:
+    settings = _settings(warehouse)
+    files = [p for p, _ in write_cld(out=inputs / f"cld-{ons}.csv", people=250, la_code=ons,
+                                     year=YEAR, seed=seed, release=2, defect_rate=0.01,
+                                     submissions=1)]
+    write_population(inputs / f"population-{ons}.csv", people=250, la_code=ons,
+                     years=[2022, 2023, 2024])
+    write_safeguarding(out=inputs / f"sg-{ons}.csv", concerns=60, la_code=ons, year=YEAR,
+                       seed=seed, defect_rate=0.01, people_from=files[-1])
+    write_dols(out=inputs / f"dols-{ons}.csv", applications=30, la_code=ons, year=YEAR,
+               seed=seed, defect_rate=0.01, people_from=files[-1])
+    ingest_files(files, submitted_on=date(2025, 5, 1), settings=settings, add_council=True)
+    ingest_population_file(inputs / f"population-{ons}.csv", settings=settings)
+    ingest_case_file("safeguarding", inputs / f"sg-{ons}.csv", settings, add_council=True)
+    ingest_case_file("dols", inputs / f"dols-{ons}.csv", settings, add_council=True)
+
+
+def _rows(warehouse: Path, family: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(
+            f"SELECT {COLUMNS} FROM metric_values WHERE family = ? AND la_code IN "
+            f"(SELECT unnest(?)) ORDER BY ALL", [family, list(SAMPLE)]).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def computed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[str]]:
+    """(warehouse computed with --all-councils, warehouse computed council by council,
+    councils the all-councils run covered)."""
+    root = tmp_path_factory.mktemp("all-councils")
+    quiet = Console(file=io.StringIO())
+    run_demo(root / "demo", people=300, console=quiet, pdf=False)
+    base = root / "demo" / "openasc.duckdb"
+    for ons in EXTRA:
+        _add_council(root / "demo" / "inputs", base, ons, seed=1)
+    together, alone = root / "together.duckdb", root / "alone.duckdb"
+    shutil.copy(base, together)
+    shutil.copy(base, alone)
+    con = duckdb.connect(str(together))
+    con.execute("DELETE FROM metric_values")
+    con.close()
+    con = duckdb.connect(str(alone))
+    con.execute("DELETE FROM metric_values")
+    con.close()
+    everyone = run_compute(PERIOD[0], PERIOD[1], None, _settings(together)).councils
+    for la in SAMPLE:
+        run_compute(PERIOD[0], PERIOD[1], la, _settings(alone))
+    return together, alone, everyone
+
+
+def test_the_run_covers_every_council_and_area(computed: tuple[Path, Path, list[str]]) -> None:
+    """Without --la the run covers the three CLD councils, England, the nine regions and
+    every council of the national files (more than 150 areas), in one pass."""
+    everyone = computed[2]
+    assert set(SAMPLE) <= set(everyone)
+    assert len(everyone) > 150
+
+
+@pytest.mark.parametrize("family", [f.name for f in default_catalogue()])
+def test_each_council_gets_what_its_own_run_gives(
+        computed: tuple[Path, Path, list[str]], family: str) -> None:
+    together, alone, _ = computed
+    expected = _rows(alone, family)
+    got = _rows(together, family)
+    assert got == expected, (
+        f"{family}: {len(set(got) - set(expected))} row(s) only in the all-councils run, "
+        f"{len(set(expected) - set(got))} only in the one-council runs; first differences: "
+        f"{sorted(set(got) ^ set(expected))[:4]}")
+    # The comparison is not vacuous for the families the demo feeds.
+    if family in {"ASCOF", "SALT", "SAC", "DOLS", "ACTIVITY", "FIN", "WF"}:
+        assert expected, f"{family}: no rows at all for the sampled councils"
