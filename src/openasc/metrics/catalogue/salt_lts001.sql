@@ -2,7 +2,7 @@
 -- the period end): distinct people, placed once (salt_long_term_people). Breakdowns: the
 -- SALT tables 1a/1b (age band x PSR x setting and mechanism), table 2 of LTS001b (support
 -- from carer) and tables 3a/3b (sex x ethnicity).
-SELECT CASE scope WHEN 'year' THEN 'LTS001a' WHEN 'snapshot' THEN 'LTS001b'
+SELECT $la_code AS la_code, CASE scope WHEN 'year' THEN 'LTS001a' WHEN 'snapshot' THEN 'LTS001b'
                   ELSE 'LTS001c' END AS code,
        concat_ws(';',
            CASE WHEN grouping(age_band) = 0 THEN 'age_band=' || age_band END,

@@ -49,11 +49,12 @@ ld AS (
               THEN '2a' ELSE '2b' END AS accommodation_part
     FROM latest WHERE psr = 'Learning disability support'
 )
-SELECT '' AS breakdown, count(*) AS numerator FROM ld
+SELECT $la_code AS la_code, '' AS breakdown, count(*) AS numerator FROM ld
 UNION ALL
-SELECT 'employment=' || employment || ';part=1;sex=' || sex, count(*)
+SELECT $la_code, 'employment=' || employment || ';part=1;sex=' || sex, count(*)
 FROM ld GROUP BY employment, sex
 UNION ALL
-SELECT 'accommodation=' || accommodation || ';part=' || accommodation_part || ';sex=' || sex,
+SELECT $la_code,
+       'accommodation=' || accommodation || ';part=' || accommodation_part || ';sex=' || sex,
        count(*)
 FROM ld GROUP BY accommodation, accommodation_part, sex
