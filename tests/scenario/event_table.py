@@ -4,7 +4,8 @@ The DHSC dashboard measures (WAITS, COSTS, DHSC) read `cld_events` or `cld_event
 only. Their rule-by-rule scenario tests write the few events of one person straight into
 that table, with the fields the national method would have derived given explicitly, and
 run the measure's SQL exactly as the engine does (the period bound as parameters, the
-council listed in `compute_councils`). One end-to-end test per family runs the same SQL through the real command line.
+council listed in `compute_councils`). One end-to-end test per family runs the same SQL
+through the real command line.
 """
 
 from __future__ import annotations
