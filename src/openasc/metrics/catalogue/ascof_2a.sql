@@ -25,8 +25,8 @@ events AS (
            e.event_start_date AS start_date,
            coalesce(e.der_event_end_date, DATE '9999-01-01') AS end_date
     FROM cld_events e
-    WHERE e.la_code IN (SELECT la_code FROM compute_councils)
-      AND lower(trim(e.client_type)) = 'service user'
+    JOIN compute_councils cc ON cc.la_code = e.la_code
+    WHERE lower(trim(e.client_type)) = 'service user'
       AND e.person_id IS NOT NULL
       AND e.event_start_date IS NOT NULL
       AND (e.der_event_end_date IS NULL OR e.der_event_end_date >= e.event_start_date)
@@ -91,7 +91,7 @@ people AS (
                 THEN make_date(p.birth_year, p.birth_month, 1) END AS proxy_birth,
            p.date_of_death
     FROM cld_people p
-    WHERE p.la_code IN (SELECT la_code FROM compute_councils)
+    JOIN compute_councils cc ON cc.la_code = p.la_code
 ),
 filtered AS (
     SELECT c.*,

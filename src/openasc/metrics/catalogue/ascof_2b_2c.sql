@@ -7,8 +7,8 @@ WITH people AS (
            make_date(p.birth_year, p.birth_month, 1) AS proxy_birth,
            p.date_of_death
     FROM cld_people p
-    WHERE p.la_code IN (SELECT la_code FROM compute_councils)
-      AND p.birth_year IS NOT NULL AND p.birth_month IS NOT NULL
+    JOIN compute_councils cc ON cc.la_code = p.la_code
+    WHERE p.birth_year IS NOT NULL AND p.birth_month IS NOT NULL
 ),
 -- Step 1: candidate care-home services; also the history for the 365-day test.
 candidates AS (
@@ -17,9 +17,9 @@ candidates AS (
            lower(trim(e.event_outcome)) AS outcome,
            pp.proxy_birth
     FROM cld_events e
+    JOIN compute_councils cc ON cc.la_code = e.la_code
     JOIN people pp ON pp.la_code = e.la_code AND pp.person_id = e.person_id
-    WHERE e.la_code IN (SELECT la_code FROM compute_councils)
-      AND lower(trim(e.event_type)) = 'service'
+    WHERE lower(trim(e.event_type)) = 'service'
       AND lower(trim(e.client_type)) = 'service user'
       AND lower(trim(e.service_type)) IN ('long term support: residential care',
                                           'long term support: nursing care')

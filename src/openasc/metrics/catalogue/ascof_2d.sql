@@ -8,7 +8,7 @@
 WITH people AS (
     SELECT p.la_code, p.person_id, p.date_of_death
     FROM cld_people p
-    WHERE p.la_code IN (SELECT la_code FROM compute_councils)
+    JOIN compute_councils cc ON cc.la_code = p.la_code
 ),
 -- CLD side: ST-Max services with component Reablement, clustered by the 7-day rule.
 reablement AS (
@@ -16,9 +16,9 @@ reablement AS (
            e.event_start_date AS start_date,
            coalesce(e.der_event_end_date, DATE '9999-01-01') AS end_date
     FROM cld_events e
+    JOIN compute_councils cc ON cc.la_code = e.la_code
     LEFT JOIN people pp ON pp.la_code = e.la_code AND pp.person_id = e.person_id
-    WHERE e.la_code IN (SELECT la_code FROM compute_councils)
-      AND lower(trim(e.event_type)) = 'service'
+    WHERE lower(trim(e.event_type)) = 'service'
       AND lower(trim(e.client_type)) = 'service user'
       AND lower(trim(e.service_type)) = 'short term support: st-max'
       AND lower(trim(e.service_component)) = 'reablement'

@@ -17,8 +17,8 @@ long_term AS (
            e.event_start_date AS start_date,
            coalesce(e.der_event_end_date, DATE '9999-01-01') AS end_date
     FROM cld_events e
-    WHERE e.la_code IN (SELECT la_code FROM compute_councils)
-      AND lower(trim(e.event_type)) = 'service'
+    JOIN compute_councils cc ON cc.la_code = e.la_code
+    WHERE lower(trim(e.event_type)) = 'service'
       AND lower(trim(e.client_type)) = 'service user'
       AND lower(trim(e.service_type)) IN (SELECT service_type FROM service_types
                                           WHERE type_group = 'Long term support')

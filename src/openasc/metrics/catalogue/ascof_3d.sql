@@ -24,8 +24,8 @@ WITH client_rows AS (
                         ELSE 9 END
            END AS support_rank
     FROM cld_events e
-    WHERE e.la_code IN (SELECT la_code FROM compute_councils)
-      AND lower(trim(e.event_type)) = 'service'
+    JOIN compute_councils cc ON cc.la_code = e.la_code
+    WHERE lower(trim(e.event_type)) = 'service'
       AND lower(trim(e.client_type)) = 'service user'
       AND lower(trim(e.service_type)) IN (SELECT lower(value) FROM cld_values
                                           WHERE list = 'Service_Type'
@@ -71,9 +71,9 @@ carer_rows AS (
                WHEN lower(trim(e.event_type)) IN ('assessment', 'review') THEN 6
            END AS support_rank
     FROM cld_events e
+    JOIN compute_councils cc ON cc.la_code = e.la_code
     LEFT JOIN cld_people p ON p.la_code = e.la_code AND p.person_id = e.person_id
-    WHERE e.la_code IN (SELECT la_code FROM compute_councils)
-      AND lower(trim(e.client_type)) IN ('unpaid carer', 'unpaid carer known by association')
+    WHERE lower(trim(e.client_type)) IN ('unpaid carer', 'unpaid carer known by association')
       AND e.person_id IS NOT NULL
       AND e.event_start_date <= $period_end
       AND (e.der_event_end_date IS NULL OR e.der_event_end_date >= $period_start)

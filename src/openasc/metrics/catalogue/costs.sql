@@ -25,8 +25,10 @@ services AS (
                 WHEN s.cost_frequency_unit_type ILIKE 'quarter%' THEN 4.0 / 52
                 WHEN s.cost_frequency_unit_type ILIKE 'annual%' THEN 1.0 / 52
                 ELSE abs(s.planned_units_per_week) END AS units_per_week
-    FROM cld_events_single s, quarter q
-    WHERE s.la_code IN (SELECT la_code FROM compute_councils) AND s.event_type = 'Service'
+    FROM cld_events_single s
+    JOIN compute_councils cc ON cc.la_code = s.la_code
+    CROSS JOIN quarter q
+    WHERE s.event_type = 'Service'
       AND s.event_start_date <= q.qe
       AND (s.der_event_end_date IS NULL OR s.der_event_end_date >= q.qs)
 ),

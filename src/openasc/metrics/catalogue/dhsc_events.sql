@@ -8,9 +8,9 @@
 -- sums them - docs/decisions.md). Every breakdown key is one field; a blank field is
 -- `Unknown`, so the rows of each key add up to the headline. Every council of the run at once.
 WITH ev AS (
-    SELECT * FROM cld_events_single
-    WHERE la_code IN (SELECT la_code FROM compute_councils)
-      AND CASE WHEN event_type = 'Service'
+    SELECT e.* FROM cld_events_single e
+    JOIN compute_councils cc ON cc.la_code = e.la_code
+    WHERE CASE WHEN event_type = 'Service'
                THEN event_start_date <= $period_end
                     AND (der_event_end_date IS NULL OR der_event_end_date >= $period_start)
                ELSE der_event_end_date BETWEEN $period_start AND $period_end END

@@ -9,7 +9,7 @@
 -- publishes the median days for each age band and quarter, with the number of waits behind it.
 -- Every council of the run at once: `la_code` keys every person, window and join.
 WITH ev AS (
-    SELECT la_code, record_id, person_id, event_type, client_type,
+    SELECT e.la_code, record_id, person_id, event_type, client_type,
            event_start_date AS start_date, der_event_end_date AS end_date,
            der_age_event_start AS age_at_start,
            -- the cohort is 25+, so DHSC relabels the working-age band
@@ -17,8 +17,8 @@ WITH ev AS (
                 ELSE der_working_age_band END AS age_band,
            event_outcome, event_outcome_grouped, assessment_type, service_type,
            service_type_grouped, coalesce(is_conversation, false) AS conversation
-    FROM cld_events
-    WHERE la_code IN (SELECT la_code FROM compute_councils)
+    FROM cld_events e
+    JOIN compute_councils cc ON cc.la_code = e.la_code
 ),
 -- Stage 1.2: the assessments and services that can answer a request - short- and long-term
 -- assessments; long- and short-term support (never unpaid carer support).
