@@ -145,7 +145,7 @@ def test_metrics_sql_prints_the_prepare_steps_in_order_then_the_measure() -> Non
 
 @pytest.mark.parametrize(("code", "dialect", "construct"), [
     ("2A", "tsql", "'NULLS LAST' translation not supported in window function"),
-    ("3D", "postgres", "PostgreSQL does not support IGNORE NULLS"),
+    ("1A", "postgres", "PostgreSQL does not support IGNORE NULLS"),
 ])
 def test_metrics_sql_names_what_sqlglot_cannot_translate_and_exits_0(
         code: str, dialect: str, construct: str) -> None:
