@@ -39,7 +39,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from _harness import run_timed, write_result  # noqa: E402 - benchmarks run as scripts
 
-from openasc.councils import all_councils  # noqa: E402
+from openasc.councils import all_councils, find  # noqa: E402
 from openasc.synth.cld import ROWS_PER_PERSON, write_cld  # noqa: E402
 from openasc.synth.population import write_population  # noqa: E402
 
@@ -53,11 +53,19 @@ TYPE_SIZE = {"county": (600_000, 0.35), "metropolitan district": (230_000, 0.45)
              "London borough": (220_000, 0.25), "unitary": (170_000, 0.55)}
 
 
+def _submits_cld(ons: str) -> bool:
+    """A current council with an NHS council code (a CLD file names its council by that
+    code; the reference has none yet for North and West Northamptonshire), leaving out the
+    two tiny ones."""
+    c = find(ons)
+    return (c is not None and c.valid_to is None and bool(c.la_code)
+            and ons not in ("E09000001", "E06000053"))
+
+
 def council_sizes(councils: int, seed: int = 20) -> list[tuple[str, float]]:
     """(ONS code, adult population) for the first `councils` current English councils."""
     rng = np.random.default_rng(seed)
-    places = [c for c in all_councils() if c.valid_to is None
-              and c.ons_code not in ("E09000001", "E06000053")]
+    places = [c for c in all_councils() if _submits_cld(c.ons_code)]
     out = []
     for c in places[:councils]:
         median, sigma = TYPE_SIZE.get(c.council_type, TYPE_SIZE["unitary"])
@@ -82,7 +90,8 @@ def synthesise(folder: Path, rows: int, councils: int) -> list[tuple[str, Path, 
     made = folder / f"made-{rows}-{councils}.csv"
     if made.exists():
         with made.open(newline="") as fh:
-            return [(ons, Path(path), int(n)) for ons, path, n in csv.reader(fh)]
+            return [(ons, Path(path), int(n)) for ons, path, n in csv.reader(fh)
+                    if _submits_cld(ons)]
     sizes = council_sizes(councils)
     total = sum(s for _, s in sizes)
     jobs = [(ons, max(int(rows / ROWS_PER_PERSON * s / total), 50), str(folder))
