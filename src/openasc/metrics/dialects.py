@@ -197,10 +197,10 @@ def distinct_table_aliases(tree: exp.Expression, dialect: str) -> exp.Expression
         return tree
     tables = {t.name for t in tree.find_all(exp.Table)} | {
         c.alias for c in tree.find_all(exp.CTE)}
-    aliases = {a.name for a in tree.find_all(exp.TableAlias)
-               if isinstance(a.parent, (exp.Table, exp.Subquery)) and a.name} - tables
-    for alias in tree.find_all(exp.TableAlias):
-        if alias.name in aliases and isinstance(alias.parent, (exp.Table, exp.Subquery)):
+    sources = [a for a in tree.find_all(exp.TableAlias) if not isinstance(a.parent, exp.CTE)]
+    aliases = {a.name for a in sources if a.name} - tables
+    for alias in sources:
+        if alias.name in aliases:
             alias.set("this", exp.to_identifier(alias.name + "__"))
     for column in tree.find_all(exp.Column):
         if column.table in aliases:

@@ -48,9 +48,15 @@ SESSION_CONFIG = {
     # The catalogue's tables are small beside Spark's default of 200 shuffle partitions; a
     # cluster sets its own.
     "spark.sql.shuffle.partitions": "8",
+    # Local mode runs everything in the driver; the SALT files' plans alone (many CTEs, each
+    # inlined where it is read) need more than Spark's default heap of 1 GB.
+    "spark.driver.memory": "4g",
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
 }
+
+# A cluster (or Databricks) sets these itself.
+LOCAL_ONLY = {"spark.sql.shuffle.partitions", "spark.driver.memory"}
 
 _SESSION: dict[str, Any] = {}
 
@@ -68,7 +74,7 @@ def spark_session(master: str | None = None) -> SparkSession:
                            "openjdk-17-jre-headless); docs/scale-out.md.") from exc
     builder = SparkSession.builder.master(master).appName("openasc")
     for key, value in SESSION_CONFIG.items():
-        if key != "spark.sql.shuffle.partitions" or master.startswith("local"):
+        if key not in LOCAL_ONLY or master.startswith("local"):
             builder = builder.config(key, value)
     try:
         session = builder.getOrCreate()
@@ -103,7 +109,8 @@ class SparkRunner:
         given = export_dir or os.environ.get(EXPORT_DIR_ENV)
         self.export_dir = Path(given) if given else None
         self._own_dir: Path | None = None
-        self._cached: list[DataFrame] = []
+        self._folder = Path(".")
+        self._prepared = 0
 
     def start(self, con: duckdb.DuckDBPyConnection) -> None:
         spark = spark_session(self.master)
@@ -113,6 +120,7 @@ class SparkRunner:
         folder = self.export_dir
         if folder is None:
             folder = self._own_dir = Path(tempfile.mkdtemp(prefix="openasc-spark-"))
+        self._folder = folder
         for table in export_tables(con, folder, temporary=True):
             spark.read.parquet(str(folder / table.file)).createOrReplaceTempView(table.table)
 
@@ -128,9 +136,18 @@ class SparkRunner:
 
     def shared_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
                      params: dict[str, object], what: str) -> None:
-        frame = self._frame(sql, params, what).cache()
-        self._cached.append(frame)
-        frame.createOrReplaceTempView(table)
+        """Written to Parquet beside the export and read back as a view of its name: the
+        measures that read it start from its rows, not from its (long) plan again."""
+        spark = spark_session(self.master)
+        self._prepared += 1
+        path = str(self._folder / f"_prepared_{self._prepared}_{table}")
+        try:
+            self._frame(sql, params, what).write.mode("overwrite").parquet(path)
+        except OpenascError:
+            raise
+        except Exception as exc:
+            raise _failed(what, exc) from exc
+        spark.read.parquet(path).createOrReplaceTempView(table)
 
     def rows_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
                    params: dict[str, object], what: str) -> None:
@@ -140,6 +157,7 @@ class SparkRunner:
             raise
         except Exception as exc:  # the query fails when it runs, not when it is planned
             raise _failed(what, exc) from exc
+        con.execute("SELECT 1").fetchall()  # no pending result may be open for register()
         con.register("_spark_rows", rows)
         try:
             con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM _spark_rows")
@@ -147,15 +165,14 @@ class SparkRunner:
             con.unregister("_spark_rows")
 
     def close(self) -> None:
-        for frame in self._cached:
-            frame.unpersist()
-        self._cached.clear()
         if self._own_dir is not None:
             shutil.rmtree(self._own_dir, ignore_errors=True)
             self._own_dir = None
 
 
 def _failed(what: str, exc: Exception) -> OpenascError:
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    java = getattr(exc, "java_exception", None)  # py4j: the JVM's message, not the call's
+    text = str(java.toString() if java is not None else exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
     return OpenascError(f"{what} failed on Spark: {first}. Nothing was written; the warehouse "
                         "is unchanged.")
