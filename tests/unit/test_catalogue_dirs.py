@@ -140,11 +140,11 @@ def test_metrics_sql_prints_the_prepare_steps_in_order_then_the_measure() -> Non
     measure = text.index("-- The measure: activity_requests.sql")
     assert step < measure and "WHERE code = 'ACT-REQ-001'" in text[measure:]
     assert "$" not in text.replace("$la_code", "")  # every parameter bound
-    assert text.count("CREATE OR REPLACE TEMP TABLE") == 1
+    assert text.count("CREATE OR REPLACE TEMP TABLE") == 2  # compute_councils, then the step
+    assert text.index("CREATE OR REPLACE TEMP TABLE compute_councils") < step
 
 
 @pytest.mark.parametrize(("code", "dialect", "construct"), [
-    ("2A", "tsql", "'NULLS LAST' translation not supported in window function"),
     ("3D", "postgres", "PostgreSQL does not support IGNORE NULLS"),
 ])
 def test_metrics_sql_names_what_sqlglot_cannot_translate_and_exits_0(
