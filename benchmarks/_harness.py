@@ -20,14 +20,16 @@ RESULTS = Path(__file__).parent / "results"
 
 
 def run_timed(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
-    """Wall seconds and peak resident memory (MB) of one child process."""
+    """Wall seconds, peak resident memory (MB) and CPU seconds (user + system, which a
+    machine shared with other work inflates less than wall time) of one child process."""
     code = (
         "import resource, subprocess, sys, time, json\n"
         "t = time.perf_counter()\n"
         "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
         "w = time.perf_counter() - t\n"
-        "m = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-        "print(json.dumps({'seconds': w, 'peak_mb': m, 'rc': r.returncode}))\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(json.dumps({'seconds': w, 'peak_mb': u.ru_maxrss / 1024, 'rc': r.returncode,\n"
+        "                  'cpu_seconds': u.ru_utime + u.ru_stime}))\n"
     )
     out = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, text=True,
                          env=env, check=True)

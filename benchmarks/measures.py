@@ -173,9 +173,10 @@ def baseline_2a(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
 
 
 def sql_2a(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
-    sql = (catalogue_folder() / "ascof_2a.sql").read_text()
-    rows = con.execute(sql, {"period_start": START, "period_end": END,
-                             "la_code": LA_ONS}).fetchall()
+    sql = (catalogue_folder() / "ascof_2a.sql").read_text().strip().rstrip(";")
+    engine.register_councils(con, [LA_ONS])  # set-based SQL reads the run's councils
+    rows = con.execute(f"SELECT code, breakdown, numerator, denominator FROM ({sql})",
+                       {"period_start": START, "period_end": END}).fetchall()
     # the file also returns DHSC's 2A-EPISODES disaggregation; 2A's own rows are compared
     return {r[1]: (int(r[2]), int(r[3])) for r in rows if r[0] == "2A"}
 

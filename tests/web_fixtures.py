@@ -10,6 +10,9 @@ their breakdown, value 1 dp worked out from the published counts):
 | 2024-25 | age_band=18 to 64      |   3 |  40 | 7.5                | [c], 40, [c]    |
 | 2024-25 | age_band=65 and above  | 409 | 458 | 89.301310043668... | [c], 460, [c]   |
 | 2023-24 | (headline)             | 380 | 470 | 80.851063829787... | 380, 470, 80.9  |
+
+and DQ DQ-FIELDS for 2024-25 (the DHSC data-quality page): 40 records, Ethnicity mandatory
+on all, 30 valid (75.0%) and 10 invalid (25.0%); multiples of 5, so published as they are.
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ ROWS = [
     ("ASCOF", "2A", LA, date(2024, 4, 1), date(2025, 3, 31), "age_band=65 and above", 409, 458,
      409 / 458 * 100),
     ("ASCOF", "2A", LA, date(2023, 4, 1), date(2024, 3, 31), "", 380, 470, 380 / 470 * 100),
+    ("DQ", "DQ-FIELDS", LA, date(2024, 4, 1), date(2025, 3, 31), "", 40, 40, 100.0),
+    ("DQ", "DQ-FIELDS", LA, date(2024, 4, 1), date(2025, 3, 31),
+     "field=Ethnicity;applicability=Mandatory;status=Passed: Valid", 30, 40, 75.0),
+    ("DQ", "DQ-FIELDS", LA, date(2024, 4, 1), date(2025, 3, 31),
+     "field=Ethnicity;applicability=Mandatory;status=Failed: Invalid", 10, 40, 25.0),
 ]
 
 

@@ -165,7 +165,13 @@ CREATE TABLE IF NOT EXISTS cld_records (
     unit_cost DECIMAL(18, 2),
     cost_frequency_unit_type VARCHAR,
     planned_units_per_week DECIMAL(18, 2),
-    is_conversation BOOLEAN
+    is_conversation BOOLEAN,
+    -- the row's field profile (DHSC's data-quality page): fields whose value failed as
+    -- invalid, fields given a Release 1 value, and which fields not kept as submitted
+    -- (LA_Code, dropped free text) were blank; NULL for rows loaded before layout 4
+    dq_invalid VARCHAR[],
+    dq_release_1 VARCHAR[],
+    dq_blank VARCHAR[]
 );
 
 -- group: cases

@@ -30,7 +30,7 @@ from openasc.errors import OpenascError
 
 #: The warehouse layout this code writes. Version 1 is every warehouse made before versions
 #: were recorded; each later version is one function in MIGRATIONS.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 LOCK_WAIT = 15.0  # seconds a command waits for another process to let go of the file
 # Who a run is recorded under when it is not the OS user: the dashboard sets the signed-in
 # user for the runs it starts (each job runs in its own thread, with its own context).
@@ -252,7 +252,24 @@ def _migrate_3(con: duckdb.DuckDBPyConnection) -> None:
             con.execute("DROP TABLE comparisons")
 
 
-MIGRATIONS = {2: _migrate_2, 3: _migrate_3}
+def _migrate_4(con: duckdb.DuckDBPyConnection) -> None:
+    """4: each CLD record keeps its field profile (invalid, Release 1 and blank fields).
+
+    `cld_records` gains `dq_invalid`, `dq_release_1` and `dq_blank` (schema.sql), which DHSC's
+    field-level data-quality profile needs (catalogue measure DQ DQ-FIELDS). Rows loaded
+    before have NULL there: what cleaning did to their cells was not kept, and the profile
+    counts them as not recorded. The event views are remade so they show the new columns.
+    """
+    if not table_exists(con, "cld_records"):
+        return
+    for col in ("dq_invalid", "dq_release_1", "dq_blank"):
+        con.execute(f"ALTER TABLE cld_records ADD COLUMN IF NOT EXISTS {col} VARCHAR[]")
+    for view in EVENT_TABLES:
+        if _relation_kind(con, view) == "VIEW":
+            create_event_view(con, view)
+
+
+MIGRATIONS = {2: _migrate_2, 3: _migrate_3, 4: _migrate_4}
 
 
 def load_councils(con: duckdb.DuckDBPyConnection) -> None:

@@ -35,12 +35,15 @@ def openasc_cells(con: duckdb.DuckDBPyConnection, la: str, start: date,
 
 
 def _ported_keys(code: str, breakdown: str) -> bool:
-    """LTS001 tables 1a/1b only (LTS001b's carer, sex and ethnicity tables have no port);
-    LTS003 by support (the code's product)."""
+    """LTS001a/c tables 1a/1b; LTS001b tables 1a/1b, 2 (carer) and 3 (sex, ethnicity);
+    LTS003 by support (the code's product); every cell of the STS tables and LTS004."""
     keys = {part.split("=", 1)[0] for part in breakdown.split(";") if part}
+    table_1 = {"age_band", "psr", "setting", "mechanism"}
     if code == "LTS003":
         return keys <= {"support"}
-    return not code.startswith("LTS") or keys <= {"age_band", "psr", "setting", "mechanism"}
+    if code == "LTS001b":
+        return keys <= table_1 | {"carer", "sex", "ethnicity"}
+    return code == "LTS004" or not code.startswith("LTS") or keys <= table_1
 
 
 def compare(warehouse: Path, la: str, start: date, end: date

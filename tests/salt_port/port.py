@@ -11,9 +11,11 @@ loaded rows (`cld_records`, `cld_submissions.submitted_on` as ImportDate); event
 are put back into their Release 1 spelling with the CLD specification's own R1 -> R2 map
 (the first R1 value of each R2 value; an R2 value with no R1 counterpart keeps its R2 text),
 and so are the unpaid carer client and service types (the only values of those lists whose
-R1 spelling differs beyond case). SQL Server compares text without regard to case: the
-session does too. Ported: STS001, STS002a, STS002b, LTS003 and tables 1a/1b of LTS001a/b/c
-(the ISLANDS chain below is LTS001c's); LTS001b tables 2/3 and LTS004 are not ported.
+R1 spelling differs beyond case), and so are ethnicity, employment and accommodation status
+(LTS001b tables 3a/3b, LTS004: the code's lists are in R1 spelling; the cells are put back
+into R2 spelling). SQL Server compares text without regard to case: the session does too.
+Ported: STS001, STS002a, STS002b, LTS003, tables 1a/1b of LTS001a/b/c (the ISLANDS chain
+below is LTS001c's), LTS001b tables 2, 3a, 3b and 3c, and LTS004.
 
 Run as a script to print every cell that differs:
 `python tests/salt_port/port.py WAREHOUSE --la E10000034 --from 2024-04-01 --to 2025-03-31`.
@@ -32,7 +34,11 @@ from openasc.spec import load_spec
 
 HERE = Path(__file__).parent
 #: the SALT tables ported (docs/salt-methods.md)
-PORTED = ("STS001", "STS002a", "STS002b", "LTS001a", "LTS001b", "LTS001c", "LTS003")
+PORTED = ("STS001", "STS002a", "STS002b", "LTS001a", "LTS001b", "LTS001c", "LTS003",
+          "LTS004")
+#: the lists whose values the port puts back into their Release 1 spelling
+R1_LISTS = ("Client_Type", "Service_Type", "Ethnicity", "Employment_Status",
+            "Accommodation_Status")
 SETTING = {"long term support: nursing care": "Nursing",
            "long term support: residential care": "Residential",
            "long term support: community": "Community", "long term support: prison": "Prison"}
@@ -112,7 +118,7 @@ def r1_other(name: str) -> list[tuple[str, str]]:
 def raw_table(con: duckdb.DuckDBPyConnection, la_code: str) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE r1_outcome (r2 VARCHAR, r1 VARCHAR)")
     con.executemany("INSERT INTO r1_outcome VALUES (?, ?)", r1_spelling())
-    for name in ("Client_Type", "Service_Type"):
+    for name in R1_LISTS:
         con.execute(f"CREATE OR REPLACE TEMP TABLE r1_{name} (r2 VARCHAR, r1 VARCHAR)")
         con.executemany(f"INSERT INTO r1_{name} VALUES (?, ?)", r1_other(name))
     con.execute("""
@@ -131,6 +137,10 @@ def raw_table(con: duckdb.DuckDBPyConnection, la_code: str) -> None:
                r.service_component AS Service_Component,
                r.delivery_mechanism AS Delivery_Mechanism,
                r.primary_support_reason AS Primary_Support_Reason,
+               r.has_unpaid_carer AS Has_Unpaid_Carer, r.gender AS Gender,
+               coalesce(et.r1, r.ethnicity) AS Ethnicity,
+               coalesce(em.r1, r.employment_status) AS Employment_Status,
+               coalesce(ac.r1, r.accommodation_status) AS Accommodation_Status,
                r.reporting_period_start_date AS Reporting_Period_Start_Date,
                r.reporting_period_end_date AS Reporting_Period_End_Date,
                s.submitted_on AS ImportDate
@@ -138,6 +148,9 @@ def raw_table(con: duckdb.DuckDBPyConnection, la_code: str) -> None:
         LEFT JOIN r1_outcome o ON o.r2 = r.event_outcome
         LEFT JOIN r1_Client_Type ct ON ct.r2 = r.client_type
         LEFT JOIN r1_Service_Type st ON st.r2 = r.service_type
+        LEFT JOIN r1_Ethnicity et ON et.r2 = r.ethnicity
+        LEFT JOIN r1_Employment_Status em ON em.r2 = r.employment_status
+        LEFT JOIN r1_Accommodation_Status ac ON ac.r2 = r.accommodation_status
         WHERE r.la_code = ?""", [la_code])
 
 
@@ -198,11 +211,71 @@ def port_cells(con: duckdb.DuckDBPyConnection, la_code: str, start: date,
     for code, (build_filter, chain) in LTS001_SCRIPTS.items():
         run_script(con, "lts001.sql", start, end, build_filter=build_filter, chain=chain)
         cells.update(_lts001_cells(con, code))
+        if code == "LTS001b":
+            run_script(con, "lts001b.sql", start, end)
+            cells.update(_lts001b_tables_2_3(con))
     run_script(con, "lts003.sql", start, end)
     for support, n in con.execute("SELECT Support_Provided, count(DISTINCT ID) FROM LTS003 "
                                   "GROUP BY Support_Provided").fetchall():
         cells[("LTS003", f"support={support}")] = n
     cells[("LTS003", "")] = con.execute("SELECT count(DISTINCT ID) FROM LTS003").fetchone()[0]
+    run_script(con, "lts004.sql", start, end)
+    cells.update(_lts004_cells(con))
+    return cells
+
+
+def _r2(name: str) -> dict[str, str]:
+    """{R1 spelling: R2 spelling} of a list (lower case keys: the session ignores case)."""
+    return {old.lower(): new for old, new in load_spec("cld").lists[name].r1.items()}
+
+
+def _setting(service: str, mechanism: str | None) -> list[str]:
+    """The setting and, for community and prison, the mechanism (blank: `Unknown`)."""
+    setting = SETTING[service.lower()]
+    if setting in ("Community", "Prison"):
+        return [f"mechanism={mechanism or 'Unknown'}", f"setting={setting}"]
+    return [f"setting={setting}"]
+
+
+def _lts001b_tables_2_3(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], float]:
+    """Table 2 (carer x setting and mechanism), tables 3a/3b (sex x ethnicity x setting and
+    mechanism, ethnicity in R2 spelling) and table 3c (`sex=Other or Unknown`)."""
+    ethnicity = _r2("Ethnicity")
+    people: dict[str, set[str]] = {}
+    for carer, service, mechanism, person in con.execute(
+            "SELECT Has_Unpaid_Carer, Service_Type, Delivery_Mechanism, ID FROM T2_Final"
+    ).fetchall():
+        key = ";".join([f"carer={carer}", *_setting(service, mechanism)])
+        people.setdefault(key, set()).add(person)
+    for sex, eth, service, mechanism, person in con.execute(
+            "SELECT sex_table, Ethnicity, Service_Type, Delivery_Mechanism, ID FROM T3_Final"
+    ).fetchall():
+        label = ethnicity.get(eth.lower(), eth)
+        key = ";".join([f"ethnicity={label}", *_setting(service, mechanism), f"sex={sex}"])
+        people.setdefault(key, set()).add(person)
+    cells = {("LTS001b", b): float(len(ids)) for b, ids in people.items()}
+    for (n,) in con.execute("SELECT n FROM T3c").fetchall():
+        cells[("LTS001b", "sex=Other or Unknown")] = n
+    return cells
+
+
+def _lts004_cells(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], float]:
+    """Table 1 by sex and employment status (part 1), tables 2a/2b by sex and accommodation
+    status, each table's NULL/Invalid count (the accommodation one shown with 2b), statuses
+    in R2 spelling; the headline is the people of the code's #LTS004_Raw."""
+    employment, accommodation = _r2("Employment_Status"), _r2("Accommodation_Status")
+    cells: dict[tuple[str, str], float] = {}
+    for sex, status, n in con.execute(
+            "SELECT Gender, Employment_Status, n FROM T1_Counts").fetchall():
+        label = employment.get(status.lower(), status)
+        cells[("LTS004", f"employment={label};part=1;sex={sex or 'NULL'}")] = n
+    for sex, status, part, n in con.execute(
+            "SELECT Gender, Accommodation_Status, part, n FROM T2_Counts").fetchall():
+        label = accommodation.get(status.lower(), status)
+        part = "2b" if part == "invalid" else part
+        cells[("LTS004", f"accommodation={label};part={part};sex={sex or 'NULL'}")] = n
+    cells[("LTS004", "")] = con.execute(
+        "SELECT count(DISTINCT ID) FROM LTS004_Raw").fetchone()[0]
     return cells
 
 

@@ -3,7 +3,9 @@ published code gives, run as an independent port (port.py, the oracle), on three
 councils of 3,000 people (2024-25): one year-end submission; four quarterly rolling
 submissions; one submission with 2% defects. Built with the real command line (`openasc
 synth cld`, `openasc ingest cld`), as docs/decisions.md "SALT: NHS England's published code"
-describes. The tables with a port are those in port.PORTED (LTS001: tables 1a and 1b).
+describes. The tables with a port are those in port.PORTED (LTS001a/c: tables 1a and 1b;
+LTS001b: tables 1a, 1b, 2, 3a, 3b and 3c; LTS004: tables 1, 2a, 2b and their NULL/Invalid
+counts).
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 The DHSC dashboard measures (WAITS, COSTS, DHSC) read `cld_events` or `cld_events_single`
 only. Their rule-by-rule scenario tests write the few events of one person straight into
 that table, with the fields the national method would have derived given explicitly, and
-run the measure's SQL exactly as the engine does (the council and period bound as
-parameters). One end-to-end test per family runs the same SQL through the real command line.
+run the measure's SQL exactly as the engine does (the period bound as parameters, the
+council listed in `compute_councils`). One end-to-end test per family runs the same SQL
+through the real command line.
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ def run(sql_file: str, rows: list[dict[str, Any]], period: tuple[str, str] = YEA
         names = list(values)
         con.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES "
                     f"({', '.join('?' for _ in names)})", [values[n] for n in names])
+    con.execute("CREATE TABLE compute_councils AS SELECT ? AS la_code", [LA])
     sql = (catalogue_folder() / sql_file).read_text("utf-8")
     params = {"la_code": LA, "period_start": date.fromisoformat(period[0]),
               "period_end": date.fromisoformat(period[1])}

@@ -10,7 +10,8 @@ de-duplication would mix two councils' people and differ from the single-council
 The oracle is independent of the set-based code path's grouping: each sampled council is
 computed alone (its `compute_councils` holds one row), in a separate copy of the warehouse,
 and every metric_values row (family, code, council, period, breakdown, numerator,
-denominator, value, unit) must be equal (fractional sums to 6 decimal places, see COLUMNS). Each family is its own test, so a failure names it.
+denominator, value, unit) must be equal (fractional sums to 6 decimal places, see
+COLUMNS). Each family is its own test, so a failure names it.
 """
 
 from __future__ import annotations

@@ -148,12 +148,15 @@ def test_reading_a_shared_table_without_declaring_it_is_refused(tmp_path: Path) 
 def test_the_packaged_catalogue_declares_every_shared_table_it_reads() -> None:
     """Today's dependencies, declared: ACTIVITY's requests and long-term measures read SALT's
     request sequels and long-term people; STS002a reads the ST-Max episodes, built from the
-    request sequels; ASCOF 2A reads no shared table; FIN reads the area's ASC-FR lines and
-    population, CMP-2 SALT's long-term people, CMP-8 the area's LGSCO figures."""
+    request sequels; LTS001b and LTS004 read openasc's rows of them and NHS England's
+    last whole submission; ASCOF 2A reads no shared table; FIN reads the area's ASC-FR lines
+    and population, CMP-2 SALT's long-term people, CMP-8 the area's LGSCO figures."""
     plan = build_plan(load_catalogue(), None)  # every measure: no undeclared read anywhere
     assert set(plan.prepare_tables) == {"salt_request_sequels", "salt_st_max_episodes",
                                         "salt_long_term_people", "salt_nhse_requests",
-                                        "salt_nhse_st_max", "finance_area_rows",
+                                        "salt_nhse_st_max", "salt_lts001_cells",
+                                        "salt_lts004_corrected", "salt_nhse_lts_rows",
+                                        "finance_area_rows",
                                         "area_population", "workforce_area_posts",
                                         "lgsco_area_rows"}
     assert build_plan(load_catalogue(), ["FIN-1"]).prepare_tables == (

@@ -62,7 +62,7 @@ def _invoke(*args: str) -> tuple[int, str]:
 
 def test_version_1_fixture_is_migrated_and_its_files_stay_loaded(tmp_path: Path) -> None:
     """A version-1 warehouse written here by hand: the core tables and one discharges file
-    loaded (one spell). Opened by this code it becomes the current version: `schema_version` says 3,
+    loaded (one spell). Opened by this code it becomes the current version: `schema_version` says 4,
     `loaded_files` lists the discharges file (1 row loaded), the spell is untouched, and
     loading the same file again is "already loaded" and changes nothing."""
     wh = tmp_path / "v1.duckdb"
@@ -77,7 +77,7 @@ def test_version_1_fixture_is_migrated_and_its_files_stay_loaded(tmp_path: Path)
     con.close()
 
     con = warehouse.connect(wh)
-    assert warehouse.schema_version(con) == warehouse.SCHEMA_VERSION == 3
+    assert warehouse.schema_version(con) == warehouse.SCHEMA_VERSION == 4
     assert con.execute("SELECT source, file_sha256, rows_loaded FROM loaded_files").fetchall() \
         == [("discharges", sha, 1)]
     con.close()
@@ -153,23 +153,23 @@ def test_version_1_event_tables_become_views_and_measures_compute_the_same(
                      "cld_events_single": "VIEW", "cld_events_single_derived": "BASE TABLE"}
     for name, n in events.items():
         assert con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == n
-    assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 3
+    assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 4
     con.close()
     code, out = _invoke("--warehouse", str(wh), "ingest", "cld", str(cld))
     assert code == 0 and "already loaded" in out, out
 
 
 def test_a_warehouse_newer_than_the_code_is_refused(tmp_path: Path) -> None:
-    """Version 4 is unknown to this code: opening it (for writing or reading) stops with a
+    """Version 5 is unknown to this code: opening it (for writing or reading) stops with a
     message naming both versions, exit 1, and the file is not changed."""
     wh = tmp_path / "w.duckdb"
     warehouse.connect(wh).close()
     con = duckdb.connect(str(wh))
-    con.execute("INSERT INTO schema_version VALUES (4, now(), 'from the future')")
+    con.execute("INSERT INTO schema_version VALUES (5, now(), 'from the future')")
     con.close()
     before = wh.read_bytes()
     for read_only in (False, True):
-        with pytest.raises(OpenascError, match=r"layout version 4, newer than .*\(version 3\)"):
+        with pytest.raises(OpenascError, match=r"layout version 5, newer than .*\(version 4\)"):
             warehouse.connect(wh, read_only=read_only)
     code, out = _invoke("--warehouse", str(wh), "ingest", "discharges", str(wh))
     assert code == 1 and "newer than this openasc" in out, out
@@ -186,17 +186,48 @@ def test_version_2_comparisons_of_the_old_layout_are_dropped_not_misread(tmp_pat
     wh = tmp_path / "w.duckdb"
     warehouse.connect(wh).close()
     con = duckdb.connect(str(wh))
-    con.execute("DELETE FROM schema_version WHERE version = 3")
+    con.execute("DELETE FROM schema_version WHERE version >= 3")
     con.execute("CREATE TABLE comparisons AS SELECT 'ASCOF' AS family, '2A' AS code, "
                 "80.0 AS england_value")
     con.close()
     con = warehouse.connect(wh)
-    assert warehouse.schema_version(con) == 3
+    assert warehouse.schema_version(con) == 4
     assert not warehouse.table_exists(con, "comparisons")
     assert read_comparisons(con) == []
     con.execute("CREATE TABLE comparisons AS SELECT 'England' AS england_label")
-    con.execute("DELETE FROM schema_version WHERE version = 3")
+    con.execute("DELETE FROM schema_version WHERE version >= 3")
     con.close()
     con = warehouse.connect(wh)
     assert warehouse.table_exists(con, "comparisons")
+    con.close()
+
+
+def test_version_3_records_gain_their_field_profile_columns_empty(tmp_path: Path) -> None:
+    """Migration 4: a version-3 warehouse (CLD loaded before records kept their field
+    profile: `cld_records` without `dq_invalid`, `dq_release_1`, `dq_blank`, the event views
+    without them) gains the three columns, NULL on every record it already holds (what
+    cleaning did to those cells was not kept), and the event views show them; the DQ
+    profile then counts those records as `Not recorded` (tests/scenario/test_dq_fields.py)."""
+    wh, cld = tmp_path / "w.duckdb", tmp_path / "cld.csv"
+    assert _invoke("synth", "cld", "--out", str(cld), "--people", "20")[0] == 0
+    code, out = _invoke("--warehouse", str(wh), "ingest", "cld", str(cld),
+                        "--submitted-on", "2025-05-01")
+    assert code == 0, out
+    con = duckdb.connect(str(wh))
+    for view in ("cld_events", "cld_events_single"):
+        con.execute(f"DROP VIEW {view}")
+    for col in ("dq_invalid", "dq_release_1", "dq_blank"):
+        con.execute(f"ALTER TABLE cld_records DROP COLUMN {col}")
+    for view in ("cld_events", "cld_events_single"):
+        warehouse.create_event_view(con, view)
+    con.execute("DELETE FROM schema_version WHERE version = 4")
+    records = con.execute("SELECT count(*) FROM cld_records").fetchone()[0]
+    con.close()
+
+    con = warehouse.connect(wh)
+    assert warehouse.schema_version(con) == 4
+    assert con.execute("SELECT count(*), count(dq_invalid), count(dq_release_1), "
+                       "count(dq_blank) FROM cld_records").fetchone() == (records, 0, 0, 0)
+    assert con.execute("SELECT count(*) FROM cld_events_single WHERE dq_invalid IS NULL"
+                       ).fetchone()[0] > 0
     con.close()

@@ -228,9 +228,10 @@ def test_api_metadata_and_openapi(site):
 
 def test_dhsc_dashboard_pages(site):
     """A page per page of DHSC's CLD dashboard (docs/dhsc-dashboard.md). The fixture holds
-    only ASCOF 2A: the ASCOF page shows its card (published 82.0), waiting times none yet;
-    the data-quality page says DHSC's profile is not reproduced, and links to openasc's
-    own report only for an analyst; an unknown page is 404."""
+    ASCOF 2A and DQ-FIELDS: the ASCOF page shows its card (published 82.0), waiting times
+    none yet; the data-quality page shows the field profile (40 records; Ethnicity, mandatory:
+    30 valid = 75.0%, 10 invalid = 25.0%; a column only for the statuses some record has),
+    and links to openasc's own report only for an analyst; an unknown page is 404."""
     client, _ = site
     sign_in(client, "vic")
     ascof = client.get("/dhsc/ascof")
@@ -239,7 +240,12 @@ def test_dhsc_dashboard_pages(site):
     waits = client.get("/dhsc/waiting-times").text
     assert "No measures have been computed" in waits and "ASCOF-2A" not in waits
     dq = client.get("/dhsc/data-quality").text
-    assert "does not reproduce that profile" in dq and 'href="/quality"' not in dq
+    assert 'id="field-profile"' in dq and "40 records profiled" in dq
+    line = re.search(r"<tr><th scope=\"row\">Ethnicity</th>.*?</tr>", dq).group(0)
+    assert "<td>Mandatory</td>" in line
+    assert '<td class="num">30 (75.0%)</td><td class="num">10 (25.0%)</td>' in line
+    assert ">Failed: Invalid</th>" in dq and "Failed: Release 1" not in dq
+    assert 'href="/quality"' not in dq
     assert client.get("/dhsc/nothing").status_code == 404
     sign_in(client, "ann")
     assert 'see <a href="/quality">Data quality</a>' in client.get("/dhsc/data-quality").text

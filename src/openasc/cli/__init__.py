@@ -343,11 +343,20 @@ def ingest_cld(
     Exit 0 when loaded; 1 when a file is refused (another council, dates in an order that
     cannot be told, too many rows quarantined) and nothing is loaded; 2 when a file cannot
     be read at all."""
+    from rich.progress import Progress
+
     from openasc.ingest.cld import ingest_files
 
-    _show(ingest_files(files, submitted_on=_date(submitted_on, "--submitted-on"),
-                       settings=settings(),
-                       **checks(date_order, la_code, add_council, max_quarantined)))
+    # A bar on stderr for several files (read and checked two at a time, then loaded in one
+    # transaction); it is gone when the command ends, and stdout has only the summary.
+    with Progress(console=err, transient=True, disable=len(files) < 2) as bar:
+        task = bar.add_task(f"Ingesting {len(files)} files", total=None)
+        result = ingest_files(files, submitted_on=_date(submitted_on, "--submitted-on"),
+                              settings=settings(),
+                              progress=lambda done, total: bar.update(
+                                  task, completed=done, total=total),
+                              **checks(date_order, la_code, add_council, max_quarantined))
+    _show(result)
 
 
 @ingest_app.command("population")

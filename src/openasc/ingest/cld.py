@@ -56,6 +56,9 @@ COARSENED = {
     "postcode_district": "upper(split_part(trim(c.postcode), ' ', 1))",
     "is_conversation": "coalesce(lower(c.event_description) LIKE '%conversation%', false)",
 }
+# The row's field profile (validate.PROFILE_COLUMNS): what its cleaned values cannot show.
+PROFILE = {"dq_invalid": "c._dq_invalid", "dq_release_1": "c._dq_release_1",
+           "dq_blank": "c._dq_blank"}
 
 
 @dataclass
@@ -81,20 +84,20 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: in
 @overload
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
                *, load_only: bool = False, cross_rows: bool = True,
-               skip: Callable[[str], bool], scan: Scan | None = None,
+               skip: Callable[[ReadResult], bool], scan: Scan | None = None,
                date_order: str | None = None) -> StagedFile | None:
     ...
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
                *, load_only: bool = False, cross_rows: bool = True,
-               skip: Callable[[str], bool] | None = None,
+               skip: Callable[[ReadResult], bool] | None = None,
                scan: Scan | None = None, date_order: str | None = None) -> StagedFile | None:
     """Read and validate one file into memory table `chk_<index>`.
 
     `load_only`: `chk` without the per-field statuses and notes, which only the data-quality
     report reads (the reject reasons are the same). `cross_rows`: the advisory cross-row
-    warnings, which `validate cld` prints and `ingest cld` does not. `skip(sha256)` is asked
+    warnings, which `validate cld` prints and `ingest cld` does not. `skip(read)` is asked
     once the file is read (its hash is made beside the read, at no cost in time); when it
     says yes, the file is dropped before validation and None returned. `date_order`: the
     user's `--date-order` (default: the file's dates decide, ingest/dates.py).
@@ -103,14 +106,13 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: in
 
     table = f"stg_{index}"
     read = read_into(con, path, spec, table=table, scan=scan)
-    if skip is not None and skip(read.sha256):
+    if skip is not None and skip(read):
         con.execute(f"DROP TABLE {table}")
         return None
     result = validate(con, spec, table=table, load_only=load_only, cross_rows=cross_rows,
-                      date_order=date_order)
+                      date_order=date_order, profile=True, out=f"chk_{index}")
     if result.date_note:  # shown by ingest and validate alike
         read.notes.append(result.date_note)
-    con.execute(f"ALTER TABLE chk RENAME TO chk_{index}")
     con.execute(f"DROP TABLE {table}")
     if result.file_errors:
         raise OpenascError(
@@ -181,8 +183,8 @@ def _insert_records(con: duckdb.DuckDBPyConnection, spec: Spec, staged: StagedFi
         if col in IDENTIFIERS:
             exprs.append(f"{col}.p AS {col}")
             joins.append(f"LEFT JOIN _pseudo {col} ON {col}.v = {IDENTIFIERS[col]}")
-        elif col in COARSENED:
-            exprs.append(f"{COARSENED[col]} AS {col}")
+        elif col in COARSENED or col in PROFILE:
+            exprs.append(f"{COARSENED.get(col) or PROFILE[col]} AS {col}")
         elif col in kept:
             exprs.append(f"c.{col} AS {col}")
     params = [staged.validation.cassr_code, staged.council.ons_code]
@@ -247,8 +249,9 @@ def ingest_files(files: list[Path], submitted_on: date | None, settings: Setting
     The pipeline (ingest/pipeline.py) runs the stages; `spec/cld_r2.yaml` names the hooks
     below for CLD's tuned validation, its load and the national method. `checks` are the
     pipeline's extract checks (`pipeline.ingest_files`: date_order, la_code, add_council,
-    max_quarantined). (`console` is accepted for callers of the earlier signature; nothing
-    is printed.)
+    max_quarantined) and `progress(done, total)`. The files are read and validated two at a
+    time (`parallel: true` in the spec). (`console` is accepted for callers of the earlier
+    signature; nothing is printed.)
     """
     return ingest_pipeline_files("cld", [Path(f) for f in files], settings,
                                  submitted_on=submitted_on or date.today(), **checks)
@@ -256,10 +259,23 @@ def ingest_files(files: list[Path], submitted_on: date | None, settings: Setting
 
 # ----------------------------------------------------------------------------- pipeline hooks
 def read(stage: Stage) -> None:
-    """Read and validate (ingest/validate.py, load mode) into `chk_<index>`."""
+    """Read and validate (ingest/validate.py, load mode) into `chk_<index>`.
+
+    A file whose hash is among `options["loaded"]` (the pipeline's parallel judging hashes
+    each file beside its read) is dropped once read, and marked already loaded."""
+    loaded = stage.options.get("loaded")
+
+    def already_loaded(r: ReadResult) -> bool:
+        stage.read = r
+        return r.sha256 in loaded
+
     staged = stage_file(stage.con, stage.path, load_spec("cld"), stage.options["index"],
                         load_only=True, cross_rows=False, scan=stage.options.get("scan"),
-                        date_order=stage.options.get("date_order"))
+                        date_order=stage.options.get("date_order"),
+                        skip=already_loaded if loaded else None)
+    if staged is None:
+        stage.state["already_loaded"] = True
+        return
     stage.state["staged"] = staged
     stage.state["council"] = (staged.council.ons_code, staged.validation.cassr_code)
     stage.read = staged.read

@@ -23,9 +23,12 @@ specification: a function `module:name` taking the `Stage` and doing that stage'
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -590,6 +593,12 @@ def judge_file(stage: Stage) -> FileResult:
 
     A read hook that does not use reader.py sets `stage.result` itself (rows in, hash)."""
     run_stage(stage, "read")
+    if stage.state.get("already_loaded"):  # the read hook found the hash in `loaded`
+        assert stage.read is not None
+        stage.result = FileResult(stage.spec.source, stage.read.source_name,
+                                  stage.read.sha256, stage.read.rows, already_loaded=True,
+                                  table=stage.spec.table)
+        return stage.result
     if stage.result is None:
         assert stage.read is not None
         stage.result = FileResult(stage.spec.source, stage.read.source_name,
@@ -653,28 +662,34 @@ def ingest_files(name: str | Path, paths: list[Path], settings: Settings | None 
 def _run(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec, paths: list[Path],
          run_id: str, options: dict[str, Any], out: IngestResult) -> None:
     """The stages for each file, then one transaction that loads them all (see
-    `ingest_files`); an `after_load` hook (CLD's national method) runs inside it."""
+    `ingest_files`); an `after_load` hook (CLD's national method) runs inside it.
+
+    `options["progress"]`, when given, is called as `progress(done, total)`: a step per file
+    judged, a step per file loaded and one for the `after_load` hook."""
     started = datetime.now()
     create_table(con, spec, wh)
+    progress = options.get("progress") or (lambda done, total: None)
+    total = 2 * len(paths) + 1
+    judge = _judge_parallel if spec.raw["ingest"].get("parallel") else _judge_serial
+    judged = judge(con, wh, spec, [Path(p) for p in paths], run_id, options,
+                   lambda done: progress(done, total))
     stages: list[Stage] = []
     seen: set[str] = set()
-    for i, path in enumerate(paths):
-        path = Path(path)
-        scan = scan_file(path) if path.is_file() else None
-        if scan and (scan[0] in seen or warehouse.file_loaded(con, spec.source, scan[0], wh)):
-            out.files.append(FileResult(spec.source, path.name, scan[0], scan[1],
-                                        already_loaded=True, table=spec.table))
+    for stage in judged:  # the same content twice in one command loads once
+        r = stage.result
+        assert r is not None
+        if r.already_loaded or r.sha256 in seen:
+            out.files.append(replace(r, already_loaded=True, loaded=0, quarantined={},
+                                     warnings=[], detail={}))
             continue
-        stage = Stage(con, spec, path, run_id, wh=wh, options={**options, "scan": scan,
-                                                               "index": i})
-        out.files.append(judge_file(stage))
+        seen.add(r.sha256 or "")
+        out.files.append(r)
         stages.append(stage)
-        seen.add(stage.result.sha256 or "")  # type: ignore[union-attr]
     if not stages:
         return
     check_councils(stages, options)
     with warehouse.transaction(con):
-        for stage in stages:
+        for done, stage in enumerate(stages, start=len(paths) + 1):
             assert stage.result is not None
             stage.result.loaded = run_stage(stage, "load")
             run_stage(stage, "quarantine")
@@ -682,11 +697,87 @@ def _run(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec, paths: list[P
             if spec.raw["ingest"].get("identifiers", True):  # a council's own records
                 check_quarantined_share(stage.result, stage.path, float(options.get(
                     "max_quarantined", MAX_QUARANTINED_PERCENT)))
+            progress(done, total)
         after = spec.hook("after_load")
         if after:
             out.detail.update(after(stages) or {})
         record(stages[0], started, "ok", [s.result for s in stages if s.result],
                **out.detail.pop("run", {}))
+    progress(total, total)
+
+
+def _judge_serial(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec, paths: list[Path],
+                  run_id: str, options: dict[str, Any], judged: Callable[[int], None]
+                  ) -> list[Stage]:
+    """Each file in turn on `con`; a file whose hash the warehouse holds is not read."""
+    stages: list[Stage] = []
+    seen: set[str] = set()
+    for i, path in enumerate(paths):
+        scan = scan_file(path) if path.is_file() else None
+        stage = Stage(con, spec, path, run_id, wh=wh, options={**options, "scan": scan,
+                                                               "index": i})
+        if scan and (scan[0] in seen or warehouse.file_loaded(con, spec.source, scan[0], wh)):
+            stage.result = FileResult(spec.source, path.name, scan[0], scan[1],
+                                      already_loaded=True, table=spec.table)
+        else:
+            judge_file(stage)
+            seen.add(scan[0] if scan else "")
+        stages.append(stage)
+        judged(i + 1)
+    return stages
+
+
+def workers() -> int:
+    """Files read and validated at once by an input whose specification says `parallel:
+    true`: two (the cores this is tuned for), or `OPENASC_INGEST_WORKERS` (the benchmark
+    compares one)."""
+    given = os.environ.get("OPENASC_INGEST_WORKERS", "")
+    return max(1, int(given)) if given.isdigit() else 2
+
+
+def _judge_parallel(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec,
+                    paths: list[Path], run_id: str, options: dict[str, Any],
+                    judged: Callable[[int], None]) -> list[Stage]:
+    """Read and validate `workers()` files at once, each on its own cursor of `con`.
+
+    CSV reading is serial inside DuckDB (reader.py), so on two cores one file's read runs
+    beside another's validation. A cursor shares the in-memory database (and the attached
+    warehouse) but has its own temporary tables, so each file's working tables stay apart;
+    what a file leaves for the load is in the shared `memory.main`, named by its index.
+    Each file is hashed beside its read (no pass over the bytes beforehand): the read hook
+    is given the hashes this input has loaded (`options["loaded"]`) and stops before
+    validating a file that is one of them. Nothing here writes to the warehouse; the load
+    stays one transaction on `con`. The first failing file (in the order given) stops the
+    command, and files not yet started are not read.
+    """
+    loaded = {r[0] for r in con.execute(f"SELECT file_sha256 FROM {wh}loaded_files "
+                                        "WHERE source = ?", [spec.source]).fetchall()}
+    done = 0
+    lock = threading.Lock()
+
+    def one(i: int, path: Path) -> Stage:
+        nonlocal done
+        cur = con.cursor()
+        stage = Stage(cur, spec, path, run_id, wh=wh,
+                      options={**options, "index": i, "loaded": loaded})
+        try:
+            judge_file(stage)
+        finally:
+            cur.close()
+            stage.con = con
+        with lock:
+            done += 1
+            judged(done)
+        return stage
+
+    with ThreadPoolExecutor(max_workers=workers()) as pool:
+        futures = [pool.submit(one, i, path) for i, path in enumerate(paths)]
+        try:
+            return [f.result() for f in futures]
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
 
 
 # ----------------------------------------------------------------------------- rendering

@@ -559,8 +559,46 @@ def _note_sql(f: FieldSpec, spec: Spec, cross: list[str], looked_up: bool) -> st
     return f"nullif(concat_ws('; ', {', '.join(parts)}), '')"
 
 
+# The field profile a load keeps (docs/dhsc-dashboard.md, DHSC's 8.DQ_Values_table.sql): the
+# warehouse keeps cleaned values, so an invalid cell that cleaning turned into NULL, or a
+# Release 1 value mapped to its R2 spelling, would look blank or valid there. Three short lists
+# per row say what the cleaned row cannot: the fields whose value failed as invalid, those that
+# were a Release 1 value, and which of NOT_KEPT were blank.
+PROFILE_COLUMNS = ("_dq_invalid", "_dq_release_1", "_dq_blank")
+# The fields of DHSC's profile whose value the warehouse does not keep as submitted (LA_Code is
+# replaced by the file's council, the free text dropped): every other is blank in the file
+# exactly when its warehouse column is NULL and it did not fail as invalid.
+NOT_KEPT = ("la_code", "event_reference", "event_description")
+
+
+def _name_list(tagged: list[tuple[str, str]]) -> str:
+    """SQL: the list of the field names whose condition holds on the row, `[]` when none.
+    (A list comprehension: measured cheaper per row than list_filter or concat-and-split.)"""
+    if not tagged:
+        return "[]::VARCHAR[]"
+    names = ", ".join(f"CASE WHEN {cond} THEN {q(name)} END" for cond, name in tagged)
+    return f"[x for x in [{names}] if x IS NOT NULL]"
+
+
+def _profile_sql(fields: list[FieldSpec]) -> list[str]:
+    """The three PROFILE_COLUMNS over the joined row (cells' own statuses `st_<col>`, the
+    trimmed values `v_<col>`); the same rules as `_status_sql` for invalid and Release 1."""
+    invalid, release_1, blank = [], [], []
+    for f in fields:
+        c = f.column
+        if _looked_up(f):
+            extra = f" OR coalesce({EXTRA_INVALID[c]}, false)" if c in EXTRA_INVALID else ""
+            invalid.append((f"(st_{c} = {_st(INVALID)}{extra})", f.name))
+            release_1.append((f"st_{c} = {_st(RELEASE_1)}", f.name))
+        if c in NOT_KEPT:
+            blank.append((f"v_{c} IS NULL", f.name))
+    return [f"{_name_list(invalid)} AS _dq_invalid", f"{_name_list(release_1)} AS _dq_release_1",
+            f"{_name_list(blank)} AS _dq_blank"]
+
+
 def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
-                  start: date | None, end: date | None, load_only: bool = False) -> str:
+                  start: date | None, end: date | None, load_only: bool = False,
+                  profile: bool = False, target: str = "chk") -> str:
     """The one statement that makes `chk` (exposed for reading and testing).
 
     It reads `src` once: typed fields are joined to their `_oa_lk_<col>` (cleaned once per
@@ -573,6 +611,8 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
     `<col>__status` or `<col>__note`: a load reads only those, and the statuses and notes
     (a hundred columns, the notes mostly text built row by row) are more than half the cost.
     The reject conditions read the cleaned values only, so the rejects are the same.
+
+    With `profile`, `chk` also has the PROFILE_COLUMNS, which a CLD load keeps per record.
     """
     fields = [f for f in spec.fields if f.column in cols]
     raw, joins, inner = ["_row"], [], ["s._row", "coalesce(d._first_row, s._row) AS _first_row"]
@@ -582,8 +622,10 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
             raw.append(c)
             joins.append(f"LEFT JOIN _oa_lk_{c} j_{c} ON j_{c}.raw = s.{c}")
             inner += [f"j_{c}.cleaned AS {c}", f"j_{c}.v AS v_{c}"]
+            if not load_only or profile:
+                inner.append(f"j_{c}.st AS st_{c}")
             if not load_only:
-                inner += [f"j_{c}.st AS st_{c}", f"j_{c}.pt AS pt_{c}"]
+                inner.append(f"j_{c}.pt AS pt_{c}")
         else:
             raw += [f"{_trimmed(c)} AS s_{c}", c]
             inner.append(
@@ -604,6 +646,8 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
     # digits (spaces removed); text such as "UNKNOWN" is no NHS number (docs/decisions.md).
     out += [f"{_submitted_nhs(f'v_{f.column}')} AS {f.column}__submitted" for f in fields
             if f.type == "nhs_number"]
+    if profile:
+        out += _profile_sql(fields)
     rejects = _reject_sql({f.column for f in fields}, cassr, start, end)
     reject_field = "CASE " + " ".join(
         f"WHEN coalesce({cond}, false) THEN {q(name) if name else 'NULL'}"
@@ -617,7 +661,7 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
     if same:
         row = f"SELECT *, {same} FROM ({row})"
     return f"""
-    CREATE OR REPLACE TABLE chk AS
+    CREATE OR REPLACE TABLE {target} AS
     SELECT _row, {', '.join(out)},
            {reject_field} AS _reject_field,
            {reject_reason} AS _reject_reason
@@ -627,8 +671,10 @@ def build_chk_sql(spec: Spec, src: str, cols: set[str], cassr: str | None,
 
 def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg",
              load_only: bool = False, cross_rows: bool = True,
-             date_order: str | None = None) -> Validation:
-    """Check every cell of `table` against `spec`; write `chk`; return the file's verdicts.
+             date_order: str | None = None, profile: bool = False,
+             out: str = "chk") -> Validation:
+    """Check every cell of `table` against `spec`; write `out` (`chk` unless named, in the
+    database's shared schema, so that another cursor can load it); return the verdicts.
 
     Also leaves the view `_oa_b` (`_row`, `v_<col>` trimmed value, `p_<col>` blank/spaces
     note), which the case-list ingest reads to quote a submitted value; it is a view, so it
@@ -641,7 +687,8 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg",
     rejects and everything else in `Validation` are the same either way.
 
     `date_order` is the user's `--date-order`; without it the file's own dates decide
-    (ingest/dates.py), and a file they cannot decide has a file error.
+    (ingest/dates.py), and a file they cannot decide has a file error. `profile`: `chk` keeps
+    the per-row field profile a CLD load stores (PROFILE_COLUMNS).
     """
     cols = {r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
@@ -663,7 +710,8 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg",
     _clean_cells(con, typed)
     _find_duplicates(con, spec, src)
     cassr, distinct_codes, start, end = _file_context(con, src, all_cols)
-    con.execute(build_chk_sql(spec, src, all_cols, cassr, start, end, load_only))
+    con.execute(build_chk_sql(spec, src, all_cols, cassr, start, end, load_only, profile,
+                              out))
     for f in typed:
         con.execute(f"DROP TABLE _oa_lk_{f.column}")
     con.execute("DROP TABLE _oa_dup")
@@ -674,13 +722,13 @@ def validate(con: duckdb.DuckDBPyConnection, spec: Spec, table: str = "stg",
         f"_oa_val({f.column}) AS v_{f.column}, _oa_prenote({f.column}) AS p_{f.column}"
         for f in spec.fields) + f" FROM {src}")
     rows, rejected = con.execute(
-        "SELECT count(*), count(_reject_reason) FROM chk").fetchall()[0]
+        f"SELECT count(*), count(_reject_reason) FROM {out}").fetchall()[0]
     result = Validation(rows=rows, rejected=rejected, release=_release(con),
                         cassr_code=cassr, period_start=start, period_end=end,
                         date_order=order.order, date_note=order.note)
     if order.error:
         result.file_errors.append(order.error)
-    _file_checks(con, spec, result, distinct_codes, missing, cross_rows=cross_rows)
+    _file_checks(con, spec, result, distinct_codes, missing, cross_rows=cross_rows, chk=out)
     return result
 
 
@@ -696,7 +744,8 @@ def _release(con: duckdb.DuckDBPyConnection) -> int:
 
 # ----------------------------------------------------------------------------- file level
 def _file_checks(con: duckdb.DuckDBPyConnection, spec: Spec, result: Validation,
-                 distinct_codes: int, missing: list[str], cross_rows: bool = True) -> None:
+                 distinct_codes: int, missing: list[str], cross_rows: bool = True,
+                 chk: str = "chk") -> None:
     """cld-r2.md §6.2 (whole file) and §6.6 (across rows), as counts: never an identifier.
 
     The §6.6 checks (`_CROSS_CHECKS`) only warn, so a load that shows no report skips them
@@ -745,7 +794,7 @@ def _file_checks(con: duckdb.DuckDBPyConnection, spec: Spec, result: Validation,
         needed = set(_words(sql)) & set(_FIELD_WORDS)
         if not needed <= set(names):
             continue
-        n = con.execute(sql).fetchall()[0][0] or 0
+        n = con.execute(re.sub(r"\bchk\b", chk, sql)).fetchall()[0][0] or 0
         if n:
             warnings.append(message.format(n=n))
 

@@ -97,6 +97,46 @@ def _rows(cur: duckdb.DuckDBPyConnection, where: str, params: list[Any],
     return show([dict(zip(COLUMNS, r, strict=True)) for r in got])
 
 
+# DHSC's validity results, in the order its data-quality page reads them (and openasc's own
+# for records loaded before the ingest kept the field lists).
+FIELD_STATUSES = ("Passed: Valid", "Passed: Blank (Not Mandatory)", "Failed: Blank (Mandatory)",
+                  "Failed: Invalid", "Failed: Release 1", "Not recorded")
+
+
+@dataclass(frozen=True)
+class FieldProfile:
+    """DQ-FIELDS for one council's latest period: a line per field and applicability, with
+    the figure of each status (None where no record has it)."""
+
+    period_start: str
+    period_end: str
+    records: str
+    statuses: tuple[str, ...]
+    lines: list[tuple[str, str, list[Shown | None]]]
+
+
+def field_profile(cur: duckdb.DuckDBPyConnection, la_code: str,
+                  unrounded: bool) -> FieldProfile | None:
+    """The field profile (DQ DQ-FIELDS) of the latest period it was computed for, by field
+    name and applicability."""
+    rows = measure_rows(cur, "DQ", "DQ-FIELDS", la_code, unrounded)
+    if not rows:
+        return None
+    end = max(r.period_end for r in rows)
+    rows = [r for r in rows if r.period_end == end]
+    head = next((r for r in rows if not r.breakdown), None)
+    cells: dict[tuple[str, str], dict[str, Shown]] = {}
+    for r in rows:
+        if r.breakdown:
+            part = dict(p.split("=", 1) for p in r.breakdown.split(";"))
+            cells.setdefault((part["field"], part["applicability"]), {})[part["status"]] = r
+    seen = {s for line in cells.values() for s in line}
+    statuses = tuple(s for s in FIELD_STATUSES if s in seen)
+    return FieldProfile(rows[0].period_start, end, head.numerator if head else "",
+                        statuses, [(field, appl, [line.get(s) for s in statuses])
+                                   for (field, appl), line in sorted(cells.items())])
+
+
 def councils(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """Councils with measures: (ONS code, name)."""
     if not table_exists(cur, "metric_values"):

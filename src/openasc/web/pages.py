@@ -28,7 +28,7 @@ FAMILY_PAGES = {"safeguarding": ("SAC", "Safeguarding adults"),
                 "dols": ("DOLS", "Deprivation of Liberty Safeguards")}
 # DHSC's CLD dashboard for councils, one page per DHSC page (docs/dhsc-dashboard.md): the
 # title, the family and, where the page shows only some of it, the measure codes.
-DHSC_PAGES: dict[str, tuple[str, str | None, tuple[str, ...] | None]] = {
+DHSC_PAGES: dict[str, tuple[str, str, tuple[str, ...] | None]] = {
     "waiting-times": ("Waiting times", "WAITS", None),
     "requests": ("Requests", "DHSC", ("DHSC-REQ-1",)),
     "assessments": ("Assessments", "DHSC", ("DHSC-ASM-1",)),
@@ -36,7 +36,7 @@ DHSC_PAGES: dict[str, tuple[str, str | None, tuple[str, ...] | None]] = {
     "reviews": ("Reviews", "DHSC", ("DHSC-REV-1",)),
     "costs": ("Costs", "COSTS", None),
     "ascof": ("ASCOF from CLD", "ASCOF", ("2A", "2B", "2C", "2D", "2E", "2E-LD", "3D")),
-    "data-quality": ("Data quality", None, None),
+    "data-quality": ("Data quality", "DQ", ("DQ-FIELDS",)),
 }
 YEAR_RE = re.compile(r"^\d{4}-\d{2}$")
 
@@ -292,11 +292,18 @@ def dhsc_page(request: Request, slug: str, la: str | None = None) -> HTMLRespons
     la_code, known = council_of(request, la)
 
     def load() -> list[figures.Shown]:
-        if fam is None:
-            return []
         with ctx.gate.read() as cur:
             return figures.headlines(cur, la_code, fam, who.unrounded)
 
+    def load_profile() -> figures.FieldProfile | None:
+        with ctx.gate.read() as cur:
+            return figures.field_profile(cur, la_code, who.unrounded)
+
+    if slug == "data-quality":  # a table of every field, not a headline card
+        profile = ctx.gate.cached(("dhsc-profile", la_code, who.unrounded), load_profile)
+        return render(request, "dhsc.html", who, "dhsc", slug=slug, pages=DHSC_PAGES,
+                      title=title, family=fam, profile=profile, la_code=la_code,
+                      councils=known)
     rows = [r for r in ctx.gate.cached(("dhsc", slug, la_code, who.unrounded), load)
             if codes is None or r.code.upper() in codes]
     return render(request, "dhsc.html", who, "dhsc", slug=slug, pages=DHSC_PAGES, title=title,

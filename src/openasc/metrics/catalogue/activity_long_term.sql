@@ -8,15 +8,15 @@ WITH people AS (
     FROM salt_long_term_people WHERE scope IN ('year', 'snapshot')
 ),
 reviewed AS (
-    SELECT p.person_id, EXISTS (
+    SELECT p.la_code, p.person_id, EXISTS (
         SELECT 1 FROM cld_events r
-        WHERE r.la_code = $la_code AND r.person_id = p.person_id
+        WHERE r.la_code = p.la_code AND r.person_id = p.person_id
           AND r.event_type = 'Review' AND r.client_type = 'Service user'
           AND coalesce(r.der_event_end_date, r.event_end_date)
               BETWEEN $period_start AND $period_end) AS was_reviewed
     FROM salt_long_term_people p WHERE p.scope = '12 months'
 )
-SELECT code,
+SELECT la_code, code,
        concat_ws(';',
            CASE WHEN grouping(mechanism) = 0 AND mechanism IS NOT NULL
                 THEN 'mechanism=' || mechanism END,
@@ -24,6 +24,11 @@ SELECT code,
            CASE WHEN grouping(setting) = 0 THEN 'setting=' || setting END) AS breakdown,
        count(DISTINCT person_id) AS numerator, NULL::BIGINT AS denominator
 FROM people
-GROUP BY GROUPING SETS ((code), (code, setting, mechanism), (code, psr))
+GROUP BY GROUPING SETS ((la_code, code), (la_code, code, setting, mechanism),
+                        (la_code, code, psr))
 UNION ALL
-SELECT 'ACT-REV-001', '', count(*) FILTER (WHERE was_reviewed), count(*) FROM reviewed
+-- every council of the run (0 of 0 without such people)
+SELECT c.la_code, 'ACT-REV-001', '', coalesce(r.reviewed, 0), coalesce(r.people, 0)
+FROM compute_councils c
+LEFT JOIN (SELECT la_code, count(*) FILTER (WHERE was_reviewed) AS reviewed, count(*) AS people
+           FROM reviewed GROUP BY la_code) r USING (la_code)

@@ -3,20 +3,22 @@
 -- Part 1 (headline, breakdown ''): of reablement clusters linked to a discharge, those with no
 -- emergency readmission, death or residential/nursing admission within 84 days.
 -- Part 2 (`part=2`): linked clusters / eligible discharges of residents of the council.
+-- Every council of the run at once: `la_code` is the council whose reablement is counted;
+-- discharges and long-term support are linked by person from every council, as nationally.
 WITH people AS (
-    SELECT p.person_id, p.date_of_death
+    SELECT p.la_code, p.person_id, p.date_of_death
     FROM cld_people p
-    WHERE p.la_code = $la_code
+    JOIN compute_councils cc ON cc.la_code = p.la_code
 ),
 -- CLD side: ST-Max services with component Reablement, clustered by the 7-day rule.
 reablement AS (
-    SELECT e.person_id, e.record_id,
+    SELECT e.la_code, e.person_id, e.record_id,
            e.event_start_date AS start_date,
            coalesce(e.der_event_end_date, DATE '9999-01-01') AS end_date
     FROM cld_events e
-    LEFT JOIN people pp ON pp.person_id = e.person_id
-    WHERE e.la_code = $la_code
-      AND lower(trim(e.event_type)) = 'service'
+    JOIN compute_councils cc ON cc.la_code = e.la_code
+    LEFT JOIN people pp ON pp.la_code = e.la_code AND pp.person_id = e.person_id
+    WHERE lower(trim(e.event_type)) = 'service'
       AND lower(trim(e.client_type)) = 'service user'
       AND lower(trim(e.service_type)) = 'short term support: st-max'
       AND lower(trim(e.service_component)) = 'reablement'
@@ -27,7 +29,7 @@ reablement AS (
 ),
 running AS (
     SELECT r.*,
-           max(r.end_date) OVER (PARTITION BY r.person_id
+           max(r.end_date) OVER (PARTITION BY r.la_code, r.person_id
                                  ORDER BY r.start_date, r.end_date, r.record_id DESC
                                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
                AS latest_end_before
@@ -38,15 +40,15 @@ numbered AS (
            sum(CASE WHEN r.latest_end_before IS NULL
                       OR date_diff('day', r.latest_end_before, r.start_date) > 7
                     THEN 1 ELSE 0 END) OVER (
-               PARTITION BY r.person_id
+               PARTITION BY r.la_code, r.person_id
                ORDER BY r.start_date, r.end_date, r.record_id DESC
                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cluster_no
     FROM running r
 ),
 clusters AS (
-    SELECT person_id, cluster_no, min(start_date) AS cluster_start
+    SELECT la_code, person_id, cluster_no, min(start_date) AS cluster_start
     FROM numbered
-    GROUP BY person_id, cluster_no
+    GROUP BY la_code, person_id, cluster_no
 ),
 -- Long-term support of the person in any council's records (national linkage).
 long_term AS (
@@ -105,9 +107,9 @@ discharges AS (
 -- Linking: discharge from 7 days before to 3 days after the cluster start, admitted on or
 -- before it; the latest discharge wins.
 links AS (
-    SELECT c.person_id, c.cluster_no, c.cluster_start, d.spell_pseudo, d.discharge_date,
-           d.age_band, d.sex, d.setting,
-           row_number() OVER (PARTITION BY c.person_id, c.cluster_no
+    SELECT c.la_code, c.person_id, c.cluster_no, c.cluster_start, d.spell_pseudo,
+           d.discharge_date, d.age_band, d.sex, d.setting,
+           row_number() OVER (PARTITION BY c.la_code, c.person_id, c.cluster_no
                               ORDER BY d.discharge_date DESC, d.admission_date DESC,
                                        d.spell_pseudo) AS pick
     FROM clusters c
@@ -130,7 +132,7 @@ linked AS (
                      AND date_diff('day', l.discharge_date, r.admission_date) <= 84)
                AS readmitted,
            EXISTS (SELECT 1 FROM people pp
-                   WHERE pp.person_id = l.person_id
+                   WHERE pp.la_code = l.la_code AND pp.person_id = l.person_id
                      AND date_diff('day', l.discharge_date, pp.date_of_death) BETWEEN 0 AND 84)
                AS died,
            EXISTS (SELECT 1 FROM long_term t
@@ -149,31 +151,37 @@ groups (breakdown_key, group_value) AS (
            ('setting', 'Those in LT community support'), ('setting', 'Those not in any LTS')
 ),
 part_1 AS (
-    SELECT CASE WHEN g.breakdown_key = '' THEN ''
+    SELECT c.la_code,
+           CASE WHEN g.breakdown_key = '' THEN ''
                 ELSE g.breakdown_key || '=' || g.group_value END AS breakdown,
            count(CASE WHEN NOT (k.readmitted OR k.died OR k.care_home) THEN 1 END) AS numerator,
            count(k.person_id) AS denominator
-    FROM groups g
+    FROM compute_councils c
+    CROSS JOIN groups g
     LEFT JOIN linked k
-      ON g.breakdown_key = ''
-      OR (g.breakdown_key = 'age_band' AND k.age_band = g.group_value)
-      OR (g.breakdown_key = 'sex' AND k.sex = g.group_value)
-      OR (g.breakdown_key = 'setting' AND k.setting = g.group_value)
-    GROUP BY g.breakdown_key, g.group_value
+      ON k.la_code = c.la_code
+     AND (g.breakdown_key = ''
+          OR (g.breakdown_key = 'age_band' AND k.age_band = g.group_value)
+          OR (g.breakdown_key = 'sex' AND k.sex = g.group_value)
+          OR (g.breakdown_key = 'setting' AND k.setting = g.group_value))
+    GROUP BY c.la_code, g.breakdown_key, g.group_value
 ),
 part_2_denominator AS (
-    SELECT g.breakdown_key, g.group_value, count(DISTINCT d.spell_pseudo) AS denominator
-    FROM groups g
+    SELECT c.la_code, g.breakdown_key, g.group_value,
+           count(DISTINCT d.spell_pseudo) AS denominator
+    FROM compute_councils c
+    CROSS JOIN groups g
     LEFT JOIN discharges d
-      ON d.la_code = $la_code
+      ON d.la_code = c.la_code
      AND (g.breakdown_key = ''
           OR (g.breakdown_key = 'age_band' AND d.age_band = g.group_value)
           OR (g.breakdown_key = 'sex' AND d.sex = g.group_value)
           OR (g.breakdown_key = 'setting' AND d.setting = g.group_value))
-    GROUP BY g.breakdown_key, g.group_value
+    GROUP BY c.la_code, g.breakdown_key, g.group_value
 ),
 part_2 AS (
-    SELECT CASE WHEN g.breakdown_key = '' THEN 'part=2'
+    SELECT g.la_code,
+           CASE WHEN g.breakdown_key = '' THEN 'part=2'
                 WHEN g.breakdown_key = 'age_band'
                     THEN 'age_band=' || g.group_value || ';part=2'
                 ELSE 'part=2;' || g.breakdown_key || '=' || g.group_value END AS breakdown,
@@ -181,13 +189,15 @@ part_2 AS (
            g.denominator
     FROM part_2_denominator g
     JOIN part_1 p
-      ON p.breakdown = CASE WHEN g.breakdown_key = '' THEN ''
+      ON p.la_code = g.la_code
+     AND p.breakdown = CASE WHEN g.breakdown_key = '' THEN ''
                             ELSE g.breakdown_key || '=' || g.group_value END
 ),
 -- DHSC's outcome combinations (2D-OUTCOMES): each part 1 episode by which of the three
 -- outcomes followed within 84 days - death, emergency readmission, care home admission.
 outcomes AS (
-    SELECT coalesce(nullif(array_to_string(list_filter([
+    SELECT la_code,
+           coalesce(nullif(array_to_string(list_filter([
                CASE WHEN died THEN 'death' END, CASE WHEN readmitted THEN 'readmission' END,
                CASE WHEN care_home THEN 'care home' END], lambda x: x IS NOT NULL), ' + '),
                ''), 'none') AS combination,
@@ -195,22 +205,31 @@ outcomes AS (
            CASE WHEN readmitted THEN 'Yes' ELSE 'No' END AS readmission,
            CASE WHEN care_home THEN 'Yes' ELSE 'No' END AS care_home
     FROM linked
+),
+outcome_counts AS (
+    SELECT la_code,
+           CASE WHEN grouping(combination) = 0 THEN 'outcomes=' || combination
+                WHEN grouping(death) = 0 THEN 'death=' || death
+                WHEN grouping(readmission) = 0 THEN 'readmission=' || readmission
+                ELSE 'care_home=' || care_home END AS breakdown,
+           count(*) AS episodes
+    FROM outcomes
+    GROUP BY GROUPING SETS ((la_code, combination), (la_code, death), (la_code, readmission),
+                            (la_code, care_home))
 )
-SELECT '2D' AS code, breakdown, numerator, denominator,
+SELECT la_code, '2D' AS code, breakdown, numerator, denominator,
        CASE WHEN denominator > 0 THEN 100.0 * numerator / denominator END AS value
 FROM part_1
 UNION ALL
-SELECT '2D', breakdown, numerator, denominator,
+SELECT la_code, '2D', breakdown, numerator, denominator,
        CASE WHEN denominator > 0 THEN 100.0 * numerator / denominator END AS value
 FROM part_2
 UNION ALL
-SELECT '2D-OUTCOMES',
-       CASE WHEN grouping(combination) = 0 THEN 'outcomes=' || combination
-            WHEN grouping(death) = 0 THEN 'death=' || death
-            WHEN grouping(readmission) = 0 THEN 'readmission=' || readmission
-            WHEN grouping(care_home) = 0 THEN 'care_home=' || care_home
-            ELSE '' END,
-       count(*), NULL, count(*)
-FROM outcomes
-GROUP BY GROUPING SETS ((), (combination), (death), (readmission), (care_home))
-ORDER BY 1, 2
+-- the outcomes' headline for every council of the run, 0 where it linked no episode
+SELECT c.la_code, '2D-OUTCOMES', '', count(o.la_code), NULL, count(o.la_code)
+FROM compute_councils c
+LEFT JOIN outcomes o ON o.la_code = c.la_code
+GROUP BY c.la_code
+UNION ALL
+SELECT la_code, '2D-OUTCOMES', breakdown, episodes, NULL, episodes
+FROM outcome_counts

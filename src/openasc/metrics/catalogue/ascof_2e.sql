@@ -3,6 +3,7 @@
 -- Published by age band only (no all-age row); each band by sex and total.
 -- Service types, their setting rank and the settled accommodation statuses come from
 -- `cld_values` (the CLD specification's lists in the warehouse), compared lower-cased.
+-- Every council of the run at once: `la_code` keys every person, window, join and group.
 WITH service_types AS (
     SELECT lower(value) AS service_type, value_rank AS type_rank, value_group AS type_group
     FROM cld_values WHERE list = 'Service_Type'
@@ -12,12 +13,12 @@ settled_statuses AS (
     WHERE list = 'Accommodation_Status' AND value_group = 'Settled'
 ),
 long_term AS (
-    SELECT e.person_id,
+    SELECT e.la_code, e.person_id,
            e.event_start_date AS start_date,
            coalesce(e.der_event_end_date, DATE '9999-01-01') AS end_date
     FROM cld_events e
-    WHERE e.la_code = $la_code
-      AND lower(trim(e.event_type)) = 'service'
+    JOIN compute_councils cc ON cc.la_code = e.la_code
+    WHERE lower(trim(e.event_type)) = 'service'
       AND lower(trim(e.client_type)) = 'service user'
       AND lower(trim(e.service_type)) IN (SELECT service_type FROM service_types
                                           WHERE type_group = 'Long term support')
@@ -29,25 +30,25 @@ long_term AS (
 ),
 -- Steps 1-3: the cohort, its age at the latest LTS end capped at the period end.
 cohort AS (
-    SELECT l.person_id,
+    SELECT l.la_code, l.person_id,
            least(max(l.end_date), $period_end) AS age_date
     FROM long_term l
-    GROUP BY l.person_id
+    GROUP BY l.la_code, l.person_id
 ),
 people AS (
-    SELECT c.person_id,
+    SELECT c.la_code, c.person_id,
            p.gender,
            lower(trim(p.primary_support_reason)) AS support_reason,
            lower(trim(p.accommodation_status)) AS accommodation,
            floor(date_diff('day', make_date(p.birth_year, p.birth_month, 1), c.age_date)
                  / 365.25) AS age
     FROM cohort c
-    JOIN cld_people p ON p.la_code = $la_code AND p.person_id = c.person_id
+    JOIN cld_people p ON p.la_code = c.la_code AND p.person_id = c.person_id
     WHERE p.date_of_death IS NULL OR p.date_of_death >= $period_start
 ),
 -- Step 4: where the latest known status is unknown, derive one from the latest service(s).
 services AS (
-    SELECT e.person_id,
+    SELECT e.la_code, e.person_id,
            lower(trim(e.service_type)) AS service_type,
            lower(trim(e.service_component)) AS component,
            coalesce(t.type_rank, 8) AS type_rank,
@@ -56,7 +57,7 @@ services AS (
                                                 'home support or domiciliary care')
                AS mappable,
            rank() OVER (
-               PARTITION BY e.person_id
+               PARTITION BY e.la_code, e.person_id
                ORDER BY coalesce(e.der_event_end_date, DATE '9999-01-01') DESC,
                         coalesce(t.type_rank, 8),
                         CASE WHEN lower(trim(e.service_component)) IN (
@@ -65,23 +66,22 @@ services AS (
                              THEN 0 ELSE 1 END,
                         e.event_start_date DESC) AS latest
     FROM cld_events e
+    JOIN cohort co ON co.la_code = e.la_code AND co.person_id = e.person_id
     LEFT JOIN service_types t ON t.service_type = lower(trim(e.service_type))
-    WHERE e.la_code = $la_code
-      AND lower(trim(e.event_type)) = 'service'
-      AND e.person_id IN (SELECT person_id FROM cohort)
+    WHERE lower(trim(e.event_type)) = 'service'
 ),
 latest_services AS (
-    SELECT person_id,
+    SELECT la_code, person_id,
            CASE WHEN count(DISTINCT CASE WHEN type_rank <= 7 THEN service_type END) = 1
                 THEN max(CASE WHEN type_rank <= 7 THEN service_type END) END AS service_type,
            CASE WHEN count(DISTINCT CASE WHEN mappable THEN component END) = 1
                 THEN max(CASE WHEN mappable THEN component END) END AS component
     FROM services
     WHERE latest = 1
-    GROUP BY person_id
+    GROUP BY la_code, person_id
 ),
 derived AS (
-    SELECT person_id,
+    SELECT la_code, person_id,
            CASE
                WHEN service_type = 'long term support: nursing care'
                    THEN 'registered nursing home'
@@ -104,13 +104,13 @@ derived AS (
     FROM latest_services
 ),
 statuses AS (
-    SELECT p.person_id, p.gender, p.support_reason, p.age,
+    SELECT p.la_code, p.person_id, p.gender, p.support_reason, p.age,
            CASE WHEN p.accommodation IS NULL
                      OR p.accommodation IN ('', 'unknown', 'invalid and not mapped')
                 THEN coalesce(d.accommodation, 'unknown')
                 ELSE p.accommodation END AS accommodation
     FROM people p
-    LEFT JOIN derived d ON d.person_id = p.person_id
+    LEFT JOIN derived d ON d.la_code = p.la_code AND d.person_id = p.person_id
 ),
 -- Step 5: settled statuses make the numerator; unknown age is in no published row.
 classified AS (
@@ -130,25 +130,33 @@ rows_wanted (code, age_band, sex) AS (
            ('2E', '65 and above', 'Female'), ('2E', '65 and above', 'Male'),
            ('2E-LD', '18 to 64', NULL), ('2E-LD', '18 to 64', 'Female'),
            ('2E-LD', '18 to 64', 'Male')
+),
+-- DHSC's unknowns (2E-UNKNOWN): people in 2E's denominator whose accommodation is still
+-- unknown or only presumed from their services, or not a value of the list.
+unknowns AS (
+    SELECT c.la_code, count(DISTINCT c.person_id) AS people
+    FROM classified c
+    WHERE c.accommodation LIKE 'unknown%'
+       OR c.accommodation NOT IN (SELECT lower(value) FROM cld_values
+                                  WHERE list = 'Accommodation_Status')
+    GROUP BY c.la_code
 )
-SELECT w.code,
+-- every published row for every council of the run (0 of 0 where it has nobody)
+SELECT l.la_code, w.code,
        'age_band=' || w.age_band || coalesce(';sex=' || w.sex, '') AS breakdown,
        coalesce(sum(c.settled), 0) AS numerator,
        count(c.person_id) AS denominator,
        CASE WHEN count(c.person_id) > 0
             THEN 100.0 * sum(c.settled) / count(c.person_id) END AS value
-FROM rows_wanted w
+FROM compute_councils l
+CROSS JOIN rows_wanted w
 LEFT JOIN classified c
-  ON c.age_band = w.age_band
+  ON c.la_code = l.la_code
+ AND c.age_band = w.age_band
  AND (w.sex IS NULL OR c.sex = w.sex)
  AND (w.code = '2E' OR c.support_reason = 'learning disability support')
-GROUP BY w.code, w.age_band, w.sex
+GROUP BY l.la_code, w.code, w.age_band, w.sex
 UNION ALL
--- DHSC's unknowns (2E-UNKNOWN): people in 2E's denominator whose accommodation is still
--- unknown or only presumed from their services, or not a value of the list.
-SELECT '2E-UNKNOWN', '', count(DISTINCT c.person_id), NULL, count(DISTINCT c.person_id)
-FROM classified c
-WHERE c.accommodation LIKE 'unknown%'
-   OR c.accommodation NOT IN (SELECT lower(value) FROM cld_values
-                              WHERE list = 'Accommodation_Status')
-ORDER BY 1, 2
+SELECT l.la_code, '2E-UNKNOWN', '', coalesce(u.people, 0), NULL, coalesce(u.people, 0)
+FROM compute_councils l
+LEFT JOIN unknowns u ON u.la_code = l.la_code

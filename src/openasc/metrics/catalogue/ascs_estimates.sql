@@ -1,6 +1,7 @@
 -- Adult Social Care Survey measures (NHS England, ASC-User-Survey methodology): every code at once, one row per code and
 -- breakdown, plus its margin-of-error row. The engine keeps the rows of the measure it runs
--- (`code`); the file runs once per council.
+-- (`code`). Set-based: every council of the run (compute_councils) at once, each council's
+-- latest survey in the period and its own strata; a council with no survey has no rows.
 --
 -- Person values: a 0/1 for a proportion, the person's score for 1A and 1C; NULL
 -- (left out) when an item it needs is missing.
@@ -11,23 +12,25 @@
 -- v_s = var_sg * N_sg^2 * (1 - n_sg / N_sg) / (n_sg - 1), var_sg the stratum's variance with
 -- divisor n (p(1 - p) for a proportion, so one formula serves both; decisions.md).
 WITH latest AS (
-    SELECT max(year_end) AS year_end FROM ascs_responses
-    WHERE la_code = $la_code AND year_end BETWEEN $period_start AND $period_end
+    SELECT la_code, max(year_end) AS year_end FROM ascs_responses
+    WHERE la_code IN (SELECT la_code FROM compute_councils)
+      AND year_end BETWEEN $period_start AND $period_end
+    GROUP BY la_code
 ),
 r AS (
-    SELECT a.* FROM ascs_responses a JOIN latest USING (year_end)
-    WHERE a.la_code = $la_code AND a.responded
+    SELECT a.* FROM ascs_responses a JOIN latest USING (la_code, year_end)
+    WHERE a.responded
 ),
 pop AS (
     -- the population file's N_s, else the one the return carries on its rows
-    SELECT s.stratum, coalesce(p.eligible_population, s.on_rows) AS big_n
-    FROM (SELECT stratum, any_value(survey_year) AS survey_year,
-                 max(population_in_stratum) AS on_rows FROM r GROUP BY stratum) s
+    SELECT s.la_code, s.stratum, coalesce(p.eligible_population, s.on_rows) AS big_n
+    FROM (SELECT la_code, stratum, max(survey_year) AS survey_year,
+                 max(population_in_stratum) AS on_rows FROM r GROUP BY la_code, stratum) s
     LEFT JOIN ascs_population p
-      ON p.la_code = $la_code AND p.survey_year = s.survey_year AND p.stratum = s.stratum
+      ON p.la_code = s.la_code AND p.survey_year = s.survey_year AND p.stratum = s.stratum
 ),
 scored AS (
-    SELECT stratum, age_band, sex, q3a, q7a, q7b, q8a, q12,
+    SELECT la_code, stratum, age_band, sex, q3a, q7a, q7b, q8a, q12,
            32 - (q3a + q4a + q5a + q6a + q7a + q8a + q9a + q11) AS scrqol,
            CASE WHEN questionnaire IN (3, 4) THEN q1 WHEN q1 <= 2 THEN 1
                 WHEN q1 <= 5 THEN q1 - 1 WHEN q1 <= 7 THEN 5 END AS q1comb,
@@ -65,52 +68,56 @@ scored AS (
            END AS adjusted
     FROM r
 ),
-person (code, stratum, age_band, sex, x) AS (
-    SELECT '1A', stratum, age_band, sex, scrqol FROM scored WHERE scrqol IS NOT NULL
-    UNION ALL SELECT '1B', stratum, age_band, sex, CASE WHEN q3a <= 2 THEN 1 ELSE 0 END
+person (la_code, code, stratum, age_band, sex, x) AS (
+    SELECT la_code, '1A', stratum, age_band, sex, scrqol FROM scored WHERE scrqol IS NOT NULL
+    UNION ALL SELECT la_code, '1B', stratum, age_band, sex, CASE WHEN q3a <= 2 THEN 1 ELSE 0 END
     FROM scored WHERE q3a IS NOT NULL
-    UNION ALL SELECT '1C', stratum, age_band, sex, CAST(adjusted AS DOUBLE)
+    UNION ALL SELECT la_code, '1C', stratum, age_band, sex, CAST(adjusted AS DOUBLE)
     FROM scored WHERE adjusted IS NOT NULL
-    UNION ALL SELECT '3A', stratum, age_band, sex, CASE WHEN q12 IN (2, 3) THEN 1 ELSE 0 END
+    UNION ALL SELECT la_code, '3A', stratum, age_band, sex,
+           CASE WHEN q12 IN (2, 3) THEN 1 ELSE 0 END
     FROM scored WHERE q12 BETWEEN 2 AND 5
-    UNION ALL SELECT '4A', stratum, age_band, sex, CASE WHEN q7a = 1 THEN 1 ELSE 0 END
+    UNION ALL SELECT la_code, '4A', stratum, age_band, sex, CASE WHEN q7a = 1 THEN 1 ELSE 0 END
     FROM scored WHERE q7a IS NOT NULL
-    UNION ALL SELECT '4B', stratum, age_band, sex, CASE WHEN q7b = 1 THEN 1 ELSE 0 END
+    UNION ALL SELECT la_code, '4B', stratum, age_band, sex, CASE WHEN q7b = 1 THEN 1 ELSE 0 END
     FROM scored WHERE q7b IS NOT NULL
-    UNION ALL SELECT '5A', stratum, age_band, sex, CASE WHEN q8a = 1 THEN 1 ELSE 0 END
+    UNION ALL SELECT la_code, '5A', stratum, age_band, sex, CASE WHEN q8a = 1 THEN 1 ELSE 0 END
     FROM scored WHERE q8a IS NOT NULL
-    UNION ALL SELECT 'SAT', stratum, age_band, sex, CASE WHEN q1comb = 1 THEN 1 ELSE 0 END
+    UNION ALL SELECT la_code, 'SAT', stratum, age_band, sex, CASE WHEN q1comb = 1 THEN 1 ELSE 0 END
     FROM scored WHERE q1comb IS NOT NULL
 ),
 grouped AS (
-    SELECT code, '' AS breakdown, stratum, x FROM person
-    UNION ALL SELECT code, 'age_band=' || age_band, stratum, x FROM person
+    SELECT la_code, code, '' AS breakdown, stratum, x FROM person
+    UNION ALL SELECT la_code, code, 'age_band=' || age_band, stratum, x FROM person
     WHERE age_band IS NOT NULL
-    UNION ALL SELECT code, 'sex=' || sex, stratum, x FROM person WHERE sex IN ('Male', 'Female')
+    UNION ALL SELECT la_code, code, 'sex=' || sex, stratum, x FROM person
+    WHERE sex IN ('Male', 'Female')
 ),
-stratum_n AS (SELECT code, stratum, count(*) AS n_s FROM person GROUP BY ALL),
+stratum_n AS (SELECT la_code, code, stratum, count(*) AS n_s FROM person GROUP BY ALL),
 cell AS (
-    SELECT code, breakdown, stratum, count(*) AS n, avg(x) AS mean, var_pop(x) AS var
+    SELECT la_code, code, breakdown, stratum, count(*) AS n, avg(x) AS mean, var_pop(x) AS var
     FROM grouped GROUP BY ALL
 ),
 est AS (
     SELECT c.*, p.big_n * c.n / s.n_s AS big_n_g,
            CASE WHEN c.code IN ('1A', '1C') THEN 1 ELSE 100 END AS factor
-    FROM cell c JOIN stratum_n s USING (code, stratum) JOIN pop p USING (stratum)
+    FROM cell c JOIN stratum_n s USING (la_code, code, stratum)
+    JOIN pop p USING (la_code, stratum)
     WHERE p.big_n IS NOT NULL
 ),
 total AS (
-    SELECT code, breakdown, any_value(factor) AS factor, sum(n) AS respondents,
+    SELECT la_code, code, breakdown, factor, sum(n) AS respondents,
            sum(big_n_g * mean) AS numerator, sum(big_n_g) AS denominator,
            sum(CASE WHEN n > 1 THEN var * power(big_n_g, 2) * greatest(1 - n / big_n_g, 0) / (n - 1)
                     ELSE 0 END) AS variance
     FROM est GROUP BY ALL
 )
-SELECT code, breakdown, numerator, denominator, numerator / denominator * factor AS value
+SELECT la_code, code, breakdown, numerator, denominator,
+       numerator / denominator * factor AS value
 FROM total
 UNION ALL
 -- the margin of error, with the respondents it rests on (the base) as its numerator
-SELECT code,
+SELECT la_code, code,
        CASE WHEN breakdown = '' THEN 'measure_part=margin_of_error'
             WHEN breakdown LIKE 'age_band=%' THEN breakdown || ';measure_part=margin_of_error'
             ELSE 'measure_part=margin_of_error;' || breakdown END,

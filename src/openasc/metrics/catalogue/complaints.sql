@@ -3,15 +3,18 @@
 -- period (the written response date): CMP-3, CMP-5, CMP-6. Working days exclude weekends
 -- and bank holidays in England and Wales and start the day after receipt (working_days).
 -- Where no response date was agreed, the target is 20 working days (decisions.md).
+-- Set-based: every council of the run (compute_councils) at once. Each measure joins the
+-- council list to its cases with a LEFT JOIN, so a council with no case in the period still
+-- has its row; count(case_pseudo) counts cases (0 for such a council).
 WITH c AS (
-    SELECT * FROM complaints WHERE la_code = $la_code
+    SELECT * FROM complaints WHERE la_code IN (SELECT la_code FROM compute_councils)
 ),
 received AS (
     SELECT * FROM c WHERE kind = 'complaint'
       AND received_date BETWEEN $period_start AND $period_end
 ),
 responded AS (
-    SELECT c.*, wr.n - w0.n AS working_days_to_response,
+    SELECT c.la_code, c.case_pseudo, c.outcome, wr.n - w0.n AS working_days_to_response,
            CASE WHEN c.agreed_response_date IS NOT NULL
                 THEN c.response_date <= c.agreed_response_date
                 ELSE wr.n - w0.n <= 20 END AS in_time
@@ -21,42 +24,64 @@ responded AS (
     WHERE c.kind = 'complaint' AND c.response_date BETWEEN $period_start AND $period_end
 ),
 acknowledged AS (
-    SELECT r.*, wa.n - w0.n AS working_days_to_ack
+    SELECT r.la_code, r.case_pseudo, wa.n - w0.n AS working_days_to_ack
     FROM received r
     JOIN working_days w0 ON w0.day = r.received_date
     LEFT JOIN working_days wa ON wa.day = r.acknowledged_date
+),
+received_n AS (
+    SELECT cc.la_code, count(r.case_pseudo) AS n,
+           count(*) FILTER (WHERE r.lgsco_referred) AS referred
+    FROM compute_councils cc LEFT JOIN received r ON r.la_code = cc.la_code
+    GROUP BY cc.la_code
 ),
 themes(theme, position) AS (
     VALUES ('communication', 1), ('delay', 2), ('quality_of_care', 3), ('staff_conduct', 4),
            ('charging', 5), ('decision_disputed', 6), ('information', 7), ('other', 8),
            ('not recorded', 9))
-SELECT 'CMP-1' AS code, '' AS breakdown, count(*) AS numerator,
-       CAST(NULL AS BIGINT) AS denominator, CAST(count(*) AS DOUBLE) AS value
-FROM received
+SELECT la_code, 'CMP-1' AS code, '' AS breakdown, n AS numerator,
+       CAST(NULL AS BIGINT) AS denominator, CAST(n AS DOUBLE) AS value
+FROM received_n
 UNION ALL
-SELECT 'CMP-3', '', count(*) FILTER (WHERE outcome IN ('upheld', 'partly_upheld')),
-       count(*), 100.0 * count(*) FILTER (WHERE outcome IN ('upheld', 'partly_upheld'))
-                 / nullif(count(*), 0)
-FROM responded WHERE outcome IN ('upheld', 'partly_upheld', 'not_upheld')
+SELECT cc.la_code, 'CMP-3', '', count(*) FILTER (WHERE r.outcome IN ('upheld', 'partly_upheld')),
+       count(r.case_pseudo),
+       100.0 * count(*) FILTER (WHERE r.outcome IN ('upheld', 'partly_upheld'))
+             / nullif(count(r.case_pseudo), 0)
+FROM compute_councils cc
+LEFT JOIN responded r
+  ON r.la_code = cc.la_code AND r.outcome IN ('upheld', 'partly_upheld', 'not_upheld')
+GROUP BY cc.la_code
 UNION ALL
-SELECT 'CMP-4', '', count(*) FILTER (WHERE working_days_to_ack <= 3), count(*),
-       100.0 * count(*) FILTER (WHERE working_days_to_ack <= 3) / nullif(count(*), 0)
-FROM acknowledged
+SELECT cc.la_code, 'CMP-4', '', count(*) FILTER (WHERE a.working_days_to_ack <= 3),
+       count(a.case_pseudo),
+       100.0 * count(*) FILTER (WHERE a.working_days_to_ack <= 3)
+             / nullif(count(a.case_pseudo), 0)
+FROM compute_councils cc LEFT JOIN acknowledged a ON a.la_code = cc.la_code
+GROUP BY cc.la_code
 UNION ALL
-SELECT 'CMP-5', '', count(*) FILTER (WHERE in_time), count(*),
-       100.0 * count(*) FILTER (WHERE in_time) / nullif(count(*), 0)
-FROM responded
+SELECT cc.la_code, 'CMP-5', '', count(*) FILTER (WHERE r.in_time), count(r.case_pseudo),
+       100.0 * count(*) FILTER (WHERE r.in_time) / nullif(count(r.case_pseudo), 0)
+FROM compute_councils cc LEFT JOIN responded r ON r.la_code = cc.la_code
+GROUP BY cc.la_code
 UNION ALL
-SELECT 'CMP-6', '', NULL, count(*), median(working_days_to_response) FROM responded
+SELECT cc.la_code, 'CMP-6', '', NULL, count(r.case_pseudo), median(r.working_days_to_response)
+FROM compute_councils cc LEFT JOIN responded r ON r.la_code = cc.la_code
+GROUP BY cc.la_code
 UNION ALL
-SELECT 'CMP-7', '', count(*) FILTER (WHERE lgsco_referred), NULL,
-       count(*) FILTER (WHERE lgsco_referred)
-FROM received
+SELECT la_code, 'CMP-7', '', referred, NULL, referred FROM received_n
 UNION ALL
-SELECT 'CMP-10', '', count(*), NULL, count(*)
-FROM c WHERE kind = 'compliment' AND received_date BETWEEN $period_start AND $period_end
+SELECT cc.la_code, 'CMP-10', '', count(k.case_pseudo), NULL, count(k.case_pseudo)
+FROM compute_councils cc
+LEFT JOIN c k
+  ON k.la_code = cc.la_code AND k.kind = 'compliment'
+ AND k.received_date BETWEEN $period_start AND $period_end
+GROUP BY cc.la_code
 UNION ALL
-SELECT 'CMP-11', 'theme=' || t.theme, count(r.kind), (SELECT count(*) FROM received),
-       100.0 * count(r.kind) / nullif((SELECT count(*) FROM received), 0)
-FROM themes t LEFT JOIN received r ON coalesce(r.theme, 'not recorded') = t.theme
-GROUP BY t.theme
+SELECT cc.la_code, 'CMP-11', 'theme=' || t.theme, count(r.case_pseudo), rn.n,
+       100.0 * count(r.case_pseudo) / nullif(rn.n, 0)
+FROM compute_councils cc
+CROSS JOIN themes t
+JOIN received_n rn ON rn.la_code = cc.la_code
+LEFT JOIN received r
+  ON r.la_code = cc.la_code AND coalesce(r.theme, 'not recorded') = t.theme
+GROUP BY cc.la_code, t.theme, rn.n

@@ -9,7 +9,7 @@
 -- count as positive. A service with no cost, or with no usable units unless it is one-off,
 -- is not costed. Cost per week = unit cost x units per week; weeks of service = the days of
 -- the service inside the quarter (both ends counted) / 7; cost in the quarter = cost per week x
--- weeks, or the unit cost of a one-off item.
+-- weeks, or the unit cost of a one-off item. Every council of the run at once (`la_code`).
 WITH quarter AS (
     SELECT CAST(date_trunc('quarter', CAST($period_end AS DATE)) AS DATE) AS qs,
            CAST($period_end AS DATE) AS qe
@@ -25,8 +25,10 @@ services AS (
                 WHEN s.cost_frequency_unit_type ILIKE 'quarter%' THEN 4.0 / 52
                 WHEN s.cost_frequency_unit_type ILIKE 'annual%' THEN 1.0 / 52
                 ELSE abs(s.planned_units_per_week) END AS units_per_week
-    FROM cld_events_single s, quarter q
-    WHERE s.la_code = $la_code AND s.event_type = 'Service'
+    FROM cld_events_single s
+    JOIN compute_councils cc ON cc.la_code = s.la_code
+    CROSS JOIN quarter q
+    WHERE s.event_type = 'Service'
       AND s.event_start_date <= q.qe
       AND (s.der_event_end_date IS NULL OR s.der_event_end_date >= q.qs)
 ),
@@ -45,7 +47,7 @@ rows AS (
 ),
 -- every costed service under each breakdown DHSC's costs table carries (blank = `Unknown`)
 pairs AS (
-    SELECT total, cost_per_week, weeks, unnest([
+    SELECT la_code, total, cost_per_week, weeks, unnest([
         {'key': 'service_type', 'val': service_type},
         {'key': 'service_group', 'val': service_type_grouped},
         {'key': 'component', 'val': service_component},
@@ -59,22 +61,26 @@ pairs AS (
         {'key': 'psr', 'val': primary_support_reason}]) AS p
     FROM rows
 ),
+-- the headline of every council of the run, with 0 services when it has none costed
 grouped AS (
-    SELECT '' AS breakdown, sum(total) AS total, sum(cost_per_week) AS weekly,
-           count(cost_per_week) AS weekly_services, sum(weeks) AS weeks, count(*) AS services
-    FROM rows
+    SELECT c.la_code, '' AS breakdown, sum(r.total) AS total, sum(r.cost_per_week) AS weekly,
+           count(r.cost_per_week) AS weekly_services, sum(r.weeks) AS weeks,
+           count(r.la_code) AS services
+    FROM compute_councils c LEFT JOIN rows r ON r.la_code = c.la_code
+    GROUP BY c.la_code
     UNION ALL
-    SELECT p.key || '=' || coalesce(p.val, 'Unknown'), sum(total), sum(cost_per_week),
+    SELECT la_code, p.key || '=' || coalesce(p.val, 'Unknown'), sum(total), sum(cost_per_week),
            count(cost_per_week), sum(weeks), count(*)
-    FROM pairs GROUP BY p.key, coalesce(p.val, 'Unknown')
+    FROM pairs GROUP BY la_code, p.key, coalesce(p.val, 'Unknown')
 )
 -- with nothing costed only the count says so (0); a total of £0 would read as a fact
-SELECT 'COST-1' AS code, breakdown, total AS numerator, NULL AS denominator, total AS value
+SELECT la_code, 'COST-1' AS code, breakdown, total AS numerator, NULL AS denominator,
+       total AS value
 FROM grouped WHERE services > 0
 UNION ALL
-SELECT 'COST-2', breakdown, weekly, weekly_services, weekly / nullif(weekly_services, 0)
+SELECT la_code, 'COST-2', breakdown, weekly, weekly_services, weekly / nullif(weekly_services, 0)
 FROM grouped WHERE services > 0
 UNION ALL
-SELECT 'COST-3', breakdown, weeks, NULL, weeks FROM grouped WHERE services > 0
+SELECT la_code, 'COST-3', breakdown, weeks, NULL, weeks FROM grouped WHERE services > 0
 UNION ALL
-SELECT 'COST-4', breakdown, services, NULL, services FROM grouped
+SELECT la_code, 'COST-4', breakdown, services, NULL, services FROM grouped

@@ -6,11 +6,11 @@
 --
 -- Each event is counted once (DHSC's fact tables hold an event count per row; its Power BI
 -- sums them - docs/decisions.md). Every breakdown key is one field; a blank field is
--- `Unknown`, so the rows of each key add up to the headline.
+-- `Unknown`, so the rows of each key add up to the headline. Every council of the run at once.
 WITH ev AS (
-    SELECT * FROM cld_events_single
-    WHERE la_code = $la_code
-      AND CASE WHEN event_type = 'Service'
+    SELECT e.* FROM cld_events_single e
+    JOIN compute_councils cc ON cc.la_code = e.la_code
+    WHERE CASE WHEN event_type = 'Service'
                THEN event_start_date <= $period_end
                     AND (der_event_end_date IS NULL OR der_event_end_date >= $period_start)
                ELSE der_event_end_date BETWEEN $period_start AND $period_end END
@@ -73,7 +73,7 @@ keyed AS (
 ),
 -- the breakdowns every page offers: client type and the person's characteristics
 pairs AS (
-    SELECT code, unnest(own || [
+    SELECT la_code, code, unnest(own || [
         {'key': 'client_type', 'val': client_type},
         {'key': 'gender', 'val': gender},
         {'key': 'ethnicity', 'val': ethnicity},
@@ -83,12 +83,13 @@ pairs AS (
         {'key': 'psr', 'val': primary_support_reason}]) AS p
     FROM keyed
 )
--- every page's headline, 0 when the council has no such event
-SELECT c.code, '' AS breakdown, count(k.code) AS numerator
-FROM (VALUES ('DHSC-REQ-1'), ('DHSC-ASM-1'), ('DHSC-SRV-1'), ('DHSC-SRV-2'), ('DHSC-REV-1'))
-     c(code)
-LEFT JOIN keyed k ON k.code = c.code
-GROUP BY c.code
+-- every page's headline for every council of the run, 0 when the council has no such event
+SELECT l.la_code, c.code, '' AS breakdown, count(k.code) AS numerator
+FROM compute_councils l
+CROSS JOIN (VALUES ('DHSC-REQ-1'), ('DHSC-ASM-1'), ('DHSC-SRV-1'), ('DHSC-SRV-2'),
+                   ('DHSC-REV-1')) c(code)
+LEFT JOIN keyed k ON k.la_code = l.la_code AND k.code = c.code
+GROUP BY l.la_code, c.code
 UNION ALL
-SELECT code, p.key || '=' || coalesce(p.val, 'Unknown'), count(*)
-FROM pairs GROUP BY code, p.key, coalesce(p.val, 'Unknown')
+SELECT la_code, code, p.key || '=' || coalesce(p.val, 'Unknown'), count(*)
+FROM pairs GROUP BY la_code, code, p.key, coalesce(p.val, 'Unknown')

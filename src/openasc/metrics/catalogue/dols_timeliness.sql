@@ -4,47 +4,66 @@
 -- urgent one; "within" means at most 21 (7) days (our reading of the boundary, B5).
 -- Change on the previous year compares receipts in the period with receipts in the same
 -- period one year earlier (needs the earlier year's applications in the warehouse).
-WITH a AS (
-    SELECT * FROM dols_applications WHERE la_code = $la_code
+-- Set-based: every council of the run (compute_councils) at once, in one pass over the
+-- applications: a LEFT JOIN from the council list, so a council with none still has its
+-- headline rows (counts 0), then one row of totals per council, one per council and type.
+WITH a AS (  -- every application of the run's councils; completed: signed off in the period
+    SELECT cc.la_code, d.application_id, d.application_type, d.application_status,
+           d.received_date,
+           d.sign_off_date BETWEEN $period_start AND $period_end
+               AND d.application_status IN ('Granted', 'Not granted', 'Withdrawn') AS completed,
+           date_diff('day', d.received_date, d.sign_off_date) AS days,
+           -- length of a granted standard authorisation, when both dates are recorded
+           CASE WHEN d.application_status = 'Granted' AND d.application_type = 'Standard'
+                THEN date_diff('day', d.authorisation_start_date, d.authorisation_end_date)
+           END AS auth_days
+    FROM compute_councils cc LEFT JOIN dols_applications d ON d.la_code = cc.la_code
 ),
-completed AS (
-    SELECT *, date_diff('day', received_date, sign_off_date) AS days
-    FROM a WHERE sign_off_date BETWEEN $period_start AND $period_end
-      AND application_status IN ('Granted', 'Not granted', 'Withdrawn')
-),
-granted_auth AS (
-    SELECT date_diff('day', authorisation_start_date, authorisation_end_date) AS days
-    FROM completed
-    WHERE application_status = 'Granted' AND application_type = 'Standard'
-      AND authorisation_start_date IS NOT NULL AND authorisation_end_date IS NOT NULL
-),
-change AS (
-    SELECT count(*) FILTER (WHERE received_date BETWEEN $period_start AND $period_end) AS now,
+head AS (
+    SELECT la_code,
+           sum(days) FILTER (WHERE completed) AS days_sum,
+           count(*) FILTER (WHERE completed) AS completed,
+           avg(days) FILTER (WHERE completed) AS days_mean,
+           median(days) FILTER (WHERE completed) AS days_median,
+           count(*) FILTER (WHERE completed AND application_type = 'Standard' AND days <= 21)
+               AS standard_in_time,
+           count(*) FILTER (WHERE completed AND application_type = 'Standard') AS standard,
+           count(*) FILTER (WHERE completed AND application_type = 'Urgent' AND days <= 7)
+               AS urgent_in_time,
+           count(*) FILTER (WHERE completed AND application_type = 'Urgent') AS urgent,
+           count(*) FILTER (WHERE completed AND application_status <> 'Granted') AS not_granted,
+           sum(auth_days) FILTER (WHERE completed) AS auth_sum,
+           count(auth_days) FILTER (WHERE completed) AS auth_n,
+           avg(auth_days) FILTER (WHERE completed) AS auth_mean,
+           count(*) FILTER (WHERE received_date BETWEEN $period_start AND $period_end) AS now,
            count(*) FILTER (WHERE received_date BETWEEN
                             CAST($period_start - INTERVAL 1 YEAR AS DATE)
                             AND CAST($period_end - INTERVAL 1 YEAR AS DATE)) AS before
-    FROM a
+    FROM a GROUP BY la_code
+),
+by_type AS (
+    SELECT la_code, application_type, sum(days) AS days_sum, count(*) AS completed,
+           avg(days) AS days_mean, median(days) AS days_median
+    FROM a WHERE completed GROUP BY la_code, application_type
 ),
 rows AS (
-    SELECT 'DAYS_MEAN' AS code, '' AS breakdown, sum(days) AS numerator,
-           count(*) AS denominator, avg(days) AS value FROM completed
-    UNION ALL SELECT 'DAYS_MEAN', 'type=' || application_type, sum(days), count(*), avg(days)
-    FROM completed GROUP BY ALL
-    UNION ALL SELECT 'DAYS_MEDIAN', '', count(*), NULL, median(days) FROM completed
-    UNION ALL SELECT 'DAYS_MEDIAN', 'type=' || application_type, count(*), NULL, median(days)
-    FROM completed GROUP BY ALL
-    UNION ALL SELECT 'STANDARD_21_DAYS', '', count(*) FILTER (WHERE days <= 21), count(*), NULL
-    FROM completed WHERE application_type = 'Standard'
-    UNION ALL SELECT 'URGENT_7_DAYS', '', count(*) FILTER (WHERE days <= 7), count(*), NULL
-    FROM completed WHERE application_type = 'Urgent'
-    UNION ALL SELECT 'NOT_GRANTED_PCT', '',
-           count(*) FILTER (WHERE application_status <> 'Granted'), count(*), NULL
-    FROM completed
-    UNION ALL SELECT 'AUTH_PERIOD_MEAN', '', sum(days), count(*), avg(days) FROM granted_auth
-    UNION ALL SELECT 'RECEIVED_CHANGE', '', now - before, before, NULL FROM change
+    SELECT la_code, 'DAYS_MEAN' AS code, '' AS breakdown, days_sum AS numerator,
+           completed AS denominator, days_mean AS value FROM head
+    UNION ALL SELECT la_code, 'DAYS_MEAN', 'type=' || application_type, days_sum, completed,
+           days_mean
+    FROM by_type
+    UNION ALL SELECT la_code, 'DAYS_MEDIAN', '', completed, NULL, days_median FROM head
+    UNION ALL SELECT la_code, 'DAYS_MEDIAN', 'type=' || application_type, completed, NULL,
+           days_median
+    FROM by_type
+    UNION ALL SELECT la_code, 'STANDARD_21_DAYS', '', standard_in_time, standard, NULL FROM head
+    UNION ALL SELECT la_code, 'URGENT_7_DAYS', '', urgent_in_time, urgent, NULL FROM head
+    UNION ALL SELECT la_code, 'NOT_GRANTED_PCT', '', not_granted, completed, NULL FROM head
+    UNION ALL SELECT la_code, 'AUTH_PERIOD_MEAN', '', auth_sum, auth_n, auth_mean FROM head
+    UNION ALL SELECT la_code, 'RECEIVED_CHANGE', '', now - before, before, NULL FROM head
 )
-SELECT code, breakdown, numerator, denominator,
+SELECT la_code, code, breakdown, numerator, denominator,
        coalesce(value, CASE WHEN denominator > 0
                             THEN 100.0 * numerator / denominator END) AS value
 FROM rows
-ORDER BY code, breakdown
+ORDER BY la_code, code, breakdown

@@ -9,20 +9,25 @@ WITH imports AS (
     -- start on or before the period start, latest end on or after the period end) and that
     -- was imported after the period end. 'corrected' reads the joined, de-duplicated
     -- cld_events (docs/decisions.md 15).
-    SELECT s.submitted_on FROM cld_records r JOIN cld_submissions s USING (submission_id)
-    WHERE $salt_method = 'nhse' AND r.la_code = $la_code
-    GROUP BY s.submitted_on
+    SELECT r.la_code, s.submitted_on
+    FROM cld_records r JOIN cld_submissions s USING (submission_id)
+    JOIN compute_councils cc ON cc.la_code = r.la_code
+    WHERE $salt_method = 'nhse'
+    GROUP BY r.la_code, s.submitted_on
     HAVING min(r.reporting_period_start_date) <= $period_start
        AND max(r.reporting_period_end_date) >= $period_end AND s.submitted_on > $period_end
+),
+latest_import AS (
+    SELECT la_code, max(submitted_on) AS submitted_on FROM imports GROUP BY la_code
 ),
 nhse_rows AS (
     -- each script's own rows (LTS001a: in the period, alive at its start; LTS001b: open at
     -- its end, alive then; LTS001c: alive at its end), since each pairs identifiers in its own
     SELECT tag, r.*
-    FROM cld_records r JOIN cld_submissions s USING (submission_id),
-         (VALUES ('year'), ('snapshot'), ('12 months')) AS scripts(tag)
-    WHERE r.la_code = $la_code AND s.submitted_on = (SELECT max(submitted_on) FROM imports)
-      AND r.birth_year IS NOT NULL AND r.birth_month IS NOT NULL
+    FROM cld_records r JOIN cld_submissions s USING (submission_id)
+    JOIN latest_import i ON i.la_code = r.la_code AND i.submitted_on = s.submitted_on
+    CROSS JOIN (VALUES ('year'), ('snapshot'), ('12 months')) AS scripts(tag)
+    WHERE r.birth_year IS NOT NULL AND r.birth_month IS NOT NULL
       AND r.client_type = 'Service user' AND r.service_type LIKE 'Long term support:%'
       AND r.event_start_date <= $period_end
       AND CASE tag
@@ -33,25 +38,29 @@ nhse_rows AS (
           ELSE r.date_of_death >= $period_end OR r.date_of_death IS NULL END
 ),
 source AS (
-    SELECT 'all' AS tag, person_id, record_id, event_start_date, event_end_date, der_event_end_date,
+    SELECT 'all' AS tag, la_code, person_id, record_id, event_start_date, event_end_date,
+           der_event_end_date,
            client_type, event_type, service_type, delivery_mechanism, primary_support_reason,
            has_unpaid_carer, gender, ethnicity, birth_year, birth_month, date_of_death
-    FROM cld_events WHERE $salt_method = 'corrected' AND la_code = $la_code
+    FROM cld_events JOIN compute_councils USING (la_code)
+    WHERE $salt_method = 'corrected'
     UNION ALL
     -- the code's person: the NHS number, else the council's ID if never paired with one;
     -- the end date as submitted
-    SELECT tag, coalesce(nhs_number_pseudo, la_person_pseudo), record_id, event_start_date,
+    SELECT tag, la_code, coalesce(nhs_number_pseudo, la_person_pseudo), record_id,
+           event_start_date,
            event_end_date, event_end_date, client_type, event_type, service_type,
            delivery_mechanism, primary_support_reason, has_unpaid_carer, gender, ethnicity,
            birth_year, birth_month, date_of_death
     FROM nhse_rows n
     WHERE nhs_number_pseudo IS NOT NULL
-       OR la_person_pseudo NOT IN (SELECT la_person_pseudo FROM nhse_rows p
-                                   WHERE p.tag = n.tag AND p.nhs_number_pseudo IS NOT NULL
-                                     AND p.la_person_pseudo IS NOT NULL)
+       OR NOT EXISTS (SELECT 1 FROM nhse_rows p
+                      WHERE p.tag = n.tag AND p.la_code = n.la_code
+                        AND p.la_person_pseudo = n.la_person_pseudo
+                        AND p.nhs_number_pseudo IS NOT NULL)
 ),
 lt AS (
-    SELECT tag, person_id, record_id, event_start_date AS s,
+    SELECT tag, la_code, person_id, record_id, event_start_date AS s,
            coalesce(der_event_end_date, event_end_date) AS e,
            CASE service_type
                WHEN 'Long term support: Nursing care' THEN 'Nursing'
@@ -83,22 +92,23 @@ lt AS (
 chained AS (
     SELECT *, sum(CASE WHEN prev_end IS NULL OR date_diff('day', prev_end, s) > 1 THEN 1
                        ELSE 0 END)
-              OVER (PARTITION BY tag, person_id ORDER BY s, e NULLS LAST, record_id
+              OVER (PARTITION BY la_code, tag, person_id ORDER BY s, e NULLS LAST, record_id
                     ROWS UNBOUNDED PRECEDING) AS chain_no
     -- 'corrected': the gap from the latest end so far; 'nhse': from the previous row's
     -- end only (the code's LAG, ordered by start then end).
     FROM (SELECT *, CASE WHEN $salt_method = 'nhse'
                          THEN lag(coalesce(e, DATE '9999-12-31')) OVER (
-                                  PARTITION BY tag, person_id
+                                  PARTITION BY la_code, tag, person_id
                                   ORDER BY s, coalesce(e, DATE '9999-12-31'), record_id)
                          ELSE max(coalesce(e, DATE '9999-12-31')) OVER (
-                                  PARTITION BY tag, person_id ORDER BY s, e NULLS LAST,
-                                  record_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) END
+                                  PARTITION BY la_code, tag, person_id
+                                  ORDER BY s, e NULLS LAST, record_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) END
                         AS prev_end
           FROM lt)
 ),
 chain_start AS (
-    SELECT *, min(s) OVER (PARTITION BY tag, person_id, chain_no) AS chain_began FROM chained
+    SELECT *, min(s) OVER (PARTITION BY la_code, tag, person_id, chain_no) AS chain_began
+    FROM chained
 ),
 scoped AS (
     SELECT 'year' AS scope, * FROM chain_start
@@ -131,14 +141,14 @@ ordered AS (
     FROM scoped
 ),
 best AS (
-    SELECT *, row_number() OVER (PARTITION BY scope, person_id
+    SELECT *, row_number() OVER (PARTITION BY la_code, scope, person_id
                                  ORDER BY setting_rank, psr IS NULL, s DESC, record_id DESC) AS n,
            -- (iv) PSRs that still conflict at the same setting and start become Unknown.
            min(psr) OVER tie AS psr_low, max(psr) OVER tie AS psr_high
     FROM ordered
-    WINDOW tie AS (PARTITION BY scope, person_id, setting_rank, psr IS NULL, s)
+    WINDOW tie AS (PARTITION BY la_code, scope, person_id, setting_rank, psr IS NULL, s)
 )
-SELECT scope, person_id, setting, mechanism, sex, ethnicity, carer,
+SELECT la_code, scope, person_id, setting, mechanism, sex, ethnicity, carer,
        CASE WHEN psr_low IS NULL THEN 'Unknown'
             WHEN psr_low <> psr_high THEN 'Unknown' ELSE psr_low END AS psr,
        CASE WHEN floor(date_diff('day', make_date(birth_year, birth_month, 1), $period_end)

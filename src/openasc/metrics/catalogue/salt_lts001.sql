@@ -2,7 +2,8 @@
 -- the period end): distinct people, placed once (salt_long_term_people). Breakdowns: the
 -- SALT tables 1a/1b (age band x PSR x setting and mechanism), table 2 of LTS001b (support
 -- from carer) and tables 3a/3b (sex x ethnicity).
-SELECT CASE scope WHEN 'year' THEN 'LTS001a' WHEN 'snapshot' THEN 'LTS001b'
+SELECT la_code,
+       CASE scope WHEN 'year' THEN 'LTS001a' WHEN 'snapshot' THEN 'LTS001b'
                   ELSE 'LTS001c' END AS code,
        concat_ws(';',
            CASE WHEN grouping(age_band) = 0 THEN 'age_band=' || age_band END,
@@ -16,7 +17,8 @@ SELECT CASE scope WHEN 'year' THEN 'LTS001a' WHEN 'snapshot' THEN 'LTS001b'
        count(DISTINCT person_id) AS numerator
 FROM salt_long_term_people
 GROUP BY GROUPING SETS (
-    (scope), (scope, age_band), (scope, setting, mechanism),
-    (scope, age_band, psr, setting, mechanism),
-    (scope, carer, setting, mechanism), (scope, sex, ethnicity, setting, mechanism))
+    (la_code, scope), (la_code, scope, age_band), (la_code, scope, setting, mechanism),
+    (la_code, scope, age_band, psr, setting, mechanism),
+    (la_code, scope, carer, setting, mechanism),
+    (la_code, scope, sex, ethnicity, setting, mechanism))
 HAVING grouping(carer) = 1 AND grouping(sex) = 1 OR scope = 'snapshot'

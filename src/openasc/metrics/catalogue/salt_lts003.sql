@@ -1,7 +1,7 @@
 -- LTS003: unpaid carers supported in the period, each once at the highest support category
 -- (sac-dols-salt.md C5 carer support mapping), in all, by support and by the carer's age band.
 WITH carer_events AS (
-    SELECT person_id, birth_year, birth_month,
+    SELECT la_code, person_id, birth_year, birth_month,
            CASE
                WHEN event_type = 'Service'
                     AND service_type = 'Unpaid carer support: Direct to unpaid carer' THEN
@@ -15,8 +15,8 @@ WITH carer_events AS (
                WHEN event_type IN ('Assessment', 'Review')
                     AND event_outcome = 'NFA: Information and advice or signposting' THEN 5
                WHEN event_type IN ('Assessment', 'Review') THEN 6 END AS support_rank
-    FROM cld_events
-    WHERE $salt_method = 'corrected' AND la_code = $la_code
+    FROM cld_events JOIN compute_councils USING (la_code)
+    WHERE $salt_method = 'corrected'
       AND client_type IN ('Unpaid carer', 'Unpaid carer known by association')
       AND event_start_date <= $period_end
       AND (coalesce(der_event_end_date, event_end_date) IS NULL
@@ -31,16 +31,21 @@ imports AS (
     -- assessments and reviews without a service type. A carer request with another
     -- outcome is not counted (openasc's 'corrected' counts every carer request as
     -- information and advice).
-    SELECT s.submitted_on FROM cld_records r JOIN cld_submissions s USING (submission_id)
-    WHERE $salt_method = 'nhse' AND r.la_code = $la_code
-    GROUP BY s.submitted_on
+    SELECT r.la_code, s.submitted_on
+    FROM cld_records r JOIN cld_submissions s USING (submission_id)
+    JOIN compute_councils cc ON cc.la_code = r.la_code
+    WHERE $salt_method = 'nhse'
+    GROUP BY r.la_code, s.submitted_on
     HAVING min(r.reporting_period_start_date) <= $period_start
        AND max(r.reporting_period_end_date) >= $period_end AND s.submitted_on > $period_end
 ),
+latest_import AS (
+    SELECT la_code, max(submitted_on) AS submitted_on FROM imports GROUP BY la_code
+),
 nhse_rows AS (
     SELECT r.* FROM cld_records r JOIN cld_submissions s USING (submission_id)
-    WHERE r.la_code = $la_code AND s.submitted_on = (SELECT max(submitted_on) FROM imports)
-      AND r.client_type IN ('Unpaid carer', 'Unpaid carer known by association')
+    JOIN latest_import i ON i.la_code = r.la_code AND i.submitted_on = s.submitted_on
+    WHERE r.client_type IN ('Unpaid carer', 'Unpaid carer known by association')
       AND r.event_start_date <= $period_end
       AND (r.event_end_date >= $period_start OR r.event_end_date IS NULL)
       AND (r.date_of_death >= $period_start OR r.date_of_death IS NULL)
@@ -54,7 +59,7 @@ nhse_rows AS (
 nhse_ranked AS (
     -- the code's person (NHS number, else a council ID never paired with one) and support
     -- rank; an event none of its cases names (a service without a type) has no rank
-    SELECT coalesce(nhs_number_pseudo, la_person_pseudo) AS person,
+    SELECT la_code, coalesce(nhs_number_pseudo, la_person_pseudo) AS person,
            CASE
                WHEN service_type = 'Unpaid carer support: Direct to unpaid carer' THEN
                    CASE delivery_mechanism WHEN 'Direct payment' THEN 1
@@ -68,27 +73,27 @@ nhse_ranked AS (
                WHEN event_type = 'Request' THEN 5 END AS support_rank
     FROM nhse_rows n
     WHERE nhs_number_pseudo IS NOT NULL
-       OR la_person_pseudo NOT IN (SELECT la_person_pseudo FROM nhse_rows
-                                   WHERE nhs_number_pseudo IS NOT NULL
-                                     AND la_person_pseudo IS NOT NULL)
+       OR NOT EXISTS (SELECT 1 FROM nhse_rows p
+                      WHERE p.la_code = n.la_code AND p.la_person_pseudo = n.la_person_pseudo
+                        AND p.nhs_number_pseudo IS NOT NULL)
 ),
 nhse_carers AS (
-    SELECT person,
+    SELECT la_code, person,
            CASE min(support_rank) WHEN 1 THEN 'Direct Payment only'
                WHEN 2 THEN 'CASSR Managed Personal Budget'
                WHEN 3 THEN 'CASSR Commissioned Support only'
                WHEN 4 THEN 'Support Direct to Carer: Unknown Delivery Mech'
                WHEN 5 THEN 'Information, Advice and Other Universal Services / Signposting'
                ELSE 'No Direct Support Provided to Carer' END AS support
-    FROM nhse_ranked GROUP BY person HAVING min(support_rank) IS NOT NULL
+    FROM nhse_ranked GROUP BY la_code, person HAVING min(support_rank) IS NOT NULL
 ),
 carers AS (
-    SELECT person_id, min(support_rank) AS support_rank,
-           any_value(birth_year) AS birth_year, any_value(birth_month) AS birth_month
-    FROM carer_events WHERE support_rank IS NOT NULL GROUP BY person_id
+    SELECT la_code, person_id, min(support_rank) AS support_rank,
+           min(birth_year) AS birth_year, min(birth_month) AS birth_month
+    FROM carer_events WHERE support_rank IS NOT NULL GROUP BY la_code, person_id
 ),
 labelled AS (
-    SELECT person_id,
+    SELECT la_code, person_id,
            CASE support_rank WHEN 1 THEN 'Direct Payment only'
                WHEN 2 THEN 'CASSR Managed Personal Budget'
                WHEN 3 THEN 'CASSR Commissioned Support only'
@@ -103,16 +108,22 @@ labelled AS (
                 ELSE '65 and above' END AS age_band
     FROM carers
 )
-SELECT concat_ws(';',
-           CASE WHEN grouping(age_band) = 0 THEN 'age_band=' || age_band END,
-           CASE WHEN grouping(support) = 0 THEN 'support=' || support END) AS breakdown,
-       count(*) AS numerator
-FROM labelled
-GROUP BY GROUPING SETS ((), (support), (age_band, support))
-HAVING $salt_method = 'corrected'
+-- the total for every council of the run (0 without carers), under either method
+SELECT c.la_code, '' AS breakdown, coalesce(n.carers, 0) AS numerator
+FROM compute_councils c
+LEFT JOIN (SELECT la_code, count(*) AS carers FROM labelled GROUP BY la_code
+           UNION ALL
+           SELECT la_code, count(DISTINCT person) FROM nhse_carers GROUP BY la_code) n
+       USING (la_code)
 UNION ALL
-SELECT CASE WHEN grouping(support) = 0 THEN 'support=' || support ELSE '' END,
-       count(DISTINCT person)
+SELECT la_code,
+       concat_ws(';',
+           CASE WHEN grouping(age_band) = 0 THEN 'age_band=' || age_band END,
+           'support=' || support),
+       count(*)
+FROM labelled
+GROUP BY GROUPING SETS ((la_code, support), (la_code, age_band, support))
+UNION ALL
+SELECT la_code, 'support=' || support, count(DISTINCT person)
 FROM nhse_carers
-GROUP BY GROUPING SETS ((), (support))
-HAVING $salt_method = 'nhse'
+GROUP BY la_code, support

@@ -3,12 +3,12 @@
 -- disability support, by sex and their latest known employment status (part=1) and
 -- accommodation status (part=2a settled, 2b not settled or unknown).
 WITH lt AS (
-    SELECT person_id, record_id, event_start_date AS s, gender, birth_year, birth_month,
+    SELECT la_code, person_id, record_id, event_start_date AS s, gender, birth_year, birth_month,
            nullif(employment_status, 'Unknown') AS employment,
            nullif(accommodation_status, 'Unknown') AS accommodation,
            primary_support_reason
-    FROM cld_events
-    WHERE la_code = $la_code AND client_type = 'Service user' AND event_type = 'Service'
+    FROM cld_events JOIN compute_councils USING (la_code)
+    WHERE client_type = 'Service user' AND event_type = 'Service'
       AND service_type IN ('Long term support: Nursing care',
                            'Long term support: Residential care',
                            'Long term support: Community')
@@ -23,7 +23,7 @@ WITH lt AS (
 latest AS (
     -- The person's most recent long-term service decides their PSR, sex and statuses;
     -- a known status is preferred, and statuses that conflict on that date are Unknown.
-    SELECT person_id,
+    SELECT la_code, person_id,
            arg_max(primary_support_reason, [epoch(s), record_id]) AS psr,
            coalesce(arg_max(gender, [epoch(s), record_id]), 'Unknown') AS sex,
            CASE WHEN count(DISTINCT employment) FILTER (WHERE s = last_known_emp) > 1
@@ -35,11 +35,11 @@ latest AS (
                 ELSE coalesce(max(accommodation) FILTER (WHERE s = last_known_acc), 'Unknown')
                 END AS accommodation
     FROM (SELECT *, max(s) FILTER (WHERE employment IS NOT NULL)
-                        OVER (PARTITION BY person_id) AS last_known_emp,
+                        OVER (PARTITION BY la_code, person_id) AS last_known_emp,
                     max(s) FILTER (WHERE accommodation IS NOT NULL)
-                        OVER (PARTITION BY person_id) AS last_known_acc
+                        OVER (PARTITION BY la_code, person_id) AS last_known_acc
           FROM lt)
-    GROUP BY person_id
+    GROUP BY la_code, person_id
 ),
 ld AS (
     -- settled accommodation (part 2a): the specification's `Settled` group (cld_values)
@@ -49,11 +49,15 @@ ld AS (
               THEN '2a' ELSE '2b' END AS accommodation_part
     FROM latest WHERE psr = 'Learning disability support'
 )
-SELECT '' AS breakdown, count(*) AS numerator FROM ld
+-- the total is 0 for a council without such people
+SELECT c.la_code, '' AS breakdown, coalesce(n.people, 0) AS numerator
+FROM compute_councils c
+LEFT JOIN (SELECT la_code, count(*) AS people FROM ld GROUP BY la_code) n USING (la_code)
 UNION ALL
-SELECT 'employment=' || employment || ';part=1;sex=' || sex, count(*)
-FROM ld GROUP BY employment, sex
+SELECT la_code, 'employment=' || employment || ';part=1;sex=' || sex, count(*)
+FROM ld GROUP BY la_code, employment, sex
 UNION ALL
-SELECT 'accommodation=' || accommodation || ';part=' || accommodation_part || ';sex=' || sex,
+SELECT la_code,
+       'accommodation=' || accommodation || ';part=' || accommodation_part || ';sex=' || sex,
        count(*)
-FROM ld GROUP BY accommodation, accommodation_part, sex
+FROM ld GROUP BY la_code, accommodation, accommodation_part, sex

@@ -45,12 +45,13 @@ service_rank(service_type, rank) AS (
 ),
 rows_in AS (
     -- Code: #SUBSET_BUILD. Every submission's rows; no age, birth or death filter here.
-    SELECT r.record_id, r.nhs_number_pseudo, r.la_person_pseudo, r.event_type,
+    SELECT r.la_code, r.record_id, r.nhs_number_pseudo, r.la_person_pseudo, r.event_type,
            r.event_start_date AS s, r.event_end_date AS e, r.event_outcome AS outcome,
            r.service_type, r.service_component, r.delivery_mechanism, r.date_of_death,
            s.submitted_on
     FROM cld_records r JOIN cld_submissions s USING (submission_id)
-    WHERE $salt_method = 'nhse' AND r.la_code = $la_code
+    JOIN compute_councils cc ON cc.la_code = r.la_code
+    WHERE $salt_method = 'nhse'
       AND r.event_start_date <= $period_end AND r.client_type = 'Service user'
       AND r.event_type IN ('Request', 'Assessment', 'Service', 'Review')
 ),
@@ -58,13 +59,13 @@ events AS (
     -- the amalgamated identifier, then services in their latest import only (requests,
     -- assessments and reviews from every import)
     SELECT *, coalesce(nhs_number_pseudo, la_person_pseudo) AS person
-    FROM rows_in
+    FROM rows_in n
     WHERE nhs_number_pseudo IS NOT NULL
-       OR la_person_pseudo NOT IN (SELECT la_person_pseudo FROM rows_in
-                                   WHERE nhs_number_pseudo IS NOT NULL
-                                     AND la_person_pseudo IS NOT NULL)
+       OR NOT EXISTS (SELECT 1 FROM rows_in p
+                      WHERE p.la_code = n.la_code AND p.la_person_pseudo = n.la_person_pseudo
+                        AND p.nhs_number_pseudo IS NOT NULL)
     QUALIFY event_type <> 'Service'
-         OR dense_rank() OVER (PARTITION BY person, event_type, s,
+         OR dense_rank() OVER (PARTITION BY la_code, person, event_type, s,
                                             concat(service_type, service_component,
                                                    delivery_mechanism)
                                ORDER BY submitted_on DESC) = 1
@@ -72,9 +73,10 @@ events AS (
 st_max_rows AS (
     -- Code: #ST_MAX_BUILD (STS002a: only the cohort's ST-Max starts; 2b: every ST-Max).
     -- Open services end "today" (any day after the data).
-    SELECT DISTINCT v.person, v.s, coalesce(v.e, DATE '9999-12-31') AS e, v.outcome,
+    SELECT DISTINCT v.la_code, v.person, v.s, coalesce(v.e, DATE '9999-12-31') AS e, v.outcome,
            EXISTS (SELECT 1 FROM salt_nhse_requests c
-                   WHERE c.kind = 'st_max_cohort' AND c.person_id = v.person
+                   WHERE c.kind = 'st_max_cohort' AND c.la_code = v.la_code
+                     AND c.person_id = v.person
                      AND c.st_max_start = v.s) AS in_cohort
     FROM events v
     WHERE v.event_type = 'Service' AND v.service_type = 'Short term support: ST-Max'
@@ -83,10 +85,13 @@ st_max_rows AS (
 islands AS (
     -- ST-Max rows one day or less apart (after the previous row's end) are one episode;
     -- the cohort's and all ST-Max rows are clustered separately.
-    SELECT *, min(s) OVER (PARTITION BY cohort, person, island) AS cl_start
-    FROM (SELECT *, sum(new_island) OVER (PARTITION BY cohort, person ORDER BY step) AS island
-          FROM (SELECT *, dense_rank() OVER (PARTITION BY cohort, person ORDER BY s, e) AS step,
-                       CASE WHEN lag(e) OVER (PARTITION BY cohort, person ORDER BY s, e)
+    SELECT *, min(s) OVER (PARTITION BY la_code, cohort, person, island) AS cl_start
+    FROM (SELECT *, sum(new_island) OVER (PARTITION BY la_code, cohort, person ORDER BY step)
+                        AS island
+          FROM (SELECT *, dense_rank() OVER (PARTITION BY la_code, cohort, person ORDER BY s, e)
+                              AS step,
+                       CASE WHEN lag(e) OVER (PARTITION BY la_code, cohort, person
+                                              ORDER BY s, e)
                                  >= s - INTERVAL 1 DAY THEN 0 ELSE 1 END AS new_island
                 FROM (SELECT *, true AS cohort FROM st_max_rows WHERE in_cohort
                       UNION ALL
@@ -95,19 +100,20 @@ islands AS (
 episodes AS (
     -- Code: #ST_MAX_Latest_End and #ST_MAX: the latest end's rows; episodes ending in the
     -- period (open ones never do).
-    SELECT DISTINCT cohort, person, cl_start, e AS cl_end, outcome, island
+    SELECT DISTINCT la_code, cohort, person, cl_start, e AS cl_end, outcome, island
     FROM islands
-    QUALIFY e = max(e) OVER (PARTITION BY cohort, person, island)
+    QUALIFY e = max(e) OVER (PARTITION BY la_code, cohort, person, island)
         AND e BETWEEN $period_start AND $period_end
 ),
 existing AS (
     -- 2b: an episode starting on or after a long-term service's start (the same day
     -- included) and on or before its end; matched on the outcome too, so an episode whose
     -- outcome is blank is never counted.
-    SELECT DISTINCT person, island FROM episodes p
+    SELECT DISTINCT la_code, person, island FROM episodes p
     WHERE NOT p.cohort AND p.outcome IS NOT NULL AND EXISTS (
         SELECT 1 FROM events l
-        WHERE l.person = p.person AND l.service_type LIKE 'Long term support:%'
+        WHERE l.la_code = p.la_code AND l.person = p.person
+          AND l.service_type LIKE 'Long term support:%'
           AND (p.cl_start BETWEEN l.s AND l.e OR (l.e IS NULL AND p.cl_start >= l.s)))
 ),
 ranked AS (
@@ -118,104 +124,110 @@ chosen AS (
     -- Code: #ST_MAX_NEW_CLIENTS_DeDupe: rows at the best outcome rank, each repeated once
     -- for every row at that rank (the code's join).
     SELECT a.* FROM ranked a
-    JOIN ranked b ON b.person = a.person AND b.island = a.island AND b.rank = a.rank
+    JOIN ranked b ON b.la_code = a.la_code AND b.person = a.person AND b.island = a.island
+     AND b.rank = a.rank
     WHERE a.rank = (SELECT min(rank) FROM ranked m
-                    WHERE m.person = a.person AND m.island = a.island)
+                    WHERE m.la_code = a.la_code AND m.person = a.person AND m.island = a.island)
 ),
 later AS (
     SELECT * FROM (
         SELECT c.*, v.record_id, v.event_type AS v_type, v.s AS v_s, v.e AS v_e,
                v.outcome AS v_outcome, v.service_type AS v_service,
-               dense_rank() OVER (PARTITION BY c.person, c.island ORDER BY v.s) AS day_no
-        FROM chosen c JOIN events v ON v.person = c.person AND v.s >= c.cl_end)
+               dense_rank() OVER (PARTITION BY c.la_code, c.person, c.island ORDER BY v.s)
+                   AS day_no
+        FROM chosen c
+        JOIN events v ON v.la_code = c.la_code AND v.person = c.person AND v.s >= c.cl_end)
     WHERE NOT (coalesce(v_service = 'Short term support: ST-Max', false)
                AND (v_s = cl_start OR coalesce(v_e = cl_end, false)))
 ),
 chained AS (
     -- 3-day chains: the gap from the previous row's end; an open first event is in the
     -- chain however late it starts; another ST-Max ends the chain.
-    SELECT *, min(in_chain) OVER (PARTITION BY person, island ORDER BY v_s) AS in_scope,
+    SELECT *, min(in_chain) OVER (PARTITION BY la_code, person, island ORDER BY v_s) AS in_scope,
            min(CASE WHEN v_service = 'Short term support: ST-Max' THEN 0 ELSE 1 END)
-               OVER (PARTITION BY person, island ORDER BY v_s) AS before_st_max
+               OVER (PARTITION BY la_code, person, island ORDER BY v_s) AS before_st_max
     FROM (SELECT *, CASE WHEN v_e IS NULL AND day_no = 1 THEN 1
                          WHEN date_diff('day', cl_end, v_s) > 3 AND day_no = 1 THEN 0
-                         ELSE min(joined) OVER (PARTITION BY person, island ORDER BY v_s)
+                         ELSE min(joined) OVER (PARTITION BY la_code, person, island
+                                                ORDER BY v_s)
                          END AS in_chain
           FROM (SELECT *, CASE WHEN date_diff('day', lag(v_e) OVER (
-                                    PARTITION BY person, island
+                                    PARTITION BY la_code, person, island
                                     ORDER BY v_s, v_e ASC NULLS FIRST, record_id), v_s) > 3
                                THEN 0 ELSE 1 END AS joined
                 FROM later))
 ),
 chain AS (
     SELECT c.*, coalesce(r.rank, 99) AS service_rank,
-           min(coalesce(r.rank, 99)) OVER (PARTITION BY c.person, c.island) AS best
+           min(coalesce(r.rank, 99)) OVER (PARTITION BY c.la_code, c.person, c.island) AS best
     FROM chained c LEFT JOIN service_rank r ON r.service_type = c.v_service
     WHERE c.in_scope = 1 AND c.before_st_max = 1
 ),
 other AS (
-    SELECT DISTINCT person, cl_start, cl_end, outcome, island, v_type, v_s, v_e, v_outcome,
-           dense_rank() OVER (PARTITION BY person, island ORDER BY v_e DESC NULLS LAST)
+    SELECT DISTINCT la_code, person, cl_start, cl_end, outcome, island, v_type, v_s, v_e,
+           v_outcome,
+           dense_rank() OVER (PARTITION BY la_code, person, island ORDER BY v_e DESC NULLS LAST)
                AS end_no
     FROM chain WHERE best = 99
 ),
 nfa AS (
     -- NFA outcomes in the code's R1 spelling: every 'NFA: ...' but 'NFA: Support ended as
     -- planned' (R1 'Service ended as planned'); the latest day's, and how many.
-    SELECT *, count(*) OVER (PARTITION BY person, island) AS n_that_day
+    SELECT *, count(*) OVER (PARTITION BY la_code, person, island) AS n_that_day
     FROM (SELECT * FROM other
           WHERE v_outcome LIKE 'NFA%' AND v_outcome <> 'NFA: Support ended as planned'
-          QUALIFY end_no = min(end_no) OVER (PARTITION BY person, island))
+          QUALIFY end_no = min(end_no) OVER (PARTITION BY la_code, person, island))
 ),
 sts002a AS (
     -- record type 1: no later event at all
-    SELECT person, coalesce(m.column_label,
-                            CASE WHEN c.outcome = 'NFA: Support ended as planned'
-                                 THEN 'No services provided – other'
-                                 ELSE 'Unable to classify' END) AS what_next
-    FROM (SELECT DISTINCT person, cl_start, cl_end, island, outcome FROM chosen c
-          WHERE NOT EXISTS (SELECT 1 FROM later l WHERE l.person = c.person
-                            AND l.island = c.island AND l.cl_start = c.cl_start
+    SELECT la_code, person, coalesce(m.column_label,
+                                     CASE WHEN c.outcome = 'NFA: Support ended as planned'
+                                          THEN 'No services provided – other'
+                                          ELSE 'Unable to classify' END) AS what_next
+    FROM (SELECT DISTINCT la_code, person, cl_start, cl_end, island, outcome FROM chosen c
+          WHERE NOT EXISTS (SELECT 1 FROM later l WHERE l.la_code = c.la_code
+                            AND l.person = c.person AND l.island = c.island AND l.cl_start = c.cl_start
                             AND l.cl_end = c.cl_end AND l.outcome = c.outcome)) c
     LEFT JOIN sequel_map m ON m.outcome = c.outcome
     UNION ALL
     -- record type 2: the best service of the chain
-    SELECT person, m.column_label
-    FROM (SELECT DISTINCT person, cl_start, cl_end, outcome, island, v_service FROM chain
+    SELECT la_code, person, m.column_label
+    FROM (SELECT DISTINCT la_code, person, cl_start, cl_end, outcome, island, v_service
+          FROM chain
           WHERE best < 99 AND service_rank = best) c
     LEFT JOIN sequel_map m ON m.outcome = c.v_service
     UNION ALL
     -- record type 3: DISTINCT per person and outcome, across the person's episodes
-    SELECT DISTINCT ON (person, final_outcome, what_next) person, what_next
-    FROM (SELECT n.person, CASE WHEN n_that_day = 1 THEN n.v_outcome ELSE 'NFA: Other' END
-                               AS final_outcome,
+    SELECT DISTINCT ON (la_code, person, final_outcome, what_next) la_code, person, what_next
+    FROM (SELECT n.la_code, n.person,
+                 CASE WHEN n_that_day = 1 THEN n.v_outcome ELSE 'NFA: Other' END AS final_outcome,
                  CASE WHEN n_that_day = 1 THEN coalesce(m.column_label, 'No category')
                       ELSE 'No services provided – other' END AS what_next
           FROM nfa n LEFT JOIN sequel_map m ON m.outcome = n.v_outcome)
     UNION ALL
     -- record type 4: the episode's own outcome
-    SELECT person,
+    SELECT la_code, person,
            CASE WHEN c.outcome LIKE 'NFA%' AND c.outcome <> 'NFA: Support ended as planned'
                     THEN coalesce(m.column_label, 'No category')
                 WHEN c.outcome = 'NFA: Support ended as planned'
                     THEN 'No services provided – other'
                 ELSE 'Unable to classify' END
-    FROM (SELECT DISTINCT person, island, outcome FROM other o
-          WHERE NOT EXISTS (SELECT 1 FROM nfa n WHERE n.person = o.person
-                            AND n.island = o.island)) c
+    FROM (SELECT DISTINCT la_code, person, island, outcome FROM other o
+          WHERE NOT EXISTS (SELECT 1 FROM nfa n WHERE n.la_code = o.la_code
+                            AND n.person = o.person AND n.island = o.island)) c
     LEFT JOIN sequel_map m ON m.outcome = c.outcome
     UNION ALL
     -- record type 5: later events, none of them in the chain
-    SELECT person, coalesce(m.column_label,
-                            CASE WHEN c.outcome = 'NFA: Support ended as planned'
-                                 THEN 'No services provided – other'
-                                 ELSE 'Unable to classify' END)
-    FROM (SELECT DISTINCT person, cl_start, cl_end, island, outcome FROM chained c
-          WHERE NOT EXISTS (SELECT 1 FROM chain k WHERE k.person = c.person
-                            AND k.cl_start = c.cl_start AND k.cl_end = c.cl_end
+    SELECT la_code, person, coalesce(m.column_label,
+                                     CASE WHEN c.outcome = 'NFA: Support ended as planned'
+                                          THEN 'No services provided – other'
+                                          ELSE 'Unable to classify' END)
+    FROM (SELECT DISTINCT la_code, person, cl_start, cl_end, island, outcome FROM chained c
+          WHERE NOT EXISTS (SELECT 1 FROM chain k WHERE k.la_code = c.la_code
+                            AND k.person = c.person AND k.cl_start = c.cl_start AND k.cl_end = c.cl_end
                             AND k.outcome = c.outcome)) c
     LEFT JOIN sequel_map m ON m.outcome = c.outcome
 )
-SELECT 'STS002a' AS code, person AS person_id, what_next FROM sts002a
+SELECT la_code, 'STS002a' AS code, person AS person_id, what_next FROM sts002a
 UNION ALL
-SELECT 'STS002b', person, NULL FROM existing
+SELECT la_code, 'STS002b', person, NULL FROM existing

@@ -3,12 +3,12 @@
 -- route of access, its sequel ("what next") and, when the sequel is ST-Max, the start of
 -- that ST-Max service (the STS002a cohort). `in_period` marks the clusters STS001 counts.
 WITH ev AS (
-    SELECT person_id, event_type, event_start_date AS s,
+    SELECT la_code, person_id, event_type, event_start_date AS s,
            coalesce(der_event_end_date, event_end_date) AS e,
            event_outcome, coalesce(request_route_of_access, 'Unknown') AS route,
            service_type, record_id, birth_year, birth_month
-    FROM cld_events
-    WHERE la_code = $la_code AND client_type = 'Service user'
+    FROM cld_events JOIN compute_councils USING (la_code)
+    WHERE client_type = 'Service user'
       AND event_start_date <= $period_end
 ),
 ranked AS (
@@ -35,7 +35,7 @@ ranked AS (
     FROM ev
 ),
 req AS (
-    SELECT *, max(e) OVER (PARTITION BY person_id ORDER BY s, e, record_id
+    SELECT *, max(e) OVER (PARTITION BY la_code, person_id ORDER BY s, e, record_id
                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
     FROM ranked WHERE event_type = 'Request' AND e IS NOT NULL
 ),
@@ -43,16 +43,17 @@ req_cl AS (
     -- C4 step 2: a request starting no more than 4 days after the cluster so far ended joins it.
     SELECT *, sum(CASE WHEN prev_end IS NULL OR date_diff('day', prev_end, s) > 4 THEN 1
                        ELSE 0 END)
-              OVER (PARTITION BY person_id ORDER BY s, e, record_id ROWS UNBOUNDED PRECEDING)
+              OVER (PARTITION BY la_code, person_id ORDER BY s, e, record_id
+                    ROWS UNBOUNDED PRECEDING)
               AS cluster_no
     FROM req
 ),
 clusters AS (
-    SELECT person_id, cluster_no, min(s) AS cl_start, max(e) AS cl_end,
+    SELECT la_code, person_id, cluster_no, min(s) AS cl_start, max(e) AS cl_end,
            arg_min(event_outcome, [-epoch(e), outcome_rank, -record_id]) AS outcome,
            arg_min(route, [-epoch(e), outcome_rank, -record_id]) AS route,
-           any_value(birth_year) AS birth_year, any_value(birth_month) AS birth_month
-    FROM req_cl GROUP BY person_id, cluster_no
+           min(birth_year) AS birth_year, min(birth_month) AS birth_month
+    FROM req_cl GROUP BY la_code, person_id, cluster_no
 ),
 new_clients AS (
     -- C4 step 3: drop clusters that start while a long-term service is open.
@@ -60,33 +61,34 @@ new_clients AS (
     WHERE c.cl_end BETWEEN $period_start - INTERVAL 1 YEAR AND $period_end
       AND NOT EXISTS (
         SELECT 1 FROM ranked l
-        WHERE l.person_id = c.person_id AND l.event_type = 'Service'
+        WHERE l.la_code = c.la_code AND l.person_id = c.person_id AND l.event_type = 'Service'
           AND l.service_type LIKE 'Long term support:%'
           AND l.s <= c.cl_start AND (l.e IS NULL OR l.e >= c.cl_start))
 ),
 later AS (
     -- C4 step 5: the person's events starting on or after the cluster end, in order.
-    SELECT c.person_id, c.cluster_no, c.cl_end, r.event_type, r.s,
+    SELECT c.la_code, c.person_id, c.cluster_no, c.cl_end, r.event_type, r.s,
            coalesce(r.e, DATE '9999-12-31') AS e, r.event_outcome, r.service_type,
            row_number() OVER w AS n,
            max(coalesce(r.e, DATE '9999-12-31')) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING
                                                         AND 1 PRECEDING) AS chain_end
     FROM new_clients c
-    JOIN ranked r ON r.person_id = c.person_id AND r.s >= c.cl_end
+    JOIN ranked r ON r.la_code = c.la_code AND r.person_id = c.person_id AND r.s >= c.cl_end
          AND NOT (r.event_type = 'Request' AND r.e <= c.cl_end)
-    WINDOW w AS (PARTITION BY c.person_id, c.cluster_no ORDER BY r.s, r.e, r.record_id)
+    WINDOW w AS (PARTITION BY c.la_code, c.person_id, c.cluster_no
+                 ORDER BY r.s, r.e, r.record_id)
 ),
 breaks AS (
     SELECT *, sum(CASE
         WHEN event_type = 'Request' THEN 1
         WHEN n = 1 AND date_diff('day', cl_end, s) > 28 THEN 1
         WHEN n > 1 AND date_diff('day', chain_end, s) > 3 THEN 1
-        ELSE 0 END) OVER (PARTITION BY person_id, cluster_no ORDER BY n
+        ELSE 0 END) OVER (PARTITION BY la_code, person_id, cluster_no ORDER BY n
                           ROWS UNBOUNDED PRECEDING) AS broken
     FROM later
 ),
 chain AS (
-    SELECT person_id, cluster_no,
+    SELECT la_code, person_id, cluster_no,
            min(CASE service_type
                WHEN 'Short term support: ST-Max' THEN 1
                WHEN 'Long term support: Nursing care' THEN 2
@@ -101,7 +103,7 @@ chain AS (
            arg_max(event_outcome, e) FILTER (WHERE event_type <> 'Service'
                AND event_outcome LIKE 'NFA:%') AS latest_nfa
     FROM breaks WHERE broken = 0
-    GROUP BY person_id, cluster_no
+    GROUP BY la_code, person_id, cluster_no
 ),
 sequel AS (
     SELECT c.*, ch.st_max_start,
@@ -116,9 +118,10 @@ sequel AS (
            CASE WHEN ch.nfa_outcomes > 1 THEN 'NFA: Other' ELSE ch.latest_nfa END
                AS outcome_sequel
     FROM new_clients c
-    LEFT JOIN chain ch ON ch.person_id = c.person_id AND ch.cluster_no = c.cluster_no
+    LEFT JOIN chain ch ON ch.la_code = c.la_code AND ch.person_id = c.person_id
+         AND ch.cluster_no = c.cluster_no
 )
-SELECT person_id, cluster_no, cl_start, cl_end, route, outcome,
+SELECT la_code, person_id, cluster_no, cl_start, cl_end, route, outcome,
        cl_end BETWEEN $period_start AND $period_end AS in_period,
        CASE WHEN service_sequel = 'Short term support: ST-Max' THEN st_max_start END
            AS st_max_start,

@@ -4,28 +4,28 @@
 -- (new client) or began while a long-term service was open (existing client), and what
 -- followed it (3-day chain).
 WITH ev AS (
-    SELECT person_id, record_id, event_type, event_start_date AS s,
+    SELECT la_code, person_id, record_id, event_type, event_start_date AS s,
            coalesce(der_event_end_date, event_end_date) AS e, event_outcome, service_type,
            primary_support_reason, birth_year, birth_month
-    FROM cld_events
-    WHERE la_code = $la_code AND client_type = 'Service user'
+    FROM cld_events JOIN compute_councils USING (la_code)
+    WHERE client_type = 'Service user'
       AND event_start_date <= $period_end
 ),
 stmax AS (
     SELECT *, max(coalesce(e, DATE '9999-12-31'))
-              OVER (PARTITION BY person_id ORDER BY s, e NULLS LAST, record_id
+              OVER (PARTITION BY la_code, person_id ORDER BY s, e NULLS LAST, record_id
                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
     FROM ev WHERE event_type = 'Service' AND service_type = 'Short term support: ST-Max'
 ),
 numbered AS (
     SELECT *, sum(CASE WHEN prev_end IS NULL OR date_diff('day', prev_end, s) > 1 THEN 1
                        ELSE 0 END)
-              OVER (PARTITION BY person_id ORDER BY s, e NULLS LAST, record_id
+              OVER (PARTITION BY la_code, person_id ORDER BY s, e NULLS LAST, record_id
                     ROWS UNBOUNDED PRECEDING) AS episode_no
     FROM stmax
 ),
 episodes AS (
-    SELECT person_id, episode_no, min(s) AS ep_start,
+    SELECT la_code, person_id, episode_no, min(s) AS ep_start,
            CASE WHEN bool_or(e IS NULL) THEN NULL ELSE max(e) END AS ep_end,
            arg_min(event_outcome, [-epoch(coalesce(e, DATE '9999-12-31')),
                                    CASE WHEN event_outcome LIKE 'NFA:%' THEN 0 ELSE 1 END,
@@ -33,35 +33,37 @@ episodes AS (
            arg_min(primary_support_reason, [-epoch(coalesce(e, DATE '9999-12-31')),
                                             -record_id]) AS psr,
            list(s) AS starts,
-           any_value(birth_year) AS birth_year, any_value(birth_month) AS birth_month
-    FROM numbered GROUP BY person_id, episode_no
+           min(birth_year) AS birth_year, min(birth_month) AS birth_month
+    FROM numbered GROUP BY la_code, person_id, episode_no
 ),
 cohort AS (
     SELECT e.*, r.route,
            r.person_id IS NOT NULL AS new_client,
-           EXISTS (SELECT 1 FROM ev l WHERE l.person_id = e.person_id
+           EXISTS (SELECT 1 FROM ev l WHERE l.la_code = e.la_code AND l.person_id = e.person_id
                    AND l.event_type = 'Service' AND l.service_type LIKE 'Long term support:%'
                    AND l.s < e.ep_start AND (l.e IS NULL OR l.e >= e.ep_start))
                AS existing_client
     FROM episodes e
-    LEFT JOIN (SELECT person_id, st_max_start, arg_max(route, cl_end) AS route
+    LEFT JOIN (SELECT la_code, person_id, st_max_start, arg_max(route, cl_end) AS route
                FROM salt_request_sequels WHERE st_max_start IS NOT NULL
-               GROUP BY person_id, st_max_start) r
-      ON r.person_id = e.person_id AND list_contains(e.starts, r.st_max_start)
+               GROUP BY la_code, person_id, st_max_start) r
+      ON r.la_code = e.la_code AND r.person_id = e.person_id
+     AND list_contains(e.starts, r.st_max_start)
 ),
 later AS (
-    SELECT c.person_id, c.episode_no, c.ep_end, v.event_type, v.s, v.event_outcome,
+    SELECT c.la_code, c.person_id, c.episode_no, c.ep_end, v.event_type, v.s, v.event_outcome,
            v.service_type, row_number() OVER w AS n,
            max(coalesce(v.e, DATE '9999-12-31')) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING
                                                         AND 1 PRECEDING) AS chain_end
     FROM cohort c
-    JOIN ev v ON v.person_id = c.person_id AND c.ep_end IS NOT NULL AND v.s >= c.ep_end
+    JOIN ev v ON v.la_code = c.la_code AND v.person_id = c.person_id AND c.ep_end IS NOT NULL
+         AND v.s >= c.ep_end
          AND NOT (v.service_type = 'Short term support: ST-Max' AND v.s <= c.ep_end)
-    WINDOW w AS (PARTITION BY c.person_id, c.episode_no
+    WINDOW w AS (PARTITION BY c.la_code, c.person_id, c.episode_no
                  ORDER BY v.s, v.e NULLS LAST, v.record_id)
 ),
 chain AS (
-    SELECT person_id, episode_no,
+    SELECT la_code, person_id, episode_no,
            min(CASE WHEN service_type LIKE 'Long term support:%' THEN 1
                     WHEN service_type = 'Short term support: Ongoing low level' THEN 2
                     WHEN service_type = 'Short term support: Other short term' THEN 3 END)
@@ -74,13 +76,13 @@ chain AS (
                   WHEN service_type = 'Short term support: ST-Max' THEN 1
                   WHEN n = 1 AND date_diff('day', ep_end, s) > 3 THEN 1
                   WHEN n > 1 AND date_diff('day', chain_end, s) > 3 THEN 1
-                  ELSE 0 END) OVER (PARTITION BY person_id, episode_no ORDER BY n
+                  ELSE 0 END) OVER (PARTITION BY la_code, person_id, episode_no ORDER BY n
                                     ROWS UNBOUNDED PRECEDING) AS broken
           FROM later)
     WHERE broken = 0
-    GROUP BY person_id, episode_no
+    GROUP BY la_code, person_id, episode_no
 )
-SELECT c.person_id, c.episode_no, c.ep_start, c.ep_end, c.new_client, c.existing_client,
+SELECT c.la_code, c.person_id, c.episode_no, c.ep_start, c.ep_end, c.new_client, c.existing_client,
        coalesce(c.route, 'Unknown') AS route, coalesce(c.psr, 'Unknown') AS psr,
        CASE WHEN c.birth_year IS NULL OR c.birth_month IS NULL THEN 'Unknown'
             WHEN floor(date_diff('day', make_date(c.birth_year, c.birth_month, 1), $period_end)
@@ -106,4 +108,5 @@ SELECT c.person_id, c.episode_no, c.ep_start, c.ep_end, c.new_client, c.existing
                    'No Services Provided – Universal Services / signposted to other services'
                ELSE 'No services provided – other' END END AS what_next
 FROM cohort c
-LEFT JOIN chain ch ON ch.person_id = c.person_id AND ch.episode_no = c.episode_no
+LEFT JOIN chain ch ON ch.la_code = c.la_code AND ch.person_id = c.person_id
+     AND ch.episode_no = c.episode_no

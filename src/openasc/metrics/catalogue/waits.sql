@@ -7,8 +7,9 @@
 -- ends at the first response to it (part 1, W1) and at the first service (part 2, W2). Each
 -- wait counts in the quarter its ending event starts in, under that event's age band; DHSC
 -- publishes the median days for each age band and quarter, with the number of waits behind it.
+-- Every council of the run at once: `la_code` keys every person, window and join.
 WITH ev AS (
-    SELECT record_id, person_id, event_type, client_type,
+    SELECT e.la_code, record_id, person_id, event_type, client_type,
            event_start_date AS start_date, der_event_end_date AS end_date,
            der_age_event_start AS age_at_start,
            -- the cohort is 25+, so DHSC relabels the working-age band
@@ -16,8 +17,8 @@ WITH ev AS (
                 ELSE der_working_age_band END AS age_band,
            event_outcome, event_outcome_grouped, assessment_type, service_type,
            service_type_grouped, coalesce(is_conversation, false) AS conversation
-    FROM cld_events
-    WHERE la_code = $la_code
+    FROM cld_events e
+    JOIN compute_councils cc ON cc.la_code = e.la_code
 ),
 -- Stage 1.2: the assessments and services that can answer a request - short- and long-term
 -- assessments; long- and short-term support (never unpaid carer support).
@@ -40,7 +41,8 @@ requests AS (
       AND r.event_outcome_grouped NOT IN ('NFA', 'Admitted to hospital')
       AND NOT EXISTS (
           SELECT 1 FROM follow_ups s
-          WHERE s.person_id = r.person_id AND s.event_type = 'Service'
+          WHERE s.la_code = r.la_code AND s.person_id = r.person_id
+            AND s.event_type = 'Service'
             AND s.start_date < r.start_date
             AND ((s.service_type_grouped = 'Long term support'
                   AND (s.end_date IS NULL OR s.end_date >= r.start_date - INTERVAL 12 MONTH))
@@ -53,20 +55,21 @@ requests AS (
 -- the most recently loaded record first (DHSC: import date, then record ID).
 chain AS (
     SELECT *,
-           row_number() OVER (PARTITION BY person_id ORDER BY start_date,
+           row_number() OVER (PARTITION BY la_code, person_id ORDER BY start_date,
                CASE event_type WHEN 'Request' THEN 1 WHEN 'Assessment' THEN 2 ELSE 3 END,
                record_id DESC) AS ord
     FROM (SELECT * FROM requests
           UNION ALL
-          SELECT * FROM follow_ups WHERE age_at_start >= 25)
-    WHERE person_id IN (SELECT person_id FROM requests)
+          SELECT * FROM follow_ups WHERE age_at_start >= 25) e
+    WHERE EXISTS (SELECT 1 FROM requests q
+                  WHERE q.la_code = e.la_code AND q.person_id = e.person_id)
 ),
 -- Stage 2.3: consecutive assessments form a block; a block leads towards a service if any of
 -- its assessments ended in reablement, support planning or continuation of support.
 blocks AS (
     SELECT *,
            sum(CASE WHEN event_type <> 'Assessment' THEN 1 ELSE 0 END) OVER (
-               PARTITION BY person_id ORDER BY ord ROWS UNBOUNDED PRECEDING) AS block,
+               PARTITION BY la_code, person_id ORDER BY ord ROWS UNBOUNDED PRECEDING) AS block,
            CASE WHEN event_type = 'Assessment' THEN coalesce(event_outcome IN (
                'Progress to reablement/ST-Max', 'Progress to support planning or services',
                'Continuation of support or services'), false) END AS towards_service,
@@ -79,18 +82,21 @@ blocks AS (
 chained AS (
     SELECT *,
            CASE WHEN event_type = 'Assessment' THEN bool_or(towards_service) OVER (
-               PARTITION BY person_id, block) END AS block_towards_service,
-           min(CASE WHEN event_type = 'Assessment' THEN ord END) OVER later AS next_assessment,
-           min(CASE WHEN event_type = 'Service' THEN ord END) OVER later AS next_service
+               PARTITION BY la_code, person_id, block) END AS block_towards_service,
+           -- the windows are written out, not named: T-SQL has no WINDOW clause
+           min(CASE WHEN event_type = 'Assessment' THEN ord END) OVER (
+               PARTITION BY la_code, person_id ORDER BY ord
+               ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_assessment,
+           min(CASE WHEN event_type = 'Service' THEN ord END) OVER (
+               PARTITION BY la_code, person_id ORDER BY ord
+               ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_service
     FROM blocks
-    WINDOW later AS (PARTITION BY person_id ORDER BY ord
-                     ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
 ),
 -- Stage 2.4 and 3.1: each request with its first later assessment and service. Conversation
 -- rule: a request started before 1 July 2025 (Release 1) that was a conversation and
 -- indicates progress, with no assessment or one starting later, is its own first response.
 linked AS (
-    SELECT r.person_id, r.ord, r.start_date, r.age_band,
+    SELECT r.la_code, r.person_id, r.ord, r.start_date, r.age_band,
            r.conversation AND r.request_progress AND r.start_date < DATE '2025-07-01'
                AND (a.start_date IS NULL OR r.start_date < a.start_date) AS own_response,
            a.ord AS a_ord, a.start_date AS a_start, a.age_band AS a_band,
@@ -98,8 +104,10 @@ linked AS (
            s.ord AS s_ord, s.start_date AS s_start, s.age_band AS s_band,
            s.service_type AS s_type
     FROM chained r
-    LEFT JOIN chained a ON a.person_id = r.person_id AND a.ord = r.next_assessment
-    LEFT JOIN chained s ON s.person_id = r.person_id AND s.ord = r.next_service
+    LEFT JOIN chained a
+        ON a.la_code = r.la_code AND a.person_id = r.person_id AND a.ord = r.next_assessment
+    LEFT JOIN chained s
+        ON s.la_code = r.la_code AND s.person_id = r.person_id AND s.ord = r.next_service
     WHERE r.event_type = 'Request'
 ),
 first_assessment AS (
@@ -146,31 +154,34 @@ served AS (
 counted AS (
     SELECT * FROM (
         SELECT *,
-               CASE WHEN lag(greatest(resp_ord, srv_ord)) OVER w > ord THEN true
-                    WHEN resp_ord <= coalesce(max(resp_ord) OVER earlier, 0) THEN true
-                    WHEN srv_ord <= coalesce(max(srv_ord) OVER earlier, 0) THEN true
+               CASE WHEN lag(greatest(resp_ord, srv_ord)) OVER (
+                        PARTITION BY la_code, person_id ORDER BY ord) > ord THEN true
+                    WHEN resp_ord <= coalesce(max(resp_ord) OVER (
+                        PARTITION BY la_code, person_id ORDER BY ord
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) THEN true
+                    WHEN srv_ord <= coalesce(max(srv_ord) OVER (
+                        PARTITION BY la_code, person_id ORDER BY ord
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) THEN true
                     ELSE false END AS overlapping
-        FROM served
-        WINDOW w AS (PARTITION BY person_id ORDER BY ord),
-               earlier AS (PARTITION BY person_id ORDER BY ord
-                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))
+        FROM served) s
     WHERE NOT overlapping
 ),
 -- Stage 4.1: the waits, each dated by the event that ends it.
 waits AS (
-    SELECT 'first response' AS wait, date_diff('day', start_date, resp_start) AS days,
+    SELECT la_code, 'first response' AS wait, date_diff('day', start_date, resp_start) AS days,
            resp_start AS ended, resp_band AS age_band,
            CASE WHEN resp_event = 'Assessment' THEN resp_type ELSE resp_event END AS kind
     FROM counted WHERE resp_start IS NOT NULL
     UNION ALL
-    SELECT 'first service', date_diff('day', start_date, srv_start), srv_start, srv_band,
+    SELECT la_code, 'first service', date_diff('day', start_date, srv_start), srv_start, srv_band,
            srv_type
     FROM counted WHERE srv_start IS NOT NULL
 ),
 -- Stage 5.1: the cohort's events (the chain before people without a request are dropped),
 -- each in the quarter it starts.
 cohort_events AS (
-    SELECT 'cohort' AS wait, NULL AS days, start_date AS ended, age_band, event_type AS kind
+    SELECT la_code, 'cohort' AS wait, NULL AS days, start_date AS ended, age_band,
+           event_type AS kind
     FROM (SELECT * FROM requests UNION ALL SELECT * FROM follow_ups WHERE age_at_start >= 25)
 ),
 -- The period's rows, in DHSC's two age bands, with the financial-year quarter (`2025-Q4` is
@@ -184,30 +195,31 @@ dated AS (
       AND age_band IN ('25 to 64', '65 and above')
 ),
 coded AS (
-    SELECT 'W1' AS code, NULL AS key, NULL AS kind, days, age_band, quarter
+    SELECT la_code, 'W1' AS code, NULL AS key, NULL AS kind, days, age_band, quarter
     FROM dated WHERE wait = 'first response'
-    UNION ALL SELECT 'W2', NULL, NULL, days, age_band, quarter
+    UNION ALL SELECT la_code, 'W2', NULL, NULL, days, age_band, quarter
     FROM dated WHERE wait = 'first service'
-    UNION ALL SELECT 'W3', 'wait', wait, days, age_band, quarter
+    UNION ALL SELECT la_code, 'W3', 'wait', wait, days, age_band, quarter
     FROM dated WHERE wait <> 'cohort'
-    UNION ALL SELECT 'WD1', 'response', kind, days, age_band, quarter
+    UNION ALL SELECT la_code, 'WD1', 'response', kind, days, age_band, quarter
     FROM dated WHERE wait = 'first response'
-    UNION ALL SELECT 'WD2', 'service', kind, days, age_band, quarter
+    UNION ALL SELECT la_code, 'WD2', 'service', kind, days, age_band, quarter
     FROM dated WHERE wait = 'first service'
-    UNION ALL SELECT 'WD3', 'event', kind, days, age_band, quarter
+    UNION ALL SELECT la_code, 'WD3', 'event', kind, days, age_band, quarter
     FROM dated WHERE wait = 'cohort'
 ),
+-- (the key is the same on every row of a code: max, not any_value, which PostgreSQL lacks)
 grouped AS (
-    SELECT code, any_value(key) AS key, kind, age_band, quarter,
+    SELECT la_code, code, max(key) AS key, kind, age_band, quarter,
            grouping(kind) = 0 AS by_kind, grouping(age_band) = 0 AS by_age,
            grouping(quarter) = 0 AS by_quarter,
            count(*) AS numerator, quantile_cont(days, 0.5) AS median_days
     FROM coded
-    GROUP BY GROUPING SETS ((code), (code, age_band), (code, quarter),
-                            (code, age_band, quarter), (code, kind),
-                            (code, kind, age_band, quarter))
+    GROUP BY GROUPING SETS ((la_code, code), (la_code, code, age_band),
+                            (la_code, code, quarter), (la_code, code, age_band, quarter),
+                            (la_code, code, kind), (la_code, code, kind, age_band, quarter))
 )
-SELECT code,
+SELECT la_code, code,
        array_to_string(list_sort(list_filter([
            CASE WHEN by_age THEN 'age_band=' || age_band END,
            CASE WHEN by_quarter THEN 'quarter=' || quarter END,
