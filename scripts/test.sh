@@ -17,6 +17,7 @@ done
 bash scripts/setup.sh dev
 [ "$quick" -eq 1 ] || bash scripts/install-browser.sh
 bash scripts/install-postgres.sh
+bash scripts/install-spark.sh
 activate_venv
 
 say "Lint: ruff"

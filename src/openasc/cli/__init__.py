@@ -138,6 +138,16 @@ def _mount_market() -> None:
 _mount_market()
 
 
+def _mount_scale_out() -> None:
+    """`openasc export warehouse`: the warehouse as Parquet for Spark (cli/scale_out.py)."""
+    from openasc.cli import scale_out
+
+    export_app.command("warehouse")(scale_out.export_warehouse)
+
+
+_mount_scale_out()
+
+
 def _version(asked: bool) -> None:
     if asked:
         from openasc import __version__
@@ -426,6 +436,10 @@ def compute(
         "set-based pass: each measure's SQL runs once, grouped by council. This is also what "
         "happens without --la; the flag says so explicitly and cannot be combined with "
         "--la.")] = False,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="duckdb (default: in the warehouse) or spark (Spark SQL over the "
+        "warehouse exported as Parquet; local[*] unless OPENASC_SPARK_MASTER names a cluster; "
+        "needs the [spark] extra and Java 17). The same rows either way.")] = "duckdb",
 ) -> None:
     """Compute the catalogue's measures (or those --select names) for a period, write
     metric_values and run the measures' data tests. SALT tables follow `salt_method` in
@@ -439,7 +453,7 @@ def compute(
                            "not both.")
     start, end = _date(from_, "--from"), _date(to, "--to")
     assert start is not None and end is not None
-    compute_command(start, end, la, select, settings(), console)
+    compute_command(start, end, la, select, settings(), console, engine=engine)
 
 
 # --------------------------------------------------------------------------- export

@@ -34,13 +34,14 @@ def render_compute(result: ComputeResult, console: Console) -> None:
 
 
 def compute_command(start: date, end: date, la: str | None, select: list[str] | None,
-                    settings: Settings, console: Console) -> ComputeResult:
+                    settings: Settings, console: Console, engine: str = "duckdb"
+                    ) -> ComputeResult:
     """Compute with a transient progress bar, then print the summary and the data tests.
     A failed error-severity test prints the report and exits 1 (the run was rolled back)."""
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("Computing measures", total=None)
         try:
-            result = run_compute(start, end, la, settings, select=select,
+            result = run_compute(start, end, la, settings, select=select, engine=engine,
                                  progress=lambda done, total: bar.update(
                                      task, completed=done, total=total))
         except DataTestsFailed as exc:

@@ -1,28 +1,25 @@
 """A measure's SQL as the engine would run it for one council and period (dbt's `compile`).
 
 An analyst who asks "what exactly did 2A run for us?" gets SQL to paste into a DuckDB shell
-on the warehouse: the shared tables the measure needs, built in order, then the measure's
-own query, with the council and period written in as literals. The same text can be
-translated with sqlglot for a council whose warehouse is SQL Server, Spark or PostgreSQL;
-what sqlglot cannot translate is named in a comment above the statement, never hidden.
+on the warehouse, in the engine's set-based form: the table `compute_councils` (the councils
+of the run), the shared tables the measure needs, built in order, then the measure's own
+query, with the period written in as literals. The same text is translated for a council
+whose warehouse is SQL Server, Spark or PostgreSQL by dialects.py (sqlglot plus the shims the
+Spark engine uses too); what still cannot be translated is named in a comment above the
+statement, never hidden.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import ErrorLevel, SqlglotError
-
 from openasc.errors import OpenascError
 from openasc.metrics.catalogue import Family, Measure, catalogue_version, find_measures
+from openasc.metrics.dialects import DIALECTS, bind, translate
 from openasc.metrics.plan import build_plan
 
-DIALECTS = ("duckdb", "tsql", "spark", "postgres")
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+__all__ = ["DIALECTS", "CompiledSQL", "bind", "compile_measure", "find_measure"]
 
 
 @dataclass(frozen=True)
@@ -34,20 +31,6 @@ class CompiledSQL:
     prepare: tuple[str, ...]
     text: str
     warnings: tuple[str, ...]
-
-
-def bind(sql: str, values: dict[str, date | str]) -> str:
-    """Write the given parameters into the SQL as literals; others stay as `$name`."""
-
-    def literal(match: re.Match[str]) -> str:
-        value = values.get(match.group(1))
-        if value is None:
-            return match.group(0)
-        if isinstance(value, date):
-            return f"DATE '{value.isoformat()}'"
-        return "'" + str(value).replace("'", "''") + "'"
-
-    return _PARAM.sub(literal, sql)
 
 
 def find_measure(code: str, families: tuple[Family, ...]) -> Measure:
@@ -66,31 +49,24 @@ def find_measure(code: str, families: tuple[Family, ...]) -> Measure:
     return hits[0]
 
 
-def _translate(sql: str, dialect: str, shared: set[str]) -> tuple[str, list[str]]:
-    """sqlglot's translation and the constructs it reported it could not translate."""
-    tree = sqlglot.parse_one(sql, read="duckdb")
-    if dialect == "tsql":  # T-SQL temporary tables are named #table wherever they are read
-        for table in tree.find_all(exp.Table):
-            if table.name in shared and not isinstance(table.parent, exp.Create):
-                table.set("this", exp.to_identifier("#" + table.name))
-    generator = sqlglot.Dialect.get_or_raise(dialect).generator(
-        unsupported_level=ErrorLevel.IGNORE, pretty=True)
-    text = generator.generate(tree)
-    return text, list(dict.fromkeys(generator.unsupported_messages))
-
-
 def _statement(sql: str, dialect: str, shared: set[str], warnings: list[str]) -> str:
     if dialect == "duckdb":
         return sql.rstrip() + ";"
     try:
-        text, problems = _translate(sql, dialect, shared)
-    except SqlglotError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        problems, text = [f"sqlglot could not translate this statement ({first}); it is "
-                          "printed as DuckDB SQL"], sql.rstrip()
+        translation = translate(sql, dialect, frozenset(shared))
+        text, problems = translation.text, list(translation.problems)
+    except OpenascError as exc:
+        problems, text = [f"{exc}; it is printed as DuckDB SQL"], sql.rstrip()
     warnings += problems
     notes = "".join(f"-- WARNING ({dialect}): {p}. Check this by hand.\n" for p in problems)
     return notes + text + ";"
+
+
+def _councils_sql(la_code: str | None) -> str:
+    """The run's councils: the one asked for, or every council of the councils table."""
+    if la_code:
+        return f"SELECT la_code FROM (VALUES ('{la_code}')) AS c(la_code)"
+    return "SELECT ons_code AS la_code FROM councils"
 
 
 def compile_measure(code: str, families: tuple[Family, ...], dialect: str = "duckdb",
@@ -105,18 +81,22 @@ def compile_measure(code: str, families: tuple[Family, ...], dialect: str = "duc
                                      (("la_code", la_code), ("period_start", start),
                                       ("period_end", end), ("salt_method", salt_method))
                                      if v is not None}
-    shared = set(plan.prepare_tables)
+    shared = {*plan.prepare_tables, "compute_councils"}
     warnings: list[str] = []
-    council = la_code or "$la_code"
+    council = la_code or "every council"
     period = f"{start or '$period_start'} to {end or '$period_end'}"
     blocks = [f"-- {measure.family} {measure.code}: {measure.title}\n"
               f"-- bound for {council}, {period}; {dialect} SQL from openasc metrics sql "
               f"({catalogue_version(families)})."]
-    unbound = sorted({p for p in ("la_code", "period_start", "period_end") if p not in values})
+    unbound = sorted({p for p in ("period_start", "period_end") if p not in values})
     if unbound:
         blocks[0] += ("\n-- Parameters left as placeholders (give --la, --from and --to to "
                       f"bind them): {', '.join('$' + p for p in unbound)}.")
     create = "CREATE OR REPLACE TEMP TABLE" if dialect == "duckdb" else "CREATE TEMP TABLE"
+    blocks.append("-- The councils of the run (the engine's compute_councils; the SQL reads "
+                  "only their rows and returns la_code)\n"
+                  + _statement(f"{create} compute_councils AS\n{_councils_sql(la_code)}",
+                               dialect, shared, warnings))
     for i, (family, step) in enumerate(plan.prepare, 1):
         body = bind(step.sql_text().strip().rstrip(";"), values)
         blocks.append(

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 
@@ -73,13 +73,16 @@ class ComputeResult:
     run_id: str = ""
     method_version: str = ""
     salt_method: str = "nhse"  # how the SALT tables were derived (config.SALT_METHODS)
+    engine: str = "duckdb"  # where the catalogue SQL ran (SqlRunner.name)
     seconds: float = 0.0
 
     def summary_lines(self) -> list[str]:
         """What `openasc compute` prints (the first lines as before data tests existed)."""
         start, end = self.period or (None, None)
-        lines = [f"Computed {len(self.computed)} measure(s) for {', '.join(self.councils)}, "
-                 f"{start} to {end}: {self.rows_written} row(s) written to metric_values."]
+        on = "" if self.engine == "duckdb" else f" on {self.engine}"
+        lines = [f"Computed {len(self.computed)} measure(s){on} for "
+                 f"{', '.join(self.councils)}, {start} to {end}: {self.rows_written} row(s) "
+                 "written to metric_values."]
         if self.not_computable:
             lines.append(f"Not computable ({len(self.not_computable)}):")
             lines += [f"  {family} {code} for {la}: {reason}"
@@ -168,6 +171,61 @@ def _temp_table(con: duckdb.DuckDBPyConnection, name: str, sql: str,
         ) from exc
 
 
+class SqlRunner(Protocol):
+    """Where catalogue SQL runs. The engine decides everything else (the plan, the councils,
+    what is computable, the value, the data tests) in the DuckDB warehouse; a runner only
+    turns one file's SQL into a table: a shared table later SQL reads by name, or a
+    measure's rows as a DuckDB temp table the engine writes into metric_values from."""
+
+    name: str
+
+    def start(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Called once the run's helper tables (compute_councils, category lists, working
+        days, lookups) exist on `con`, before any catalogue SQL."""
+
+    def shared_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
+                     params: dict[str, object], what: str) -> None:
+        """Build a prepare step's table where the next SQL reads it."""
+
+    def rows_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
+                   params: dict[str, object], what: str) -> None:
+        """Run a measure's SQL into the DuckDB temp table `table` on `con`."""
+
+    def close(self) -> None:
+        """Let go of what the run made outside the warehouse."""
+
+
+class DuckDBRunner:
+    """The default: catalogue SQL runs in the warehouse itself."""
+
+    name = "duckdb"
+
+    def start(self, con: duckdb.DuckDBPyConnection) -> None:
+        pass
+
+    def shared_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
+                     params: dict[str, object], what: str) -> None:
+        _temp_table(con, f'"{table}"', sql, params, what)
+
+    def rows_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
+                   params: dict[str, object], what: str) -> None:
+        _temp_table(con, table, sql, params, what)
+
+    def close(self) -> None:
+        pass
+
+
+def runner_for(engine: str) -> SqlRunner:
+    """The runner for `--engine`: duckdb (default) or spark (pyspark, `[spark]` extra)."""
+    if engine == "duckdb":
+        return DuckDBRunner()
+    if engine == "spark":
+        from openasc.metrics.spark_engine import SparkRunner
+
+        return SparkRunner()
+    raise OpenascError(f"--engine {engine!r} is not one of duckdb, spark.")
+
+
 def register_councils(con: duckdb.DuckDBPyConnection, la_codes: list[str]) -> None:
     """The temp table `compute_councils`: the councils (or areas) this run computes, which
     set-based catalogue SQL reads instead of a bound `$la_code`."""
@@ -176,15 +234,15 @@ def register_councils(con: duckdb.DuckDBPyConnection, la_codes: list[str]) -> No
 
 
 def _run_sql(con: duckdb.DuckDBPyConnection, measure: Measure, params: dict[str, object],
-             cache: dict[tuple[str, str], str]) -> str:
+             cache: dict[tuple[str, str], str], runner: SqlRunner) -> str:
     """Run the measure's SQL into a temp table (once per file, and per council for a file in
     the per-council form); return its name."""
     key = (str(measure.sql_path), str(params["la_code"] or "*"))
     if key in cache:
         return cache[key]
     name = f"_measure_rows_{len(cache)}"
-    _temp_table(con, name, measure.sql_text(), params,
-                f"Measure {measure.family} {measure.code}: its SQL ({measure.sql})")
+    runner.rows_table(con, name, measure.sql_text(), params,
+                      f"Measure {measure.family} {measure.code}: its SQL ({measure.sql})")
     columns = {r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()}
     needed = {"breakdown", "numerator"} | (set() if params["la_code"] else {"la_code"})
     missing = needed - columns
@@ -210,7 +268,8 @@ def _value_expression(measure: Measure, columns: set[str]) -> str:
 
 def compute_measure(con: duckdb.DuckDBPyConnection, measure: Measure, start: date, end: date,
                     la_codes: list[str], run_id: str, cache: dict[tuple[str, str], str],
-                    salt_method: str = "nhse", per_council_form: bool = False) -> int:
+                    salt_method: str = "nhse", per_council_form: bool = False,
+                    runner: SqlRunner | None = None) -> int:
     """Replace this measure's rows for these councils and the period; return rows written.
 
     Every earlier row of the measure for the same councils and period is removed first, not
@@ -220,7 +279,7 @@ def compute_measure(con: duckdb.DuckDBPyConnection, measure: Measure, start: dat
     """
     la = la_codes[0] if per_council_form else None
     params = _bound(start, end, la, salt_method)
-    table = _run_sql(con, measure, params, cache)
+    table = _run_sql(con, measure, params, cache, runner or DuckDBRunner())
     columns = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
     con.execute("CREATE OR REPLACE TEMP TABLE _computable AS "
                 "SELECT unnest(CAST(? AS VARCHAR[])) AS la_code", [list(la_codes)])
@@ -258,12 +317,14 @@ def compute_measure(con: duckdb.DuckDBPyConnection, measure: Measure, start: dat
 
 def prepare_tables(con: duckdb.DuckDBPyConnection,
                    steps: tuple[tuple[Family, PrepareStep], ...], start: date, end: date,
-                   la_code: str | None, salt_method: str = "nhse") -> dict[str, str]:
+                   la_code: str | None, salt_method: str = "nhse",
+                   runner: SqlRunner | None = None) -> dict[str, str]:
     """Build the shared tables, in the order given (each after those it requires): for
     every council of `compute_councils` (set-based steps, `la_code` None) or for one council
     (steps in the per-council form). Returns each table with '' when built, else why not
     (its input is missing; the table is then dropped so no measure reads stale rows)."""
     params = _bound(start, end, la_code, salt_method)
+    runner = runner or DuckDBRunner()
     built: dict[str, str] = {}
 
     def unready(table: str) -> str:
@@ -277,8 +338,8 @@ def prepare_tables(con: duckdb.DuckDBPyConnection,
             con.execute(f'DROP TABLE IF EXISTS "{step.table}"')
             built[step.table] = why
             continue
-        _temp_table(con, f'"{step.table}"', step.sql_text(), params,
-                    f"Family {family.name}: the shared table {step.table} ({step.sql})")
+        runner.shared_table(con, step.table, step.sql_text(), params,
+                            f"Family {family.name}: the shared table {step.table} ({step.sql})")
         built[step.table] = ""
     return built
 
@@ -334,19 +395,23 @@ class _Availability:
 def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: list[str],
             run_id: str, families: tuple[Family, ...] | None = None,
             progress: ProgressFn | None = None, select: list[str] | None = None,
-            plan: Plan | None = None, salt_method: str = "nhse") -> ComputeResult:
+            plan: Plan | None = None, salt_method: str = "nhse",
+            runner: SqlRunner | None = None) -> ComputeResult:
     """Compute the selected implemented measures (all when `select` is empty) for every
     council of `la_codes`, after the prepare steps they need; then run their data tests
     (caller owns the transaction). Only the computed measures' rows are replaced.
 
     Set-based steps and measures run once for all councils; any in the older per-council
-    form run after them, once per council.
+    form run after them, once per council. `runner` says where the SQL runs (default: in
+    the warehouse; SparkRunner: on Spark); the results are written here either way.
     """
+    runner = runner or DuckDBRunner()
     families = default_catalogue() if families is None else families
     plan = plan or build_plan(families, select)
     shared_names = set(prepare_steps(families))
     result = ComputeResult(select=selection_tokens(select), councils=list(la_codes),
-                           period=(start, end), run_id=run_id, salt_method=salt_method)
+                           period=(start, end), run_id=run_id, salt_method=salt_method,
+                           engine=runner.name)
     cache: dict[tuple[str, str], str] = {}
     # The CLD specification's value lists, which measures join (ascof_2a.sql): rewritten from
     # the specification the code ships, so a warehouse loaded before it changed still agrees.
@@ -354,6 +419,7 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
     categories.register(con)  # national category lists, for zero rows (metrics/categories.py)
     calendar.register(con)  # working days, for complaint timeliness (metrics/calendar.py)
     register_councils(con, la_codes)
+    runner.start(con)
     old_tables = _per_council_tables(plan)
     steps = tuple(s for s in plan.prepare if s[1].table not in old_tables)
     old_steps = tuple(s for s in plan.prepare if s[1].table in old_tables)
@@ -377,19 +443,20 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
         ready = [la for la in councils_now if la not in reasons]
         if ready:
             result.rows_written += compute_measure(con, measure, start, end, ready, run_id,
-                                                   cache, salt_method, per_council_form)
+                                                   cache, salt_method, per_council_form,
+                                                   runner)
             result.computed += [(la, measure.family, measure.code) for la in ready]
             computed.extend((la, measure) for la in ready)
         step_done()
 
-    built = prepare_tables(con, steps, start, end, None, salt_method)
+    built = prepare_tables(con, steps, start, end, None, salt_method, runner)
     result.prepared += [(la, t) for t, why in built.items() if not why for la in la_codes]
     shared = {t: built.get(t, "not needed by this selection") for t in shared_names}
     available = _Availability(con)
     for m in measures:
         run(m, list(la_codes), shared, available, per_council_form=False)
     for la in la_codes if (old_steps or old_measures) else []:
-        old_built = prepare_tables(con, old_steps, start, end, la, salt_method)
+        old_built = prepare_tables(con, old_steps, start, end, la, salt_method, runner)
         result.prepared += [(la, t) for t, why in old_built.items() if not why]
         for m in old_measures:
             run(m, [la], {**shared, **old_built}, available, per_council_form=True)
@@ -431,10 +498,11 @@ def _councils_to_compute(con: duckdb.DuckDBPyConnection, la: str | None, end: da
 
 def run_compute(start: date, end: date, la: str | None, settings: Settings,
                 families: tuple[Family, ...] | None = None, select: list[str] | None = None,
-                progress: ProgressFn | None = None) -> ComputeResult:
+                progress: ProgressFn | None = None, engine: str = "duckdb") -> ComputeResult:
     """`openasc compute`: the selected measures (default all), one transaction, one run
     record. A data test of severity error that fails rolls the whole run back
-    (DataTestsFailed); warnings are reported and kept in the run record."""
+    (DataTestsFailed); warnings are reported and kept in the run record. `engine` spark
+    runs the catalogue SQL on Spark (metrics/spark_engine.py) and writes the same rows."""
     if end < start:
         raise OpenascError(f"--to {end} is before --from {start}; expected a period whose "
                            "last day is on or after its first day.")
@@ -443,12 +511,13 @@ def run_compute(start: date, end: date, la: str | None, settings: Settings,
     clock, started = time.perf_counter(), datetime.now()
     run_id = warehouse.new_run_id()
     version = catalogue_version(families)
+    runner = runner_for(engine)
     con = warehouse.connect(settings.warehouse)
     try:
         la_codes = _councils_to_compute(con, la, end, families, plan)
         with warehouse.transaction(con):
             result = compute(con, start, end, la_codes, run_id, families, progress,
-                             select, plan, settings.salt_method)
+                             select, plan, settings.salt_method, runner)
             result.method_version = version
             if result.tests.errors:
                 result.seconds = time.perf_counter() - clock
@@ -456,6 +525,7 @@ def run_compute(start: date, end: date, la: str | None, settings: Settings,
             warehouse.record_run(con, run_id, "compute", started, "ok",
                                  method_version=version, as_of=end, detail=_detail(result))
     finally:
+        runner.close()
         con.close()
     result.seconds = time.perf_counter() - clock
     return result
@@ -467,7 +537,7 @@ def _detail(result: ComputeResult) -> dict[str, Any]:
         "period_start": start, "period_end": end, "councils": result.councils,
         "measures_computed": len(result.computed), "rows_written": result.rows_written,
         "not_computable": [list(x) for x in result.not_computable],
-        "salt_method": result.salt_method,
+        "salt_method": result.salt_method, "engine": result.engine,
     }
     if result.select:
         detail["select"] = result.select
