@@ -71,10 +71,12 @@ def test_select_activity_builds_only_the_two_salt_tables_it_reads(
     full, selective = warehouses
     assert last_run(selective)["prepared"] == [[LA, "salt_request_sequels"],
                                                [LA, "salt_long_term_people"]]
-    # a full run also builds the area's population by age band (FIN, WF), its input loaded
+    # a full run also builds the area's population by age band (FIN, WF), its input loaded,
+    # and the LTS001/LTS004 tables both SALT methods read
     assert {t for _, t in last_run(full)["prepared"]} == {
         "salt_request_sequels", "salt_st_max_episodes", "salt_long_term_people",
-        "salt_nhse_requests", "salt_nhse_st_max", "area_population"}
+        "salt_nhse_requests", "salt_nhse_st_max", "salt_nhse_lts_rows", "salt_lts001_cells",
+        "salt_lts004_corrected", "area_population"}
 
 
 def test_select_2a_builds_no_shared_table_and_leaves_the_other_rows(
