@@ -34,8 +34,10 @@ def run_timed(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, fl
     out = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, text=True,
                          env=env, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    if result["rc"] != 0:
-        raise SystemExit(f"benchmark command failed ({result['rc']}): {' '.join(cmd)}")
+    if result["rc"] != 0:  # what the command said on stderr, not just its exit code
+        said = "\n".join(out.stderr.strip().splitlines()[-5:])
+        shown = " ".join(cmd) if len(cmd) < 12 else " ".join([*cmd[:8], "..."])
+        raise SystemExit(f"benchmark command failed ({result['rc']}): {shown}\n{said}")
     return result
 
 
