@@ -25,7 +25,7 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 # The extra each layer may use on top of the core (paths relative to src/openasc).
 LAYER_EXTRAS = {"web/": "web", "reports/pdf.py": "pdf", "check/readers/pdf.py": "check",
-                "check/readers/docx.py": "check"}
+                "check/readers/docx.py": "check", "metrics/spark_engine.py": "spark"}
 
 
 def canonical(name: str) -> str:
@@ -89,13 +89,14 @@ def test_the_check_sees_an_undeclared_import(tmp_path: Path) -> None:
 
 
 def test_the_core_is_what_a_plain_install_needs() -> None:
-    """Test tools, the PDF renderer, the dashboard and drivers are extras, never core."""
-    for name in ("pandas", "httpx", "psycopg", "weasyprint", "fastapi", "pytest"):
+    """Test tools, the PDF renderer, the dashboard, drivers and Spark are extras, never
+    core."""
+    for name in ("pandas", "httpx", "psycopg", "weasyprint", "fastapi", "pytest", "pyspark"):
         assert name not in CORE, name
-    assert {"pdf", "web", "postgres", "dev"} <= set(EXTRAS)
+    assert {"pdf", "web", "postgres", "spark", "dev"} <= set(EXTRAS)
     dev = Requirement(next(r for r in PYPROJECT["project"]["optional-dependencies"]["dev"]
                            if r.startswith("openasc")))
-    assert dev.extras == {"pdf", "web", "postgres", "check"}
+    assert dev.extras == {"pdf", "web", "postgres", "check", "spark"}
 
 
 def test_core_dependencies_are_ranges_not_pins() -> None:
