@@ -26,7 +26,7 @@ import duckdb
 import pytest
 from rich.console import Console
 
-from openasc.config import load_settings
+from openasc.config import Settings, load_settings
 from openasc.demo import PERIOD, YEAR, run_demo
 from openasc.ingest.cases import ingest_case_file
 from openasc.ingest.cld import ingest_files
@@ -53,7 +53,7 @@ COLUMNS = ("family, code, la_code, period_start, period_end, breakdown, round(nu
            "round(denominator, 6), round(value, 6), unit")
 
 
-def _settings(warehouse: Path):  # noqa: ANN202 - Settings, from config
+def _settings(warehouse: Path) -> Settings:
     return replace(load_settings(None), warehouse=warehouse)
 
 

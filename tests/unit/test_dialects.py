@@ -10,6 +10,7 @@ the original returns (DuckDB can sort NULLs either way, so it can play the targe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -62,7 +63,7 @@ ROWS = "SELECT * FROM (VALUES (1, 'a', 3), (2, 'a', NULL), (3, 'b', 1), (4, 'b',
        "(5, 'a', 2)) AS t(id, g, k)"
 
 
-def _as_duckdb(sql: str, shim) -> str:  # noqa: ANN001 - a shim of dialects.py
+def _as_duckdb(sql: str, shim: Callable[[exp.Expression], exp.Expression]) -> str:
     tree = sqlglot.parse_one(sql, read="duckdb")
     return shim(tree).sql("duckdb")
 
