@@ -77,7 +77,7 @@ class StagedFile:
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
                *, load_only: bool = False, cross_rows: bool = True,
                skip: None = None, scan: Scan | None = None,
-               date_order: str | None = None) -> StagedFile:
+               date_order: str | None = None, database: str | None = None) -> StagedFile:
     ...
 
 
@@ -85,15 +85,21 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: in
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
                *, load_only: bool = False, cross_rows: bool = True,
                skip: Callable[[ReadResult], bool], scan: Scan | None = None,
-               date_order: str | None = None) -> StagedFile | None:
+               date_order: str | None = None,
+               database: str | None = None) -> StagedFile | None:
     ...
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: int,
                *, load_only: bool = False, cross_rows: bool = True,
                skip: Callable[[ReadResult], bool] | None = None,
-               scan: Scan | None = None, date_order: str | None = None) -> StagedFile | None:
-    """Read and validate one file into memory table `chk_<index>`.
+               scan: Scan | None = None, date_order: str | None = None,
+               database: str | None = None) -> StagedFile | None:
+    """Read and validate one file into memory table `chk_<index>`, or `<database>.chk`.
+
+    `database`: an in-memory database attached for this file alone, so that a loading
+    transaction that began before the file was judged can read its `chk`, and the loader can
+    free it whole (`release`) once the file is loaded.
 
     `load_only`: `chk` without the per-field statuses and notes, which only the data-quality
     report reads (the reject reasons are the same). `cross_rows`: the advisory cross-row
@@ -104,13 +110,16 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: in
     """
     from openasc.ingest.validate import validate
 
-    table = f"stg_{index}"
+    table, chk = f"stg_{index}", f"chk_{index}"
+    if database:
+        con.execute(f"ATTACH OR REPLACE ':memory:' AS {database}")
+        chk = f"{database}.chk"
     read = read_into(con, path, spec, table=table, scan=scan)
     if skip is not None and skip(read):
         con.execute(f"DROP TABLE {table}")
         return None
     result = validate(con, spec, table=table, load_only=load_only, cross_rows=cross_rows,
-                      date_order=date_order, profile=True, out=f"chk_{index}")
+                      date_order=date_order, profile=True, out=chk)
     if result.date_note:  # shown by ingest and validate alike
         read.notes.append(result.date_note)
     con.execute(f"DROP TABLE {table}")
@@ -132,9 +141,9 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: in
             "DfE code) as listed in councils.csv."
         )
     rejected = con.execute(
-        f"SELECT count(*) FROM chk_{index} WHERE _reject_reason IS NOT NULL"
+        f"SELECT count(*) FROM {chk} WHERE _reject_reason IS NOT NULL"
     ).fetchone()[0]
-    return StagedFile(path, read, f"chk_{index}", result, council, int(rejected))
+    return StagedFile(path, read, chk, result, council, int(rejected))
 
 
 def validate_files(files: list[Path], report_dir: Path | None, settings: Settings,
@@ -191,7 +200,7 @@ def _insert_records(con: duckdb.DuckDBPyConnection, spec: Spec, staged: StagedFi
     # Hash each distinct identifier once (people appear on many rows), then join.
     hashed = {**IDENTIFIERS, **PERSON_ID}
     joins += [f"LEFT JOIN _pseudo {col} ON {col}.v = {sql}" for col, sql in PERSON_ID.items()]
-    distinct = " UNION ".join(f"SELECT {e} AS v FROM memory.main.{staged.table} c, s"
+    distinct = " UNION ".join(f"SELECT {e} AS v FROM {staged.table} c, s"
                               for e in hashed.values())
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _pseudo AS WITH s AS (SELECT ? AS cassr) "
@@ -210,7 +219,7 @@ def _insert_records(con: duckdb.DuckDBPyConnection, spec: Spec, staged: StagedFi
                    ? AS submission_id, c._row AS row_number, s.ons AS la_code,
                    s.cassr AS cassr_code, {', '.join(exprs)},
                    {', '.join(f"{col}.p AS {col}" for col in PERSON_ID)}
-            FROM memory.main.{staged.table} c CROSS JOIN s {' '.join(joins)}
+            FROM {staged.table} c CROSS JOIN s {' '.join(joins)}
             WHERE c._reject_reason IS NULL
         )
         """,
@@ -229,7 +238,7 @@ def _quarantine(con: duckdb.DuckDBPyConnection, staged: StagedFile, run_id: str)
         SELECT ?, 'cld', ?, ?, _row, _reject_field, _reject_reason,
                coalesce(pseudo(nhs_number),
                         pseudo(? || '_' || trim(la_person_unique_identifier)))
-        FROM memory.main.{staged.table} WHERE _reject_reason IS NOT NULL
+        FROM {staged.table} WHERE _reject_reason IS NOT NULL
         """,
         [run_id, read.sha256, read.source_name, staged.validation.cassr_code],
     )
@@ -259,7 +268,8 @@ def ingest_files(files: list[Path], submitted_on: date | None, settings: Setting
 
 # ----------------------------------------------------------------------------- pipeline hooks
 def read(stage: Stage) -> None:
-    """Read and validate (ingest/validate.py, load mode) into `chk_<index>`.
+    """Read and validate (ingest/validate.py, load mode) into `cld_file_<index>.chk`, a
+    database of the file's own that `release` frees once the file is loaded.
 
     A file whose hash is among `options["loaded"]` (the pipeline's parallel judging hashes
     each file beside its read) is dropped once read, and marked already loaded."""
@@ -272,13 +282,19 @@ def read(stage: Stage) -> None:
     staged = stage_file(stage.con, stage.path, load_spec("cld"), stage.options["index"],
                         load_only=True, cross_rows=False, scan=stage.options.get("scan"),
                         date_order=stage.options.get("date_order"),
-                        skip=already_loaded if loaded else None)
+                        skip=already_loaded if loaded else None,
+                        database=f"cld_file_{stage.options['index']}")
     if staged is None:
         stage.state["already_loaded"] = True
         return
     stage.state["staged"] = staged
     stage.state["council"] = (staged.council.ons_code, staged.validation.cassr_code)
     stage.read = staged.read
+
+
+def release(stage: Stage) -> None:
+    """Free a loaded (or already loaded) file's own database (see `read`)."""
+    stage.con.execute(f"DETACH DATABASE IF EXISTS cld_file_{stage.options['index']}")
 
 
 def judge(stage: Stage) -> None:

@@ -26,8 +26,9 @@ import importlib
 import os
 import re
 import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
@@ -527,15 +528,18 @@ def _council_name(code: str) -> str:
     return f"{c.name} ({c.ons_code}, NHS code {c.la_code})" if c else code
 
 
-def check_councils(stages: list[Stage], options: dict[str, Any]) -> None:
-    """Refuse a file whose council is not this warehouse's, unless `add_council`.
+def council_check(con: duckdb.DuckDBPyConnection, wh: str,
+                  options: dict[str, Any]) -> Callable[[Stage], None]:
+    """A check, asked of each file in turn, that refuses a file whose council is not this
+    warehouse's, unless `add_council`.
 
     The warehouse's council is `la_code` (the command's `--la-code`), else `council` in
     openasc.toml, else the councils it already holds, else the first file's. A file from
     another council would otherwise be loaded silently as a second council, and every
-    measure would then be computed for it too."""
-    if options.get("add_council") or not stages:
-        return
+    measure would then be computed for it too. The check raises inside the load's
+    transaction, so nothing of the command is kept."""
+    if options.get("add_council"):
+        return lambda stage: None
     chosen = options.get("la_code") or options.get("council")
     if chosen:
         council = councils.find(str(chosen))
@@ -545,14 +549,16 @@ def check_councils(stages: list[Stage], options: dict[str, Any]) -> None:
         expected, why = {council.ons_code, council.la_code}, (
             "--la-code" if options.get("la_code") else "council in openasc.toml")
     else:
-        expected, why = warehouse_councils(stages[0].con, stages[0].wh), "the warehouse holds"
-    for stage in stages:
+        expected, why = warehouse_councils(con, wh), "the warehouse holds"
+
+    def check(stage: Stage) -> None:
+        nonlocal expected, why
         got = stage.state.get("council")
         if not got:
-            continue
+            return
         if not expected:  # an empty warehouse: the first file's council is its council
             expected, why = set(got), "the first file is for"
-            continue
+            return
         if not expected & set(got):
             held = ", ".join(sorted(_council_name(c) for c in expected if c.startswith("E")))
             raise OpenascError(
@@ -560,6 +566,7 @@ def check_councils(stages: list[Stage], options: dict[str, Any]) -> None:
                 f"{why} {held or ', '.join(sorted(expected))}; nothing was loaded. Check "
                 "that this is the right council's extract; to keep more than one council "
                 "in this warehouse, run the command again with --add-council.")
+    return check
 
 
 def check_quarantined_share(r: FileResult, path: Path, limit: float) -> None:
@@ -661,53 +668,70 @@ def ingest_files(name: str | Path, paths: list[Path], settings: Settings | None 
 
 def _run(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec, paths: list[Path],
          run_id: str, options: dict[str, Any], out: IngestResult) -> None:
-    """The stages for each file, then one transaction that loads them all (see
+    """Judge each file, and load it in the one transaction of the command (see
     `ingest_files`); an `after_load` hook (CLD's national method) runs inside it.
+
+    An input whose specification says `parallel: true` is judged on other cursors while the
+    files before it load (`_judge_parallel`), and each file's working tables are released
+    (its `release` hook) as soon as it is loaded, so a command of a hundred files holds a
+    few files in memory, not a hundred. Any other input is judged whole before the
+    transaction opens, as its generic stages may use the warehouse connection itself.
 
     `options["progress"]`, when given, is called as `progress(done, total)`: a step per file
     judged, a step per file loaded and one for the `after_load` hook."""
     started = datetime.now()
     create_table(con, spec, wh)
     progress = options.get("progress") or (lambda done, total: None)
-    total = 2 * len(paths) + 1
-    judge = _judge_parallel if spec.raw["ingest"].get("parallel") else _judge_serial
-    judged = judge(con, wh, spec, [Path(p) for p in paths], run_id, options,
-                   lambda done: progress(done, total))
-    stages: list[Stage] = []
+    total, steps, lock = 2 * len(paths) + 1, 0, threading.Lock()
+
+    def step() -> None:
+        nonlocal steps
+        with lock:
+            steps += 1
+            progress(steps, total)
+
+    paths = [Path(p) for p in paths]
+    if spec.raw["ingest"].get("parallel"):
+        judged: Iterable[Stage] = _judge_parallel(con, wh, spec, paths, run_id, options, step)
+    else:
+        judged = _judge_serial(con, wh, spec, paths, run_id, options, step)
+    check_council = council_check(con, wh, options)
+    release = spec.hook("release") or (lambda stage: None)
+    loaded: list[Stage] = []
     seen: set[str] = set()
-    for stage in judged:  # the same content twice in one command loads once
-        r = stage.result
-        assert r is not None
-        if r.already_loaded or r.sha256 in seen:
-            out.files.append(replace(r, already_loaded=True, loaded=0, quarantined={},
-                                     warnings=[], detail={}))
-            continue
-        seen.add(r.sha256 or "")
-        out.files.append(r)
-        stages.append(stage)
-    if not stages:
-        return
-    check_councils(stages, options)
     with warehouse.transaction(con):
-        for done, stage in enumerate(stages, start=len(paths) + 1):
-            assert stage.result is not None
-            stage.result.loaded = run_stage(stage, "load")
+        for stage in judged:
+            r = stage.result
+            assert r is not None
+            if r.already_loaded or r.sha256 in seen:  # the same content twice loads once
+                out.files.append(replace(r, already_loaded=True, loaded=0, quarantined={},
+                                         warnings=[], detail={}))
+                release(stage)
+                step()
+                continue
+            seen.add(r.sha256 or "")
+            out.files.append(r)
+            check_council(stage)
+            r.loaded = run_stage(stage, "load")
             run_stage(stage, "quarantine")
-            check_accounting(stage.result, stage.path)
+            release(stage)
+            check_accounting(r, stage.path)
             if spec.raw["ingest"].get("identifiers", True):  # a council's own records
-                check_quarantined_share(stage.result, stage.path, float(options.get(
+                check_quarantined_share(r, stage.path, float(options.get(
                     "max_quarantined", MAX_QUARANTINED_PERCENT)))
-            progress(done, total)
-        after = spec.hook("after_load")
-        if after:
-            out.detail.update(after(stages) or {})
-        record(stages[0], started, "ok", [s.result for s in stages if s.result],
-               **out.detail.pop("run", {}))
+            loaded.append(stage)
+            step()
+        if loaded:
+            after = spec.hook("after_load")
+            if after:
+                out.detail.update(after(loaded) or {})
+            record(loaded[0], started, "ok", [s.result for s in loaded if s.result],
+                   **out.detail.pop("run", {}))
     progress(total, total)
 
 
 def _judge_serial(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec, paths: list[Path],
-                  run_id: str, options: dict[str, Any], judged: Callable[[int], None]
+                  run_id: str, options: dict[str, Any], judged: Callable[[], None]
                   ) -> list[Stage]:
     """Each file in turn on `con`; a file whose hash the warehouse holds is not read."""
     stages: list[Stage] = []
@@ -723,7 +747,7 @@ def _judge_serial(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec, path
             judge_file(stage)
             seen.add(scan[0] if scan else "")
         stages.append(stage)
-        judged(i + 1)
+        judged()
     return stages
 
 
@@ -737,26 +761,26 @@ def workers() -> int:
 
 def _judge_parallel(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec,
                     paths: list[Path], run_id: str, options: dict[str, Any],
-                    judged: Callable[[int], None]) -> list[Stage]:
-    """Read and validate `workers()` files at once, each on its own cursor of `con`.
+                    judged: Callable[[], None]) -> Iterator[Stage]:
+    """Read and validate `workers()` files at once, each on its own cursor of `con`, and
+    give them back in the order given, each as soon as it and those before it are judged.
 
     CSV reading is serial inside DuckDB (reader.py), so on two cores one file's read runs
-    beside another's validation. A cursor shares the in-memory database (and the attached
-    warehouse) but has its own temporary tables, so each file's working tables stay apart;
-    what a file leaves for the load is in the shared `memory.main`, named by its index.
+    beside another's validation and beside the load of the files before them. A cursor
+    shares the in-memory database (and the attached warehouse) but has its own temporary
+    tables, so each file's working tables stay apart; what a file leaves for the load is in
+    a database of its own (the read hook's choice), which the loading transaction on `con`
+    can still see when it was made after that transaction began. At most `workers() + 1`
+    files are judged ahead of the load, so memory holds a few files whatever their number.
     Each file is hashed beside its read (no pass over the bytes beforehand): the read hook
     is given the hashes this input has loaded (`options["loaded"]`) and stops before
-    validating a file that is one of them. Nothing here writes to the warehouse; the load
-    stays one transaction on `con`. The first failing file (in the order given) stops the
-    command, and files not yet started are not read.
+    validating a file that is one of them. Nothing here writes to the warehouse. The first
+    failing file (in the order given) stops the command; files not yet started are not read.
     """
     loaded = {r[0] for r in con.execute(f"SELECT file_sha256 FROM {wh}loaded_files "
                                         "WHERE source = ?", [spec.source]).fetchall()}
-    done = 0
-    lock = threading.Lock()
 
     def one(i: int, path: Path) -> Stage:
-        nonlocal done
         cur = con.cursor()
         stage = Stage(cur, spec, path, run_id, wh=wh,
                       options={**options, "index": i, "loaded": loaded})
@@ -765,19 +789,28 @@ def _judge_parallel(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec,
         finally:
             cur.close()
             stage.con = con
-        with lock:
-            done += 1
-            judged(done)
+        judged()
         return stage
 
+    todo = iter(enumerate(paths))
     with ThreadPoolExecutor(max_workers=workers()) as pool:
-        futures = [pool.submit(one, i, path) for i, path in enumerate(paths)]
+        ahead: deque[Future[Stage]] = deque()
+
+        def start_next() -> None:
+            nxt = next(todo, None)
+            if nxt is not None:
+                ahead.append(pool.submit(one, *nxt))
+
+        for _ in range(workers() + 1):
+            start_next()
         try:
-            return [f.result() for f in futures]
-        except BaseException:
-            for f in futures:
+            while ahead:
+                stage = ahead.popleft().result()
+                start_next()
+                yield stage
+        finally:
+            for f in ahead:
                 f.cancel()
-            raise
 
 
 # ----------------------------------------------------------------------------- rendering

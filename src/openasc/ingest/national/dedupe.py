@@ -56,28 +56,33 @@ SELECT s.* REPLACE ({end_expr} AS der_event_end_date) FROM {src} s {next_join}
 
 _WINNERS = """
 CREATE OR REPLACE TEMP TABLE national_winners AS
-SELECT arg_max(record_id, {preference}) AS record_id,
-       arg_max(reference_period_end, {preference}) AS reference_period_end
-FROM {src} GROUP BY event_key
+SELECT record_id, reference_period_end,
+       row_number() OVER (PARTITION BY la_code ORDER BY event_start_date, record_id) AS n
+FROM (SELECT arg_max(record_id, {preference}) AS record_id,
+             arg_max(reference_period_end, {preference}) AS reference_period_end,
+             any_value(la_code) AS la_code, any_value(event_start_date) AS event_start_date
+      FROM {src} GROUP BY event_key)
 """
+# Above: the winners numbered per council in order of start date and then of loading
+# (docs/decisions.md), for the event reference. Council and start date are part of the
+# event's key, so any record of the event has them. The window sorts these four narrow
+# columns: over the wide rows of the next step it cost several times as much.
 
-# The winners with their ages and the event reference, numbered per council in order of start
-# date and then of loading (docs/decisions.md).
+# The winners with their ages and the event reference.
 _DERIVE = """
 CREATE OR REPLACE TABLE {target} AS
 WITH chosen AS (
-    SELECT c.* EXCLUDE (event_key),
+    SELECT c.* EXCLUDE (event_key), w.n,
            CASE WHEN birth_year IS NOT NULL AND birth_month BETWEEN 1 AND 12
                 THEN make_date(birth_year, birth_month, 1) END AS birth_first
-    FROM {src} c SEMI JOIN national_winners w USING (record_id, reference_period_end)
+    FROM {src} c JOIN national_winners w USING (record_id, reference_period_end)
 ), ages AS (
     SELECT *,
            CAST(floor(date_diff('day', birth_first, event_start_date) / 365.25) AS INTEGER)
              AS der_age_event_start,
            CAST(floor(date_diff('day', birth_first,
                                 coalesce(der_event_end_date, reference_period_end)) / 365.25)
-                AS INTEGER) AS der_age,
-           row_number() OVER (PARTITION BY la_code ORDER BY event_start_date, record_id) AS n
+                AS INTEGER) AS der_age
     FROM chosen
 )
 SELECT record_id, reference_period_start, reference_period_end, der_event_end_date,
