@@ -297,6 +297,13 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("COMMIT")
 
 
+def sql_text(text: str | Path) -> str:
+    """`text` as an SQL string literal (quotes doubled): for the few places SQL must name a
+    file (COPY ... TO, read_csv, temp_directory), where a folder such as "O'Brien" would
+    otherwise end the string."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def new_run_id() -> str:
     return datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(4)
 

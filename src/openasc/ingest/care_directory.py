@@ -32,7 +32,8 @@ import duckdb
 
 from openasc.config import Settings
 from openasc.errors import OpenascError, UnreadableInput
-from openasc.ingest.pipeline import FileResult, IngestResult, Stage, ingest_file, sql_text
+from openasc.ingest.pipeline import FileResult, IngestResult, Stage, ingest_file
+from openasc.warehouse import sql_text
 
 AS_AT = re.compile(r"as at\s+(\d{1,2}\s+[A-Za-z]+\s+\d{4})", re.IGNORECASE)
 NAME_DATE = re.compile(r"(\d{1,2})_([A-Za-z]+)_(\d{4})")

@@ -44,6 +44,7 @@ from openasc.errors import OpenascError
 from openasc.ingest import dates
 from openasc.ingest.reader import ReadResult, read_into, scan_file
 from openasc.spec import load_yaml
+from openasc.warehouse import sql_text
 
 # ----------------------------------------------------------------------------- results
 
@@ -222,10 +223,6 @@ class Stage:
     read: ReadResult | None = None
     result: FileResult | None = None
     state: dict[str, Any] = field(default_factory=dict)
-
-
-def sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def read(stage: Stage) -> None:

@@ -32,8 +32,8 @@ import duckdb
 
 from openasc.config import Settings
 from openasc.errors import OpenascError, UnreadableInput
-from openasc.ingest.pipeline import FileResult, IngestResult, Stage, ingest_file, sql_text
-from openasc.warehouse import table_exists
+from openasc.ingest.pipeline import FileResult, IngestResult, Stage, ingest_file
+from openasc.warehouse import sql_text, table_exists
 
 ONS_COLUMNS = {"area_code", "area_name", "component", "sex", "age_group"}
 TIDY_COLUMNS = {"area_code", "year", "age", "sex", "population"}

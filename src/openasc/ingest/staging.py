@@ -16,6 +16,7 @@ from contextlib import contextmanager
 import duckdb
 
 from openasc import pseudonymise
+from openasc.warehouse import sql_text
 
 
 @contextmanager
@@ -23,7 +24,7 @@ def staging_connection(key: bytes) -> Iterator[duckdb.DuckDBPyConnection]:
     tmp = tempfile.mkdtemp(prefix="openasc-stage-")
     con = duckdb.connect()
     try:
-        con.execute(f"SET temp_directory = '{tmp}'")
+        con.execute(f"SET temp_directory = {sql_text(tmp)}")
         # DuckDB's own bar writes raw terminal codes into the command's output (and into
         # the dashboard's job log); the command line says what it is doing instead.
         con.execute("SET enable_progress_bar = false")

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from openasc.errors import OpenascError
+from openasc.warehouse import sql_text
 
 MANIFEST = "manifest.json"
 
@@ -85,7 +86,7 @@ def export_tables(con: duckdb.DuckDBPyConnection, out: Path,
         select = ", ".join(f"CAST({_quote(c)} AS {t}) AS {_quote(c)}" for c, t in columns)
         file = f"{table}.parquet"
         source = f"{_quote(catalog)}.main.{_quote(table)}"
-        con.execute(f"COPY (SELECT {select} FROM {source}) TO '{out / file}' "
+        con.execute(f"COPY (SELECT {select} FROM {source}) TO {sql_text(out / file)} "
                     "(FORMAT parquet)")
         rows = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
         exported.append(ExportedTable(table, file, rows, columns))

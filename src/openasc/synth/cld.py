@@ -35,6 +35,7 @@ from openasc.synth.journeys import (
 )
 from openasc.synth.people import INWARD_LETTERS, NO_DATE, OPEN, People, draw_people
 from openasc.synth.values import LISTS, code, spellings
+from openasc.warehouse import sql_text
 
 ROWS_PER_PERSON = 2.6  # measured: tests/unit/test_synth_cld.py::test_rows_per_person
 EPOCH = date(1970, 1, 1)
@@ -443,7 +444,7 @@ def write_cld(
         sql = _select_sql(nhs_code, plan, release, crowd.areas, crowd.gp_letter)
         target = str(plan.path).replace("'", "''")
         try:
-            con.execute(f"COPY ({sql}) TO '{target}' (FORMAT csv, HEADER true)")
+            con.execute(f"COPY ({sql}) TO {sql_text(target)} (FORMAT csv, HEADER true)")
         except duckdb.IOException as exc:
             raise OpenascError(
                 f"Cannot write {plan.path}: {exc}. Expected a writable path."
@@ -499,7 +500,7 @@ def read_people(path: Path) -> pa.Table:
     try:
         table = con.sql(
             f"SELECT {cols} FROM (SELECT *, row_number() OVER () AS rn FROM "
-            f"read_csv('{target}', all_varchar = true, header = true)) "
+            f"read_csv({sql_text(target)}, all_varchar = true, header = true)) "
             f"QUALIFY row_number() OVER (PARTITION BY LA_Person_Unique_Identifier ORDER BY rn) = 1 "
             f"ORDER BY rn"
         ).to_arrow_table()

@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from openasc.councils import resolve
 from openasc.synth.cld import _year_end
+from openasc.warehouse import sql_text
 
 HEADER = (
     "LA_Code", "Concern_Reference", "LA_Person_Unique_Identifier", "NHS_Number",
@@ -153,7 +154,7 @@ def write_csv(out: Path, columns: dict[str, np.ndarray]) -> None:
     rows = pa.table({k: pa.array(v.tolist(), pa.string()) for k, v in columns.items()})  # noqa: F841
     con = duckdb.connect()
     out.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(f"COPY (SELECT * FROM rows) TO '{out}' (HEADER, DELIMITER ',', QUOTE '\"')")
+    con.execute(f"COPY (SELECT * FROM rows) TO {sql_text(out)} (HEADER, DELIMITER ',', QUOTE '\"')")
     con.close()
 
 
