@@ -39,6 +39,9 @@ def rebuild(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> dict[s
     if as_of is None:
         as_of = con.execute("SELECT max(submitted_on) FROM cld_submissions").fetchone()[0]
     lookups.register(con)
+    # The winners' numbering reads their table's row order (dedupe.py): DuckDB's default.
+    preserved = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("SET preserve_insertion_order = true")
     try:
         missing = selection.select_submissions(con, as_of)
         events.events_in_period(con, "national_joined_periods", "national_joined_rows",
@@ -54,6 +57,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> dict[s
             con.execute(f"DROP TABLE IF EXISTS {name}")
         selection.drop(con)
         lookups.drop(con)
+        con.execute(f"SET preserve_insertion_order = {str(bool(preserved)).lower()}")
 
 
 def _counts_by_type(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]:
