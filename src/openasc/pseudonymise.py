@@ -27,11 +27,16 @@ def _blob_literal(data: bytes) -> str:
     return "unhex('" + data.hex() + "')"
 
 
-def register(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
-    """Create the macro `pseudo(text)` on this connection: NULL or blank in, NULL out."""
+def register(con: duckdb.DuckDBPyConnection, key: bytes, shared: bool = False) -> None:
+    """Create the macro `pseudo(text)` on this connection: NULL or blank in, NULL out.
+
+    `shared`: in the connection's in-memory database rather than its temporary schema, so
+    that its cursors (which have temporary schemas of their own) can call it too; only for
+    a database never written to disk (ingest/staging.py)."""
     ipad, opad = _pads(key)
+    name = "MACRO memory.main.pseudo" if shared else "TEMP MACRO pseudo"
     con.execute(
-        "CREATE OR REPLACE TEMP MACRO pseudo(x) AS "
+        f"CREATE OR REPLACE {name}(x) AS "
         "CASE WHEN x IS NULL OR trim(x::VARCHAR) = '' THEN NULL ELSE "
         f"sha256({_blob_literal(opad)} || unhex(sha256({_blob_literal(ipad)} || "
         "encode(x::VARCHAR)))) END"

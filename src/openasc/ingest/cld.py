@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import overload
 
 import duckdb
+import pyarrow as pa
 
 from openasc import councils, warehouse
 from openasc.config import Settings, load_key
@@ -97,9 +98,9 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: in
                database: str | None = None) -> StagedFile | None:
     """Read and validate one file into memory table `chk_<index>`, or `<database>.chk`.
 
-    `database`: an in-memory database attached for this file alone, so that a loading
-    transaction that began before the file was judged can read its `chk`, and the loader can
-    free it whole (`release`) once the file is loaded.
+    `database`: an in-memory database attached for this file alone, which the caller
+    detaches when done with `chk`: its memory is freed whole, where dropping the tables of
+    a shared database leaves their blocks to be reused.
 
     `load_only`: `chk` without the per-field statuses and notes, which only the data-quality
     report reads (the reject reasons are the same). `cross_rows`: the advisory cross-row
@@ -176,9 +177,26 @@ def validate_files(files: list[Path], report_dir: Path | None, settings: Setting
     return results
 
 
-def _insert_records(con: duckdb.DuckDBPyConnection, spec: Spec, staged: StagedFile,
-                    submission_id: int) -> int:
-    """Copy one staged file's usable rows into the warehouse, pseudonymised."""
+@dataclass
+class Handoff:
+    """What the load of one file needs, made where the file was judged: its usable rows as
+    `cld_records` rows (pseudonymised; `record_id` and `submission_id` are given at the load)
+    and its quarantined rows, both as Arrow tables, and the quarantine counted by field.
+
+    The loading transaction reads these instead of the file's in-memory database, because a
+    transaction that reads a database keeps all of it until it commits: a command of a
+    hundred and fifty files would otherwise keep every file it loaded. Only pseudonyms and
+    coarsened values are in it."""
+
+    records: pa.Table
+    quarantined: pa.Table
+    by_field: dict[str, int]
+
+
+def _records_sql(con: duckdb.DuckDBPyConnection, spec: Spec, table: str) -> str:
+    """SELECT of one staged file's usable rows as `cld_records` rows (all columns but
+    `record_id` and `submission_id`), pseudonymised; parameters: council's NHS and ONS codes.
+    Needs `_pseudo` (each distinct identifier hashed once: people appear on many rows)."""
     target = [r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_catalog = 'wh' "
         "AND table_name = 'cld_records' ORDER BY ordinal_position").fetchall()]
@@ -196,52 +214,70 @@ def _insert_records(con: duckdb.DuckDBPyConnection, spec: Spec, staged: StagedFi
             exprs.append(f"{COARSENED.get(col) or PROFILE[col]} AS {col}")
         elif col in kept:
             exprs.append(f"c.{col} AS {col}")
-    params = [staged.validation.cassr_code, staged.council.ons_code]
-    # Hash each distinct identifier once (people appear on many rows), then join.
-    hashed = {**IDENTIFIERS, **PERSON_ID}
     joins += [f"LEFT JOIN _pseudo {col} ON {col}.v = {sql}" for col, sql in PERSON_ID.items()]
-    distinct = " UNION ".join(f"SELECT {e} AS v FROM {staged.table} c, s"
-                              for e in hashed.values())
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _pseudo AS WITH s AS (SELECT ? AS cassr) "
-        f"SELECT v, pseudo(v) AS p FROM ({distinct}) WHERE v IS NOT NULL", params[:1])
-    # Record IDs increase with load order (the last tie-break of de-duplication): the next
-    # file's IDs start after the largest so far, and within a file follow its row numbers.
-    start = con.execute("SELECT coalesce(max(record_id), 0) FROM wh.cld_records").fetchone()[0]
-    # INSERT returns the number of rows it wrote: no second scan of the growing table to count.
-    inserted = con.execute(
-        f"""
-        INSERT INTO wh.cld_records BY NAME
+    return f"""
         WITH s AS (SELECT ? AS cassr, ? AS ons)
         SELECT * EXCLUDE (person_nhs_pseudo),
                coalesce(person_nhs_pseudo, la_person_pseudo) AS person_id FROM (
-            SELECT ? + c._row AS record_id,
-                   ? AS submission_id, c._row AS row_number, s.ons AS la_code,
-                   s.cassr AS cassr_code, {', '.join(exprs)},
+            SELECT c._row AS row_number, s.ons AS la_code, s.cassr AS cassr_code,
+                   {', '.join(exprs)},
                    {', '.join(f"{col}.p AS {col}" for col in PERSON_ID)}
-            FROM {staged.table} c CROSS JOIN s {' '.join(joins)}
+            FROM {table} c CROSS JOIN s {' '.join(joins)}
             WHERE c._reject_reason IS NULL
-        )
-        """,
-        [*params, start, submission_id],
-    ).fetchone()[0]
+        )"""
+
+
+def _handoff(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> Handoff:
+    """Pseudonymise one staged file's rows for the load (see `Handoff`)."""
+    cassr = staged.validation.cassr_code
+    distinct = " UNION ".join(f"SELECT {e} AS v FROM {staged.table} c, s"
+                              for e in {**IDENTIFIERS, **PERSON_ID}.values())
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _pseudo AS WITH s AS (SELECT ? AS cassr) "
+        f"SELECT v, pseudo(v) AS p FROM ({distinct}) WHERE v IS NOT NULL", [cassr])
+    records = con.sql(_records_sql(con, load_spec("cld"), staged.table),
+                      params=[cassr, staged.council.ons_code]).to_arrow_table()
     con.execute("DROP TABLE _pseudo")
-    return int(inserted)
+    quarantined = con.sql(
+        f"""SELECT _row, _reject_field, _reject_reason,
+                   coalesce(pseudo(nhs_number),
+                            pseudo(? || '_' || trim(la_person_unique_identifier))) AS person
+            FROM {staged.table} WHERE _reject_reason IS NOT NULL""",
+        params=[cassr]).to_arrow_table()
+    return Handoff(records, quarantined,
+                   by_field(con, staged.table, len(staged.read.malformed), *REJECT))
 
 
-def _quarantine(con: duckdb.DuckDBPyConnection, staged: StagedFile, run_id: str) -> int:
+def _insert_records(con: duckdb.DuckDBPyConnection, records: pa.Table,
+                    submission_id: int) -> int:
+    """Insert one file's pseudonymised rows (`Handoff.records`) as submission
+    `submission_id`. Record IDs increase with load order (the last tie-break of
+    de-duplication): the next file's IDs start after the largest so far, and within a file
+    follow its row numbers."""
+    start = con.execute("SELECT coalesce(max(record_id), 0) FROM wh.cld_records"
+                        ).fetchall()[0][0]  # fetched whole: register() refuses an open result
+    con.register("_cld_handoff", records)
+    try:
+        # INSERT returns the number of rows it wrote: no scan of the growing table to count.
+        return int(con.execute(
+            "INSERT INTO wh.cld_records BY NAME SELECT ? + row_number AS record_id, "
+            "? AS submission_id, * FROM _cld_handoff", [start, submission_id]).fetchall()[0][0])
+    finally:
+        con.unregister("_cld_handoff")
+
+
+def _quarantine(con: duckdb.DuckDBPyConnection, staged: StagedFile, rows: pa.Table,
+                run_id: str) -> int:
     """Rows that cannot be used, with why; a pseudonymised ID when there is one."""
     read = staged.read
-    con.execute(
-        f"""
-        INSERT INTO wh.quarantine
-        SELECT ?, 'cld', ?, ?, _row, _reject_field, _reject_reason,
-               coalesce(pseudo(nhs_number),
-                        pseudo(? || '_' || trim(la_person_unique_identifier)))
-        FROM {staged.table} WHERE _reject_reason IS NOT NULL
-        """,
-        [run_id, read.sha256, read.source_name, staged.validation.cassr_code],
-    )
+    con.register("_cld_quarantined", rows)
+    try:
+        con.execute(
+            "INSERT INTO wh.quarantine SELECT ?, 'cld', ?, ?, _row, _reject_field, "
+            "_reject_reason, person FROM _cld_quarantined",
+            [run_id, read.sha256, read.source_name])
+    finally:
+        con.unregister("_cld_quarantined")
     if read.malformed:
         con.executemany(
             "INSERT INTO wh.quarantine VALUES (?, 'cld', ?, ?, ?, NULL, ?, NULL)",
@@ -269,32 +305,32 @@ def ingest_files(files: list[Path], submitted_on: date | None, settings: Setting
 # ----------------------------------------------------------------------------- pipeline hooks
 def read(stage: Stage) -> None:
     """Read and validate (ingest/validate.py, load mode) into `cld_file_<index>.chk`, a
-    database of the file's own that `release` frees once the file is loaded.
+    database of the file's own, and pseudonymise what the load needs (`Handoff`); the
+    file's database is then detached, so nothing identifiable outlives this stage.
 
     A file whose hash is among `options["loaded"]` (the pipeline's parallel judging hashes
     each file beside its read) is dropped once read, and marked already loaded."""
     loaded = stage.options.get("loaded")
+    database = f"cld_file_{stage.options['index']}"
 
     def already_loaded(r: ReadResult) -> bool:
         stage.read = r
         return r.sha256 in loaded
 
-    staged = stage_file(stage.con, stage.path, load_spec("cld"), stage.options["index"],
-                        load_only=True, cross_rows=False, scan=stage.options.get("scan"),
-                        date_order=stage.options.get("date_order"),
-                        skip=already_loaded if loaded else None,
-                        database=f"cld_file_{stage.options['index']}")
-    if staged is None:
-        stage.state["already_loaded"] = True
-        return
-    stage.state["staged"] = staged
-    stage.state["council"] = (staged.council.ons_code, staged.validation.cassr_code)
-    stage.read = staged.read
-
-
-def release(stage: Stage) -> None:
-    """Free a loaded (or already loaded) file's own database (see `read`)."""
-    stage.con.execute(f"DETACH DATABASE IF EXISTS cld_file_{stage.options['index']}")
+    try:
+        staged = stage_file(stage.con, stage.path, load_spec("cld"), stage.options["index"],
+                            load_only=True, cross_rows=False, scan=stage.options.get("scan"),
+                            date_order=stage.options.get("date_order"),
+                            skip=already_loaded if loaded else None, database=database)
+        if staged is None:
+            stage.state["already_loaded"] = True
+            return
+        stage.state["staged"] = staged
+        stage.state["council"] = (staged.council.ons_code, staged.validation.cassr_code)
+        stage.state["handoff"] = _handoff(stage.con, staged)
+        stage.read = staged.read
+    finally:
+        stage.con.execute(f"DETACH DATABASE IF EXISTS {database}")
 
 
 def judge(stage: Stage) -> None:
@@ -302,7 +338,7 @@ def judge(stage: Stage) -> None:
 
 
 def map_rows(stage: Stage) -> None:
-    """Mapping and pseudonymisation happen set-wise in the insert (`_insert_records`)."""
+    """Mapping and pseudonymisation happened set-wise with the read (`_handoff`)."""
 
 
 def load(stage: Stage) -> int:
@@ -314,7 +350,7 @@ def load(stage: Stage) -> int:
     assert r is not None
     sid = con.execute("SELECT coalesce(max(submission_id), 0) + 1 FROM wh.cld_submissions"
                       ).fetchone()[0]
-    loaded = _insert_records(con, load_spec("cld"), s, sid)
+    loaded = _insert_records(con, stage.state["handoff"].records, sid)
     quarantined = s.rejected + len(s.read.malformed)
     v = s.validation
     con.execute(
@@ -334,8 +370,9 @@ def load(stage: Stage) -> int:
 def quarantine(stage: Stage) -> int:
     s: StagedFile = stage.state["staged"]
     assert stage.result is not None
-    n = _quarantine(stage.con, s, stage.run_id)
-    stage.result.quarantined = by_field(stage.con, s.table, len(s.read.malformed), *REJECT)
+    handoff: Handoff = stage.state.pop("handoff")
+    n = _quarantine(stage.con, s, handoff.quarantined, stage.run_id)
+    stage.result.quarantined = handoff.by_field
     return n
 
 

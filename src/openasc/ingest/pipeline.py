@@ -669,10 +669,10 @@ def _run(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec, paths: list[P
     `ingest_files`); an `after_load` hook (CLD's national method) runs inside it.
 
     An input whose specification says `parallel: true` is judged on other cursors while the
-    files before it load (`_judge_parallel`), and each file's working tables are released
-    (its `release` hook) as soon as it is loaded, so a command of a hundred files holds a
-    few files in memory, not a hundred. Any other input is judged whole before the
-    transaction opens, as its generic stages may use the warehouse connection itself.
+    files before it load (`_judge_parallel`), at most a few files ahead, so a command of a
+    hundred files holds a few files in memory, not a hundred. Any other input is judged
+    whole before the transaction opens, as its generic stages may use the warehouse
+    connection itself.
 
     `options["progress"]`, when given, is called as `progress(done, total)`: a step per file
     judged, a step per file loaded and one for the `after_load` hook."""
@@ -693,7 +693,6 @@ def _run(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec, paths: list[P
     else:
         judged = _judge_serial(con, wh, spec, paths, run_id, options, step)
     check_council = council_check(con, wh, options)
-    release = spec.hook("release") or (lambda stage: None)
     loaded: list[Stage] = []
     seen: set[str] = set()
     with warehouse.transaction(con):
@@ -703,7 +702,6 @@ def _run(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec, paths: list[P
             if r.already_loaded or r.sha256 in seen:  # the same content twice loads once
                 out.files.append(replace(r, already_loaded=True, loaded=0, quarantined={},
                                          warnings=[], detail={}))
-                release(stage)
                 step()
                 continue
             seen.add(r.sha256 or "")
@@ -711,7 +709,6 @@ def _run(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec, paths: list[P
             check_council(stage)
             r.loaded = run_stage(stage, "load")
             run_stage(stage, "quarantine")
-            release(stage)
             check_accounting(r, stage.path)
             if spec.raw["ingest"].get("identifiers", True):  # a council's own records
                 check_quarantined_share(r, stage.path, float(options.get(
@@ -765,9 +762,10 @@ def _judge_parallel(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec,
     CSV reading is serial inside DuckDB (reader.py), so on two cores one file's read runs
     beside another's validation and beside the load of the files before them. A cursor
     shares the in-memory database (and the attached warehouse) but has its own temporary
-    tables, so each file's working tables stay apart; what a file leaves for the load is in
-    a database of its own (the read hook's choice), which the loading transaction on `con`
-    can still see when it was made after that transaction began. At most `workers() + 1`
+    tables, so each file's working tables stay apart; what a file leaves for the load the
+    read hook keeps in the `Stage` (CLD: Arrow tables of pseudonymised rows), as tables
+    made after the loading transaction on `con` began would be hidden from it, and a
+    database it reads stays whole until it commits. At most `workers() + 1`
     files are judged ahead of the load, so memory holds a few files whatever their number.
     Each file is hashed beside its read (no pass over the bytes beforehand): the read hook
     is given the hashes this input has loaded (`options["loaded"]`) and stops before

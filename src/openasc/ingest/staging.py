@@ -32,6 +32,7 @@ def staging_connection(key: bytes) -> Iterator[duckdb.DuckDBPyConnection]:
         # Bounded, so a million-row file stays within a few GB; beyond it DuckDB spills to tmp.
         con.execute("SET memory_limit = '3GB'")
         pseudonymise.register(con, key)
+        pseudonymise.register(con, key, shared=True)  # for cursors judging files at once
         yield con
     finally:
         con.close()
