@@ -13,7 +13,7 @@ reason), and the counts are printed and recorded in `runs`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -185,8 +185,9 @@ class Handoff:
 
     The loading transaction reads these instead of the file's in-memory database, because a
     transaction that reads a database keeps all of it until it commits: a command of a
-    hundred and fifty files would otherwise keep every file it loaded. Only pseudonyms and
-    coarsened values are in it."""
+    hundred and fifty files would otherwise keep every file it loaded. For the same reason
+    the load reads them through `_drained`. Only pseudonyms and coarsened values are in
+    it."""
 
     records: pa.Table
     quarantined: pa.Table
@@ -248,9 +249,23 @@ def _handoff(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> Handoff:
                    by_field(con, staged.table, len(staged.read.malformed), *REJECT))
 
 
-def _insert_records(con: duckdb.DuckDBPyConnection, records: pa.Table,
+def _drained(table: pa.Table) -> pa.RecordBatchReader:
+    """`table` as a stream that lets go of each batch once DuckDB has read it.
+
+    A table registered with a connection stays referenced until the connection's
+    transaction ends, which for a load is the end of the command: a hundred and fifty
+    files' rows held in memory at once. The caller drops its own reference."""
+    schema, batches = table.schema, table.to_batches()
+
+    def drain() -> Iterator[pa.RecordBatch]:
+        while batches:
+            yield batches.pop(0)
+    return pa.RecordBatchReader.from_batches(schema, drain())
+
+
+def _insert_records(con: duckdb.DuckDBPyConnection, records: pa.RecordBatchReader,
                     submission_id: int) -> int:
-    """Insert one file's pseudonymised rows (`Handoff.records`) as submission
+    """Insert one file's pseudonymised rows (`Handoff.records`, drained) as submission
     `submission_id`. Record IDs increase with load order (the last tie-break of
     de-duplication): the next file's IDs start after the largest so far, and within a file
     follow its row numbers."""
@@ -266,8 +281,8 @@ def _insert_records(con: duckdb.DuckDBPyConnection, records: pa.Table,
         con.unregister("_cld_handoff")
 
 
-def _quarantine(con: duckdb.DuckDBPyConnection, staged: StagedFile, rows: pa.Table,
-                run_id: str) -> int:
+def _quarantine(con: duckdb.DuckDBPyConnection, staged: StagedFile,
+                rows: pa.RecordBatchReader, run_id: str) -> int:
     """Rows that cannot be used, with why; a pseudonymised ID when there is one."""
     read = staged.read
     con.register("_cld_quarantined", rows)
@@ -350,7 +365,9 @@ def load(stage: Stage) -> int:
     assert r is not None
     sid = con.execute("SELECT coalesce(max(submission_id), 0) + 1 FROM wh.cld_submissions"
                       ).fetchone()[0]
-    loaded = _insert_records(con, stage.state["handoff"].records, sid)
+    handoff: Handoff = stage.state["handoff"]
+    records, handoff.records = _drained(handoff.records), handoff.records.schema.empty_table()
+    loaded = _insert_records(con, records, sid)
     quarantined = s.rejected + len(s.read.malformed)
     v = s.validation
     con.execute(
@@ -371,7 +388,7 @@ def quarantine(stage: Stage) -> int:
     s: StagedFile = stage.state["staged"]
     assert stage.result is not None
     handoff: Handoff = stage.state.pop("handoff")
-    n = _quarantine(stage.con, s, handoff.quarantined, stage.run_id)
+    n = _quarantine(stage.con, s, _drained(handoff.quarantined), stage.run_id)
     stage.result.quarantined = handoff.by_field
     return n
 
