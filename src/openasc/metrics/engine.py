@@ -81,16 +81,37 @@ class ComputeResult:
         start, end = self.period or (None, None)
         on = "" if self.engine == "duckdb" else f" on {self.engine}"
         lines = [f"Computed {len(self.computed)} measure(s){on} for "
-                 f"{', '.join(self.councils)}, {start} to {end}: {self.rows_written} row(s) "
-                 "written to metric_values."]
+                 f"{_councils_named(self.councils)}, {start} to {end}: {self.rows_written} "
+                 "row(s) written to metric_values."]
         if self.not_computable:
             lines.append(f"Not computable ({len(self.not_computable)}):")
-            lines += [f"  {family} {code} for {la}: {reason}"
-                      for la, family, code, reason in self.not_computable]
+            if len(self.councils) == 1:
+                lines += [f"  {family} {code} for {la}: {reason}"
+                          for la, family, code, reason in self.not_computable]
+            else:
+                lines += _grouped_not_computable(self.not_computable)
         if self.tests.run:
             lines.append(self.tests.summary())
             lines += ["  " + f.line() for f in self.tests.failures]
         return lines
+
+
+def _councils_named(la_codes: list[str], at_most: int = 10) -> str:
+    """The councils of a run, or for a national run their number and the first and last."""
+    if len(la_codes) <= at_most:
+        return ", ".join(la_codes)
+    return f"{len(la_codes)} councils and areas ({la_codes[0]} to {la_codes[-1]})"
+
+
+def _grouped_not_computable(rows: list[tuple[str, str, str, str]]) -> list[str]:
+    """One line per measure and reason, with its councils (named when three or fewer): a
+    national run would otherwise print thousands of council x measure lines."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for la, family, code, reason in rows:
+        groups.setdefault((family, code, reason.removesuffix(f" for {la}")), []).append(la)
+    return [f"  {family} {code}: not computable for "
+            f"{', '.join(las) if len(las) <= 3 else f'{len(las)} councils'}: {reason}"
+            for (family, code, reason), las in groups.items()]
 
 
 class DataTestsFailed(OpenascError):
@@ -512,21 +533,22 @@ def run_compute(start: date, end: date, la: str | None, settings: Settings,
     run_id = warehouse.new_run_id()
     version = catalogue_version(families)
     runner = runner_for(engine)
-    con = warehouse.connect(settings.warehouse)
     try:
-        la_codes = _councils_to_compute(con, la, end, families, plan)
-        with warehouse.transaction(con):
-            result = compute(con, start, end, la_codes, run_id, families, progress,
-                             select, plan, settings.salt_method, runner)
-            result.method_version = version
-            if result.tests.errors:
-                result.seconds = time.perf_counter() - clock
-                raise DataTestsFailed(result)
-            warehouse.record_run(con, run_id, "compute", started, "ok",
-                                 method_version=version, as_of=end, detail=_detail(result))
+        # Bounded memory, spilling to a private folder: 150 councils fit as one does.
+        with warehouse.bounded_connection(settings.warehouse, settings.memory_limit) as con:
+            la_codes = _councils_to_compute(con, la, end, families, plan)
+            with warehouse.transaction(con):
+                result = compute(con, start, end, la_codes, run_id, families, progress,
+                                 select, plan, settings.salt_method, runner)
+                result.method_version = version
+                if result.tests.errors:
+                    result.seconds = time.perf_counter() - clock
+                    raise DataTestsFailed(result)
+                warehouse.record_run(con, run_id, "compute", started, "ok",
+                                     method_version=version, as_of=end,
+                                     detail=_detail(result))
     finally:
         runner.close()
-        con.close()
     result.seconds = time.perf_counter() - clock
     return result
 
