@@ -37,6 +37,11 @@ nhse_rows AS (
                                AND (r.date_of_death >= $period_end OR r.date_of_death IS NULL)
           ELSE r.date_of_death >= $period_end OR r.date_of_death IS NULL END
 ),
+paired AS (
+    -- each script's council IDs that a row pairs with an NHS number
+    SELECT DISTINCT tag, la_code, la_person_pseudo FROM nhse_rows
+    WHERE nhs_number_pseudo IS NOT NULL AND la_person_pseudo IS NOT NULL
+),
 source AS (
     SELECT 'all' AS tag, la_code, person_id, record_id, event_start_date, event_end_date,
            der_event_end_date,
@@ -54,10 +59,9 @@ source AS (
            birth_year, birth_month, date_of_death
     FROM nhse_rows n
     WHERE nhs_number_pseudo IS NOT NULL
-       OR NOT EXISTS (SELECT 1 FROM nhse_rows p
+       OR NOT EXISTS (SELECT 1 FROM paired p
                       WHERE p.tag = n.tag AND p.la_code = n.la_code
-                        AND p.la_person_pseudo = n.la_person_pseudo
-                        AND p.nhs_number_pseudo IS NOT NULL)
+                        AND p.la_person_pseudo = n.la_person_pseudo)
 ),
 lt AS (
     SELECT tag, la_code, person_id, record_id, event_start_date AS s,
