@@ -130,3 +130,75 @@ def test_compute_runs_on_the_bounded_connection(tmp_path: Path,
     result = engine.run_compute(START, END, "E10000034", settings, select=["DQ"])
     assert seen == ["300.0 MiB"]
     assert result.not_computable  # an empty warehouse: DQ-FIELDS has nothing to read
+
+
+# ----------------------------------------------------------------------------- no rework
+REUSE = """
+family: REUSE
+published: {counts: none}
+prepare:
+  - table: visit_counts
+    sql: counts.sql
+    requires: [visits]
+measures:
+  - code: R1
+    title: Visits
+    unit: count
+    polarity: neutral
+    numerator: visits
+    denominator: none
+    source: visits
+    requires: [visits]
+    disaggregations: []
+    method_notes: The shared table's own rows.
+    sql: counts.sql
+  - code: R2
+    title: Twice the visits
+    unit: count
+    polarity: neutral
+    numerator: visits x 2
+    denominator: none
+    source: visits
+    requires: [visit_counts]
+    disaggregations: []
+    method_notes: Reads the shared table.
+    sql: twice.sql
+"""
+COUNTS = """SELECT la_code, '' AS breakdown, count(*) AS numerator
+FROM visits JOIN compute_councils USING (la_code) GROUP BY la_code"""
+
+
+def test_a_measure_sharing_a_prepare_step_s_file_reads_its_table(tmp_path: Path) -> None:
+    """R1's SQL is the file the shared table visit_counts is built from (as SALT LTS001a's
+    is salt_lts001_cells'): it runs once, and R1 reads the table. Visits: 2 for A, 1 for B,
+    so R1 = 2 and 1, R2 (the table x 2) = 4 and 2."""
+    from openasc.metrics.catalogue import load_catalogue
+
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    (folder / "reuse.yaml").write_text(REUSE)
+    (folder / "counts.sql").write_text(COUNTS)
+    (folder / "twice.sql").write_text("SELECT la_code, breakdown, numerator * 2 AS numerator "
+                                      "FROM visit_counts")
+    runs: list[str] = []
+
+    class Counting(engine.DuckDBRunner):
+        def shared_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
+                         params: dict[str, object], what: str) -> None:
+            runs.append(what)
+            super().shared_table(con, table, sql, params, what)
+
+        def rows_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
+                       params: dict[str, object], what: str) -> None:
+            runs.append(what)
+            super().rows_table(con, table, sql, params, what)
+
+    con = warehouse.connect(tmp_path / "wh.duckdb")
+    con.execute("CREATE TABLE visits AS SELECT * FROM (VALUES ('A'), ('A'), ('B')) v(la_code)")
+    engine.compute(con, START, END, ["A", "B"], "run", load_catalogue(folder),
+                   runner=Counting())
+    assert [w for w in runs if "counts.sql" in w] == [
+        "Family REUSE: the shared table visit_counts (counts.sql)"]
+    assert con.execute("SELECT code, la_code, numerator FROM metric_values ORDER BY 1, 2"
+                       ).fetchall() == [("R1", "A", 2), ("R1", "B", 1), ("R2", "A", 4),
+                                        ("R2", "B", 2)]

@@ -472,6 +472,7 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
 
     built = prepare_tables(con, steps, start, end, None, salt_method, runner)
     result.prepared += [(la, t) for t, why in built.items() if not why for la in la_codes]
+    reused = _reuse_prepared(steps, built, cache) if runner.name == "duckdb" else set()
     shared = {t: built.get(t, "not needed by this selection") for t in shared_names}
     available = _Availability(con)
     for m in measures:
@@ -481,10 +482,23 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
         result.prepared += [(la, t) for t, why in old_built.items() if not why]
         for m in old_measures:
             run(m, [la], {**shared, **old_built}, available, per_council_form=True)
-    for name in cache.values():
+    for name in set(cache.values()) - reused:
         con.execute(f"DROP TABLE IF EXISTS {name}")
     result.tests = run_data_tests(con, computed, start, end)
     return result
+
+
+def _reuse_prepared(steps: tuple[tuple[Family, PrepareStep], ...], built: dict[str, str],
+                    cache: dict[tuple[str, str], str]) -> set[str]:
+    """A measure whose SQL file is also a shared table's (SALT LTS001a reads the cells that
+    `salt_lts001_cells` holds) reads the table built a moment ago instead of running the
+    same file again with the same parameters. Returns the tables lent to the cache."""
+    lent = set()
+    for _, step in steps:
+        if built.get(step.table) == "":
+            cache[(str(step.folder / step.sql), "*")] = f'"{step.table}"'
+            lent.add(f'"{step.table}"')
+    return lent
 
 
 def _per_council_tables(plan: Plan) -> set[str]:
