@@ -94,12 +94,11 @@ lt AS (
       AND event_start_date <= $period_end
 ),
 chained AS (
-    SELECT *, sum(CASE WHEN prev_end IS NULL OR date_diff('day', prev_end, s) > 1 THEN 1
-                       ELSE 0 END)
-              OVER (PARTITION BY la_code, tag, person_id ORDER BY s, e NULLS LAST, record_id
-                    ROWS UNBOUNDED PRECEDING) AS chain_no
+    -- a row begins a chain when its start is more than 1 day after the previous end.
     -- 'corrected': the gap from the latest end so far; 'nhse': from the previous row's
     -- end only (the code's LAG, ordered by start then end).
+    SELECT *, CASE WHEN prev_end IS NULL OR date_diff('day', prev_end, s) > 1 THEN 1
+                   ELSE 0 END AS begins_chain
     FROM (SELECT *, CASE WHEN $salt_method = 'nhse'
                          THEN lag(coalesce(e, DATE '9999-12-31')) OVER (
                                   PARTITION BY la_code, tag, person_id
@@ -111,7 +110,17 @@ chained AS (
           FROM lt)
 ),
 chain_start AS (
-    SELECT *, min(s) OVER (PARTITION BY la_code, tag, person_id, chain_no) AS chain_began
+    -- A chain is the rows from one that begins a chain to the next, in start order; its
+    -- first start (the earliest, as starts are in order) is the latest chain-beginning
+    -- start so far, or the first start for rows before any (one pass, no second window
+    -- partitioned by chain).
+    SELECT *,
+           coalesce(max(CASE WHEN begins_chain = 1 THEN s END) OVER (
+                        PARTITION BY la_code, tag, person_id ORDER BY s, e NULLS LAST, record_id
+                        ROWS UNBOUNDED PRECEDING),
+                    min(s) OVER (
+                        PARTITION BY la_code, tag, person_id ORDER BY s, e NULLS LAST, record_id
+                        ROWS UNBOUNDED PRECEDING)) AS chain_began
     FROM chained
 ),
 scoped AS (
