@@ -91,7 +91,7 @@ def default_memory_limit() -> str:
         physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (AttributeError, ValueError, OSError):  # not a POSIX system: assume plenty
         physical = 2 * MEMORY_CAP
-    return f"{min(physical // 2, MEMORY_CAP) // 1024**2}MB"
+    return f"{min(physical // 2, MEMORY_CAP) // 1024**2}MiB"
 
 
 @contextmanager
@@ -101,11 +101,15 @@ def bounded_connection(path: Path | str, memory_limit: str | None = None
     most `memory_limit` (default_memory_limit() when None) and spills beyond it into a
     private temporary folder, removed when the connection closes, never beside the
     warehouse where a copy of the file would carry it along."""
+    limit = memory_limit or default_memory_limit()
+    if not MEMORY_LIMIT.fullmatch(limit):
+        raise OpenascError(f"memory_limit {limit!r} is not an amount of memory such as "
+                           '"4GB", "512MB" or "50%".')
     con = connect(path)
     tmp = tempfile.mkdtemp(prefix="openasc-compute-")
     try:
         con.execute(f"SET temp_directory = '{tmp}'")
-        con.execute(f"SET memory_limit = '{memory_limit or default_memory_limit()}'")
+        con.execute(f"SET memory_limit = '{limit}'")
         yield con
     finally:
         con.close()

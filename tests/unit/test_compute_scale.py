@@ -96,7 +96,7 @@ def test_a_memory_limit_that_is_not_an_amount_is_refused_by_name(
 
 def test_the_default_is_half_the_machine_at_most_4gb() -> None:
     physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    mb = int(warehouse.default_memory_limit().removesuffix("MB"))
+    mb = int(warehouse.default_memory_limit().removesuffix("MiB"))
     assert mb == min(physical // 2, 4 * 1024**3) // 1024**2
 
 
@@ -112,6 +112,9 @@ def test_the_bounded_connection_limits_memory_and_spills_privately(tmp_path: Pat
     assert not Path(tmp).exists()
     with pytest.raises(duckdb.ConnectionException):
         con.execute("SELECT 1")
+    with pytest.raises(OpenascError, match="not an amount"):
+        with warehouse.bounded_connection(path, "1GB'; ATTACH 'x"):
+            pass
 
 
 def test_compute_runs_on_the_bounded_connection(tmp_path: Path,

@@ -472,6 +472,7 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
 
     built = prepare_tables(con, steps, start, end, None, salt_method, runner)
     result.prepared += [(la, t) for t, why in built.items() if not why for la in la_codes]
+    # (On Spark a shared table lives in Spark, not in the warehouse: nothing to lend.)
     reused = _reuse_prepared(steps, built, cache) if runner.name == "duckdb" else set()
     shared = {t: built.get(t, "not needed by this selection") for t in shared_names}
     available = _Availability(con)
