@@ -26,6 +26,7 @@ from openasc.pseudonymise import (
     rebind_key,
     recorded_fingerprint,
 )
+from openasc.warehouse import MEMORY_LIMIT
 
 CONFIG_NAME = "openasc.toml"
 DEFAULT_WAREHOUSE = "openasc.duckdb"
@@ -47,6 +48,9 @@ class Settings:
     # NHS England's published replication code, quirks included; `corrected` openasc's
     # reasoned reading of the SALT guidance.
     salt_method: str = "nhse"
+    # What `openasc compute` may hold in memory before spilling to disk, in DuckDB's words
+    # ("4GB", "512MB", "50%"); None: half the machine's memory, at most 4 GB (warehouse.py).
+    memory_limit: str | None = None
 
 
 SALT_METHODS = ("nhse", "corrected")
@@ -92,7 +96,20 @@ def load_settings(warehouse: Path | None = None, cwd: Path | None = None) -> Set
     return Settings(warehouse=Path(wh), key_file=key, council=section.get("council"),
                     catalogue_dirs=_catalogue_dirs(section, base, path), labels_file=labels,
                     max_quarantined_percent=float(limit),
-                    salt_method=_salt_method(section, path))
+                    salt_method=_salt_method(section, path),
+                    memory_limit=_memory_limit(section, path))
+
+
+def _memory_limit(section: dict, path: Path | None) -> str | None:
+    """OPENASC_MEMORY_LIMIT, else `memory_limit` in openasc.toml, else None (the default)."""
+    env = os.environ.get("OPENASC_MEMORY_LIMIT")
+    where, value = ("OPENASC_MEMORY_LIMIT", env) if env else (path, section.get("memory_limit"))
+    if value is None:
+        return None
+    if not isinstance(value, str) or not MEMORY_LIMIT.fullmatch(value.strip()):
+        raise OpenascError(f"{where}: memory_limit must be an amount of memory such as "
+                           f'"4GB", "512MB" or "50%" (of the machine\'s); got {value!r}.')
+    return value.strip()
 
 
 def _salt_method(section: dict, path: Path | None) -> str:

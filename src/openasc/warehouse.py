@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
+import re
 import secrets
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -71,6 +75,45 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
         con.close()
         raise
     return con
+
+
+# ----------------------------------------------------------------------------- memory
+# What a compute may hold in memory by default: half the machine's memory, at most 4 GB.
+# Beyond it DuckDB spills to a private temporary folder, so a national warehouse (150
+# councils, 20M rows) computes in the same few GB as one council's, a little slower.
+MEMORY_CAP = 4 * 1024**3
+MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(%|B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+def default_memory_limit() -> str:
+    """Half the physical memory, capped at MEMORY_CAP (DuckDB's own default is 80%)."""
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not a POSIX system: assume plenty
+        physical = 2 * MEMORY_CAP
+    return f"{min(physical // 2, MEMORY_CAP) // 1024**2}MiB"
+
+
+@contextmanager
+def bounded_connection(path: Path | str, memory_limit: str | None = None
+                       ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse opened for a long, large job (`openasc compute`): DuckDB may use at
+    most `memory_limit` (default_memory_limit() when None) and spills beyond it into a
+    private temporary folder, removed when the connection closes, never beside the
+    warehouse where a copy of the file would carry it along."""
+    limit = memory_limit or default_memory_limit()
+    if not MEMORY_LIMIT.fullmatch(limit):
+        raise OpenascError(f"memory_limit {limit!r} is not an amount of memory such as "
+                           '"4GB", "512MB" or "50%".')
+    con = connect(path)
+    tmp = tempfile.mkdtemp(prefix="openasc-compute-")
+    try:
+        con.execute(f"SET temp_directory = '{tmp}'")
+        con.execute(f"SET memory_limit = '{limit}'")
+        yield con
+    finally:
+        con.close()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 # ----------------------------------------------------------------------------- tables

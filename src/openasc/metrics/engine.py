@@ -81,16 +81,37 @@ class ComputeResult:
         start, end = self.period or (None, None)
         on = "" if self.engine == "duckdb" else f" on {self.engine}"
         lines = [f"Computed {len(self.computed)} measure(s){on} for "
-                 f"{', '.join(self.councils)}, {start} to {end}: {self.rows_written} row(s) "
-                 "written to metric_values."]
+                 f"{_councils_named(self.councils)}, {start} to {end}: {self.rows_written} "
+                 "row(s) written to metric_values."]
         if self.not_computable:
             lines.append(f"Not computable ({len(self.not_computable)}):")
-            lines += [f"  {family} {code} for {la}: {reason}"
-                      for la, family, code, reason in self.not_computable]
+            if len(self.councils) == 1:
+                lines += [f"  {family} {code} for {la}: {reason}"
+                          for la, family, code, reason in self.not_computable]
+            else:
+                lines += _grouped_not_computable(self.not_computable)
         if self.tests.run:
             lines.append(self.tests.summary())
             lines += ["  " + f.line() for f in self.tests.failures]
         return lines
+
+
+def _councils_named(la_codes: list[str], at_most: int = 10) -> str:
+    """The councils of a run, or for a national run their number and the first and last."""
+    if len(la_codes) <= at_most:
+        return ", ".join(la_codes)
+    return f"{len(la_codes)} councils and areas ({la_codes[0]} to {la_codes[-1]})"
+
+
+def _grouped_not_computable(rows: list[tuple[str, str, str, str]]) -> list[str]:
+    """One line per measure and reason, with its councils (named when three or fewer): a
+    national run would otherwise print thousands of council x measure lines."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for la, family, code, reason in rows:
+        groups.setdefault((family, code, reason.removesuffix(f" for {la}")), []).append(la)
+    return [f"  {family} {code}: not computable for "
+            f"{', '.join(las) if len(las) <= 3 else f'{len(las)} councils'}: {reason}"
+            for (family, code, reason), las in groups.items()]
 
 
 class DataTestsFailed(OpenascError):
@@ -451,6 +472,8 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
 
     built = prepare_tables(con, steps, start, end, None, salt_method, runner)
     result.prepared += [(la, t) for t, why in built.items() if not why for la in la_codes]
+    # (On Spark a shared table lives in Spark, not in the warehouse: nothing to lend.)
+    reused = _reuse_prepared(steps, built, cache) if runner.name == "duckdb" else set()
     shared = {t: built.get(t, "not needed by this selection") for t in shared_names}
     available = _Availability(con)
     for m in measures:
@@ -460,10 +483,23 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
         result.prepared += [(la, t) for t, why in old_built.items() if not why]
         for m in old_measures:
             run(m, [la], {**shared, **old_built}, available, per_council_form=True)
-    for name in cache.values():
+    for name in set(cache.values()) - reused:
         con.execute(f"DROP TABLE IF EXISTS {name}")
     result.tests = run_data_tests(con, computed, start, end)
     return result
+
+
+def _reuse_prepared(steps: tuple[tuple[Family, PrepareStep], ...], built: dict[str, str],
+                    cache: dict[tuple[str, str], str]) -> set[str]:
+    """A measure whose SQL file is also a shared table's (SALT LTS001a reads the cells that
+    `salt_lts001_cells` holds) reads the table built a moment ago instead of running the
+    same file again with the same parameters. Returns the tables lent to the cache."""
+    lent = set()
+    for _, step in steps:
+        if built.get(step.table) == "":
+            cache[(str(step.folder / step.sql), "*")] = f'"{step.table}"'
+            lent.add(f'"{step.table}"')
+    return lent
 
 
 def _per_council_tables(plan: Plan) -> set[str]:
@@ -512,21 +548,22 @@ def run_compute(start: date, end: date, la: str | None, settings: Settings,
     run_id = warehouse.new_run_id()
     version = catalogue_version(families)
     runner = runner_for(engine)
-    con = warehouse.connect(settings.warehouse)
     try:
-        la_codes = _councils_to_compute(con, la, end, families, plan)
-        with warehouse.transaction(con):
-            result = compute(con, start, end, la_codes, run_id, families, progress,
-                             select, plan, settings.salt_method, runner)
-            result.method_version = version
-            if result.tests.errors:
-                result.seconds = time.perf_counter() - clock
-                raise DataTestsFailed(result)
-            warehouse.record_run(con, run_id, "compute", started, "ok",
-                                 method_version=version, as_of=end, detail=_detail(result))
+        # Bounded memory, spilling to a private folder: 150 councils fit as one does.
+        with warehouse.bounded_connection(settings.warehouse, settings.memory_limit) as con:
+            la_codes = _councils_to_compute(con, la, end, families, plan)
+            with warehouse.transaction(con):
+                result = compute(con, start, end, la_codes, run_id, families, progress,
+                                 select, plan, settings.salt_method, runner)
+                result.method_version = version
+                if result.tests.errors:
+                    result.seconds = time.perf_counter() - clock
+                    raise DataTestsFailed(result)
+                warehouse.record_run(con, run_id, "compute", started, "ok",
+                                     method_version=version, as_of=end,
+                                     detail=_detail(result))
     finally:
         runner.close()
-        con.close()
     result.seconds = time.perf_counter() - clock
     return result
 

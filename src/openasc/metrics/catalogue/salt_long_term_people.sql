@@ -37,6 +37,11 @@ nhse_rows AS (
                                AND (r.date_of_death >= $period_end OR r.date_of_death IS NULL)
           ELSE r.date_of_death >= $period_end OR r.date_of_death IS NULL END
 ),
+paired AS (
+    -- each script's council IDs that a row pairs with an NHS number
+    SELECT DISTINCT tag, la_code, la_person_pseudo FROM nhse_rows
+    WHERE nhs_number_pseudo IS NOT NULL AND la_person_pseudo IS NOT NULL
+),
 source AS (
     SELECT 'all' AS tag, la_code, person_id, record_id, event_start_date, event_end_date,
            der_event_end_date,
@@ -54,10 +59,9 @@ source AS (
            birth_year, birth_month, date_of_death
     FROM nhse_rows n
     WHERE nhs_number_pseudo IS NOT NULL
-       OR NOT EXISTS (SELECT 1 FROM nhse_rows p
+       OR NOT EXISTS (SELECT 1 FROM paired p
                       WHERE p.tag = n.tag AND p.la_code = n.la_code
-                        AND p.la_person_pseudo = n.la_person_pseudo
-                        AND p.nhs_number_pseudo IS NOT NULL)
+                        AND p.la_person_pseudo = n.la_person_pseudo)
 ),
 lt AS (
     SELECT tag, la_code, person_id, record_id, event_start_date AS s,
@@ -90,12 +94,11 @@ lt AS (
       AND event_start_date <= $period_end
 ),
 chained AS (
-    SELECT *, sum(CASE WHEN prev_end IS NULL OR date_diff('day', prev_end, s) > 1 THEN 1
-                       ELSE 0 END)
-              OVER (PARTITION BY la_code, tag, person_id ORDER BY s, e NULLS LAST, record_id
-                    ROWS UNBOUNDED PRECEDING) AS chain_no
+    -- a row begins a chain when its start is more than 1 day after the previous end.
     -- 'corrected': the gap from the latest end so far; 'nhse': from the previous row's
     -- end only (the code's LAG, ordered by start then end).
+    SELECT *, CASE WHEN prev_end IS NULL OR date_diff('day', prev_end, s) > 1 THEN 1
+                   ELSE 0 END AS begins_chain
     FROM (SELECT *, CASE WHEN $salt_method = 'nhse'
                          THEN lag(coalesce(e, DATE '9999-12-31')) OVER (
                                   PARTITION BY la_code, tag, person_id
@@ -107,7 +110,17 @@ chained AS (
           FROM lt)
 ),
 chain_start AS (
-    SELECT *, min(s) OVER (PARTITION BY la_code, tag, person_id, chain_no) AS chain_began
+    -- A chain is the rows from one that begins a chain to the next, in start order; its
+    -- first start (the earliest, as starts are in order) is the latest chain-beginning
+    -- start so far, or the first start for rows before any (one pass, no second window
+    -- partitioned by chain).
+    SELECT *,
+           coalesce(max(CASE WHEN begins_chain = 1 THEN s END) OVER (
+                        PARTITION BY la_code, tag, person_id ORDER BY s, e NULLS LAST, record_id
+                        ROWS UNBOUNDED PRECEDING),
+                    min(s) OVER (
+                        PARTITION BY la_code, tag, person_id ORDER BY s, e NULLS LAST, record_id
+                        ROWS UNBOUNDED PRECEDING)) AS chain_began
     FROM chained
 ),
 scoped AS (

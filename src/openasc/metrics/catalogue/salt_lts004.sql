@@ -1,14 +1,16 @@
 -- LTS004: working-age (18-64 at the period end) people with long-term support in the period
 -- in a nursing, residential or community setting whose primary support reason is learning
 -- disability support, by sex and their latest known employment status (part=1) and
--- accommodation status (part=2a settled, 2b not settled or unknown).
+-- accommodation status (part=2a settled, 2b not settled or unknown). openasc's method: only
+-- salt_method 'corrected' reads it (salt_nhse_lts004.sql), so under 'nhse' no person is
+-- derived (the councils' zero rows remain), as the nhse tables are empty under 'corrected'.
 WITH lt AS (
     SELECT la_code, person_id, record_id, event_start_date AS s, gender, birth_year, birth_month,
            nullif(employment_status, 'Unknown') AS employment,
            nullif(accommodation_status, 'Unknown') AS accommodation,
            primary_support_reason
     FROM cld_events JOIN compute_councils USING (la_code)
-    WHERE client_type = 'Service user' AND event_type = 'Service'
+    WHERE $salt_method = 'corrected' AND client_type = 'Service user' AND event_type = 'Service'
       AND service_type IN ('Long term support: Nursing care',
                            'Long term support: Residential care',
                            'Long term support: Community')

@@ -73,28 +73,39 @@ rows_in AS (
       AND (r.date_of_death >= $period_start OR r.date_of_death IS NULL)
       AND r.client_type = 'Service user'
 ),
+paired AS (
+    -- the council IDs this subset pairs with an NHS number
+    SELECT DISTINCT la_code, la_person_pseudo FROM rows_in
+    WHERE nhs_number_pseudo IS NOT NULL AND la_person_pseudo IS NOT NULL
+),
 identified AS (
     -- Code L152-198: the NHS number, else the council's ID when no row of this subset pairs
     -- it with an NHS number; rows with neither are dropped.
-    SELECT *, coalesce(nhs_number_pseudo, la_person_pseudo) AS person
+    SELECT *, coalesce(nhs_number_pseudo, la_person_pseudo) AS person,
+           CASE WHEN event_type = 'Request' THEN coalesce(route, '')
+                WHEN event_type = 'Service'
+                    THEN concat(service_type, service_component, delivery_mechanism) END
+               AS import_key
     FROM rows_in n
     WHERE nhs_number_pseudo IS NOT NULL
-       OR NOT EXISTS (SELECT 1 FROM rows_in p
-                      WHERE p.la_code = n.la_code AND p.la_person_pseudo = n.la_person_pseudo
-                        AND p.nhs_number_pseudo IS NOT NULL)
+       OR NOT EXISTS (SELECT 1 FROM paired p
+                      WHERE p.la_code = n.la_code AND p.la_person_pseudo = n.la_person_pseudo)
+),
+latest AS (
+    -- the latest import of each request and service (its key without the end date)
+    SELECT la_code, person, event_type, s, import_key, max(submitted_on) AS submitted_on
+    FROM identified WHERE event_type IN ('Request', 'Service')
+    GROUP BY la_code, person, event_type, s, import_key
 ),
 events AS (
     -- Code L212-285: requests and services in their latest import only (keyed without the
     -- end date); assessments and reviews from every import.
-    SELECT * FROM identified
-    QUALIFY event_type NOT IN ('Request', 'Service')
-         OR dense_rank() OVER (
-                PARTITION BY la_code, person, event_type, s,
-                             CASE WHEN event_type = 'Request' THEN coalesce(route, '') END,
-                             CASE WHEN event_type = 'Service'
-                                  THEN concat(service_type, service_component,
-                                              delivery_mechanism) END
-                ORDER BY submitted_on DESC) = 1
+    SELECT * FROM identified WHERE event_type NOT IN ('Request', 'Service')
+    UNION ALL
+    SELECT i.* FROM identified i
+    JOIN latest l ON l.la_code = i.la_code AND l.person IS NOT DISTINCT FROM i.person
+     AND l.event_type = i.event_type AND l.s = i.s AND l.import_key = i.import_key
+     AND l.submitted_on = i.submitted_on
 ),
 requests AS (
     -- Code L302-360: an open request ends "today" (any day after the data); a request

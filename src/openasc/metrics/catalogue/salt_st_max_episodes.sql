@@ -2,13 +2,15 @@
 -- starts no more than 1 day after the episode so far ended; with each episode's outcome
 -- (latest end, then the outcome hierarchy), whether it follows an STS001 ST-Max sequel
 -- (new client) or began while a long-term service was open (existing client), and what
--- followed it (3-day chain).
+-- followed it (3-day chain). Only salt_method 'corrected' reads these episodes (STS002 under
+-- 'nhse' reads salt_nhse_st_max), so under 'nhse' the table is empty, as the nhse tables
+-- are under 'corrected', instead of being derived for nothing.
 WITH ev AS (
     SELECT la_code, person_id, record_id, event_type, event_start_date AS s,
            coalesce(der_event_end_date, event_end_date) AS e, event_outcome, service_type,
            primary_support_reason, birth_year, birth_month
     FROM cld_events JOIN compute_councils USING (la_code)
-    WHERE client_type = 'Service user'
+    WHERE $salt_method = 'corrected' AND client_type = 'Service user'
       AND event_start_date <= $period_end
 ),
 stmax AS (

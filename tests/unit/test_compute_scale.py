@@ -1,0 +1,207 @@
+"""`openasc compute` at national scale (issue #20): bounded memory, and a summary that says
+what was not computable in one line per measure and reason, not one per council.
+
+The memory bound is DuckDB's `memory_limit` on the warehouse connection compute uses, with
+a private folder for what DuckDB spills beyond it; `memory_limit` in openasc.toml or
+OPENASC_MEMORY_LIMIT overrides the default (half the machine's memory, at most 4 GB).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from openasc import warehouse
+from openasc.config import Settings, load_settings
+from openasc.errors import OpenascError
+from openasc.metrics import engine
+from openasc.metrics.engine import ComputeResult
+
+START, END = date(2024, 4, 1), date(2025, 3, 31)
+
+
+# ----------------------------------------------------------------------------- the summary
+def _result(councils: list[str], not_computable: list[tuple[str, str, str, str]]
+            ) -> ComputeResult:
+    return ComputeResult(councils=councils, period=(START, END),
+                         not_computable=not_computable)
+
+
+def test_one_council_keeps_one_line_per_measure() -> None:
+    """A single-council run prints each measure with its council, as it always has."""
+    lines = _result(["E10000034"], [
+        ("E10000034", "ASCOF", "2D", "table hospital_discharges has no rows for E10000034"),
+        ("E10000034", "ASCOF", "1A", "table survey_responses does not exist")]
+    ).summary_lines()
+    assert lines[1:] == [
+        "Not computable (2):",
+        "  ASCOF 2D for E10000034: table hospital_discharges has no rows for E10000034",
+        "  ASCOF 1A for E10000034: table survey_responses does not exist"]
+
+
+def test_many_councils_give_one_line_per_measure_and_reason() -> None:
+    """Five councils. ASCOF 1A: no survey table for any of them -> one line, "5 councils".
+    ASCOF 2D: four have no discharge rows (one line, "4 councils", the reason without a
+    council's code) and one has another reason (its own line, naming it). SAC SAC-1: two
+    councils -> named, not counted. 5 + 4 + 1 + 2 = 12 pairs in the header."""
+    las = ["E06000001", "E06000002", "E06000003", "E06000004", "E06000005"]
+    rows = [(la, "ASCOF", "1A", "table survey_responses does not exist") for la in las]
+    rows += [(la, "ASCOF", "2D", f"table hospital_discharges has no rows for {la}")
+             for la in las[:4]]
+    rows += [(las[4], "ASCOF", "2D", "shared table x was not built (table y does not exist)")]
+    rows += [(la, "SAC", "SAC-1", f"table safeguarding_cases has no rows for {la}")
+             for la in las[:2]]
+    lines = _result(las, rows).summary_lines()
+    assert lines[1:] == [
+        "Not computable (12):",
+        "  ASCOF 1A: not computable for 5 councils: table survey_responses does not exist",
+        "  ASCOF 2D: not computable for 4 councils: table hospital_discharges has no rows",
+        "  ASCOF 2D: not computable for E06000005: shared table x was not built "
+        "(table y does not exist)",
+        "  SAC SAC-1: not computable for E06000001, E06000002: table safeguarding_cases "
+        "has no rows"]
+
+
+def test_a_national_run_names_its_number_of_councils_not_every_code() -> None:
+    """144 councils: the first line gives the count and the first and last code."""
+    las = [f"E060000{n:02d}" for n in range(1, 100)] + [f"E080000{n:02d}" for n in range(45)]
+    first = _result(las, []).summary_lines()[0]
+    assert "for 144 councils and areas (E06000001 to E08000044)," in first
+    assert "E06000050" not in first
+
+
+# ----------------------------------------------------------------------------- the setting
+def test_memory_limit_defaults_to_none_and_is_read_from_openasc_toml(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENASC_MEMORY_LIMIT", raising=False)
+    assert load_settings(cwd=tmp_path).memory_limit is None
+    (tmp_path / "openasc.toml").write_text('memory_limit = "2GB"\n', encoding="utf-8")
+    assert load_settings(cwd=tmp_path).memory_limit == "2GB"
+    monkeypatch.setenv("OPENASC_MEMORY_LIMIT", "512MiB")
+    assert load_settings(cwd=tmp_path).memory_limit == "512MiB"
+
+
+@pytest.mark.parametrize("bad", ['"lots"', '"4 GB; DROP TABLE runs"', "4"])
+def test_a_memory_limit_that_is_not_an_amount_is_refused_by_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: str) -> None:
+    monkeypatch.delenv("OPENASC_MEMORY_LIMIT", raising=False)
+    (tmp_path / "openasc.toml").write_text(f"memory_limit = {bad}\n", encoding="utf-8")
+    with pytest.raises(OpenascError, match=r"openasc.toml: memory_limit must be an amount"):
+        load_settings(cwd=tmp_path)
+
+
+def test_the_default_is_half_the_machine_at_most_4gb() -> None:
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    mb = int(warehouse.default_memory_limit().removesuffix("MiB"))
+    assert mb == min(physical // 2, 4 * 1024**3) // 1024**2
+
+
+def test_the_bounded_connection_limits_memory_and_spills_privately(tmp_path: Path) -> None:
+    """Inside: DuckDB reports the limit and spills into a fresh folder that is not beside
+    the warehouse; after: the folder is gone and the connection closed."""
+    path = tmp_path / "wh" / "openasc.duckdb"
+    with warehouse.bounded_connection(path, "512MiB") as con:
+        limit, tmp = con.execute("SELECT current_setting('memory_limit'), "
+                                 "current_setting('temp_directory')").fetchone()
+        assert limit == "512.0 MiB"
+        assert Path(tmp).is_dir() and path.parent not in Path(tmp).parents
+    assert not Path(tmp).exists()
+    with pytest.raises(duckdb.ConnectionException):
+        con.execute("SELECT 1")
+    with pytest.raises(OpenascError, match="not an amount"):
+        with warehouse.bounded_connection(path, "1GB'; ATTACH 'x"):
+            pass
+
+
+def test_compute_runs_on_the_bounded_connection(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """run_compute's connection carries the setting's limit (seen from inside compute)."""
+    seen: list[str] = []
+    real = engine.compute
+
+    def spy(con: duckdb.DuckDBPyConnection, *args: object, **kwargs: object) -> ComputeResult:
+        seen.append(con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        return real(con, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "compute", spy)
+    settings = Settings(warehouse=tmp_path / "wh.duckdb", key_file=tmp_path / "k",
+                        memory_limit="300MiB")
+    result = engine.run_compute(START, END, "E10000034", settings, select=["DQ"])
+    assert seen == ["300.0 MiB"]
+    assert result.not_computable  # an empty warehouse: DQ-FIELDS has nothing to read
+
+
+# ----------------------------------------------------------------------------- no rework
+REUSE = """
+family: REUSE
+published: {counts: none}
+prepare:
+  - table: visit_counts
+    sql: counts.sql
+    requires: [visits]
+measures:
+  - code: R1
+    title: Visits
+    unit: count
+    polarity: neutral
+    numerator: visits
+    denominator: none
+    source: visits
+    requires: [visits]
+    disaggregations: []
+    method_notes: The shared table's own rows.
+    sql: counts.sql
+  - code: R2
+    title: Twice the visits
+    unit: count
+    polarity: neutral
+    numerator: visits x 2
+    denominator: none
+    source: visits
+    requires: [visit_counts]
+    disaggregations: []
+    method_notes: Reads the shared table.
+    sql: twice.sql
+"""
+COUNTS = """SELECT la_code, '' AS breakdown, count(*) AS numerator
+FROM visits JOIN compute_councils USING (la_code) GROUP BY la_code"""
+
+
+def test_a_measure_sharing_a_prepare_step_s_file_reads_its_table(tmp_path: Path) -> None:
+    """R1's SQL is the file the shared table visit_counts is built from (as SALT LTS001a's
+    is salt_lts001_cells'): it runs once, and R1 reads the table. Visits: 2 for A, 1 for B,
+    so R1 = 2 and 1, R2 (the table x 2) = 4 and 2."""
+    from openasc.metrics.catalogue import load_catalogue
+
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    (folder / "reuse.yaml").write_text(REUSE)
+    (folder / "counts.sql").write_text(COUNTS)
+    (folder / "twice.sql").write_text("SELECT la_code, breakdown, numerator * 2 AS numerator "
+                                      "FROM visit_counts")
+    runs: list[str] = []
+
+    class Counting(engine.DuckDBRunner):
+        def shared_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
+                         params: dict[str, object], what: str) -> None:
+            runs.append(what)
+            super().shared_table(con, table, sql, params, what)
+
+        def rows_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
+                       params: dict[str, object], what: str) -> None:
+            runs.append(what)
+            super().rows_table(con, table, sql, params, what)
+
+    con = warehouse.connect(tmp_path / "wh.duckdb")
+    con.execute("CREATE TABLE visits AS SELECT * FROM (VALUES ('A'), ('A'), ('B')) v(la_code)")
+    engine.compute(con, START, END, ["A", "B"], "run", load_catalogue(folder),
+                   runner=Counting())
+    assert [w for w in runs if "counts.sql" in w] == [
+        "Family REUSE: the shared table visit_counts (counts.sql)"]
+    assert con.execute("SELECT code, la_code, numerator FROM metric_values ORDER BY 1, 2"
+                       ).fetchall() == [("R1", "A", 2), ("R1", "B", 1), ("R2", "A", 4),
+                                        ("R2", "B", 2)]
