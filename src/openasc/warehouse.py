@@ -108,7 +108,7 @@ def bounded_connection(path: Path | str, memory_limit: str | None = None
     con = connect(path)
     tmp = tempfile.mkdtemp(prefix="openasc-compute-")
     try:
-        con.execute(f"SET temp_directory = '{tmp}'")
+        con.execute(f"SET temp_directory = {sql_text(tmp)}")
         con.execute(f"SET memory_limit = '{limit}'")
         yield con
     finally:

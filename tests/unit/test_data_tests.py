@@ -89,6 +89,24 @@ def test_breakdowns_must_sum_to_the_headline_on_their_own_keys_only(tmp_path: Pa
         "is 4.0"]
 
 
+def test_a_large_sum_is_compared_to_a_billionth_of_itself(tmp_path: Path) -> None:
+    """The allowed gap is the larger of 1e-6 and a billionth of the sum. Money added in
+    another order (DuckDB's threads) can differ in its last binary digit, and near £20bn
+    (national spending) doubles are about 3.8e-6 apart, so a fixed 1e-6 failed such sums
+    at random. Headline £20,000,000,000.000004 (the next double above £20bn) against parts
+    £10bn + £10bn: a gap of 3.8e-6, under 20 (a billionth of £20bn): passes. Headline
+    £1,000,001 against £500,000 + £500,000: a gap of £1, over 0.001 (a billionth of £1m):
+    fails."""
+    m = measure("GBP", (DataTest("breakdowns_sum_to_headline", keys=("sex",)),))
+    halves = [("sex=Male", 1e10, None, 1e10), ("sex=Female", 1e10, None, 1e10)]
+    noise = 20_000_000_000.000004
+    assert noise - 2e10 > 1e-6  # the old fixed tolerance would have failed it
+    assert check(tmp_path / "noise", m, [("", noise, None, noise), *halves]) == []
+    small = [("sex=Male", 5e5, None, 5e5), ("sex=Female", 5e5, None, 5e5)]
+    pound = check(tmp_path / "pound", m, [("", 1_000_001.0, None, 1_000_001.0), *small])
+    assert [f.rule for f in pound] == ["breakdowns_sum_to_headline sex"]
+
+
 def test_a_sum_test_is_refused_on_a_multi_label_measure(tmp_path: Path) -> None:
     """SG2a's rows count one enquiry under several abuse types: they cannot sum to it."""
     (tmp_path / "x.yaml").write_text(
