@@ -240,3 +240,21 @@ def test_duckdb_and_spark_write_identical_metric_values(dataset: str, spark: Any
     assert (only_duckdb, only_spark) == ([], []), "rows differ between the engines"
     assert duck == on_spark
     assert '"engine": "spark"' in spark_run and '"engine": "duckdb"' in duck_run
+
+
+def test_a_spark_compute_prints_openasc_messages_not_sparks_warnings(spark: Any,
+                                                                    tmp_path: Path) -> None:
+    """`openasc compute --engine spark` in its own process (a new JVM, as a user starts it):
+    stderr holds none of Spark's start-up warnings (the loopback address, native Hadoop,
+    "Setting default log level"), only what the JVM itself prints before any log setting
+    applies (its incubator-module notice), and stdout says what was computed."""
+    from sac_casefiles import openasc
+
+    _case_file("test_dols", "dols")(tmp_path)
+    done = openasc(tmp_path, "compute", "--from", PERIOD[0].isoformat(), "--to",
+                   PERIOD[1].isoformat(), "--engine", "spark", "--select", "DOLS")
+    assert done.returncode == 0, done.stderr
+    assert "measure(s) on spark" in done.stdout
+    noise = [line for line in done.stderr.splitlines()
+             if line.strip() and not line.startswith("WARNING: Using incubator modules")]
+    assert noise == [], "Spark printed its own log lines"
