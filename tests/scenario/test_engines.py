@@ -1,15 +1,16 @@
-"""The ASCOF, SALT, SAC and DoLS scenario sets on both engines: identical metric_values rows
-(for the measures that run on Spark so far: DATASETS and docs/scale-out.md say which).
+"""The ASCOF, SALT, SAC and DoLS scenario sets on both engines: identical metric_values rows.
 
 `openasc compute --engine spark` must write exactly what the DuckDB engine writes (issue #20
 item 3). The hand-made datasets are the scenario modules' own, not copies: the ASCOF cases
 are collected from the ASCOF modules the way their `ascof_batch` fixture collects them (each
 case its own council), and the SALT, SAC and DoLS rows come from those modules' row
-builders. Each dataset is loaded once through the command line, then computed on a copy of
-the warehouse by each engine, and every metric_values row (all columns but the run id) must
-match (numbers to 9 decimal places: the engines may add a rate's parts in another order, which
-moves the last binary digits of a double, as in test_all_councils.py). The oracle is the
-DuckDB engine, whose figures the scenario modules check by hand.
+builders (the SALT-method tests' people collected at their `both` call, each test its own
+council). Each dataset is loaded once through the command line, then computed on a copy of
+the warehouse by each engine; every selected measure must have rows, and every
+metric_values row the run wrote (all columns but the run id) must match (numbers to 9
+decimal places: the engines may add a rate's parts in another order, which moves the last
+binary digits of a double, as in test_all_councils.py). The oracle is the DuckDB engine,
+whose figures the scenario modules check by hand.
 
 Spark starts once per test session (the `spark` fixture). Outside CI the test is skipped
 when Java or pyspark is missing; in CI (`CI=true`) that is a failure, as CI installs both.
