@@ -158,11 +158,6 @@ def main() -> int:
     inputs.mkdir(parents=True, exist_ok=True)
     # The key must live outside the warehouse's folder (openasc refuses otherwise).
     env = dict(os.environ, OPENASC_KEY_FILE=str(Path(tempfile.mkdtemp()) / "key"))
-    wh = work / "warehouse" / "openasc.duckdb"
-    wh.parent.mkdir(exist_ok=True)
-    wh.unlink(missing_ok=True)
-    openasc = [sys.executable, "-m", "openasc.cli", "--warehouse", str(wh)]
-
     if args.engines_only:
         if not args.spark_rows:
             parser.error("--engines-only compares the engines on --spark-rows rows")
@@ -171,6 +166,10 @@ def main() -> int:
                      {"engines": compare_engines(made, args.spark_rows, work, env,
                                                  args.engine_runs)})
         return 0
+    wh = work / "warehouse" / "openasc.duckdb"
+    wh.parent.mkdir(exist_ok=True)
+    wh.unlink(missing_ok=True)
+    openasc = [sys.executable, "-m", "openasc.cli", "--warehouse", str(wh)]
 
     started = time.perf_counter()
     made = synthesise(inputs, args.rows, args.councils)
