@@ -1,15 +1,16 @@
-"""The ASCOF, SALT, SAC and DoLS scenario sets on both engines: identical metric_values rows
-(for the measures that run on Spark so far: DATASETS and docs/scale-out.md say which).
+"""The ASCOF, SALT, SAC and DoLS scenario sets on both engines: identical metric_values rows.
 
 `openasc compute --engine spark` must write exactly what the DuckDB engine writes (issue #20
 item 3). The hand-made datasets are the scenario modules' own, not copies: the ASCOF cases
 are collected from the ASCOF modules the way their `ascof_batch` fixture collects them (each
 case its own council), and the SALT, SAC and DoLS rows come from those modules' row
-builders. Each dataset is loaded once through the command line, then computed on a copy of
-the warehouse by each engine, and every metric_values row (all columns but the run id) must
-match (numbers to 9 decimal places: the engines may add a rate's parts in another order, which
-moves the last binary digits of a double, as in test_all_councils.py). The oracle is the
-DuckDB engine, whose figures the scenario modules check by hand.
+builders (the SALT-method tests' people collected at their `both` call, each test its own
+council). Each dataset is loaded once through the command line, then computed on a copy of
+the warehouse by each engine; every selected measure must have rows, and every
+metric_values row the run wrote (all columns but the run id) must match (numbers to 9
+decimal places: the engines may add a rate's parts in another order, which moves the last
+binary digits of a double, as in test_all_councils.py). The oracle is the DuckDB engine,
+whose figures the scenario modules check by hand.
 
 Spark starts once per test session (the `spark` fixture). Outside CI the test is skipped
 when Java or pyspark is missing; in CI (`CI=true`) that is a failure, as CI installs both.
@@ -32,7 +33,9 @@ import duckdb
 import pytest
 
 from openasc.config import load_settings
+from openasc.metrics.catalogue import default_catalogue
 from openasc.metrics.engine import run_compute
+from openasc.metrics.plan import select_measures
 
 PERIOD = (date(2024, 4, 1), date(2025, 3, 31))
 ASCOF_MODULES = ("test_ascof_2a", "test_ascof_2a_sequel", "test_ascof_2b_2c", "test_ascof_2d",
@@ -103,6 +106,7 @@ def _ascof(folder: Path) -> Path:
 
 
 def _salt(rows: str) -> Callable[[Path], Path]:
+    """test_salt.py's requests or long-term rows, loaded as that module loads them."""
     def load(folder: Path) -> Path:
         import test_salt
         from test_salt_events import ingest
@@ -110,6 +114,53 @@ def _salt(rows: str) -> Callable[[Path], Path]:
         return ingest(folder, getattr(test_salt, rows)(), test_salt.SUBMITTED,
                       test_salt.FILE_PERIOD)
     return load
+
+
+class _Collected(Exception):
+    """Stops a SALT-method test at its `both(...)` call once its rows are recorded."""
+
+
+def _salt_methods(folder: Path) -> Path:
+    """Every person of test_salt_methods.py and test_salt_methods_lts.py that goes through
+    their `both` helper (one file, computed under both methods), each test its own council,
+    loaded as `both` loads one: the year's bookends, submitted 1 May 2025."""
+    import ascof_harness as harness
+    import test_salt_methods
+    from test_salt_events import PERIOD as YEAR
+    from test_salt_events import bookends
+
+    from cldfile import nhs_number, write_cld_csv
+
+    cases: list[list[dict[str, str]]] = []
+
+    def record(_folder: Path, rows: list[dict[str, str]]) -> None:
+        cases.append(rows)
+        raise _Collected
+
+    for name in ("test_salt_methods", "test_salt_methods_lts"):
+        module = importlib.import_module(name)
+        saved = module.both
+        module.both = record
+        try:
+            for test_name, test in vars(module).items():
+                if test_name.startswith("test_") and inspect.isfunction(test) \
+                        and "both(" in inspect.getsource(test):
+                    with pytest.raises(_Collected):
+                        test(tmp_path=folder / "unused")
+        finally:
+            module.both = saved
+    assert len(cases) > 10, "the SALT-method tests were not collected"
+    files = []
+    for i, ((cassr, _), rows) in enumerate(zip(harness._councils(len(cases)), cases,
+                                                strict=True)):
+        own = [{**r, "NHS_Number": nhs_number(f"{i}|{r['NHS_Number']}")}
+               for r in [*bookends(*test_salt_methods.YEAR_BOOKENDS), *rows]]
+        files.append(str(write_cld_csv(folder / f"cld_{i}.csv", own, la_code=cassr,
+                                       period_start=YEAR[0], period_end=YEAR[1])))
+    wh = folder / "wh.duckdb"
+    harness._invoke(["--warehouse", str(wh), "ingest", "cld", *files, "--submitted-on",
+                     "2025-05-01", "--add-council"])
+    return wh
 
 
 def _case_file(module_name: str, kind: str) -> Callable[[Path], Path]:
@@ -127,46 +178,51 @@ def _case_file(module_name: str, kind: str) -> Callable[[Path], Path]:
     return load
 
 
-# dataset -> (loader, families computed, SALT method)
-# Not yet on Spark (issue #20 stays open; docs/scale-out.md): ASCOF 2A and 2A-EPISODES
-# (Spark finds `person_id` ambiguous in the nested-events subquery), the shared table
-# salt_nhse_st_max that STS002a/b read under both methods (Spark 4.0's optimiser fails on it:
-# "key not found"), and salt_lts001.sql's cells, which LTS001a/b/c read (Spark cannot
-# resolve grouping() of a column in its HAVING).
+ASCOF = ["2A", "2A-EPISODES", "2B", "2C", "2D", "2D-OUTCOMES", "2E", "2E-LD", "2E-UNKNOWN",
+         "3D", "3D-UNKNOWN"]
+SALT_REQUESTS = ["STS001", "STS002a", "STS002b"]
+SALT_LONG_TERM = ["LTS001a", "LTS001b", "LTS001c", "LTS002a", "LTS002b", "LTS003", "LTS004"]
+
+# dataset -> (loader, measures computed, SALT method)
 DATASETS: dict[str, tuple[Callable[[Path], Path], list[str], str]] = {
-    "ascof": (_ascof, ["2B", "2C", "2D", "2D-OUTCOMES", "2E", "2E-LD", "2E-UNKNOWN", "3D",
-                       "3D-UNKNOWN"], "nhse"),
-    "salt_requests_corrected": (_salt("requests_rows"), ["STS001"], "corrected"),
-    "salt_requests_nhse": (_salt("requests_rows"), ["STS001"], "nhse"),
+    "ascof": (_ascof, ASCOF, "nhse"),
+    # test_salt.py pins `corrected`; its requests also run under `nhse` (the default), whose
+    # long-term tables read only a submission of the whole year, which its file is not.
+    "salt_requests_corrected": (_salt("requests_rows"), SALT_REQUESTS, "corrected"),
+    "salt_requests_nhse": (_salt("requests_rows"), SALT_REQUESTS, "nhse"),
+    "salt_long_term_corrected": (_salt("long_term_rows"), SALT_LONG_TERM, "corrected"),
+    # No person of the SALT-method tests has a review (LTS002b), and none is in long-term
+    # support for more than a year under `nhse`'s strict test (LTS001c).
+    "salt_methods_corrected": (_salt_methods, [*SALT_REQUESTS, "LTS001a", "LTS001b", "LTS001c",
+                                               "LTS002a", "LTS003", "LTS004"], "corrected"),
+    "salt_methods_nhse": (_salt_methods, [*SALT_REQUESTS, "LTS001a", "LTS001b", "LTS002a",
+                                          "LTS003", "LTS004"], "nhse"),
     "sac": (_case_file("test_sac", "safeguarding"), ["SAC"], "nhse"),
     "sac_concerns": (_case_file("test_sac_concerns", "safeguarding"), ["SAC"], "nhse"),
     "dols": (_case_file("test_dols", "dols"), ["DOLS"], "nhse"),
 }
 
 
-def _metric_rows(warehouse: Path) -> list[tuple]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(
-            "SELECT family, code, la_code, period_start, period_end, breakdown, "
-            "round(numerator, 9), round(denominator, 9), round(value, 9), unit "
-            "FROM metric_values ORDER BY ALL").fetchall()
-    finally:
-        con.close()
-
-
 def _run_engine(warehouse: Path, folder: Path, engine: str, select: list[str],
-                salt_method: str) -> tuple[list[tuple], dict]:
+                salt_method: str) -> tuple[list[tuple], str]:
+    """The metric_values rows this engine's compute run wrote (rows an earlier run left,
+    such as the ASCOF harness's own, are not its) and the run's detail."""
     copy = folder / f"{engine}.duckdb"
     shutil.copy(warehouse, copy)
     (folder / "openasc.toml").write_text(f'salt_method = "{salt_method}"\n', "utf-8")
     settings = load_settings(copy, cwd=folder)
     run_compute(*PERIOD, None, settings, select=select, engine=engine)
     con = duckdb.connect(str(copy), read_only=True)
-    detail = con.execute("SELECT detail FROM runs WHERE command = 'compute' "
-                         "ORDER BY started_at DESC LIMIT 1").fetchone()[0]
-    con.close()
-    return _metric_rows(copy), detail
+    try:
+        run_id, detail = con.execute("SELECT run_id, detail FROM runs WHERE command = "
+                                     "'compute' ORDER BY started_at DESC LIMIT 1").fetchone()
+        rows = con.execute(
+            "SELECT family, code, la_code, period_start, period_end, breakdown, "
+            "round(numerator, 9), round(denominator, 9), round(value, 9), unit "
+            "FROM metric_values WHERE run_id = ? ORDER BY ALL", [run_id]).fetchall()
+    finally:
+        con.close()
+    return rows, detail
 
 
 @pytest.mark.parametrize("dataset", list(DATASETS))
@@ -177,10 +233,29 @@ def test_duckdb_and_spark_write_identical_metric_values(dataset: str, spark: Any
     warehouse = load(tmp_path / "data")
     duck, duck_run = _run_engine(warehouse, tmp_path, "duckdb", select, salt_method)
     on_spark, spark_run = _run_engine(warehouse, tmp_path, "spark", select, salt_method)
-    assert any(r[0] in select or r[1] in select for r in duck), \
-        "the dataset computed none of its measures"
+    measures = {(m.family, m.code) for m in select_measures(default_catalogue(), select)}
+    computed = {(r[0], r[1]) for r in duck}
+    assert sorted(measures - computed) == [], "the dataset computed no rows of these measures"
     only_duckdb = sorted(set(duck) - set(on_spark), key=str)
     only_spark = sorted(set(on_spark) - set(duck), key=str)
     assert (only_duckdb, only_spark) == ([], []), "rows differ between the engines"
     assert duck == on_spark
     assert '"engine": "spark"' in spark_run and '"engine": "duckdb"' in duck_run
+
+
+def test_a_spark_compute_prints_openasc_messages_not_sparks_warnings(spark: Any,
+                                                                    tmp_path: Path) -> None:
+    """`openasc compute --engine spark` in its own process (a new JVM, as a user starts it):
+    stderr holds none of Spark's start-up warnings (the loopback address, native Hadoop,
+    "Setting default log level"), only what the JVM itself prints before any log setting
+    applies (its incubator-module notice), and stdout says what was computed."""
+    from sac_casefiles import openasc
+
+    _case_file("test_dols", "dols")(tmp_path)
+    done = openasc(tmp_path, "compute", "--from", PERIOD[0].isoformat(), "--to",
+                   PERIOD[1].isoformat(), "--engine", "spark", "--select", "DOLS")
+    assert done.returncode == 0, done.stderr
+    assert "measure(s) on spark" in done.stdout
+    noise = [line for line in done.stderr.splitlines()
+             if line.strip() and not line.startswith("WARNING: Using incubator modules")]
+    assert noise == [], "Spark printed its own log lines"

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 MASTER_ENV = "OPENASC_SPARK_MASTER"
 EXPORT_DIR_ENV = "OPENASC_SPARK_EXPORT_DIR"
 DEFAULT_MASTER = "local[*]"
+LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 
 # Spark settings that make Spark SQL mean what DuckDB's does (each one's reason beside it).
 SESSION_CONFIG = {
@@ -53,10 +54,15 @@ SESSION_CONFIG = {
     "spark.driver.memory": "4g",
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
+    # Errors only on stderr (a log4j2 file shipped beside this module): Spark's start-up
+    # warnings (loopback address, native Hadoop, its default log profile) would bury
+    # openasc's own messages.
+    "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}",
 }
 
 # A cluster (or Databricks) sets these itself.
-LOCAL_ONLY = {"spark.sql.shuffle.partitions", "spark.driver.memory"}
+LOCAL_ONLY = {"spark.sql.shuffle.partitions", "spark.driver.memory",
+              "spark.driver.extraJavaOptions"}
 
 _SESSION: dict[str, Any] = {}
 

@@ -117,9 +117,10 @@ new_clients AS (
             AND date_diff('day', l.end_date, f.cluster_start) < 91)
 ),
 -- Step 4.3-4.4 candidates: events starting in the cluster or up to 7 days after its end and
--- still running after the cluster end. (r.* brings the council's `la_code`.)
+-- still running after the cluster end. (r.* brings the council's `la_code` and the person:
+-- naming n.person_id too would give the CTE two columns of that name, which Spark refuses.)
 candidates AS (
-    SELECT n.person_id, n.cluster_no, n.cluster_usable, r.*
+    SELECT n.cluster_no, n.cluster_usable, r.*
     FROM new_clients n
     JOIN ranked r
       ON r.la_code = n.la_code
@@ -168,7 +169,7 @@ candidate_counts AS (
 ),
 -- Nested assessments and reviews (4c) and nested services (step 5): inside the cluster.
 nested AS (
-    SELECT n.person_id, n.cluster_no, n.cluster_end, r.*
+    SELECT n.cluster_no, n.cluster_end, r.*
     FROM new_clients n
     JOIN ranked r
       ON r.la_code = n.la_code

@@ -36,9 +36,10 @@ latest AS (
                 THEN 'Unknown'
                 ELSE coalesce(max(accommodation) FILTER (WHERE s = last_known_acc), 'Unknown')
                 END AS accommodation
-    FROM (SELECT *, max(s) FILTER (WHERE employment IS NOT NULL)
+    -- (a CASE inside the window's max, not FILTER: Spark has no FILTER on a window)
+    FROM (SELECT *, max(CASE WHEN employment IS NOT NULL THEN s END)
                         OVER (PARTITION BY la_code, person_id) AS last_known_emp,
-                    max(s) FILTER (WHERE accommodation IS NOT NULL)
+                    max(CASE WHEN accommodation IS NOT NULL THEN s END)
                         OVER (PARTITION BY la_code, person_id) AS last_known_acc
           FROM lt)
     GROUP BY la_code, person_id

@@ -74,11 +74,11 @@ st_max_rows AS (
     -- Code: #ST_MAX_BUILD (STS002a: only the cohort's ST-Max starts; 2b: every ST-Max).
     -- Open services end "today" (any day after the data).
     SELECT DISTINCT v.la_code, v.person, v.s, coalesce(v.e, DATE '9999-12-31') AS e, v.outcome,
-           EXISTS (SELECT 1 FROM salt_nhse_requests c
-                   WHERE c.kind = 'st_max_cohort' AND c.la_code = v.la_code
-                     AND c.person_id = v.person
-                     AND c.st_max_start = v.s) AS in_cohort
+           c.person_id IS NOT NULL AS in_cohort
     FROM events v
+    LEFT JOIN (SELECT DISTINCT la_code, person_id, st_max_start FROM salt_nhse_requests
+               WHERE kind = 'st_max_cohort') c
+           ON c.la_code = v.la_code AND c.person_id = v.person AND c.st_max_start = v.s
     WHERE v.event_type = 'Service' AND v.service_type = 'Short term support: ST-Max'
       AND (v.date_of_death >= $period_start OR v.date_of_death IS NULL)
 ),
