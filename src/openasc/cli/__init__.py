@@ -671,6 +671,13 @@ def main() -> None:
             err.print("Error: the disk is full, so the command stopped; the warehouse is as it "
                       "was and no output was replaced. Free some space and run it again.")
             sys.exit(1)
+        if type(exc).__name__ == "OutOfMemoryException":  # DuckDB's, at its memory_limit
+            err.print("Error: the command needed more memory than it may use, so it stopped; "
+                      "the warehouse is as it was. Raise the limit with memory_limit in "
+                      "openasc.toml or OPENASC_MEMORY_LIMIT (e.g. \"8GB\"; the default is "
+                      "3GB for an ingest, half the machine's memory up to 4GB for a compute) "
+                      "and run it again.")
+            sys.exit(1)
         if "could not set lock" in str(exc).lower():  # another process took the file
             err.print("Error: the warehouse is in use by another process (the dashboard or "
                       "another openasc command); nothing was changed. Try again in a moment.")

@@ -301,7 +301,7 @@ def validate_case_files(kind: str, files: list[Path], report_dir: Path | None,
     results = []
     for path in files:
         path = Path(path)
-        with staging_connection(key) as con:
+        with staging_connection(key, settings.memory_limit) as con:
             staged = stage_case_file(con, kind, path, labels_file=settings.labels_file,
                                      date_order=date_order)
             malformed = len(staged.read.malformed)

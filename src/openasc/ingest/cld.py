@@ -155,7 +155,7 @@ def validate_files(files: list[Path], report_dir: Path | None, settings: Setting
     spec = load_spec("cld")
     key = load_key(settings, bind=False)
     results = []
-    with staging_connection(key) as con:
+    with staging_connection(key, settings.memory_limit) as con:
         for i, path in enumerate(files):
             # the statuses and notes are built only for a report, the one reader of them
             staged = stage_file(con, Path(path), spec, i, load_only=report_dir is None,

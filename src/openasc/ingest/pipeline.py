@@ -656,7 +656,7 @@ def ingest_files(name: str | Path, paths: list[Path], settings: Settings | None 
     # before the key is bound to it (binding writes the key's fingerprint).
     warehouse.connect(settings.warehouse).close()
     key = load_key(settings)
-    with staging_connection(key) as staging:
+    with staging_connection(key, settings.memory_limit) as staging:
         staging.execute("ATTACH ? AS wh", [str(settings.warehouse)])
         _run(staging, "wh.", spec, paths, run_id, options, out)
         staging.execute("DETACH wh")

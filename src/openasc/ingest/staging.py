@@ -20,7 +20,10 @@ from openasc.warehouse import sql_text
 
 
 @contextmanager
-def staging_connection(key: bytes) -> Iterator[duckdb.DuckDBPyConnection]:
+def staging_connection(key: bytes, memory_limit: str | None = None
+                       ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The staging database; `memory_limit` is the user's setting (config.Settings), checked
+    there, else 3GB."""
     tmp = tempfile.mkdtemp(prefix="openasc-stage-")
     con = duckdb.connect()
     try:
@@ -30,7 +33,7 @@ def staging_connection(key: bytes) -> Iterator[duckdb.DuckDBPyConnection]:
         con.execute("SET enable_progress_bar = false")
         con.execute("SET preserve_insertion_order = true")
         # Bounded, so a million-row file stays within a few GB; beyond it DuckDB spills to tmp.
-        con.execute("SET memory_limit = '3GB'")
+        con.execute(f"SET memory_limit = {sql_text(memory_limit or '3GB')}")
         pseudonymise.register(con, key)
         pseudonymise.register(con, key, shared=True)  # for cursors judging files at once
         yield con

@@ -42,22 +42,24 @@ def rebuild(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> dict[s
     # The winners' numbering reads their table's row order (dedupe.py): DuckDB's default.
     preserved = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
     con.execute("SET preserve_insertion_order = true")
-    try:
-        missing = selection.select_submissions(con, as_of)
-        events.events_in_period(con, "national_joined_periods", "national_joined_rows",
-                                single=False)
-        dedupe.unique_events(con, "national_joined_rows", "cld_events", joined=True)
-        events.events_in_period(con, "national_single_periods", "national_single_rows",
-                                single=True)
-        dedupe.unique_events(con, "national_single_rows", "cld_events_single", joined=False)
-        people.latest_person_details(con)
-        return _summary(con, as_of, missing)
-    finally:
-        for name in ("national_joined_rows", "national_single_rows"):
-            con.execute(f"DROP TABLE IF EXISTS {name}")
-        selection.drop(con)
-        lookups.drop(con)
-        con.execute(f"SET preserve_insertion_order = {str(bool(preserved)).lower()}")
+    # No `finally`: after a failure the caller's transaction is aborted and refuses every
+    # statement, a clean-up's error would hide the failure, and its rollback removes what
+    # was made here anyway.
+    missing = selection.select_submissions(con, as_of)
+    events.events_in_period(con, "national_joined_periods", "national_joined_rows",
+                            single=False)
+    dedupe.unique_events(con, "national_joined_rows", "cld_events", joined=True)
+    events.events_in_period(con, "national_single_periods", "national_single_rows",
+                            single=True)
+    dedupe.unique_events(con, "national_single_rows", "cld_events_single", joined=False)
+    people.latest_person_details(con)
+    summary = _summary(con, as_of, missing)
+    for name in ("national_joined_rows", "national_single_rows"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    selection.drop(con)
+    lookups.drop(con)
+    con.execute(f"SET preserve_insertion_order = {str(bool(preserved)).lower()}")
+    return summary
 
 
 def _counts_by_type(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]:
