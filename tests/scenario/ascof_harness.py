@@ -224,6 +224,8 @@ def run_councils(folder: Path, cases: dict[str, _Case], explicit_la: bool = Fals
                                               _to_number(r["denominator"]),
                                               _to_number(r["value"]))
                 for r in exported if r["la_code"] == ons}
+        # compute names the councils of a not-computable line when there are at most three
+        # (a national run groups them): a scenario that asserts on it keeps to that
         lines = "\n".join(x for x in output.splitlines() if ons in x)
         figures[name] = Figures(rows=rows, compute_output=lines, warehouse=wh_path)
     return figures

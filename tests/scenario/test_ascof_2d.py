@@ -146,7 +146,7 @@ def test_without_a_discharges_file_2d_is_not_computable(tmp_path):
     and has no row; it is never approximated."""
     f = scenario(tmp_path, [reablement("Z", "2024-09-12", "2024-10-20")])
     assert not f.has("2D") and not f.has("2D", "part=2")
-    assert "ASCOF 2D for" in f.compute_output
+    assert "ASCOF 2D: not computable for" in f.compute_output
 
 
 def test_discharges_file_is_pseudonymised_checked_and_loaded_once(tmp_path):
