@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -34,11 +34,16 @@ def run_timed(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, fl
     out = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, text=True,
                          env=env, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    if result["rc"] != 0:  # what the command said on stderr, not just its exit code
-        said = "\n".join(out.stderr.strip().splitlines()[-5:])
-        shown = " ".join(cmd) if len(cmd) < 12 else " ".join([*cmd[:8], "..."])
-        raise SystemExit(f"benchmark command failed ({result['rc']}): {shown}\n{said}")
+    if result["rc"] != 0:
+        failed(cmd, result["rc"], out.stderr)
     return result
+
+
+def failed(cmd: list[str], rc: int, stderr: str) -> NoReturn:
+    """Stop the benchmark with what the command said on stderr, not just its exit code."""
+    said = "\n".join(stderr.strip().splitlines()[-5:])
+    shown = " ".join(cmd) if len(cmd) < 12 else " ".join([*cmd[:8], "..."])
+    raise SystemExit(f"benchmark command failed ({rc}): {shown}\n{said}")
 
 
 def write_result(name: str, payload: dict[str, Any]) -> Path:

@@ -40,7 +40,7 @@ import duckdb
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _harness import run_timed, write_result  # noqa: E402 - benchmarks run as scripts
+from _harness import failed, run_timed, write_result  # noqa: E402 - benchmarks run as scripts
 
 from openasc.councils import all_councils, find  # noqa: E402
 from openasc.synth.cld import ROWS_PER_PERSON, write_cld  # noqa: E402
@@ -281,9 +281,7 @@ def run_sampled(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
         time.sleep(0.5)
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
-        said = "\n".join((proc.stderr.read() if proc.stderr else "").splitlines()[-5:])
-        raise SystemExit(f"benchmark command failed ({proc.returncode}): "
-                         f"{' '.join(cmd[-8:])}\n{said}")
+        failed(cmd, proc.returncode, proc.stderr.read() if proc.stderr else "")
     return {"seconds": seconds, "peak_mb": peak}
 
 

@@ -95,25 +95,33 @@ def default_memory_limit() -> str:
 
 
 @contextmanager
-def bounded_connection(path: Path | str, memory_limit: str | None = None
-                       ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The warehouse opened for a long, large job (`openasc compute`): DuckDB may use at
-    most `memory_limit` (default_memory_limit() when None) and spills beyond it into a
-    private temporary folder, removed when the connection closes, never beside the
-    warehouse where a copy of the file would carry it along."""
-    limit = memory_limit or default_memory_limit()
-    if not MEMORY_LIMIT.fullmatch(limit):
-        raise OpenascError(f"memory_limit {limit!r} is not an amount of memory such as "
-                           '"4GB", "512MB" or "50%".')
-    con = connect(path)
-    tmp = tempfile.mkdtemp(prefix="openasc-compute-")
+def spilling(con: duckdb.DuckDBPyConnection, memory_limit: str,
+             prefix: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`con` limited to `memory_limit`, spilling beyond it into a private temporary folder
+    (named `prefix...`, never beside the warehouse, where a copy of the file would carry it
+    along); the connection is closed and the folder removed when done."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
     try:
         con.execute(f"SET temp_directory = {sql_text(tmp)}")
-        con.execute(f"SET memory_limit = '{limit}'")
+        con.execute(f"SET memory_limit = {sql_text(memory_limit)}")
         yield con
     finally:
         con.close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def bounded_connection(path: Path | str, memory_limit: str | None = None
+                       ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse opened for a long, large job (`openasc compute`): DuckDB may use at
+    most `memory_limit` (default_memory_limit() when None) and spills beyond it
+    (`spilling`)."""
+    limit = memory_limit or default_memory_limit()
+    if not MEMORY_LIMIT.fullmatch(limit):
+        raise OpenascError(f"memory_limit {limit!r} is not an amount of memory such as "
+                           '"4GB", "512MB" or "50%".')
+    with spilling(connect(path), limit, "openasc-compute-") as con:
+        yield con
 
 
 # ----------------------------------------------------------------------------- tables

@@ -14,6 +14,7 @@ reason), and the counts are printed and recorded in `runs`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -99,8 +100,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, index: in
     """Read and validate one file into memory table `chk_<index>`, or `<database>.chk`.
 
     `database`: an in-memory database attached for this file alone, which the caller
-    detaches when done with `chk`: its memory is freed whole, where dropping the tables of
-    a shared database leaves their blocks to be reused.
+    detaches once done with `chk`, freeing the file's tables at once.
 
     `load_only`: `chk` without the per-field statuses and notes, which only the data-quality
     report reads (the reject reasons are the same). `cross_rows`: the advisory cross-row
@@ -186,11 +186,11 @@ class Handoff:
     The loading transaction reads these instead of the file's in-memory database, because a
     transaction that reads a database keeps all of it until it commits: a command of a
     hundred and fifty files would otherwise keep every file it loaded. For the same reason
-    the load reads them through `_drained`. Only pseudonyms and coarsened values are in
-    it."""
+    they are streams that let go of their rows as they are read (`_drained`). Only
+    pseudonyms and coarsened values are in them."""
 
-    records: pa.Table
-    quarantined: pa.Table
+    records: pa.RecordBatchReader
+    quarantined: pa.RecordBatchReader
     by_field: dict[str, int]
 
 
@@ -236,15 +236,15 @@ def _handoff(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> Handoff:
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _pseudo AS WITH s AS (SELECT ? AS cassr) "
         f"SELECT v, pseudo(v) AS p FROM ({distinct}) WHERE v IS NOT NULL", [cassr])
-    records = con.sql(_records_sql(con, load_spec("cld"), staged.table),
-                      params=[cassr, staged.council.ons_code]).to_arrow_table()
+    records = _drained(con.sql(_records_sql(con, load_spec("cld"), staged.table),
+                               params=[cassr, staged.council.ons_code]).to_arrow_table())
     con.execute("DROP TABLE _pseudo")
-    quarantined = con.sql(
+    quarantined = _drained(con.sql(
         f"""SELECT _row, _reject_field, _reject_reason,
                    coalesce(pseudo(nhs_number),
                             pseudo(? || '_' || trim(la_person_unique_identifier))) AS person
             FROM {staged.table} WHERE _reject_reason IS NOT NULL""",
-        params=[cassr]).to_arrow_table()
+        params=[cassr]).to_arrow_table())
     return Handoff(records, quarantined,
                    by_field(con, staged.table, len(staged.read.malformed), *REJECT))
 
@@ -254,7 +254,7 @@ def _drained(table: pa.Table) -> pa.RecordBatchReader:
 
     A table registered with a connection stays referenced until the connection's
     transaction ends, which for a load is the end of the command: a hundred and fifty
-    files' rows held in memory at once. The caller drops its own reference."""
+    files' rows held in memory at once. Only the stream keeps the batches."""
     schema, batches = table.schema, table.to_batches()
 
     def drain() -> Iterator[pa.RecordBatch]:
@@ -263,36 +263,41 @@ def _drained(table: pa.Table) -> pa.RecordBatchReader:
     return pa.RecordBatchReader.from_batches(schema, drain())
 
 
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, name: str,
+                rows: pa.RecordBatchReader) -> Iterator[None]:
+    """`rows` readable as table `name` on `con` for the statement inside."""
+    con.register(name, rows)
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
 def _insert_records(con: duckdb.DuckDBPyConnection, records: pa.RecordBatchReader,
                     submission_id: int) -> int:
-    """Insert one file's pseudonymised rows (`Handoff.records`, drained) as submission
+    """Insert one file's pseudonymised rows (`Handoff.records`) as submission
     `submission_id`. Record IDs increase with load order (the last tie-break of
     de-duplication): the next file's IDs start after the largest so far, and within a file
     follow its row numbers."""
     start = con.execute("SELECT coalesce(max(record_id), 0) FROM wh.cld_records"
                         ).fetchall()[0][0]  # fetched whole: register() refuses an open result
-    con.register("_cld_handoff", records)
-    try:
+    with _registered(con, "_cld_handoff", records):
         # INSERT returns the number of rows it wrote: no scan of the growing table to count.
         return int(con.execute(
             "INSERT INTO wh.cld_records BY NAME SELECT ? + row_number AS record_id, "
             "? AS submission_id, * FROM _cld_handoff", [start, submission_id]).fetchall()[0][0])
-    finally:
-        con.unregister("_cld_handoff")
 
 
 def _quarantine(con: duckdb.DuckDBPyConnection, staged: StagedFile,
                 rows: pa.RecordBatchReader, run_id: str) -> int:
     """Rows that cannot be used, with why; a pseudonymised ID when there is one."""
     read = staged.read
-    con.register("_cld_quarantined", rows)
-    try:
+    with _registered(con, "_cld_quarantined", rows):
         con.execute(
             "INSERT INTO wh.quarantine SELECT ?, 'cld', ?, ?, _row, _reject_field, "
             "_reject_reason, person FROM _cld_quarantined",
             [run_id, read.sha256, read.source_name])
-    finally:
-        con.unregister("_cld_quarantined")
     if read.malformed:
         con.executemany(
             "INSERT INTO wh.quarantine VALUES (?, 'cld', ?, ?, ?, NULL, ?, NULL)",
@@ -365,9 +370,7 @@ def load(stage: Stage) -> int:
     assert r is not None
     sid = con.execute("SELECT coalesce(max(submission_id), 0) + 1 FROM wh.cld_submissions"
                       ).fetchone()[0]
-    handoff: Handoff = stage.state["handoff"]
-    records, handoff.records = _drained(handoff.records), handoff.records.schema.empty_table()
-    loaded = _insert_records(con, records, sid)
+    loaded = _insert_records(con, stage.state["handoff"].records, sid)
     quarantined = s.rejected + len(s.read.malformed)
     v = s.validation
     con.execute(
@@ -388,7 +391,7 @@ def quarantine(stage: Stage) -> int:
     s: StagedFile = stage.state["staged"]
     assert stage.result is not None
     handoff: Handoff = stage.state.pop("handoff")
-    n = _quarantine(stage.con, s, _drained(handoff.quarantined), stage.run_id)
+    n = _quarantine(stage.con, s, handoff.quarantined, stage.run_id)
     stage.result.quarantined = handoff.by_field
     return n
 

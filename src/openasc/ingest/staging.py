@@ -8,35 +8,25 @@ the warehouse.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import duckdb
 
-from openasc import pseudonymise
-from openasc.warehouse import sql_text
+from openasc import pseudonymise, warehouse
 
 
 @contextmanager
 def staging_connection(key: bytes, memory_limit: str | None = None
                        ) -> Iterator[duckdb.DuckDBPyConnection]:
     """The staging database; `memory_limit` is the user's setting (config.Settings), checked
-    there, else 3GB."""
-    tmp = tempfile.mkdtemp(prefix="openasc-stage-")
-    con = duckdb.connect()
-    try:
-        con.execute(f"SET temp_directory = {sql_text(tmp)}")
+    there, else 3GB: a million-row file stays within a few GB, and beyond the limit DuckDB
+    spills into a private folder (warehouse.spilling)."""
+    with warehouse.spilling(duckdb.connect(), memory_limit or "3GB", "openasc-stage-") as con:
         # DuckDB's own bar writes raw terminal codes into the command's output (and into
         # the dashboard's job log); the command line says what it is doing instead.
         con.execute("SET enable_progress_bar = false")
         con.execute("SET preserve_insertion_order = true")
-        # Bounded, so a million-row file stays within a few GB; beyond it DuckDB spills to tmp.
-        con.execute(f"SET memory_limit = {sql_text(memory_limit or '3GB')}")
         pseudonymise.register(con, key)
         pseudonymise.register(con, key, shared=True)  # for cursors judging files at once
         yield con
-    finally:
-        con.close()
-        shutil.rmtree(tmp, ignore_errors=True)

@@ -39,8 +39,8 @@ def rebuild(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> dict[s
     if as_of is None:
         as_of = con.execute("SELECT max(submitted_on) FROM cld_submissions").fetchone()[0]
     lookups.register(con)
-    # The winners' numbering reads their table's row order (dedupe.py): DuckDB's default.
-    preserved = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    # The winners' numbering reads their table's row order (dedupe.py): DuckDB's default,
+    # and the staging connection's setting, made sure of here.
     con.execute("SET preserve_insertion_order = true")
     # No `finally`: after a failure the caller's transaction is aborted and refuses every
     # statement, a clean-up's error would hide the failure, and its rollback removes what
@@ -58,7 +58,6 @@ def rebuild(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> dict[s
         con.execute(f"DROP TABLE IF EXISTS {name}")
     selection.drop(con)
     lookups.drop(con)
-    con.execute(f"SET preserve_insertion_order = {str(bool(preserved)).lower()}")
     return summary
 
 

@@ -54,6 +54,12 @@ CREATE OR REPLACE TEMP TABLE national_cropped AS
 SELECT s.* REPLACE ({end_expr} AS der_event_end_date) FROM {src} s {next_join}
 """
 
+# The winners are stored in the order of their event reference, numbered per council by
+# start date and then by loading (docs/decisions.md). Council and start date are part of the
+# event's key, so any record of the event has them. The table keeps that order (insertion
+# order is preserved: `rebuild`), so a winner's number is its row's place after its
+# council's first row: a parallel sort of three narrow columns, where `row_number()` over a
+# council's million rows ran as one partition and cost several times as much.
 _WINNERS = """
 CREATE OR REPLACE TEMP TABLE national_winners AS
 SELECT w.record_id, w.reference_period_end, la_code
@@ -63,12 +69,6 @@ FROM (SELECT arg_max({{'record_id': record_id, 'reference_period_end': reference
       FROM {src} GROUP BY event_key)
 ORDER BY la_code, event_start_date, w.record_id
 """
-# Above: the winners in the order of their event reference, numbered per council by start
-# date and then by loading (docs/decisions.md). Council and start date are part of the
-# event's key, so any record of the event has them. The table keeps that order (insertion
-# order is preserved: `rebuild`), so a winner's number is its row's place after its
-# council's first row: a parallel sort of three narrow columns, where `row_number()` over a
-# council's million rows ran as one partition and cost several times as much.
 
 # The winners with their ages and the event reference.
 _DERIVE = """
