@@ -82,48 +82,6 @@ def test_files_at_once_load_what_files_in_turn_load(tmp_path: Path,
         cld.councils.find(code).ons_code for code in COUNCILS]
 
 
-def _year_file(tmp: Path, code: str) -> Path:
-    """Council `code`: people <code>A and <code>B, a request ending on the 15th of each
-    month from April 2024 to March 2025 (A in odd months, B in even ones), so the file's
-    derived period is the whole year and each of its quarters is chosen: 12 events."""
-    rows = [cld_row(f"{code}{'AB'[m % 2]}", Event_Type="Request",
-                    Event_Start_Date=f"{2024 + (m > 8)}-{(m + 3) % 12 + 1:02d}-01",
-                    Event_End_Date=f"{2024 + (m > 8)}-{(m + 3) % 12 + 1:02d}-15")
-            for m in range(12)]
-    return write_cld_csv(tmp / f"year_{code}.csv", rows, la_code=code)
-
-
-def test_person_details_a_batch_of_councils_at_a_time_are_those_made_at_once(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The national method builds `cld_people` a batch of councils at a time, so that a
-    national warehouse fits in memory (people.py, BATCH_EVENTS). Four councils with 12
-    events each: at 12 events a batch, each council is a batch of its own (events before it
-    0, 12, 24, 36 -> batches 0, 1, 2, 3), four statements; by default, one. Both give the
-    same 8 people (2 a council), in the same stored order (council, then person)."""
-    from openasc.ingest.national import people
-
-    files = [_year_file(tmp_path, code) for code in COUNCILS]
-    statements: list[str] = []
-    made = people._sql
-    monkeypatch.setattr(people, "_sql", lambda head: statements.append(head) or made(head))
-    _ingest(tmp_path / "at_once.duckdb", files)
-    assert len(statements) == 1
-    monkeypatch.setattr(people, "BATCH_EVENTS", 12)
-    _ingest(tmp_path / "batches.duckdb", files)
-    assert len(statements) == 1 + 4 and statements[2:] == ["INSERT INTO cld_people"] * 3
-
-    def stored(path: Path) -> list[tuple]:
-        con = duckdb.connect(str(path), read_only=True)
-        try:
-            assert con.execute("SELECT count(*) FROM cld_events").fetchone()[0] == 48
-            return con.execute("SELECT * FROM cld_people ORDER BY rowid").fetchall()
-        finally:
-            con.close()
-    at_once = stored(tmp_path / "at_once.duckdb")
-    assert len(at_once) == 8 and at_once == sorted(at_once, key=lambda r: (r[0], r[1]))
-    assert stored(tmp_path / "batches.duckdb") == at_once
-
-
 def test_a_refused_file_among_several_loads_nothing(tmp_path: Path) -> None:
     """The third of three files has 3 of its 4 rows without a person ID (75% quarantined,
     above the 50% allowed): the command is refused and the warehouse - which holds an

@@ -46,16 +46,15 @@ def rebuild(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> dict[s
     # statement, a clean-up's error would hide the failure, and its rollback removes what
     # was made here anyway.
     missing = selection.select_submissions(con, as_of)
-    events.events_in_period(con, "national_joined_periods", "national_joined_rows",
-                            single=False)
-    dedupe.unique_events(con, "national_joined_rows", "cld_events", joined=True)
-    events.events_in_period(con, "national_single_periods", "national_single_rows",
-                            single=True)
-    dedupe.unique_events(con, "national_single_rows", "cld_events_single", joined=False)
+    # Each working table is dropped once read: the memory it holds is wanted by the next step.
+    for periods, rows, target, joined in (
+            ("national_joined_periods", "national_joined_rows", "cld_events", True),
+            ("national_single_periods", "national_single_rows", "cld_events_single", False)):
+        events.events_in_period(con, periods, rows, single=not joined)
+        dedupe.unique_events(con, rows, target, joined=joined)
+        con.execute(f"DROP TABLE {rows}")
     people.latest_person_details(con)
     summary = _summary(con, as_of, missing)
-    for name in ("national_joined_rows", "national_single_rows"):
-        con.execute(f"DROP TABLE IF EXISTS {name}")
     selection.drop(con)
     lookups.drop(con)
     return summary

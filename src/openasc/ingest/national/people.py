@@ -137,7 +137,7 @@ def _pick(attr: str) -> str:
 
 
 _SQL = """
-{head}
+CREATE OR REPLACE TABLE cld_people AS
 WITH carer_links AS (
     -- carer rows (events and known-by-association links) of the files chosen for the joined
     -- table, by the cared-for person's council person pseudonym
@@ -147,8 +147,7 @@ WITH carer_links AS (
                          adult_3_linked_person_pseudo]) AS linked
           FROM cld_records
           WHERE client_type IN ('Unpaid carer', 'Unpaid carer known by association')
-            AND submission_id IN (SELECT submission_id FROM national_joined_periods)
-            AND la_code IN (SELECT la_code FROM national_people_batch))
+            AND submission_id IN (SELECT submission_id FROM national_joined_periods))
     WHERE linked IS NOT NULL
 ), value_codes AS MATERIALIZED (
     -- every value the attributes take, numbered: the spans below compare numbers, not text.
@@ -175,7 +174,6 @@ WITH carer_links AS (
            e.reference_period_end, e.birth_year, e.birth_month, e.date_of_death
     FROM cld_events e
     LEFT JOIN service_types t ON t.service_type = e.service_type
-    WHERE e.la_code IN (SELECT la_code FROM national_people_batch)
 ), tops AS (
     -- per person: the best key of each ranking, and the values that need no tie test
     SELECT r.la_code, r.person_id,
@@ -258,40 +256,10 @@ ORDER BY p.la_code, p.person_id
 """
 
 
-# Councils are taken a batch at a time, each batch holding at most this many events (a
-# larger council alone): the per-person aggregates need memory in proportion to the rows
-# they read, and a national warehouse (20M events) would not fit the ingest's memory limit
-# in one statement. A council's people depend on its own rows only, so batches change
-# nothing but the memory needed; one council's file is one batch.
-BATCH_EVENTS = 1_500_000
-
-_BATCHES = """
-SELECT la_code, CAST((sum(n) OVER (ORDER BY la_code) - n) // $size AS INTEGER) AS batch
-FROM (SELECT la_code, count(*) AS n FROM cld_events GROUP BY la_code)
-"""
-
-
 def latest_person_details(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create `cld_people` from `cld_events`, councils in batches (BATCH_EVENTS) and in
-    order, so the table is ordered by council and person as one statement would order it.
-    Needs the lookup tables and `national_joined_periods` (for the carer links of the
-    chosen files)."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE national_people_batches AS {_BATCHES}",
-                {"size": BATCH_EVENTS})
-    batches = [b for (b,) in con.execute(
-        "SELECT DISTINCT batch FROM national_people_batches ORDER BY batch").fetchall()] or [0]
-    for i, batch in enumerate(batches):
-        con.execute("CREATE OR REPLACE TEMP TABLE national_people_batch AS SELECT la_code "
-                    "FROM national_people_batches WHERE batch = ?", [batch])
-        head = "CREATE OR REPLACE TABLE cld_people AS" if i == 0 else "INSERT INTO cld_people"
-        con.execute(_sql(head))
-    for name in ("national_people_batch", "national_people_batches"):
-        con.execute(f"DROP TABLE {name}")
-
-
-def _sql(head: str) -> str:
-    return _SQL.format(
-        head=head,
+    """(Re)create `cld_people` from `cld_events`. Needs the lookup tables and
+    `national_joined_periods` (for the carer links of the chosen files)."""
+    con.execute(_SQL.format(
         attributes=", ".join(f"e.{a}" for a in _ATTRIBUTES),
         known=",\n           ".join(_known(a, x) for a, x in _ATTRIBUTES.items()),
         recency=_RECENCY,
@@ -299,12 +267,10 @@ def _sql(head: str) -> str:
         mappable=_MAPPABLE,
         birth=_BIRTH,
         death=_DEATH,
-        value_union=" UNION ".join(
-            f"SELECT {a} AS value FROM cld_records WHERE la_code IN "
-            "(SELECT la_code FROM national_people_batch)" for a in _ATTRIBUTES),
+        value_union=" UNION ".join(f"SELECT {a} AS value FROM cld_records" for a in _ATTRIBUTES),
         top_keys=",\n           ".join(_top_key(a) for a in _ATTRIBUTES),
         spans=",\n           ".join(_span(a) for a in _ATTRIBUTES),
         code_joins="\n    ".join(_code_join(a) for a in _ATTRIBUTES),
         top_key_list=", ".join(["k_all"] + [f"k_{a}" for a in _ATTRIBUTES]),
         picks=",\n           ".join(_pick(a) for a in _ATTRIBUTES),
-    )
+    ))
