@@ -452,9 +452,9 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, spec: SpecLike, table: str
         mapped, absent = match_columns(path, header, spec)
         with tempfile.TemporaryDirectory(prefix="openasc-read-") as tmp:
             try:
-                if encoding == "utf-8" and not scanned().irregular:
-                    malformed = _read_csv(con, path, path, len(header), lambda: scanned()[1])
-                else:
+                malformed = _read_direct(con, path, len(header), scanned) \
+                    if encoding == "utf-8" else None
+                if malformed is None:
                     source, lines, blanks = _normalised_copy(path, encoding, Path(tmp))
                     malformed = _renumber(con, _read_csv(con, path, source, len(header),
                                                          lambda: lines), blanks)
@@ -479,6 +479,24 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, spec: SpecLike, table: str
         columns=[m for m in mapped if m], absent_optional=absent, malformed=malformed,
         notes=notes,
     )
+
+
+def _read_direct(con: duckdb.DuckDBPyConnection, path: Path, width: int,
+                 scanned: Callable[[], Scan]) -> list[tuple[int, str]] | None:
+    """A UTF-8 file read as it is, when the scan finds it regular; None when it is not
+    (blank lines, CR endings), for the caller to read a normalised copy instead.
+
+    The read starts before the scan beside it has finished, and the scan is consulted only
+    once the read is done: waiting for it first kept DuckDB idle for about a second per
+    million rows. An irregular file can upset the read (a blank line breaks the line count
+    proof, CR endings make one long line); whatever it raised, the copy is read instead."""
+    try:
+        malformed = _read_csv(con, path, path, width, lambda: scanned()[1])
+    except (_NotUtf8, UnreadableInput):
+        if scanned().irregular:
+            return None
+        raise
+    return None if scanned().irregular else malformed
 
 
 def _read_csv(
