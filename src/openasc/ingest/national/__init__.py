@@ -51,7 +51,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> dict[s
             ("national_joined_periods", "national_joined_rows", "cld_events", True),
             ("national_single_periods", "national_single_rows", "cld_events_single", False)):
         events.events_in_period(con, periods, rows, single=not joined)
-        dedupe.unique_events(con, rows, target, joined=joined)
+        dedupe.unique_events(con, rows, target, joined=joined, periods=periods)
         con.execute(f"DROP TABLE {rows}")
     people.latest_person_details(con)
     summary = _summary(con, as_of, missing)

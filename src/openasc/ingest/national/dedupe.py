@@ -111,11 +111,16 @@ FROM ages
 """
 
 def unique_events(
-    con: duckdb.DuckDBPyConnection, src: str, target: str, joined: bool
+    con: duckdb.DuckDBPyConnection, src: str, target: str, joined: bool, periods: str
 ) -> None:
     """(Re)create `<target>_derived` from the in-period rows in temp table `src`
-    (events.py), and the view `target` over it."""
-    if joined:
+    (events.py) of the reference periods in `periods` (selection.py), and the view
+    `target` over it."""
+    if joined and con.execute(f"SELECT count(*) FROM {periods} WHERE NOT is_last"
+                              ).fetchone()[0]:
+        # Only a council with a reference period after another has an end to crop: with
+        # one period each (one file per council, or consecutive quarters of one file), the
+        # crop would copy every row unchanged.
         con.execute(_CROP.format(src=src, end_expr=_CROPPED_END,
                                  next_join=_NEXT_PERIOD_JOIN.format(src=src)))
         src = "national_cropped"
