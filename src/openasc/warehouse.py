@@ -78,20 +78,23 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 
 # ----------------------------------------------------------------------------- memory
-# What a compute may hold in memory by default: half the machine's memory, at most 4 GB.
-# Beyond it DuckDB spills to a private temporary folder, so a national warehouse (150
-# councils, 20M rows) computes in the same few GB as one council's, a little slower.
-MEMORY_CAP = 4 * 1024**3
+# What an ingest or a compute may hold in memory by default: half the machine's memory.
+# Beyond it DuckDB spills to a private temporary folder. A lower default (4 GB was tried)
+# made a national compute write some 230 GB of spill and take half as long again, and ran
+# a national ingest out of memory; one council's work stays far below it either way (a
+# million-row file peaks at about 3 GB).
 MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(%|B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+UNKNOWN_MACHINE_DEFAULT = 4 * 1024**3
 
 
 def default_memory_limit() -> str:
-    """Half the physical memory, capped at MEMORY_CAP (DuckDB's own default is 80%)."""
+    """Half the physical memory (DuckDB's own default is 80%, which leaves too little for
+    the dashboard or a second command beside it); 4 GiB where the memory cannot be read."""
     try:
-        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):  # not a POSIX system: assume plenty
-        physical = 2 * MEMORY_CAP
-    return f"{min(physical // 2, MEMORY_CAP) // 1024**2}MiB"
+        half = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    except (AttributeError, ValueError, OSError):  # not a POSIX system
+        half = UNKNOWN_MACHINE_DEFAULT
+    return f"{half // 1024**2}MiB"
 
 
 @contextmanager

@@ -674,9 +674,8 @@ def main() -> None:
         if type(exc).__name__ == "OutOfMemoryException":  # DuckDB's, at its memory_limit
             err.print("Error: the command needed more memory than it may use, so it stopped; "
                       "the warehouse is as it was. Raise the limit with memory_limit in "
-                      "openasc.toml or OPENASC_MEMORY_LIMIT (e.g. \"8GB\"; the default is "
-                      "3GB for an ingest, half the machine's memory up to 4GB for a compute) "
-                      "and run it again.")
+                      "openasc.toml or OPENASC_MEMORY_LIMIT (e.g. \"16GB\"; the default is "
+                      "half the machine's memory) and run it again.")
             sys.exit(1)
         if "could not set lock" in str(exc).lower():  # another process took the file
             err.print("Error: the warehouse is in use by another process (the dashboard or "

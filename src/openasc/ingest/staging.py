@@ -20,9 +20,11 @@ from openasc import pseudonymise, warehouse
 def staging_connection(key: bytes, memory_limit: str | None = None
                        ) -> Iterator[duckdb.DuckDBPyConnection]:
     """The staging database; `memory_limit` is the user's setting (config.Settings), checked
-    there, else 3GB: a million-row file stays within a few GB, and beyond the limit DuckDB
-    spills into a private folder (warehouse.spilling)."""
-    with warehouse.spilling(duckdb.connect(), memory_limit or "3GB", "openasc-stage-") as con:
+    there, else the default (warehouse.default_memory_limit): a million-row file stays
+    within a few GB, and beyond the limit DuckDB spills into a private folder
+    (warehouse.spilling)."""
+    with warehouse.spilling(duckdb.connect(), memory_limit or warehouse.default_memory_limit(),
+                            "openasc-stage-") as con:
         # DuckDB's own bar writes raw terminal codes into the command's output (and into
         # the dashboard's job log); the command line says what it is doing instead.
         con.execute("SET enable_progress_bar = false")
