@@ -9,10 +9,12 @@ OPENASC_MEMORY_LIMIT overrides the default (half the machine's memory, at most 4
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from openasc import warehouse
@@ -205,3 +207,47 @@ def test_a_measure_sharing_a_prepare_step_s_file_reads_its_table(tmp_path: Path)
     assert con.execute("SELECT code, la_code, numerator FROM metric_values ORDER BY 1, 2"
                        ).fetchall() == [("R1", "A", 2), ("R1", "B", 1), ("R2", "A", 4),
                                         ("R2", "B", 2)]
+
+
+def _row_groups(con: duckdb.DuckDBPyConnection, table: str) -> list[int]:
+    """Rows in each row group of `table`, as stored."""
+    return sorted(r[0] for r in con.execute(
+        f"SELECT sum(count) FROM pragma_storage_info('{table}') WHERE column_id = 0 "
+        "AND segment_type <> 'VALIDITY' GROUP BY row_group_id").fetchall())
+
+
+def _insert_in_four(con: duckdb.DuckDBPyConnection, table: str, one: bool) -> None:
+    """Four inserts of 130,000 rows from Arrow batches (as a CLD load reads its files), in
+    one transaction, each on one thread or on the connection's two."""
+    con.execute(f"CREATE TABLE {table} (i BIGINT, s VARCHAR)")
+    con.execute("BEGIN")
+    for k in range(4):
+        batch = pa.table({"i": pa.array(range(k * 130_000, (k + 1) * 130_000), pa.int64())})
+        rows = pa.RecordBatchReader.from_batches(batch.schema,
+                                                 batch.to_batches(max_chunksize=2048))
+        with warehouse.one_thread(con) if one else nullcontext():
+            assert con.execute("SELECT current_setting('threads')").fetchall()[0][0] == (
+                1 if one else 2)
+            con.register("batches", rows)
+            con.execute(f"INSERT INTO {table} SELECT i, 'row ' || i FROM batches")
+            con.unregister("batches")
+    con.execute("COMMIT")
+
+
+def test_one_thread_writes_whole_row_groups_and_puts_the_setting_back(tmp_path: Path) -> None:
+    """4 x 130,000 = 520,000 rows inserted on one thread fill row groups of 122,880 rows
+    (DuckDB's size) one after another across the inserts: 4 full ones and one of
+    520,000 - 4 x 122,880 = 28,480. On two threads each insert splits its rows between the
+    threads' own row groups, leaving part-filled ones between the full ones (which a
+    checkpoint then has to rewrite). The thread setting is 2 again after, also when the
+    statement inside fails."""
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("SET threads = 2")
+    _insert_in_four(con, "one", one=True)
+    _insert_in_four(con, "two", one=False)
+    assert _row_groups(con, "one") == [28_480] + [122_880] * 4
+    assert len(_row_groups(con, "two")) > 5  # the contrast: the same rows in more groups
+    assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 2
+    with pytest.raises(duckdb.Error), warehouse.one_thread(con):
+        con.execute("SELECT no_such_column FROM one")
+    assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 2

@@ -282,7 +282,7 @@ def _insert_records(con: duckdb.DuckDBPyConnection, records: pa.RecordBatchReade
     follow its row numbers."""
     start = con.execute("SELECT coalesce(max(record_id), 0) FROM wh.cld_records"
                         ).fetchall()[0][0]  # fetched whole: register() refuses an open result
-    with _registered(con, "_cld_handoff", records):
+    with _registered(con, "_cld_handoff", records), warehouse.one_thread(con):
         # INSERT returns the number of rows it wrote: no scan of the growing table to count.
         return int(con.execute(
             "INSERT INTO wh.cld_records BY NAME SELECT ? + row_number AS record_id, "
