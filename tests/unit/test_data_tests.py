@@ -202,3 +202,21 @@ def test_the_command_line_prints_the_failed_tests_and_exits_1(
     assert f"error TEST T2 for {LA}, headline: value_between [0, 40]" in done.output
     assert "row(s) written" not in done.output
     assert isinstance(done.exception, OpenascError)
+
+
+def test_a_failure_shared_by_many_councils_is_one_line_naming_how_many() -> None:
+    """Five councils fail the same test on the same breakdown, and one of them also fails
+    another: two lines (5 councils; the one council named), not six. A single council's
+    failures keep a line each, as before."""
+    from openasc.metrics.data_tests import DataTestReport, TestFailure
+
+    same = [TestFailure("COSTS", "COST-2", f"E0600000{i}", "frequency=One-off", "not_null",
+                        "warn", "numerator is empty") for i in range(1, 6)]
+    other = TestFailure("COSTS", "COST-2", "E06000001", "", "range", "warn", "value is -1")
+    lines = DataTestReport(run=12, failures=[*same, other]).lines()
+    assert lines == [
+        "  warn COSTS COST-2 for 5 councils, breakdown frequency=One-off: not_null "
+        "(numerator is empty)",
+        "  warn COSTS COST-2 for E06000001, headline: range (value is -1)"]
+    one = DataTestReport(run=2, failures=[same[0], other]).lines()
+    assert one == ["  " + same[0].line(), "  " + other.line()]

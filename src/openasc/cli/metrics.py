@@ -47,7 +47,7 @@ def compute_command(start: date, end: date, la: str | None, select: list[str] | 
         except DataTestsFailed as exc:
             bar.stop()
             report = exc.result.tests
-            for line in [report.summary(), *("  " + f.line() for f in report.failures)]:
+            for line in [report.summary(), *report.lines()]:
                 console.print(line, markup=False)
             raise
     render_compute(result, console)

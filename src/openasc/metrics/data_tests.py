@@ -124,6 +124,22 @@ class DataTestReport:
         return (f"Data tests: {self.run} run, {self.passed} passed, {self.warned} warning(s), "
                 f"{self.errors} error(s).")
 
+    def lines(self) -> list[str]:
+        """The failures for a person to read: one line each for a single council; for a run
+        of several, one line per measure, breakdown and failure with the councils it
+        happened for (named when three or fewer), as a national run would otherwise repeat
+        the same line for each of 150 councils."""
+        if len({f.la_code for f in self.failures}) <= 1:
+            return ["  " + f.line() for f in self.failures]
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for f in self.failures:
+            key = (f.severity, f.family, f.code, f.breakdown, f.rule, f.detail)
+            groups.setdefault(key, []).append(f.la_code)
+        return [f"  {severity} {family} {code} for "
+                f"{', '.join(las) if len(las) <= 3 else f'{len(las)} councils'}"
+                f"{f', breakdown {breakdown}' if breakdown else ', headline'}: {rule} ({detail})"
+                for (severity, family, code, breakdown, rule, detail), las in groups.items()]
+
     def as_detail(self) -> dict[str, object]:
         """For the run record (runs.detail)."""
         return {"run": self.run, "passed": self.passed, "warned": self.warned,

@@ -92,7 +92,7 @@ class ComputeResult:
                 lines += _grouped_not_computable(self.not_computable)
         if self.tests.run:
             lines.append(self.tests.summary())
-            lines += ["  " + f.line() for f in self.tests.failures]
+            lines += self.tests.lines()
         return lines
 
 
