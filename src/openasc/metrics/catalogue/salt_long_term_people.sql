@@ -23,7 +23,10 @@ latest_import AS (
 nhse_rows AS (
     -- each script's own rows (LTS001a: in the period, alive at its start; LTS001b: open at
     -- its end, alive then; LTS001c: alive at its end), since each pairs identifiers in its own
-    SELECT tag, r.*
+    SELECT tag, r.la_code, r.nhs_number_pseudo, r.la_person_pseudo, r.record_id,
+           r.event_start_date, r.event_end_date, r.client_type, r.event_type, r.service_type,
+           r.delivery_mechanism, r.primary_support_reason, r.has_unpaid_carer, r.gender,
+           r.ethnicity, r.birth_year, r.birth_month, r.date_of_death
     FROM cld_records r JOIN cld_submissions s USING (submission_id)
     JOIN latest_import i ON i.la_code = r.la_code AND i.submitted_on = s.submitted_on
     CROSS JOIN (VALUES ('year'), ('snapshot'), ('12 months')) AS scripts(tag)
@@ -107,7 +110,7 @@ chained AS (
                                   PARTITION BY la_code, tag, person_id
                                   ORDER BY s, e NULLS LAST, record_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) END
                         AS prev_end
-          FROM lt)
+          FROM lt WHERE tag IN ('all', '12 months'))
 ),
 chain_start AS (
     -- A chain is the rows from one that begins a chain to the next, in start order; its
@@ -124,19 +127,26 @@ chain_start AS (
     FROM chained
 ),
 scoped AS (
-    SELECT 'year' AS scope, * FROM chain_start
+    -- (only the '12 months' scope reads the chains: the others take their rows from `lt`)
+    SELECT 'year' AS scope, la_code, person_id, record_id, s, setting, mechanism, psr, carer,
+           sex, ethnicity, birth_year, birth_month
+    FROM lt
     WHERE tag IN ('all', 'year') AND (e IS NULL OR e >= $period_start)
       AND (date_of_death IS NULL OR date_of_death >= $period_start)
     UNION ALL
-    SELECT 'snapshot', * FROM chain_start
+    SELECT 'snapshot', la_code, person_id, record_id, s, setting, mechanism, psr, carer, sex,
+           ethnicity, birth_year, birth_month
+    FROM lt
     WHERE tag IN ('all', 'snapshot') AND (e IS NULL OR e >= $period_end)
       AND (date_of_death IS NULL OR date_of_death >= $period_end)
     UNION ALL
     -- 'corrected' (decision 23): began on or before the snapshot less one year, or by
     -- 1 April 2023 (the start of CLD, NHS England's 12-month proxy). 'nhse': the code's
     -- test, begun strictly before the snapshot less one year, with no proxy.
-    SELECT '12 months', * FROM chain_start
-    WHERE tag IN ('all', '12 months') AND (e IS NULL OR e >= $period_end)
+    SELECT '12 months', la_code, person_id, record_id, s, setting, mechanism, psr, carer, sex,
+           ethnicity, birth_year, birth_month
+    FROM chain_start
+    WHERE (e IS NULL OR e >= $period_end)
       AND (date_of_death IS NULL OR date_of_death >= $period_end)
       AND CASE WHEN $salt_method = 'nhse'
                THEN chain_began < $period_end - INTERVAL 1 YEAR
@@ -144,28 +154,41 @@ scoped AS (
                     OR chain_began <= DATE '2023-04-01' END
 ),
 ordered AS (
-    SELECT *, CASE setting
+    -- the order of preference as one number, lower first: setting rank, then a known PSR,
+    -- then the latest start (days from 1900 lie well within 5 million either way)
+    SELECT *, (setting_rank * 2 + CASE WHEN psr IS NULL THEN 1 ELSE 0 END) * 10000000
+              - date_diff('day', DATE '1900-01-01', s) AS preference
+    FROM (SELECT *, CASE setting
                   WHEN 'Nursing' THEN 1 WHEN 'Residential' THEN 2
                   WHEN 'Community' THEN CASE mechanism WHEN 'Direct payment' THEN 3
                       WHEN 'CASSR managed personal budget' THEN 4
                       WHEN 'CASSR commissioned support' THEN 5 ELSE 6 END
                   ELSE CASE mechanism WHEN 'CASSR managed personal budget' THEN 7
                       WHEN 'CASSR commissioned support' THEN 8 ELSE 9 END END AS setting_rank
-    FROM scoped
+          FROM scoped) r
+),
+tie AS (
+    -- each person's rows at their most preferred setting, PSR and start (grouped, not a
+    -- window: a sort of every row by person costs more than two hash passes)
+    SELECT o.* FROM ordered o
+    JOIN (SELECT la_code, scope, person_id, min(preference) AS preference FROM ordered
+          GROUP BY la_code, scope, person_id) f
+      ON f.la_code = o.la_code AND f.scope = o.scope
+     AND f.person_id IS NOT DISTINCT FROM o.person_id AND f.preference = o.preference
 ),
 best AS (
-    SELECT *, row_number() OVER (PARTITION BY la_code, scope, person_id
-                                 ORDER BY setting_rank, psr IS NULL, s DESC, record_id DESC) AS n,
-           -- (iv) PSRs that still conflict at the same setting and start become Unknown.
-           min(psr) OVER tie AS psr_low, max(psr) OVER tie AS psr_high
-    FROM ordered
-    WINDOW tie AS (PARTITION BY la_code, scope, person_id, setting_rank, psr IS NULL, s)
+    -- of those the latest record; (iv) PSRs that still conflict there become Unknown
+    SELECT la_code, scope, person_id, max(record_id) AS record_id, min(psr) AS psr_low,
+           max(psr) AS psr_high
+    FROM tie GROUP BY la_code, scope, person_id
 )
-SELECT la_code, scope, person_id, setting, mechanism, sex, ethnicity, carer,
-       CASE WHEN psr_low IS NULL THEN 'Unknown'
-            WHEN psr_low <> psr_high THEN 'Unknown' ELSE psr_low END AS psr,
-       CASE WHEN floor(date_diff('day', make_date(birth_year, birth_month, 1), $period_end)
+SELECT t.la_code, t.scope, t.person_id, t.setting, t.mechanism, t.sex, t.ethnicity, t.carer,
+       CASE WHEN b.psr_low IS NULL THEN 'Unknown'
+            WHEN b.psr_low <> b.psr_high THEN 'Unknown' ELSE b.psr_low END AS psr,
+       CASE WHEN floor(date_diff('day', make_date(t.birth_year, t.birth_month, 1), $period_end)
                        / 365.25) < 65 THEN '18 to 64' ELSE '65 and above' END AS age_band
-FROM best
-WHERE n = 1 AND birth_year IS NOT NULL AND birth_month IS NOT NULL
-  AND floor(date_diff('day', make_date(birth_year, birth_month, 1), $period_end) / 365.25) >= 18
+FROM tie t
+JOIN best b ON b.la_code = t.la_code AND b.scope = t.scope
+ AND b.person_id IS NOT DISTINCT FROM t.person_id AND b.record_id = t.record_id
+WHERE t.birth_year IS NOT NULL AND t.birth_month IS NOT NULL
+  AND floor(date_diff('day', make_date(t.birth_year, t.birth_month, 1), $period_end) / 365.25) >= 18

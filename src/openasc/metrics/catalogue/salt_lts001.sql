@@ -2,6 +2,8 @@
 -- the period end): distinct people, placed once (salt_long_term_people). Breakdowns: the
 -- SALT tables 1a/1b (age band x PSR x setting and mechanism), table 2 of LTS001b (support
 -- from carer) and tables 3a/3b (sex x ethnicity); tables 2 and 3 are LTS001b's only.
+-- salt_long_term_people holds a person once per scope, so counting its rows (not NULL
+-- person IDs) counts distinct people without a DISTINCT aggregate.
 -- That filter is a column (`kept`) read outside the grouping, not a HAVING on grouping():
 -- Spark SQL cannot resolve grouping() of a column in HAVING.
 SELECT la_code, code, breakdown, numerator
@@ -18,7 +20,7 @@ FROM (
                CASE WHEN grouping(psr) = 0 THEN 'psr=' || psr END,
                CASE WHEN grouping(setting) = 0 THEN 'setting=' || setting END,
                CASE WHEN grouping(sex) = 0 THEN 'sex=' || sex END) AS breakdown,
-           count(DISTINCT person_id) AS numerator,
+           count(person_id) AS numerator,
            grouping(carer) = 1 AND grouping(sex) = 1 OR scope = 'snapshot' AS kept
     FROM salt_long_term_people
     GROUP BY GROUPING SETS (

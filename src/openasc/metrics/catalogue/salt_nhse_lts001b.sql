@@ -73,28 +73,21 @@ tables AS (
                 THEN ethnicity ELSE 'Invalid/NULL' END
     FROM ranked WHERE gender IN ('Male', 'Female')
 ),
-top_rank AS (
-    -- L606-612 and the same in 3a/3b: the lowest hierarchy of the person's rows ...
-    SELECT * FROM (SELECT *, min(hierarchy) OVER (PARTITION BY tab, la_code, person) AS best
-                   FROM tables) t
-    WHERE hierarchy = best
-),
-top_known AS (
-    -- L614-624: ... of those a known value if there is one ...
-    SELECT * FROM (SELECT tab, la_code, person, event_start_date, service_type, mechanism,
-                          known, label,
-                          max(known) OVER (PARTITION BY tab, la_code, person) AS best
-                   FROM top_rank) t
-    WHERE known = best
+preferred AS (
+    -- L606-636: of the person's rows the lowest hierarchy, of those a known value if there
+    -- is one, of those the latest start: the rows at the least of one number that orders
+    -- them so (days from 1900 lie well within 5 million either way), found by grouping
+    -- instead of three windows in turn
+    SELECT *, (hierarchy * 2 + 1 - known) * 10000000
+              - date_diff('day', DATE '1900-01-01', event_start_date) AS preference
+    FROM tables
 ),
 latest AS (
-    -- L627-636: ... and of those the latest start
-    SELECT * FROM (SELECT tab, la_code, person, event_start_date, service_type, mechanism,
-                          label,
-                          max(event_start_date) OVER (PARTITION BY tab, la_code, person)
-                              AS best
-                   FROM top_known) t
-    WHERE event_start_date = best
+    SELECT p.* FROM preferred p
+    JOIN (SELECT tab, la_code, person, min(preference) AS preference FROM preferred
+          GROUP BY tab, la_code, person) f
+      ON f.tab = p.tab AND f.la_code = p.la_code AND f.person = p.person
+     AND f.preference = p.preference
 ),
 final AS (
     -- L641-681: values that still conflict become 'Unknown' (table 2) or 'No data -

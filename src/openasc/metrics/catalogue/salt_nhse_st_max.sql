@@ -55,20 +55,36 @@ rows_in AS (
       AND r.event_start_date <= $period_end AND r.client_type = 'Service user'
       AND r.event_type IN ('Request', 'Assessment', 'Service', 'Review')
 ),
-events AS (
-    -- the amalgamated identifier, then services in their latest import only (requests,
-    -- assessments and reviews from every import)
-    SELECT *, coalesce(nhs_number_pseudo, la_person_pseudo) AS person
+identified AS (
+    -- the amalgamated identifier
+    SELECT la_code, record_id, event_type, s, e, outcome, service_type, date_of_death,
+           submitted_on, coalesce(nhs_number_pseudo, la_person_pseudo) AS person,
+           concat(service_type, service_component, delivery_mechanism) AS import_key
     FROM rows_in n
     WHERE nhs_number_pseudo IS NOT NULL
        OR NOT EXISTS (SELECT 1 FROM rows_in p
                       WHERE p.la_code = n.la_code AND p.la_person_pseudo = n.la_person_pseudo
                         AND p.nhs_number_pseudo IS NOT NULL)
-    QUALIFY event_type <> 'Service'
-         OR dense_rank() OVER (PARTITION BY la_code, person, event_type, s,
-                                            concat(service_type, service_component,
-                                                   delivery_mechanism)
-                               ORDER BY submitted_on DESC) = 1
+),
+latest AS (
+    -- the latest import of each service (its key without the end date): a grouped maximum,
+    -- not a window over every row
+    SELECT la_code, person, s, import_key, max(submitted_on) AS submitted_on
+    FROM identified WHERE event_type = 'Service'
+    GROUP BY la_code, person, s, import_key
+),
+events AS (
+    -- services in their latest import only (requests, assessments and reviews from every
+    -- import)
+    SELECT la_code, record_id, event_type, s, e, outcome, service_type, date_of_death, person
+    FROM identified WHERE event_type <> 'Service'
+    UNION ALL
+    SELECT i.la_code, i.record_id, i.event_type, i.s, i.e, i.outcome, i.service_type,
+           i.date_of_death, i.person
+    FROM identified i
+    JOIN latest l ON l.la_code = i.la_code AND l.person IS NOT DISTINCT FROM i.person
+     AND l.s = i.s AND l.import_key = i.import_key AND l.submitted_on = i.submitted_on
+    WHERE i.event_type = 'Service'
 ),
 st_max_rows AS (
     -- Code: #ST_MAX_BUILD (STS002a: only the cohort's ST-Max starts; 2b: every ST-Max).
