@@ -139,3 +139,13 @@ def test_costs_by_the_persons_characteristics() -> None:
     assert got[("COST-1", "client_type=Service user")][1] == pytest.approx(150 * Q4_WEEKS)
     assert got[("COST-4", "age_band=25 to 44")] == (1, 1)
     assert got[("COST-4", "gender=Unknown")] == (2, 2)
+
+
+def test_sums_are_exact_decimals_so_every_run_adds_to_the_same_figure() -> None:
+    """Weekly costs of £0.10 and £0.20: the sum of cost per week is exactly £0.30. Added as
+    binary floating point it is 0.30000000000000004 (and, over many rows added by several
+    threads, its last digits changed from run to run); as decimals it is the same every
+    time, so COST-2's numerator is 0.3 exactly and its mean 0.15."""
+    got = costs(service(unit_cost=0.10, cost_frequency_unit_type="Weekly"),
+                service(unit_cost=0.20, cost_frequency_unit_type="Weekly"))
+    assert got[("COST-2", "")] == (0.3, 0.15)

@@ -34,15 +34,20 @@ services AS (
 ),
 costed AS (
     SELECT *,
-           CASE WHEN NOT one_off THEN cost * units_per_week END AS cost_per_week,
-           CASE WHEN NOT one_off THEN (date_diff('day', greatest(event_start_date, qs),
-                least(coalesce(der_event_end_date, qe), qe)) + 1) / 7.0 END AS weeks
+           -- exact decimals (to 10 places), so that a sum does not depend on the order in
+           -- which threads add up its rows: two runs give the same figures to the last digit
+           CAST(CASE WHEN NOT one_off THEN cost * units_per_week END AS DECIMAL(38, 10))
+             AS cost_per_week,
+           CAST(CASE WHEN NOT one_off THEN (date_diff('day', greatest(event_start_date, qs),
+                least(coalesce(der_event_end_date, qe), qe)) + 1) / 7.0 END AS DECIMAL(38, 10))
+             AS weeks
     FROM services
     WHERE cost IS NOT NULL AND cost <> 0
       AND (one_off OR coalesce(units_per_week, 0) <> 0)
 ),
 rows AS (
-    SELECT *, CASE WHEN one_off THEN cost ELSE cost_per_week * weeks END AS total
+    SELECT *, CAST(CASE WHEN one_off THEN cost ELSE cost_per_week * weeks END
+                   AS DECIMAL(38, 10)) AS total
     FROM costed
 ),
 -- every costed service under each breakdown DHSC's costs table carries (blank = `Unknown`)
