@@ -79,6 +79,11 @@ ORDER BY family, code, la_code, rule, breakdown
 """
 
 
+def councils_phrase(la_codes: list[str]) -> str:
+    """The councils a line of a run's report is about: named when three or fewer."""
+    return ", ".join(la_codes) if len(la_codes) <= 3 else f"{len(la_codes)} councils"
+
+
 @dataclass(frozen=True)
 class TestFailure:
     """One row (or, for a breakdown sum, one set of rows) that breaks a declared test."""
@@ -135,8 +140,7 @@ class DataTestReport:
         for f in self.failures:
             key = (f.severity, f.family, f.code, f.breakdown, f.rule, f.detail)
             groups.setdefault(key, []).append(f.la_code)
-        return [f"  {severity} {family} {code} for "
-                f"{', '.join(las) if len(las) <= 3 else f'{len(las)} councils'}"
+        return [f"  {severity} {family} {code} for {councils_phrase(las)}"
                 f"{f', breakdown {breakdown}' if breakdown else ', headline'}: {rule} ({detail})"
                 for (severity, family, code, breakdown, rule, detail), las in groups.items()]
 

@@ -38,7 +38,7 @@ from openasc.metrics.catalogue import (
     default_catalogue,
     prepare_steps,
 )
-from openasc.metrics.data_tests import DataTestReport, run_data_tests
+from openasc.metrics.data_tests import DataTestReport, councils_phrase, run_data_tests
 from openasc.metrics.plan import Plan, build_plan, selection_tokens
 
 # Tables that describe every council, not the ones a council has loaded: their rows do not
@@ -109,8 +109,7 @@ def _grouped_not_computable(rows: list[tuple[str, str, str, str]]) -> list[str]:
     groups: dict[tuple[str, str, str], list[str]] = {}
     for la, family, code, reason in rows:
         groups.setdefault((family, code, reason.removesuffix(f" for {la}")), []).append(la)
-    return [f"  {family} {code}: not computable for "
-            f"{', '.join(las) if len(las) <= 3 else f'{len(las)} councils'}: {reason}"
+    return [f"  {family} {code}: not computable for {councils_phrase(las)}: {reason}"
             for (family, code, reason), las in groups.items()]
 
 
