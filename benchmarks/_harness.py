@@ -25,14 +25,21 @@ def run_timed(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, fl
     code = (
         "import resource, subprocess, sys, time, json\n"
         "t = time.perf_counter()\n"
-        "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+        "try:\n"
+        "    rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+        "except FileNotFoundError as e:\n"
+        "    print(f'{e.filename}: no such command; activate the virtual environment that "
+        "scripts/setup.sh made (source .venv/bin/activate)', file=sys.stderr)\n"
+        "    rc = 127\n"
         "w = time.perf_counter() - t\n"
         "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-        "print(json.dumps({'seconds': w, 'peak_mb': u.ru_maxrss / 1024, 'rc': r.returncode,\n"
+        "print(json.dumps({'seconds': w, 'peak_mb': u.ru_maxrss / 1024, 'rc': rc,\n"
         "                  'cpu_seconds': u.ru_utime + u.ru_stime}))\n"
     )
     out = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, text=True,
-                         env=env, check=True)
+                         env=env)
+    if out.returncode != 0 or not out.stdout.strip():  # the timing wrapper itself failed
+        failed(cmd, out.returncode, out.stderr)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     if result["rc"] != 0:
         failed(cmd, result["rc"], out.stderr)
