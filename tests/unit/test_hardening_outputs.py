@@ -177,3 +177,20 @@ def test_low_the_dashboard_benchmark_takes_a_relative_warehouse_path(tmp_path: P
     monkeypatch.chdir(tmp_path)
     got = bench.prepare(tmp_path / "work", Path("w.duckdb"), 10)
     assert got == tmp_path / "w.duckdb" and got.is_absolute()
+
+
+def test_low_a_benchmark_command_missing_from_path_stops_with_a_message() -> None:
+    """A benchmark run outside the project's environment (no `openasc` on PATH) stopped
+    with a traceback from inside the timing wrapper; now it says which command is missing
+    and what to do, and a command that runs is still timed."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_harness", Path(__file__).parents[2] / "benchmarks" / "_harness.py")
+    harness = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(harness)
+    assert harness.run_timed(["true"])["rc"] == 0
+    with pytest.raises(SystemExit) as stopped:
+        harness.run_timed(["openasc-not-installed-here", "--help"])
+    assert "openasc-not-installed-here: no such command; activate the virtual environment" in (
+        str(stopped.value))
