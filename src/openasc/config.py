@@ -48,8 +48,8 @@ class Settings:
     # NHS England's published replication code, quirks included; `corrected` openasc's
     # reasoned reading of the SALT guidance.
     salt_method: str = "nhse"
-    # What `openasc compute` may hold in memory before spilling to disk, in DuckDB's words
-    # ("4GB", "512MB", "50%"); None: half the machine's memory, at most 4 GB (warehouse.py).
+    # What an ingest or a compute may hold in memory before spilling to disk, in DuckDB's words
+    # ("4GB", "512MB", "50%"); None: half the machine's memory (warehouse.py).
     memory_limit: str | None = None
 
 

@@ -79,10 +79,10 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 # ----------------------------------------------------------------------------- memory
 # What an ingest or a compute may hold in memory by default: half the machine's memory.
-# Beyond it DuckDB spills to a private temporary folder. A lower default (4 GB was tried)
-# made a national compute write some 230 GB of spill and take half as long again, and ran
-# a national ingest out of memory; one council's work stays far below it either way (a
-# million-row file peaks at about 3 GB).
+# Beyond it DuckDB spills to a private temporary folder. The earlier defaults (4 GB for a
+# compute, 3 GB for an ingest) made a national compute spill some 230 GB and take half as
+# long again, and ran a national ingest out of memory; one council's work stays far below
+# it either way (a million-row file peaks at about 3 GB). docs/decisions.md, issue 20.
 MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(%|B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 UNKNOWN_MACHINE_DEFAULT = 4 * 1024**3
 
