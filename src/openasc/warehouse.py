@@ -98,6 +98,21 @@ def default_memory_limit() -> str:
 
 
 @contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, rows: Any) -> Iterator[None]:
+    """Arrow `rows` (a table or a stream) readable as table `name` on `con` for the
+    statements inside, and let go of after.
+
+    DuckDB refuses to register while the connection holds a result not read to its end
+    (a caller's `execute` whose rows nobody fetched), so one is finished first."""
+    con.execute("SELECT 1").fetchall()
+    con.register(name, rows)
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
+@contextmanager
 def one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """The statements inside run on one DuckDB thread (the setting is the database's, and
     is put back after).

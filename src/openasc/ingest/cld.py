@@ -14,7 +14,6 @@ reason), and the counts are printed and recorded in `runs`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -263,17 +262,6 @@ def _drained(table: pa.Table) -> pa.RecordBatchReader:
     return pa.RecordBatchReader.from_batches(schema, drain())
 
 
-@contextmanager
-def _registered(con: duckdb.DuckDBPyConnection, name: str,
-                rows: pa.RecordBatchReader) -> Iterator[None]:
-    """`rows` readable as table `name` on `con` for the statement inside."""
-    con.register(name, rows)
-    try:
-        yield
-    finally:
-        con.unregister(name)
-
-
 def _insert_records(con: duckdb.DuckDBPyConnection, records: pa.RecordBatchReader,
                     submission_id: int) -> int:
     """Insert one file's pseudonymised rows (`Handoff.records`) as submission
@@ -281,8 +269,8 @@ def _insert_records(con: duckdb.DuckDBPyConnection, records: pa.RecordBatchReade
     de-duplication): the next file's IDs start after the largest so far, and within a file
     follow its row numbers."""
     start = con.execute("SELECT coalesce(max(record_id), 0) FROM wh.cld_records"
-                        ).fetchall()[0][0]  # fetched whole: register() refuses an open result
-    with _registered(con, "_cld_handoff", records), warehouse.one_thread(con):
+                        ).fetchall()[0][0]
+    with warehouse.registered(con, "_cld_handoff", records), warehouse.one_thread(con):
         # INSERT returns the number of rows it wrote: no scan of the growing table to count.
         return int(con.execute(
             "INSERT INTO wh.cld_records BY NAME SELECT ? + row_number AS record_id, "
@@ -293,7 +281,7 @@ def _quarantine(con: duckdb.DuckDBPyConnection, staged: StagedFile,
                 rows: pa.RecordBatchReader, run_id: str) -> int:
     """Rows that cannot be used, with why; a pseudonymised ID when there is one."""
     read = staged.read
-    with _registered(con, "_cld_quarantined", rows):
+    with warehouse.registered(con, "_cld_quarantined", rows):
         con.execute(
             "INSERT INTO wh.quarantine SELECT ?, 'cld', ?, ?, _row, _reject_field, "
             "_reject_reason, person FROM _cld_quarantined",

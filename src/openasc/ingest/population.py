@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from openasc import warehouse
 from openasc.config import Settings
 from openasc.errors import OpenascError, UnreadableInput
 from openasc.ingest.pipeline import FileResult, IngestResult, Stage, ingest_file
@@ -139,20 +140,15 @@ def _stage(con: duckdb.DuckDBPyConnection, table: Table) -> list[str]:
     # One columnar insert: a row at a time (`executemany`) took 17 s for a national file.
     columns = list(zip(*table.rows, strict=True)) if table.rows else [()] * len(names)
     first = table.first_line
-    _temp_table(con, "_pop_raw", pa.table({
+    cells = pa.table({
         "line": pa.array(range(first, first + len(table.rows)), pa.int32()),
-        **{n: pa.array(col, pa.string()) for n, col in zip(names, columns, strict=True)}}))
+        **{n: pa.array(col, pa.string()) for n, col in zip(names, columns, strict=True)}})
+    with warehouse.registered(con, "_pop_cells", cells):
+        con.execute("CREATE OR REPLACE TEMP TABLE _pop_raw AS SELECT * FROM _pop_cells")
     # Blank lines and one-cell notes below the table are not data rows.
     filled = " + ".join(f"(coalesce(trim({n}), '') <> '')::INTEGER" for n in names)
     con.execute(f"DELETE FROM _pop_raw WHERE {filled} <= 1")
     return names
-
-
-def _temp_table(con: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> None:
-    """Temp table `name` holding `rows`. DuckDB finds the Arrow table by its Python name
-    (a replacement scan): `register` would refuse while the pipeline's connection holds a
-    result not yet read to its end."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM rows")
 
 
 def _index(table: Table, wanted: set[str]) -> int:

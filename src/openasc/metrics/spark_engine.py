@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from openasc import warehouse
 from openasc.errors import OpenascError
 from openasc.metrics.dialects import bind, translate
 from openasc.metrics.parquet_export import export_tables
@@ -163,12 +164,8 @@ class SparkRunner:
             raise
         except Exception as exc:  # the query fails when it runs, not when it is planned
             raise _failed(what, exc) from exc
-        con.execute("SELECT 1").fetchall()  # no pending result may be open for register()
-        con.register("_spark_rows", rows)
-        try:
+        with warehouse.registered(con, "_spark_rows", rows):
             con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM _spark_rows")
-        finally:
-            con.unregister("_spark_rows")
 
     def close(self) -> None:
         if self._own_dir is not None:
