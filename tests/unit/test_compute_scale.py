@@ -3,7 +3,8 @@ what was not computable in one line per measure and reason, not one per council.
 
 The memory bound is DuckDB's `memory_limit` on the warehouse connection compute uses, with
 a private folder for what DuckDB spills beyond it; `memory_limit` in openasc.toml or
-OPENASC_MEMORY_LIMIT overrides the default (half the machine's memory, at most 4 GB).
+OPENASC_MEMORY_LIMIT overrides the default (half the machine's memory). Shared tables
+live only from their first reader to their last, so they do not fill that memory together.
 """
 
 from __future__ import annotations
@@ -207,6 +208,80 @@ def test_a_measure_sharing_a_prepare_step_s_file_reads_its_table(tmp_path: Path)
     assert con.execute("SELECT code, la_code, numerator FROM metric_values ORDER BY 1, 2"
                        ).fetchall() == [("R1", "A", 2), ("R1", "B", 1), ("R2", "A", 4),
                                         ("R2", "B", 2)]
+
+
+LIFETIMES = """
+family: LIFE
+published: {counts: none}
+prepare:
+  - table: per_council
+    sql: per_council.sql
+    requires: [visits]
+  - table: doubled
+    sql: doubled.sql
+    requires: [per_council]
+measures:
+""" + "".join(f"""  - code: {code}
+    title: {code}
+    unit: count
+    polarity: neutral
+    numerator: visits
+    denominator: none
+    source: visits
+    requires: [{reads}]
+    disaggregations: []
+    method_notes: Reads {reads}.
+    sql: {sql}
+""" for code, reads, sql in (("L1", "per_council", "l1.sql"), ("L2", "doubled", "l2.sql"),
+                             ("L3", "visits", "counts.sql")))
+
+
+def test_a_shared_table_lives_from_its_first_reader_to_its_last(tmp_path: Path) -> None:
+    """L1 reads per_council; doubled is made from per_council and L2 reads it; L3 reads
+    neither. So per_council is built just before L1 and kept for doubled, dropped once
+    doubled is built; doubled is dropped after L2; L3 runs with no shared table left.
+    (Built all before the first measure, as they were, a national run's shared tables
+    filled its memory together.) Visits: A twice, B once: L1 = 2, 1; L2 = 4, 2; L3 = 2, 1."""
+    from openasc.metrics.catalogue import load_catalogue
+
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    (folder / "life.yaml").write_text(LIFETIMES)
+    (folder / "per_council.sql").write_text(COUNTS.replace("'' AS breakdown, ", ""))
+    (folder / "doubled.sql").write_text("SELECT la_code, numerator * 2 AS numerator "
+                                        "FROM per_council")
+    (folder / "l1.sql").write_text("SELECT la_code, '' AS breakdown, numerator FROM per_council")
+    (folder / "l2.sql").write_text("SELECT la_code, '' AS breakdown, numerator FROM doubled")
+    (folder / "counts.sql").write_text(COUNTS)
+    log: list[str] = []
+
+    class Logging(engine.DuckDBRunner):
+        def shared_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
+                         params: dict[str, object], what: str) -> None:
+            log.append(f"build {table}")
+            super().shared_table(con, table, sql, params, what)
+
+        def drop_shared(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+            log.append(f"drop {table}")
+            super().drop_shared(con, table)
+            assert not warehouse.table_exists(con, table)
+
+        def rows_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
+                       params: dict[str, object], what: str) -> None:
+            log.append(what.split(":")[0])
+            super().rows_table(con, table, sql, params, what)
+
+    con = warehouse.connect(tmp_path / "wh.duckdb")
+    con.execute("CREATE TABLE visits AS SELECT * FROM (VALUES ('A'), ('A'), ('B')) v(la_code)")
+    result = engine.compute(con, START, END, ["A", "B"], "run", load_catalogue(folder),
+                            runner=Logging())
+    assert log == ["build per_council", "Measure LIFE L1", "build doubled", "drop per_council",
+                   "Measure LIFE L2", "drop doubled", "Measure LIFE L3"]
+    assert sorted(result.prepared) == [("A", "doubled"), ("A", "per_council"),
+                                       ("B", "doubled"), ("B", "per_council")]
+    assert con.execute("SELECT code, la_code, numerator FROM metric_values ORDER BY 1, 2"
+                       ).fetchall() == [("L1", "A", 2), ("L1", "B", 1), ("L2", "A", 4),
+                                        ("L2", "B", 2), ("L3", "A", 2), ("L3", "B", 1)]
 
 
 def _row_groups(con: duckdb.DuckDBPyConnection, table: str) -> list[int]:

@@ -211,6 +211,9 @@ class SqlRunner(Protocol):
                    params: dict[str, object], what: str) -> None:
         """Run a measure's SQL into the DuckDB temp table `table` on `con`."""
 
+    def drop_shared(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+        """Let go of a shared table no later SQL of the run reads."""
+
     def close(self) -> None:
         """Let go of what the run made outside the warehouse."""
 
@@ -230,6 +233,9 @@ class DuckDBRunner:
     def rows_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
                    params: dict[str, object], what: str) -> None:
         _temp_table(con, table, sql, params, what)
+
+    def drop_shared(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+        con.execute(f'DROP TABLE IF EXISTS "{table}"')
 
     def close(self) -> None:
         pass
@@ -469,36 +475,120 @@ def compute(con: duckdb.DuckDBPyConnection, start: date, end: date, la_codes: li
             computed.extend((la, measure) for la in ready)
         step_done()
 
-    built = prepare_tables(con, steps, start, end, None, salt_method, runner)
-    result.prepared += [(la, t) for t, why in built.items() if not why for la in la_codes]
-    # (On Spark a shared table lives in Spark, not in the warehouse: nothing to lend.)
-    reused = _reuse_prepared(steps, built, cache) if runner.name == "duckdb" else set()
-    shared = {t: built.get(t, "not needed by this selection") for t in shared_names}
+    tables = _SharedTables(con, steps, measures, old_steps, old_measures,
+                           _bound(start, end, None, salt_method), runner, cache)
+    shared = {t: "not needed by this selection" for t in shared_names}
     available = _Availability(con)
     for m in measures:
+        shared.update(tables.ensure_for(m))
         run(m, list(la_codes), shared, available, per_council_form=False)
+        tables.done_with(m)
+    if old_steps or old_measures:
+        shared.update(tables.ensure_pinned())
     for la in la_codes if (old_steps or old_measures) else []:
         old_built = prepare_tables(con, old_steps, start, end, la, salt_method, runner)
         result.prepared += [(la, t) for t, why in old_built.items() if not why]
         for m in old_measures:
             run(m, [la], {**shared, **old_built}, available, per_council_form=True)
-    for name in set(cache.values()) - reused:
+    result.prepared[:0] = [(la, t) for t in tables.made for la in la_codes]
+    for name in set(cache.values()) - tables.lent:
         con.execute(f"DROP TABLE IF EXISTS {name}")
     result.tests = run_data_tests(con, computed, start, end)
     return result
 
 
-def _reuse_prepared(steps: tuple[tuple[Family, PrepareStep], ...], built: dict[str, str],
-                    cache: dict[tuple[str, str], str]) -> set[str]:
-    """A measure whose SQL file is also a shared table's (SALT LTS001a reads the cells that
-    `salt_lts001_cells` holds) reads the table built a moment ago instead of running the
-    same file again with the same parameters. Returns the tables lent to the cache."""
-    lent = set()
-    for _, step in steps:
-        if built.get(step.table) == "":
-            cache[(str(step.folder / step.sql), "*")] = f'"{step.table}"'
-            lent.add(f'"{step.table}"')
-    return lent
+class _SharedTables:
+    """The run's shared tables (prepare steps in the set-based form), each built just
+    before the first measure that reads it and dropped after the last.
+
+    At national scale a shared table holds gigabytes (a row per event or person of every
+    council). Built all at once before the first measure, as they were, they filled the
+    run's memory limit together, and DuckDB spilled the working tables of every later
+    measure to disk. Tables that measures of the older per-council form read (`pinned`) are
+    kept to the end, as those measures run last, once per council.
+
+    A measure whose SQL file is also a shared table's (SALT LTS001a reads the cells that
+    `salt_lts001_cells` holds) reads the table instead of running the same file again with
+    the same parameters: the table is lent to the measure cache (`lent`), and that measure
+    counts as one of its readers.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection,
+                 steps: tuple[tuple[Family, PrepareStep], ...], measures: list[Measure],
+                 old_steps: tuple[tuple[Family, PrepareStep], ...],
+                 old_measures: list[Measure], params: dict[str, object], runner: SqlRunner,
+                 cache: dict[tuple[str, str], str]) -> None:
+        self.con, self.params, self.runner, self.cache = con, params, runner, cache
+        self.steps = {step.table: (family, step) for family, step in steps}
+        self.built: dict[str, str] = {}  # table -> '' when built, else why not
+        self.made: list[str] = []  # built, in order
+        self.lent: set[str] = set()
+        self.readers: dict[str, int] = dict.fromkeys(self.steps, 0)
+        for m in measures:
+            for t in self._read_by(m):
+                self.readers[t] += 1
+        for _, step in steps:
+            for t in self._deps(step):
+                self.readers[t] += 1
+        self.pinned = {t for m in old_measures for t in m.requires if t in self.steps} | {
+            t for _, step in old_steps for t in self._deps(step)}
+
+    def _deps(self, step: PrepareStep) -> list[str]:
+        return [t for t in step.requires if t in self.steps]
+
+    def _read_by(self, measure: Measure) -> set[str]:
+        same_file = {t for t, (_, step) in self.steps.items()
+                     if self.runner.name == "duckdb"
+                     and step.folder / step.sql == measure.sql_path}
+        return {t for t in measure.requires if t in self.steps} | same_file
+
+    def ensure(self, table: str) -> str:
+        """Build `table` (after the tables it requires) unless it is built; '' when it is,
+        else why it could not be (its input is missing; the table is then dropped so no
+        measure reads stale rows)."""
+        if table in self.built:
+            return self.built[table]
+        family, step = self.steps[table]
+        why = ""
+        for needed in step.requires:
+            why = (self.ensure(needed) if needed in self.steps else
+                   "" if warehouse.table_exists(self.con, needed) else
+                   f"table {needed} does not exist")
+            if why:
+                break
+        if why:
+            self.con.execute(f'DROP TABLE IF EXISTS "{table}"')
+        else:
+            self.runner.shared_table(self.con, table, step.sql_text(), self.params,
+                                     f"Family {family.name}: the shared table {table} "
+                                     f"({step.sql})")
+            self.made.append(table)
+            if self.runner.name == "duckdb":
+                self.cache[(str(step.folder / step.sql), "*")] = f'"{table}"'
+                self.lent.add(f'"{table}"')
+        self.built[table] = why
+        for needed in self._deps(step):
+            self._release(needed)
+        return why
+
+    def ensure_for(self, measure: Measure) -> dict[str, str]:
+        """Build what `measure` reads; each table with '' or why it was not built."""
+        return {t: self.ensure(t) for t in sorted(self._read_by(measure))}
+
+    def ensure_pinned(self) -> dict[str, str]:
+        return {t: self.ensure(t) for t in sorted(self.pinned)}
+
+    def done_with(self, measure: Measure) -> None:
+        for t in self._read_by(measure):
+            self._release(t)
+
+    def _release(self, table: str) -> None:
+        self.readers[table] -= 1
+        if self.readers[table] or table in self.pinned:
+            return
+        name = f'"{table}"'
+        self.cache.pop(next((k for k, v in self.cache.items() if v == name), ("", "")), None)
+        self.runner.drop_shared(self.con, table)
 
 
 def _per_council_tables(plan: Plan) -> set[str]:

@@ -156,6 +156,9 @@ class SparkRunner:
             raise _failed(what, exc) from exc
         spark.read.parquet(path).createOrReplaceTempView(table)
 
+    def drop_shared(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+        spark_session(self.master).catalog.dropTempView(table)
+
     def rows_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
                    params: dict[str, object], what: str) -> None:
         try:

@@ -37,9 +37,8 @@ flagged AS (
     LEFT JOIN in_service f ON f.la_code = e.la_code AND f.person_id = e.person_id
      AND f.event_start_date = e.event_start_date
 ),
--- (code, the event's value of each key of that code): one row per event and page (an
--- other short-term service is on two pages), then one per key; each step streams, as no
--- relation is read twice (DuckDB would hold every event in memory)
+-- one row per event and page (an other short-term service is on two pages); each step
+-- streams, as no relation is read twice (DuckDB would hold every event in memory)
 paged AS (
     SELECT *, unnest(CASE
         WHEN event_type = 'Request' THEN ['DHSC-REQ-1']
@@ -52,53 +51,100 @@ paged AS (
     FROM flagged
     WHERE event_type IN ('Request', 'Assessment', 'Service', 'Review')
 ),
--- the breakdowns every page offers: client type and the person's characteristics
-pairs AS (
-    SELECT la_code, code, unnest(CASE code
-        WHEN 'DHSC-REQ-1' THEN [
-            {'key': 'route', 'val': request_route_of_access},
-            {'key': 'outcome', 'val': event_outcome},
-            {'key': 'outcome_group', 'val': event_outcome_grouped},
-            {'key': 'in_lts', 'val': in_lts}]
-        WHEN 'DHSC-ASM-1' THEN [
-            {'key': 'assessment_type', 'val': assessment_type},
-            {'key': 'outcome', 'val': event_outcome},
-            {'key': 'outcome_group', 'val': event_outcome_grouped},
-            {'key': 'eligible_needs', 'val': eligible_needs_identified},
-            {'key': 'conversation',
-             'val': CASE WHEN coalesce(is_conversation, false) THEN 'Yes' ELSE 'No' END},
-            {'key': 'in_lts', 'val': in_lts}]
-        WHEN 'DHSC-SRV-1' THEN [
-            {'key': 'service_type', 'val': service_type},
-            {'key': 'service_group', 'val': service_type_grouped},
-            {'key': 'component', 'val': service_component},
-            {'key': 'mechanism', 'val': delivery_mechanism},
-            {'key': 'outcome',
-             'val': CASE WHEN der_event_end_date IS NULL OR der_event_end_date > $period_end
-                         THEN 'Open at the period end' ELSE event_outcome END}]
-        WHEN 'DHSC-SRV-2' THEN [{'key': 'service_type', 'val': service_type}]
-        ELSE [
-            {'key': 'review_type', 'val': review_type},
-            {'key': 'reason', 'val': review_reason},
-            {'key': 'outcome', 'val': event_outcome},
-            {'key': 'outcomes_achieved', 'val': review_outcomes_achieved},
-            {'key': 'in_lts', 'val': in_lts}] END || [
-        {'key': 'client_type', 'val': client_type},
-        {'key': 'gender', 'val': gender},
-        {'key': 'ethnicity', 'val': ethnicity},
-        {'key': 'ethnicity_group', 'val': ethnicity_grouped},
-        {'key': 'age_band', 'val': der_age_band},
-        {'key': 'working_age_band', 'val': der_working_age_band},
-        {'key': 'psr', 'val': primary_support_reason}]) AS p
+-- the breakdowns: each page's own keys, then client type and the person's characteristics
+-- on every page; a key a page does not offer is NULL there, a blank field `Unknown`
+keyed AS (
+    SELECT la_code, code,
+           CASE WHEN code = 'DHSC-REQ-1'
+                THEN coalesce(request_route_of_access, 'Unknown') END AS k_route,
+           CASE WHEN code = 'DHSC-ASM-1'
+                THEN coalesce(assessment_type, 'Unknown') END AS k_assessment_type,
+           CASE WHEN code IN ('DHSC-REQ-1', 'DHSC-ASM-1', 'DHSC-REV-1')
+                THEN coalesce(event_outcome, 'Unknown')
+                WHEN code = 'DHSC-SRV-1' THEN CASE
+                    WHEN der_event_end_date IS NULL OR der_event_end_date > $period_end
+                    THEN 'Open at the period end' ELSE coalesce(event_outcome, 'Unknown') END
+           END AS k_outcome,
+           CASE WHEN code IN ('DHSC-REQ-1', 'DHSC-ASM-1')
+                THEN coalesce(event_outcome_grouped, 'Unknown') END AS k_outcome_group,
+           CASE WHEN code = 'DHSC-ASM-1'
+                THEN coalesce(eligible_needs_identified, 'Unknown') END AS k_eligible_needs,
+           CASE WHEN code = 'DHSC-ASM-1'
+                THEN CASE WHEN coalesce(is_conversation, false) THEN 'Yes' ELSE 'No' END
+           END AS k_conversation,
+           CASE WHEN code IN ('DHSC-REQ-1', 'DHSC-ASM-1', 'DHSC-REV-1')
+                THEN coalesce(in_lts, 'Unknown') END AS k_in_lts,
+           CASE WHEN code IN ('DHSC-SRV-1', 'DHSC-SRV-2')
+                THEN coalesce(service_type, 'Unknown') END AS k_service_type,
+           CASE WHEN code = 'DHSC-SRV-1'
+                THEN coalesce(service_type_grouped, 'Unknown') END AS k_service_group,
+           CASE WHEN code = 'DHSC-SRV-1'
+                THEN coalesce(service_component, 'Unknown') END AS k_component,
+           CASE WHEN code = 'DHSC-SRV-1'
+                THEN coalesce(delivery_mechanism, 'Unknown') END AS k_mechanism,
+           CASE WHEN code = 'DHSC-REV-1'
+                THEN coalesce(review_type, 'Unknown') END AS k_review_type,
+           CASE WHEN code = 'DHSC-REV-1' THEN coalesce(review_reason, 'Unknown') END AS k_reason,
+           CASE WHEN code = 'DHSC-REV-1'
+                THEN coalesce(review_outcomes_achieved, 'Unknown') END AS k_outcomes_achieved,
+           coalesce(client_type, 'Unknown') AS k_client_type,
+           coalesce(gender, 'Unknown') AS k_gender,
+           coalesce(ethnicity, 'Unknown') AS k_ethnicity,
+           coalesce(ethnicity_grouped, 'Unknown') AS k_ethnicity_group,
+           coalesce(der_age_band, 'Unknown') AS k_age_band,
+           coalesce(der_working_age_band, 'Unknown') AS k_working_age_band,
+           coalesce(primary_support_reason, 'Unknown') AS k_psr
     FROM paged
 ),
--- (the pairs are counted once: every event has one client_type pair, so a page's headline
--- is the sum of those rows)
+-- each key counted on its own (one grouping set per key: the events are read once, and no
+-- row is made per event and key); the NULL group of a key is the pages without it
 cells AS (
-    SELECT la_code, code, p.key AS key, p.key || '=' || coalesce(p.val, 'Unknown') AS breakdown,
-           count(*) AS numerator
-    FROM pairs GROUP BY la_code, code, p.key, coalesce(p.val, 'Unknown')
+    SELECT la_code, code, key, key || '=' || val AS breakdown, numerator
+    FROM (SELECT la_code, code,
+                 CASE WHEN grouping(k_route) = 0 THEN 'route'
+                      WHEN grouping(k_assessment_type) = 0 THEN 'assessment_type'
+                      WHEN grouping(k_outcome) = 0 THEN 'outcome'
+                      WHEN grouping(k_outcome_group) = 0 THEN 'outcome_group'
+                      WHEN grouping(k_eligible_needs) = 0 THEN 'eligible_needs'
+                      WHEN grouping(k_conversation) = 0 THEN 'conversation'
+                      WHEN grouping(k_in_lts) = 0 THEN 'in_lts'
+                      WHEN grouping(k_service_type) = 0 THEN 'service_type'
+                      WHEN grouping(k_service_group) = 0 THEN 'service_group'
+                      WHEN grouping(k_component) = 0 THEN 'component'
+                      WHEN grouping(k_mechanism) = 0 THEN 'mechanism'
+                      WHEN grouping(k_review_type) = 0 THEN 'review_type'
+                      WHEN grouping(k_reason) = 0 THEN 'reason'
+                      WHEN grouping(k_outcomes_achieved) = 0 THEN 'outcomes_achieved'
+                      WHEN grouping(k_client_type) = 0 THEN 'client_type'
+                      WHEN grouping(k_gender) = 0 THEN 'gender'
+                      WHEN grouping(k_ethnicity) = 0 THEN 'ethnicity'
+                      WHEN grouping(k_ethnicity_group) = 0 THEN 'ethnicity_group'
+                      WHEN grouping(k_age_band) = 0 THEN 'age_band'
+                      WHEN grouping(k_working_age_band) = 0 THEN 'working_age_band'
+                      WHEN grouping(k_psr) = 0 THEN 'psr'
+                 END AS key,
+                 coalesce(k_route, k_assessment_type, k_outcome, k_outcome_group,
+                          k_eligible_needs, k_conversation, k_in_lts, k_service_type,
+                          k_service_group, k_component, k_mechanism, k_review_type, k_reason,
+                          k_outcomes_achieved, k_client_type, k_gender, k_ethnicity,
+                          k_ethnicity_group, k_age_band, k_working_age_band, k_psr) AS val,
+                 count(*) AS numerator
+          FROM keyed
+          GROUP BY GROUPING SETS (
+              (la_code, code, k_route), (la_code, code, k_assessment_type),
+              (la_code, code, k_outcome), (la_code, code, k_outcome_group),
+              (la_code, code, k_eligible_needs), (la_code, code, k_conversation),
+              (la_code, code, k_in_lts), (la_code, code, k_service_type),
+              (la_code, code, k_service_group), (la_code, code, k_component),
+              (la_code, code, k_mechanism), (la_code, code, k_review_type),
+              (la_code, code, k_reason), (la_code, code, k_outcomes_achieved),
+              (la_code, code, k_client_type), (la_code, code, k_gender),
+              (la_code, code, k_ethnicity), (la_code, code, k_ethnicity_group),
+              (la_code, code, k_age_band), (la_code, code, k_working_age_band),
+              (la_code, code, k_psr)))
+    WHERE val IS NOT NULL
 )
+-- (every event has one client_type cell, so a page's headline is the sum of those rows)
 SELECT la_code, code, breakdown, numerator FROM cells
 UNION ALL
 -- every page's headline for every council of the run, 0 when the council has no such event
