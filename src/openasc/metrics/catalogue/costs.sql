@@ -15,7 +15,10 @@ WITH quarter AS (
            CAST($period_end AS DATE) AS qe
 ),
 services AS (
-    SELECT s.*, q.qs, q.qe,
+    SELECT s.la_code, s.event_start_date, s.der_event_end_date, q.qs, q.qe,
+           s.service_type, s.service_type_grouped, s.service_component,
+           s.cost_frequency_unit_type, s.event_outcome, s.client_type, s.gender, s.ethnicity,
+           s.der_age_band, s.der_working_age_band, s.primary_support_reason,
            abs(s.unit_cost) AS cost,
            coalesce(lower(s.cost_frequency_unit_type) = 'one-off', false) AS one_off,
            CASE WHEN s.cost_frequency_unit_type ILIKE 'week%' THEN 1.0
@@ -45,38 +48,57 @@ costed AS (
     WHERE cost IS NOT NULL AND cost <> 0
       AND (one_off OR coalesce(units_per_week, 0) <> 0)
 ),
+-- each costed service with its total, and its value of each breakdown DHSC's costs table
+-- carries (blank = `Unknown`)
 rows AS (
-    SELECT *, CAST(CASE WHEN one_off THEN cost ELSE cost_per_week * weeks END
-                   AS DECIMAL(38, 10)) AS total
+    SELECT la_code, cost_per_week, weeks,
+           CAST(CASE WHEN one_off THEN cost ELSE cost_per_week * weeks END
+                AS DECIMAL(38, 10)) AS total,
+           coalesce(service_type, 'Unknown') AS k_service_type,
+           coalesce(service_type_grouped, 'Unknown') AS k_service_group,
+           coalesce(service_component, 'Unknown') AS k_component,
+           coalesce(cost_frequency_unit_type, 'Unknown') AS k_frequency,
+           coalesce(event_outcome, 'Unknown') AS k_outcome,
+           coalesce(client_type, 'Unknown') AS k_client_type,
+           coalesce(gender, 'Unknown') AS k_gender,
+           coalesce(ethnicity, 'Unknown') AS k_ethnicity,
+           coalesce(der_age_band, 'Unknown') AS k_age_band,
+           coalesce(der_working_age_band, 'Unknown') AS k_working_age_band,
+           coalesce(primary_support_reason, 'Unknown') AS k_psr
     FROM costed
 ),
--- every costed service under each breakdown DHSC's costs table carries (blank = `Unknown`)
-pairs AS (
-    SELECT la_code, total, cost_per_week, weeks, unnest([
-        {'key': 'service_type', 'val': service_type},
-        {'key': 'service_group', 'val': service_type_grouped},
-        {'key': 'component', 'val': service_component},
-        {'key': 'frequency', 'val': cost_frequency_unit_type},
-        {'key': 'outcome', 'val': event_outcome},
-        {'key': 'client_type', 'val': client_type},
-        {'key': 'gender', 'val': gender},
-        {'key': 'ethnicity', 'val': ethnicity},
-        {'key': 'age_band', 'val': der_age_band},
-        {'key': 'working_age_band', 'val': der_working_age_band},
-        {'key': 'psr', 'val': primary_support_reason}]) AS p
+-- the headline and each breakdown, one grouping set each (the services are read once)
+cells AS (
+    SELECT la_code,
+           CASE WHEN grouping(k_service_type) = 0 THEN 'service_type=' || k_service_type
+                WHEN grouping(k_service_group) = 0 THEN 'service_group=' || k_service_group
+                WHEN grouping(k_component) = 0 THEN 'component=' || k_component
+                WHEN grouping(k_frequency) = 0 THEN 'frequency=' || k_frequency
+                WHEN grouping(k_outcome) = 0 THEN 'outcome=' || k_outcome
+                WHEN grouping(k_client_type) = 0 THEN 'client_type=' || k_client_type
+                WHEN grouping(k_gender) = 0 THEN 'gender=' || k_gender
+                WHEN grouping(k_ethnicity) = 0 THEN 'ethnicity=' || k_ethnicity
+                WHEN grouping(k_age_band) = 0 THEN 'age_band=' || k_age_band
+                WHEN grouping(k_working_age_band) = 0
+                THEN 'working_age_band=' || k_working_age_band
+                WHEN grouping(k_psr) = 0 THEN 'psr=' || k_psr
+                ELSE '' END AS breakdown,
+           sum(total) AS total, sum(cost_per_week) AS weekly,
+           count(cost_per_week) AS weekly_services, sum(weeks) AS weeks, count(*) AS services
     FROM rows
+    GROUP BY GROUPING SETS ((la_code),
+        (la_code, k_service_type), (la_code, k_service_group), (la_code, k_component),
+        (la_code, k_frequency), (la_code, k_outcome), (la_code, k_client_type),
+        (la_code, k_gender), (la_code, k_ethnicity), (la_code, k_age_band),
+        (la_code, k_working_age_band), (la_code, k_psr))
 ),
--- the headline of every council of the run, with 0 services when it has none costed
+-- a council of the run with no service costed has a headline of 0 services
 grouped AS (
-    SELECT c.la_code, '' AS breakdown, sum(r.total) AS total, sum(r.cost_per_week) AS weekly,
-           count(r.cost_per_week) AS weekly_services, sum(r.weeks) AS weeks,
-           count(r.la_code) AS services
-    FROM compute_councils c LEFT JOIN rows r ON r.la_code = c.la_code
-    GROUP BY c.la_code
+    SELECT * FROM cells
     UNION ALL
-    SELECT la_code, p.key || '=' || coalesce(p.val, 'Unknown'), sum(total), sum(cost_per_week),
-           count(cost_per_week), sum(weeks), count(*)
-    FROM pairs GROUP BY la_code, p.key, coalesce(p.val, 'Unknown')
+    SELECT c.la_code, '', NULL, NULL, 0, NULL, 0
+    FROM compute_councils c
+    WHERE c.la_code NOT IN (SELECT la_code FROM cells)
 )
 -- with nothing costed only the count says so (0); a total of £0 would read as a fact
 SELECT la_code, 'COST-1' AS code, breakdown, total AS numerator, NULL AS denominator,
