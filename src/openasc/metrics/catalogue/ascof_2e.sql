@@ -46,7 +46,12 @@ people AS (
     JOIN cld_people p ON p.la_code = c.la_code AND p.person_id = c.person_id
     WHERE p.date_of_death IS NULL OR p.date_of_death >= $period_start
 ),
--- Step 4: where the latest known status is unknown, derive one from the latest service(s).
+-- Step 4: where the latest known status is unknown, derive one from the latest service(s):
+-- ranked by latest end (open first), then setting rank, then a mappable component, then
+-- latest start. The ranking is one BIGINT per service, larger = ranked first (days from
+-- 0001-01-01 fit 22 bits, the setting rank 4, the mappable flag 1), and the latest
+-- services are those whose key is the person's largest: a grouped max and a join, where a
+-- rank() window sorted every service of every person.
 services AS (
     SELECT e.la_code, e.person_id,
            lower(trim(e.service_type)) AS service_type,
@@ -56,29 +61,30 @@ services AS (
                                                 'extra care housing',
                                                 'home support or domiciliary care')
                AS mappable,
-           rank() OVER (
-               PARTITION BY e.la_code, e.person_id
-               ORDER BY coalesce(e.der_event_end_date, DATE '9999-01-01') DESC,
-                        coalesce(t.type_rank, 8),
-                        CASE WHEN lower(trim(e.service_component)) IN (
-                                 'shared lives', 'community supported living',
-                                 'extra care housing', 'home support or domiciliary care')
-                             THEN 0 ELSE 1 END,
-                        e.event_start_date DESC) AS latest
+           ((CAST(date_diff('day', DATE '0001-01-01',
+                            coalesce(e.der_event_end_date, DATE '9999-01-01')) AS BIGINT) * 16
+             + 15 - coalesce(t.type_rank, 8)) * 2
+            + CASE WHEN lower(trim(e.service_component)) IN (
+                        'shared lives', 'community supported living', 'extra care housing',
+                        'home support or domiciliary care') THEN 1 ELSE 0 END) * 4194304
+           + date_diff('day', DATE '0001-01-01',
+                       coalesce(e.event_start_date, DATE '0001-01-01')) AS k
     FROM cld_events e
     JOIN cohort co ON co.la_code = e.la_code AND co.person_id = e.person_id
     LEFT JOIN service_types t ON t.service_type = lower(trim(e.service_type))
     WHERE lower(trim(e.event_type)) = 'service'
 ),
 latest_services AS (
-    SELECT la_code, person_id,
-           CASE WHEN count(DISTINCT CASE WHEN type_rank <= 7 THEN service_type END) = 1
-                THEN max(CASE WHEN type_rank <= 7 THEN service_type END) END AS service_type,
-           CASE WHEN count(DISTINCT CASE WHEN mappable THEN component END) = 1
-                THEN max(CASE WHEN mappable THEN component END) END AS component
-    FROM services
-    WHERE latest = 1
-    GROUP BY la_code, person_id
+    SELECT s.la_code, s.person_id,
+           CASE WHEN count(DISTINCT CASE WHEN s.type_rank <= 7 THEN s.service_type END) = 1
+                THEN max(CASE WHEN s.type_rank <= 7 THEN s.service_type END) END
+               AS service_type,
+           CASE WHEN count(DISTINCT CASE WHEN s.mappable THEN s.component END) = 1
+                THEN max(CASE WHEN s.mappable THEN s.component END) END AS component
+    FROM services s
+    JOIN (SELECT la_code, person_id, max(k) AS k FROM services GROUP BY la_code, person_id) top
+      ON top.la_code = s.la_code AND top.person_id = s.person_id AND top.k = s.k
+    GROUP BY s.la_code, s.person_id
 ),
 derived AS (
     SELECT la_code, person_id,
