@@ -13,8 +13,10 @@ demands.
 
 from __future__ import annotations
 
+import atexit
 import csv
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -45,6 +47,7 @@ DISCHARGE_FIELDS = [
 ]
 
 _KEY_DIR = Path(tempfile.mkdtemp(prefix="openasc-ascof-key-"))
+atexit.register(shutil.rmtree, _KEY_DIR, ignore_errors=True)  # made at import
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ documented, for a signed-in viewer and analyst (the hand-made warehouse of web_f
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from openasc.web.db import make_engine, session_factory
 from web_fixtures import PASSWORDS, make_users, make_warehouse
 
 _folder = Path(tempfile.mkdtemp(prefix="openasc-schema-"))
+atexit.register(shutil.rmtree, _folder, ignore_errors=True)  # made at import
 _url = f"sqlite:///{_folder / 'users.sqlite'}"
 make_users(_url)
 _app = create_app(Settings(warehouse=make_warehouse(_folder), key_file=_folder / "nokey"),
