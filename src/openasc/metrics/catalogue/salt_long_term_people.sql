@@ -21,29 +21,34 @@ latest_import AS (
     SELECT la_code, max(submitted_on) AS submitted_on FROM imports GROUP BY la_code
 ),
 nhse_rows AS (
-    -- each script's own rows (LTS001a: in the period, alive at its start; LTS001b: open at
-    -- its end, alive then; LTS001c: alive at its end), since each pairs identifiers in its own
-    SELECT tag, r.la_code, r.nhs_number_pseudo, r.la_person_pseudo, r.record_id,
+    -- the rows of each script (LTS001a: in the period, alive at its start; LTS001b: open at
+    -- its end, alive then; LTS001c: alive at its end), as flags on one copy of the row; each
+    -- script pairs identifiers in its own
+    SELECT r.la_code, r.nhs_number_pseudo, r.la_person_pseudo, r.record_id,
            r.event_start_date, r.event_end_date, r.client_type, r.event_type, r.service_type,
            r.delivery_mechanism, r.primary_support_reason, r.has_unpaid_carer, r.gender,
-           r.ethnicity, r.birth_year, r.birth_month, r.date_of_death
+           r.ethnicity, r.birth_year, r.birth_month, r.date_of_death,
+           CASE WHEN (r.event_end_date >= $period_start OR r.event_end_date IS NULL)
+                     AND (r.date_of_death >= $period_start OR r.date_of_death IS NULL)
+                THEN 1 ELSE 0 END AS in_year,
+           CASE WHEN (r.event_end_date >= $period_end OR r.event_end_date IS NULL)
+                     AND (r.date_of_death >= $period_end OR r.date_of_death IS NULL)
+                THEN 1 ELSE 0 END AS in_snapshot,
+           CASE WHEN r.date_of_death >= $period_end OR r.date_of_death IS NULL
+                THEN 1 ELSE 0 END AS in_12_months
     FROM cld_records r JOIN cld_submissions s USING (submission_id)
     JOIN latest_import i ON i.la_code = r.la_code AND i.submitted_on = s.submitted_on
-    CROSS JOIN (VALUES ('year'), ('snapshot'), ('12 months')) AS scripts(tag)
     WHERE r.birth_year IS NOT NULL AND r.birth_month IS NOT NULL
       AND r.client_type = 'Service user' AND r.service_type LIKE 'Long term support:%'
       AND r.event_start_date <= $period_end
-      AND CASE tag
-          WHEN 'year' THEN (r.event_end_date >= $period_start OR r.event_end_date IS NULL)
-                           AND (r.date_of_death >= $period_start OR r.date_of_death IS NULL)
-          WHEN 'snapshot' THEN (r.event_end_date >= $period_end OR r.event_end_date IS NULL)
-                               AND (r.date_of_death >= $period_end OR r.date_of_death IS NULL)
-          ELSE r.date_of_death >= $period_end OR r.date_of_death IS NULL END
 ),
 paired AS (
-    -- each script's council IDs that a row pairs with an NHS number
-    SELECT DISTINCT tag, la_code, la_person_pseudo FROM nhse_rows
+    -- the council IDs that a row of each script pairs with an NHS number
+    SELECT la_code, la_person_pseudo, max(in_year) AS in_year,
+           max(in_snapshot) AS in_snapshot, max(in_12_months) AS in_12_months
+    FROM nhse_rows
     WHERE nhs_number_pseudo IS NOT NULL AND la_person_pseudo IS NOT NULL
+    GROUP BY la_code, la_person_pseudo
 ),
 source AS (
     SELECT 'all' AS tag, la_code, person_id, record_id, event_start_date, event_end_date,
@@ -53,18 +58,21 @@ source AS (
     FROM cld_events JOIN compute_councils USING (la_code)
     WHERE $salt_method = 'corrected'
     UNION ALL
-    -- the code's person: the NHS number, else the council's ID if never paired with one;
-    -- the end date as submitted
-    SELECT tag, la_code, coalesce(nhs_number_pseudo, la_person_pseudo), record_id,
-           event_start_date,
-           event_end_date, event_end_date, client_type, event_type, service_type,
-           delivery_mechanism, primary_support_reason, has_unpaid_carer, gender, ethnicity,
-           birth_year, birth_month, date_of_death
+    -- the code's person: the NHS number, else the council's ID if never paired with one in
+    -- the script's rows; the end date as submitted
+    SELECT tag, n.la_code, coalesce(n.nhs_number_pseudo, n.la_person_pseudo), n.record_id,
+           n.event_start_date,
+           n.event_end_date, n.event_end_date, n.client_type, n.event_type, n.service_type,
+           n.delivery_mechanism, n.primary_support_reason, n.has_unpaid_carer, n.gender,
+           n.ethnicity, n.birth_year, n.birth_month, n.date_of_death
     FROM nhse_rows n
-    WHERE nhs_number_pseudo IS NOT NULL
-       OR NOT EXISTS (SELECT 1 FROM paired p
-                      WHERE p.tag = n.tag AND p.la_code = n.la_code
-                        AND p.la_person_pseudo = n.la_person_pseudo)
+    LEFT JOIN paired p ON p.la_code = n.la_code AND p.la_person_pseudo = n.la_person_pseudo
+    CROSS JOIN (VALUES ('year'), ('snapshot'), ('12 months')) AS scripts(tag)
+    WHERE CASE tag WHEN 'year' THEN n.in_year WHEN 'snapshot' THEN n.in_snapshot
+                   ELSE n.in_12_months END = 1
+      AND (n.nhs_number_pseudo IS NOT NULL
+           OR coalesce(CASE tag WHEN 'year' THEN p.in_year WHEN 'snapshot' THEN p.in_snapshot
+                                ELSE p.in_12_months END, 0) = 0)
 ),
 lt AS (
     SELECT tag, la_code, person_id, record_id, event_start_date AS s,

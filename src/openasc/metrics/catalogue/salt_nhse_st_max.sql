@@ -66,18 +66,27 @@ identified AS (
                       WHERE p.la_code = n.la_code AND p.la_person_pseudo = n.la_person_pseudo
                         AND p.nhs_number_pseudo IS NOT NULL)
 ),
+reimported AS (
+    -- councils with more than one import date: only their services can have an older import
+    -- to drop (a submission is one council's file; with one import, every row is in the
+    -- latest)
+    SELECT s.la_code FROM cld_submissions s JOIN compute_councils cc ON cc.la_code = s.la_code
+    GROUP BY s.la_code HAVING count(DISTINCT s.submitted_on) > 1
+),
 latest AS (
     -- the latest import of each service (its key without the end date): a grouped maximum,
     -- not a window over every row
     SELECT la_code, person, s, import_key, max(submitted_on) AS submitted_on
-    FROM identified WHERE event_type = 'Service'
+    FROM identified
+    WHERE event_type = 'Service' AND la_code IN (SELECT la_code FROM reimported)
     GROUP BY la_code, person, s, import_key
 ),
 events AS (
     -- services in their latest import only (requests, assessments and reviews from every
     -- import)
     SELECT la_code, record_id, event_type, s, e, outcome, service_type, date_of_death, person
-    FROM identified WHERE event_type <> 'Service'
+    FROM identified
+    WHERE event_type <> 'Service' OR la_code NOT IN (SELECT la_code FROM reimported)
     UNION ALL
     SELECT i.la_code, i.record_id, i.event_type, i.s, i.e, i.outcome, i.service_type,
            i.date_of_death, i.person

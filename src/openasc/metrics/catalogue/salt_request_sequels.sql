@@ -56,8 +56,12 @@ clusters AS (
     FROM req_cl GROUP BY la_code, person_id, cluster_no
 ),
 new_clients AS (
-    -- C4 step 3: drop clusters that start while a long-term service is open.
-    SELECT c.* FROM clusters c
+    -- C4 step 3: drop clusters that start while a long-term service is open. Numbered within
+    -- the council, so that the chain below sorts by one number, not by the 64-character
+    -- person.
+    SELECT c.*, dense_rank() OVER (PARTITION BY c.la_code ORDER BY c.person_id, c.cluster_no)
+                    AS cid
+    FROM clusters c
     WHERE c.cl_end BETWEEN $period_start - INTERVAL 1 YEAR AND $period_end
       AND NOT EXISTS (
         SELECT 1 FROM ranked l
@@ -67,7 +71,7 @@ new_clients AS (
 ),
 later AS (
     -- C4 step 5: the person's events starting on or after the cluster end, in order.
-    SELECT c.la_code, c.person_id, c.cluster_no, c.cl_end, r.event_type, r.s,
+    SELECT c.la_code, c.cid, c.cl_end, r.event_type, r.s,
            coalesce(r.e, DATE '9999-12-31') AS e, r.event_outcome, r.service_type,
            row_number() OVER w AS n,
            max(coalesce(r.e, DATE '9999-12-31')) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING
@@ -75,21 +79,21 @@ later AS (
     FROM new_clients c
     JOIN ranked r ON r.la_code = c.la_code AND r.person_id = c.person_id AND r.s >= c.cl_end
          AND NOT (r.event_type = 'Request' AND r.e <= c.cl_end)
-    WINDOW w AS (PARTITION BY c.la_code, c.person_id, c.cluster_no
-                 ORDER BY r.s, r.e, r.record_id)
+    WINDOW w AS (PARTITION BY c.la_code, c.cid ORDER BY r.s, r.e, r.record_id)
 ),
-breaks AS (
-    SELECT *, sum(CASE
-        WHEN event_type = 'Request' THEN 1
-        WHEN n = 1 AND date_diff('day', cl_end, s) > 28 THEN 1
-        WHEN n > 1 AND date_diff('day', chain_end, s) > 3 THEN 1
-        ELSE 0 END) OVER (PARTITION BY la_code, person_id, cluster_no ORDER BY n
-                          ROWS UNBOUNDED PRECEDING) AS broken
+first_break AS (
+    -- the first later event that breaks the chain: a request, a first event more than 28 days
+    -- after the cluster end, or an event more than 3 days after the chain so far ended
+    SELECT la_code, cid, min(n) AS n
     FROM later
+    WHERE event_type = 'Request'
+       OR (n = 1 AND date_diff('day', cl_end, s) > 28)
+       OR (n > 1 AND date_diff('day', chain_end, s) > 3)
+    GROUP BY la_code, cid
 ),
 chain AS (
-    SELECT la_code, person_id, cluster_no,
-           min(CASE service_type
+    SELECT l.la_code, l.cid,
+           min(CASE l.service_type
                WHEN 'Short term support: ST-Max' THEN 1
                WHEN 'Long term support: Nursing care' THEN 2
                WHEN 'Long term support: Residential care' THEN 3
@@ -97,13 +101,15 @@ chain AS (
                WHEN 'Long term support: Prison' THEN 5
                WHEN 'Short term support: Ongoing low level' THEN 6
                WHEN 'Short term support: Other short term' THEN 7 END) AS service_rank,
-           min(s) FILTER (WHERE service_type = 'Short term support: ST-Max') AS st_max_start,
-           count(DISTINCT event_outcome) FILTER (WHERE event_type <> 'Service'
-               AND event_outcome LIKE 'NFA:%') AS nfa_outcomes,
-           arg_max(event_outcome, e) FILTER (WHERE event_type <> 'Service'
-               AND event_outcome LIKE 'NFA:%') AS latest_nfa
-    FROM breaks WHERE broken = 0
-    GROUP BY la_code, person_id, cluster_no
+           min(l.s) FILTER (WHERE l.service_type = 'Short term support: ST-Max') AS st_max_start,
+           count(DISTINCT l.event_outcome) FILTER (WHERE l.event_type <> 'Service'
+               AND l.event_outcome LIKE 'NFA:%') AS nfa_outcomes,
+           arg_max(l.event_outcome, l.e) FILTER (WHERE l.event_type <> 'Service'
+               AND l.event_outcome LIKE 'NFA:%') AS latest_nfa
+    FROM later l
+    LEFT JOIN first_break b ON b.la_code = l.la_code AND b.cid = l.cid
+    WHERE b.n IS NULL OR l.n < b.n
+    GROUP BY l.la_code, l.cid
 ),
 sequel AS (
     SELECT c.*, ch.st_max_start,
@@ -118,8 +124,7 @@ sequel AS (
            CASE WHEN ch.nfa_outcomes > 1 THEN 'NFA: Other' ELSE ch.latest_nfa END
                AS outcome_sequel
     FROM new_clients c
-    LEFT JOIN chain ch ON ch.la_code = c.la_code AND ch.person_id = c.person_id
-         AND ch.cluster_no = c.cluster_no
+    LEFT JOIN chain ch ON ch.la_code = c.la_code AND ch.cid = c.cid
 )
 SELECT la_code, person_id, cluster_no, cl_start, cl_end, route, outcome,
        cl_end BETWEEN $period_start AND $period_end AS in_period,
