@@ -81,8 +81,7 @@ paired AS (
 identified AS (
     -- Code L152-198: the NHS number, else the council's ID when no row of this subset pairs
     -- it with an NHS number; rows with neither are dropped.
-    SELECT la_code, record_id, event_type, s, e, outcome, route, service_type, submitted_on,
-           age, coalesce(nhs_number_pseudo, la_person_pseudo) AS person,
+    SELECT *, coalesce(nhs_number_pseudo, la_person_pseudo) AS person,
            CASE WHEN event_type = 'Request' THEN coalesce(route, '')
                 WHEN event_type = 'Service'
                     THEN concat(service_type, service_component, delivery_mechanism) END
@@ -92,31 +91,18 @@ identified AS (
        OR NOT EXISTS (SELECT 1 FROM paired p
                       WHERE p.la_code = n.la_code AND p.la_person_pseudo = n.la_person_pseudo)
 ),
-reimported AS (
-    -- councils with more than one import date: only their requests and services can have an
-    -- older import to drop (a submission is one council's file; with one import, every row
-    -- is in the latest)
-    SELECT s.la_code FROM cld_submissions s JOIN compute_councils cc ON cc.la_code = s.la_code
-    GROUP BY s.la_code HAVING count(DISTINCT s.submitted_on) > 1
-),
 latest AS (
     -- the latest import of each request and service (its key without the end date)
     SELECT la_code, person, event_type, s, import_key, max(submitted_on) AS submitted_on
-    FROM identified
-    WHERE event_type IN ('Request', 'Service') AND la_code IN (SELECT la_code FROM reimported)
+    FROM identified WHERE event_type IN ('Request', 'Service')
     GROUP BY la_code, person, event_type, s, import_key
 ),
 events AS (
     -- Code L212-285: requests and services in their latest import only (keyed without the
     -- end date); assessments and reviews from every import.
-    SELECT la_code, record_id, event_type, s, e, outcome, route, service_type, age, person
-    FROM identified
-    WHERE event_type NOT IN ('Request', 'Service')
-       OR la_code NOT IN (SELECT la_code FROM reimported)
+    SELECT * FROM identified WHERE event_type NOT IN ('Request', 'Service')
     UNION ALL
-    SELECT i.la_code, i.record_id, i.event_type, i.s, i.e, i.outcome, i.route, i.service_type,
-           i.age, i.person
-    FROM identified i
+    SELECT i.* FROM identified i
     JOIN latest l ON l.la_code = i.la_code AND l.person IS NOT DISTINCT FROM i.person
      AND l.event_type = i.event_type AND l.s = i.s AND l.import_key = i.import_key
      AND l.submitted_on = i.submitted_on
@@ -169,130 +155,111 @@ chosen AS (
     WHERE a.rank = (SELECT min(rank) FROM ranked m
                     WHERE m.la_code = a.la_code AND m.person = a.person AND m.island = a.island)
 ),
-islands AS (
-    -- one row per chosen cluster, numbered within the council: the chain below is worked
-    -- out once per cluster on narrow rows sorted by that number, not on every chosen row by
-    -- the 64-character person. `repeated`: the code's join gives the cluster several rows.
-    SELECT la_code, person, island, cl_start, cl_end, count(*) > 1 AS repeated,
-           dense_rank() OVER (PARTITION BY la_code ORDER BY person, island) AS cid
-    FROM chosen GROUP BY la_code, person, island, cl_start, cl_end
-),
-chosen_rows AS (
-    SELECT c.*, i.cid FROM chosen c
-    JOIN islands i ON i.la_code = c.la_code AND i.person = c.person AND i.island = c.island
-),
-variants AS (
-    -- the cluster's distinct chosen rows (the code's DISTINCTs below see no more)
-    SELECT DISTINCT la_code, cid, person, age, cl_start, cl_end, route, outcome
-    FROM chosen_rows
-),
 later AS (
     -- Code L510-530: every event starting on or after the cluster end, numbered by start
-    -- day (day 1: the earliest start); requests sharing the cluster's start or end dropped
-    -- after the numbering.
+    -- day; requests sharing the cluster's start or end dropped after the numbering.
     SELECT * FROM (
-        SELECT i.la_code, i.cid, i.repeated, i.cl_start, i.cl_end, v.record_id,
-               v.event_type AS v_type, v.s AS v_s, v.e AS v_e, v.outcome AS v_outcome,
-               v.service_type AS v_service,
-               min(v.s) OVER (PARTITION BY i.la_code, i.cid) AS first_day
-        FROM islands i
-        JOIN events v ON v.la_code = i.la_code AND v.person = i.person AND v.s >= i.cl_end)
+        SELECT c.*, v.record_id, v.event_type AS v_type, v.s AS v_s, v.e AS v_e,
+               v.outcome AS v_outcome, v.service_type AS v_service,
+               dense_rank() OVER (PARTITION BY c.la_code, c.person, c.island ORDER BY v.s)
+                   AS day_no
+        FROM chosen c
+        JOIN events v ON v.la_code = c.la_code AND v.person = c.person AND v.s >= c.cl_end)
     WHERE NOT (v_type = 'Request'
                AND (v_s = cl_start OR coalesce(v_e = cl_end, false)))
 ),
 chained AS (
     -- Code L623-650: the gap is measured from the previous row's end only; an open first
     -- event is in the chain however late it starts; the 28-day test applies only to events
-    -- on the first numbered start day (which may have been dropped above). In the code each
-    -- event comes once per chosen row of the cluster, so where there are several, a repeat's
-    -- previous row is the event itself.
-    SELECT *, min(in_chain) OVER (PARTITION BY la_code, cid ORDER BY v_s) AS in_scope,
+    -- on the first numbered start day (which may have been dropped above).
+    SELECT *, min(in_chain) OVER (PARTITION BY la_code, person, island ORDER BY v_s) AS in_scope,
            min(CASE WHEN v_type = 'Request' THEN 0 ELSE 1 END)
-               OVER (PARTITION BY la_code, cid ORDER BY v_s) AS before_request
-    FROM (SELECT *, CASE WHEN v_e IS NULL AND v_s = first_day THEN 1
-                         WHEN date_diff('day', cl_end, v_s) > 28 AND v_s = first_day THEN 0
-                         ELSE min(joined) OVER (PARTITION BY la_code, cid ORDER BY v_s)
+               OVER (PARTITION BY la_code, person, island ORDER BY v_s) AS before_request
+    FROM (SELECT *, CASE WHEN v_e IS NULL AND day_no = 1 THEN 1
+                         WHEN date_diff('day', cl_end, v_s) > 28 AND day_no = 1 THEN 0
+                         ELSE min(joined) OVER (PARTITION BY la_code, person, island
+                                                ORDER BY v_s)
                          END AS in_chain
           FROM (SELECT *, CASE WHEN date_diff('day', lag(v_e) OVER (
-                                    PARTITION BY la_code, cid
+                                    PARTITION BY la_code, person, island
                                     ORDER BY v_s, v_e ASC NULLS FIRST, record_id), v_s) > 3
-                                    OR (repeated AND date_diff('day', v_e, v_s) > 3)
                                THEN 0 ELSE 1 END AS joined
                 FROM later))
 ),
 chain AS (
-    SELECT c.la_code, c.cid, c.v_type, c.v_s, c.v_e, c.v_outcome, c.v_service,
-           coalesce(r.rank, 99) AS service_rank,
-           min(coalesce(r.rank, 99)) OVER (PARTITION BY c.la_code, c.cid) AS best
+    SELECT c.*, coalesce(r.rank, 99) AS service_rank,
+           min(coalesce(r.rank, 99)) OVER (PARTITION BY c.la_code, c.person, c.island) AS best
     FROM chained c LEFT JOIN service_rank r ON r.service_type = c.v_service
     WHERE c.in_scope = 1 AND c.before_request = 1
 ),
 with_service AS (
     -- Code L690-740: the best service of the chain (record type 2).
-    SELECT DISTINCT la_code, cid, v_service FROM chain WHERE best < 99 AND service_rank = best
+    SELECT DISTINCT la_code, person, age, route, cl_start, cl_end, outcome, island, v_service
+    FROM chain WHERE best < 99 AND service_rank = best
 ),
 other AS (
     -- Code L754-771: chains without a service, their events numbered by end (latest first).
-    SELECT DISTINCT la_code, cid, v_type, v_s, v_e, v_outcome,
-           dense_rank() OVER (PARTITION BY la_code, cid ORDER BY v_e DESC NULLS LAST) AS end_no
+    SELECT DISTINCT la_code, person, age, route, cl_start, cl_end, outcome, island, v_type, v_s,
+           v_e, v_outcome,
+           dense_rank() OVER (PARTITION BY la_code, person, island ORDER BY v_e DESC NULLS LAST)
+               AS end_no
     FROM chain WHERE best = 99
 ),
 nfa AS (
     -- Code L778-793: every event ending on the latest day that has an NFA outcome, and how
-    -- many (of any outcome, across the cluster's distinct chosen rows) end that day.
-    SELECT o.la_code, o.cid, o.v_outcome,
-           count(*) OVER (PARTITION BY o.la_code, o.cid)
-               * (SELECT count(*) FROM variants v
-                  WHERE v.la_code = o.la_code AND v.cid = o.cid) AS n_that_day
+    -- many (of any outcome, across the cluster's route rows) end that day.
+    SELECT o.*, count(*) OVER (PARTITION BY o.la_code, o.person, o.island) AS n_that_day
     FROM other o
     WHERE o.end_no = (SELECT min(x.end_no) FROM other x JOIN sequel_map m
                       ON m.outcome = x.v_outcome AND m.nfa
-                      WHERE x.la_code = o.la_code AND x.cid = o.cid)
+                      WHERE x.la_code = o.la_code AND x.person = o.person
+                        AND x.island = o.island)
+),
+no_nfa AS (
+    -- Code L819-826
+    SELECT DISTINCT la_code, person, age, route, island, outcome FROM other o
+    WHERE NOT EXISTS (SELECT 1 FROM nfa n WHERE n.la_code = o.la_code AND n.person = o.person
+                      AND n.island = o.island)
 ),
 out_of_scope AS (
     -- Code L858-865: clusters whose later events are all outside the chain (by the code's
-    -- match on the person, start, end and outcome: a blank outcome never matches).
-    SELECT DISTINCT la_code, person, age, route, cl_start, cl_end, outcome FROM variants c
-    WHERE EXISTS (SELECT 1 FROM later l WHERE l.la_code = c.la_code AND l.cid = c.cid)
-      AND NOT EXISTS (SELECT 1 FROM variants k
-                      WHERE EXISTS (SELECT 1 FROM chain x
-                                    WHERE x.la_code = k.la_code AND x.cid = k.cid)
-                        AND k.la_code = c.la_code AND k.person = c.person
-                        AND k.cl_start = c.cl_start AND k.cl_end = c.cl_end
-                        AND k.outcome = c.outcome)
+    -- match on start, end and outcome: a blank outcome never matches).
+    SELECT DISTINCT la_code, person, age, route, cl_start, cl_end, outcome FROM chained c
+    WHERE NOT EXISTS (SELECT 1 FROM chain k WHERE k.la_code = c.la_code AND k.person = c.person
+                      AND k.cl_start = c.cl_start AND k.cl_end = c.cl_end
+                      AND k.outcome = c.outcome)
+),
+no_later AS (
+    -- Code L541-549: clusters with no later event at all (same blank-outcome match).
+    SELECT c.* FROM chosen c
+    WHERE NOT EXISTS (SELECT 1 FROM later l WHERE l.la_code = c.la_code AND l.person = c.person
+                      AND l.island = c.island
+                      AND l.cl_start = c.cl_start AND l.cl_end = c.cl_end
+                      AND l.outcome = c.outcome)
 ),
 sts001 AS (
-    -- Code L541-549 and L585-604, record type 1: clusters with no later event at all (by
-    -- the same match on the outcome, so a blank one is never matched), every chosen row:
-    -- the request's own outcome, or "Unable to classify".
+    -- Code L585-604, record type 1: the request's own outcome, or "Unable to classify".
     SELECT la_code, person, age, route,
            coalesce(m.column_label, 'Unable to classify') AS what_next
-    FROM chosen_rows c LEFT JOIN sequel_map m ON m.outcome = c.outcome
-    WHERE c.outcome IS NULL
-       OR NOT EXISTS (SELECT 1 FROM later l WHERE l.la_code = c.la_code AND l.cid = c.cid)
+    FROM no_later c LEFT JOIN sequel_map m ON m.outcome = c.outcome
     UNION ALL
-    SELECT v.la_code, v.person, v.age, v.route, s.v_service
-    FROM variants v JOIN with_service s ON s.la_code = v.la_code AND s.cid = v.cid
+    SELECT la_code, person, age, route, v_service FROM with_service
     UNION ALL
     -- Code L800-811, record type 3: DISTINCT on the outcome without the cluster, so one
     -- person's two requests with the same route and NFA sequel make one row.
     SELECT DISTINCT ON (la_code, person, age, route, final_outcome, what_next)
            la_code, person, age, route, what_next
-    FROM (SELECT v.la_code, v.person, v.age, v.route,
-                 CASE WHEN n_that_day = 1 THEN n.v_outcome ELSE 'NFA: Other' END
-                     AS final_outcome,
+    FROM (SELECT n.*, CASE WHEN n_that_day = 1 THEN n.v_outcome ELSE 'NFA: Other' END
+                          AS final_outcome,
                  CASE WHEN n_that_day = 1 THEN m.column_label
                       ELSE 'No Services Provided – other reason' END AS what_next
-          FROM variants v JOIN nfa n ON n.la_code = v.la_code AND n.cid = v.cid
-          LEFT JOIN sequel_map m ON m.outcome = n.v_outcome)
+          FROM nfa n LEFT JOIN sequel_map m ON m.outcome = n.v_outcome)
     UNION ALL
-    -- Code L819-826 and L832-841, record type 4: chains without a service or an NFA: the
-    -- request's own outcome if it is an NFA, else "No Service Found" (unable to classify).
+    -- Code L832-841, record type 4: the request's own outcome if it is an NFA, else
+    -- "No Service Found" (unable to classify).
     SELECT la_code, person, age, route,
            CASE WHEN m.nfa THEN m.column_label ELSE 'Unable to classify' END
-    FROM variants c LEFT JOIN sequel_map m ON m.outcome = c.outcome
-    WHERE EXISTS (SELECT 1 FROM other o WHERE o.la_code = c.la_code AND o.cid = c.cid)
-      AND NOT EXISTS (SELECT 1 FROM nfa n WHERE n.la_code = c.la_code AND n.cid = c.cid)
+    FROM no_nfa c LEFT JOIN sequel_map m ON m.outcome = c.outcome
     UNION ALL
     -- Code L872-879, record type 5: an outcome with no entry concatenates to NULL.
     SELECT la_code, person, age, route, coalesce(m.column_label, 'No category')
@@ -303,6 +270,5 @@ SELECT la_code, 'request' AS kind, person AS person_id, age, route, what_next,
 FROM sts001
 UNION ALL
 -- Code L714-729: the STS002a cohort, the ST-Max services that were a request's sequel.
-SELECT DISTINCT i.la_code, 'st_max_cohort', i.person, NULL, NULL, NULL, k.v_s
-FROM chain k JOIN islands i ON i.la_code = k.la_code AND i.cid = k.cid
-WHERE k.best = 1 AND k.service_rank = 1
+SELECT DISTINCT la_code, 'st_max_cohort', person, NULL, NULL, NULL, v_s
+FROM chain WHERE best = 1 AND service_rank = 1
