@@ -502,10 +502,10 @@ class _SharedTables:
     before the first measure that reads it and dropped after the last.
 
     At national scale a shared table holds gigabytes (a row per event or person of every
-    council). Built all at once before the first measure, as they were, they filled the
-    run's memory limit together, and DuckDB spilled the working tables of every later
-    measure to disk. Tables that measures of the older per-council form read (`pinned`) are
-    kept to the end, as those measures run last, once per council.
+    council), so a run holds only those still to be read, not every one from the start.
+    (The national run's spill comes from inside single SALT statements, not from these:
+    benchmarks/README.md.) Tables that measures of the older per-council form read
+    (`pinned`) are kept to the end, as those measures run last, once per council.
 
     A measure whose SQL file is also a shared table's (SALT LTS001a reads the cells that
     `salt_lts001_cells` holds) reads the table instead of running the same file again with
