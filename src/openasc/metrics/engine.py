@@ -353,21 +353,28 @@ def prepare_tables(con: duckdb.DuckDBPyConnection,
     runner = runner or DuckDBRunner()
     built: dict[str, str] = {}
 
-    def unready(table: str) -> str:
-        if table in built:
-            return built[table]
-        return "" if warehouse.table_exists(con, table) else f"table {table} does not exist"
-
     for family, step in steps:
-        why = next(filter(None, map(unready, step.requires)), "")
-        if why:
-            con.execute(f'DROP TABLE IF EXISTS "{step.table}"')
-            built[step.table] = why
-            continue
-        runner.shared_table(con, step.table, step.sql_text(), params,
-                            f"Family {family.name}: the shared table {step.table} ({step.sql})")
-        built[step.table] = ""
+        why = next(filter(None, (built[t] if t in built else _input_missing(con, t)
+                                 for t in step.requires)), "")
+        _build_or_drop(con, runner, family, step, params, why)
+        built[step.table] = why
     return built
+
+
+def _input_missing(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """Why a warehouse table a step requires is not there ('' when it is)."""
+    return "" if warehouse.table_exists(con, table) else f"table {table} does not exist"
+
+
+def _build_or_drop(con: duckdb.DuckDBPyConnection, runner: SqlRunner, family: Family,
+                   step: PrepareStep, params: dict[str, object], why: str) -> None:
+    """Build a step's shared table; when an input is missing (`why`), drop it instead, so no
+    measure reads stale rows."""
+    if why:
+        con.execute(f'DROP TABLE IF EXISTS "{step.table}"')
+        return
+    runner.shared_table(con, step.table, step.sql_text(), params,
+                        f"Family {family.name}: the shared table {step.table} ({step.sql})")
 
 
 class _Availability:
@@ -549,19 +556,10 @@ class _SharedTables:
         if table in self.built:
             return self.built[table]
         family, step = self.steps[table]
-        why = ""
-        for needed in step.requires:
-            why = (self.ensure(needed) if needed in self.steps else
-                   "" if warehouse.table_exists(self.con, needed) else
-                   f"table {needed} does not exist")
-            if why:
-                break
-        if why:
-            self.con.execute(f'DROP TABLE IF EXISTS "{table}"')
-        else:
-            self.runner.shared_table(self.con, table, step.sql_text(), self.params,
-                                     f"Family {family.name}: the shared table {table} "
-                                     f"({step.sql})")
+        why = next(filter(None, (self.ensure(t) if t in self.steps else
+                                 _input_missing(self.con, t) for t in step.requires)), "")
+        _build_or_drop(self.con, self.runner, family, step, self.params, why)
+        if not why:
             self.made.append(table)
             if self.runner.name == "duckdb":
                 self.cache[(str(step.folder / step.sql), "*")] = f'"{table}"'
