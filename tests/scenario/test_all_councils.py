@@ -31,7 +31,8 @@ from openasc.demo import PERIOD, YEAR, run_demo
 from openasc.ingest.cases import ingest_case_file
 from openasc.ingest.cld import ingest_files
 from openasc.ingest.population import ingest_population_file
-from openasc.metrics.catalogue import default_catalogue
+from openasc.metrics import engine
+from openasc.metrics.catalogue import default_catalogue, dependency_order, prepare_steps
 from openasc.metrics.engine import run_compute
 from openasc.synth.cld import write_cld
 from openasc.synth.dols import write_dols
@@ -130,3 +131,59 @@ def test_each_council_gets_what_its_own_run_gives(
     # The comparison is not vacuous for the families the demo feeds.
     if family in {"ASCOF", "SALT", "SAC", "DOLS", "ACTIVITY", "FIN", "WF"}:
         assert expected, f"{family}: no rows at all for the sampled councils"
+
+
+# Shared tables the catalogue lets the engine build a batch of councils at a time.
+BY_COUNCIL = [step for f in default_catalogue() for step in f.prepare if step.by_council]
+
+
+def test_some_shared_tables_are_built_in_batches() -> None:
+    """The test below runs once per marked step: it must have steps to run for."""
+    assert {s.table for s in BY_COUNCIL} >= {"salt_nhse_requests", "salt_long_term_people"}
+
+
+@pytest.mark.parametrize("table", [s.table for s in BY_COUNCIL])
+def test_a_table_built_in_batches_of_councils_has_the_rows_of_one_build(
+        computed: tuple[Path, Path, list[str]], table: str) -> None:
+    """A `by_council` step built council batch by council batch gives exactly the rows of
+    one statement over every council (docs/measures.md).
+
+    The oracle is the step's SQL run once, over all the run's councils, as a catalogue
+    without the mark runs it. The batched build is made with a budget of one CLD row, so
+    that each of the three CLD councils (whose synthetic person IDs collide) is a batch of
+    its own; the rows of the two builds must be equal as multisets, and not empty. The
+    run's full council list must be back in `compute_councils` afterwards, for the
+    measures that read it next."""
+    together, _, everyone = computed
+    steps = prepare_steps(default_catalogue())
+    params = {"period_start": PERIOD[0], "period_end": PERIOD[1], "salt_method": "nhse",
+              "la_code": None}
+    con = duckdb.connect(str(together), read_only=True)
+    try:
+        engine.register_councils(con, everyone)
+        whole = engine.DuckDBRunner()  # not started: one batch
+        for name in dependency_order(steps, [table]):
+            family, step = steps[name]
+            whole.shared_table(con, name, step.sql_text(), params, f"{family.name} {name}")
+        con.execute(f'CREATE TEMP TABLE whole_rows AS SELECT * FROM "{table}"')
+        batched = engine.DuckDBRunner(batch_rows=1)
+        batched.start(con)
+        cld = {DEMO, *EXTRA}
+        assert all(len(cld & set(batch)) <= 1 for batch in batched.batches)
+        assert sum(bool(cld & set(batch)) for batch in batched.batches) == 3
+        family, step = steps[table]
+        batched.shared_table(con, table, step.sql_text(), params, f"{family.name} {table}",
+                             by_council=True)
+        councils_now = {r[0] for r in con.execute("SELECT la_code FROM compute_councils"
+                                                  ).fetchall()}
+        assert councils_now == set(everyone)
+        n = con.execute("SELECT count(*) FROM whole_rows").fetchone()[0]
+        only_whole, only_batched = (con.execute(
+            f"SELECT count(*) FROM (SELECT * FROM {a} EXCEPT ALL SELECT * FROM {b})"
+        ).fetchone()[0] for a, b in (("whole_rows", f'"{table}"'), (f'"{table}"', "whole_rows")))
+    finally:
+        con.close()
+    assert n > 0, f"{table}: no rows at all, so the comparison would prove nothing"
+    assert (only_whole, only_batched) == (0, 0), (
+        f"{table}: {only_whole} row(s) only in the one build, {only_batched} only in the "
+        "batched build")

@@ -195,3 +195,19 @@ def test_a_measure_whose_shared_table_could_not_be_built_is_not_computable(
     assert result.prepared == [] and result.computed == []
     assert result.not_computable == [
         (LA, "TEST", "P1", "shared table visits_2 was not built (table visits does not exist)")]
+
+
+def test_by_council_is_read_as_a_yes_or_no_and_nothing_else(tmp_path: Path) -> None:
+    """`by_council: true` marks a step (docs/measures.md); a value that is not true or false
+    (here the text "yes") is refused by name rather than read as yes."""
+    folder = make_dependent_catalogue(tmp_path / "cat")
+    text = (folder / "test.yaml").read_text()
+    marked = text.replace("    requires: [visits]\n", "    requires: [visits]\n"
+                          "    by_council: true\n", 1)
+    (folder / "test.yaml").write_text(marked)
+    steps = {s.table: s.by_council for f in load_catalogue(folder) for s in f.prepare}
+    assert steps == {"visits_1": True, "visits_2": False}
+    (folder / "test.yaml").write_text(marked.replace("by_council: true", "by_council: 'yes'"))
+    with pytest.raises(OpenascError, match="prepare visits_1: by_council must be true or "
+                                           "false; got 'yes'"):
+        load_catalogue(folder)

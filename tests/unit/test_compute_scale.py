@@ -190,9 +190,10 @@ def test_a_measure_sharing_a_prepare_step_s_file_reads_its_table(tmp_path: Path)
 
     class Counting(engine.DuckDBRunner):
         def shared_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
-                         params: dict[str, object], what: str) -> None:
+                         params: dict[str, object], what: str,
+                         by_council: bool = False) -> None:
             runs.append(what)
-            super().shared_table(con, table, sql, params, what)
+            super().shared_table(con, table, sql, params, what, by_council)
 
         def rows_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
                        params: dict[str, object], what: str) -> None:
@@ -257,9 +258,10 @@ def test_a_shared_table_lives_from_its_first_reader_to_its_last(tmp_path: Path) 
 
     class Logging(engine.DuckDBRunner):
         def shared_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
-                         params: dict[str, object], what: str) -> None:
+                         params: dict[str, object], what: str,
+                         by_council: bool = False) -> None:
             log.append(f"build {table}")
-            super().shared_table(con, table, sql, params, what)
+            super().shared_table(con, table, sql, params, what, by_council)
 
         def drop_shared(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
             log.append(f"drop {table}")
@@ -326,3 +328,67 @@ def test_one_thread_writes_whole_row_groups_and_puts_the_setting_back(tmp_path: 
     with pytest.raises(duckdb.Error), warehouse.one_thread(con):
         con.execute("SELECT no_such_column FROM one")
     assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 2
+
+
+def _batching_db(rows: dict[str, int] | None) -> duckdb.DuckDBPyConnection:
+    """Councils A-F in compute_councils; `rows` CLD rows for each (no cld_records: None)."""
+    con = duckdb.connect()
+    engine.register_councils(con, list("ABCDEF"))
+    if rows is not None:
+        con.execute("CREATE TABLE cld_records (la_code VARCHAR)")
+        con.execute("INSERT INTO cld_records SELECT la FROM (SELECT unnest(?) AS la, "
+                    "unnest(?) AS n), range(n)", [list(rows), list(rows.values())])
+    return con
+
+
+def test_councils_are_batched_in_order_within_a_row_budget() -> None:
+    """CLD rows A 3, B 2, C 0, D 5, E 1, F 0; a budget of 5 rows a batch.
+
+    In council order: A (3) opens the first batch; B brings it to 5, the budget, and C (0)
+    keeps it there; D (5) would make 10, so opens the second, which is then full; E (1)
+    would make 6, so opens the third, and F (0) joins it: [A B C] [D] [E F].
+    With a budget of 4: A 3; B would make 5 -> [B], C joins (2); D alone is over the budget
+    and still a batch of its own; E -> [E F]: [A] [B C] [D] [E F]."""
+    from openasc.metrics.batches import council_batches
+
+    con = _batching_db({"A": 3, "B": 2, "D": 5, "E": 1})
+    assert council_batches(con, 5) == [["A", "B", "C"], ["D"], ["E", "F"]]
+    assert council_batches(con, 4) == [["A"], ["B", "C"], ["D"], ["E", "F"]]
+    # every council in exactly one batch, whatever the budget
+    for budget in (1, 2, 3, 6, 11, 100):
+        assert sorted(la for b in council_batches(con, budget) for la in b) == list("ABCDEF")
+    assert council_batches(con, 11) == [list("ABCDEF")]
+
+
+def test_without_cld_there_is_one_batch_and_the_budget_follows_the_memory_limit() -> None:
+    """No cld_records table: one batch of every council. The default budget is the memory
+    limit over ROW_BYTES: 1 GiB = 1,073,741,824 bytes / 2,500 = 429,496 rows, so councils
+    of 400,000 and 29,496 rows share a batch and one more row opens a second."""
+    from openasc.metrics import batches
+
+    assert batches.council_batches(_batching_db(None)) == [list("ABCDEF")]
+    con = _batching_db({"A": 400_000, "B": 29_496})
+    con.execute("SET memory_limit = '1GiB'")
+    assert batches.memory_limit_bytes(con) == 1024**3
+    assert batches.ROW_BYTES == 2500
+    assert batches.council_batches(con) == [list("ABCDEF")]
+    con.execute("INSERT INTO cld_records VALUES ('B')")
+    assert batches.council_batches(con) == [["A"], list("BCDEF")]
+
+
+def test_the_duckdb_runner_builds_a_marked_table_batch_by_batch() -> None:
+    """Marked `by_council`, a step's SQL runs once per batch with only that batch in
+    compute_councils, and the rows are added up; the run's councils are put back after.
+    Unmarked, it runs once over every council. The SQL here records what it saw."""
+    con = _batching_db({"A": 3, "B": 2, "D": 5, "E": 1})
+    runner = engine.DuckDBRunner(batch_rows=5)
+    runner.start(con)
+    sql = ("SELECT la_code, (SELECT string_agg(la_code, '' ORDER BY la_code) "
+           "FROM compute_councils) AS seen FROM compute_councils")
+    runner.shared_table(con, "marked", sql, {}, "test", by_council=True)
+    runner.shared_table(con, "unmarked", sql, {}, "test")
+    assert con.execute('SELECT * FROM "marked" ORDER BY 1').fetchall() == [
+        ("A", "ABC"), ("B", "ABC"), ("C", "ABC"), ("D", "D"), ("E", "EF"), ("F", "EF")]
+    assert {r[1] for r in con.execute('SELECT * FROM "unmarked"').fetchall()} == {"ABCDEF"}
+    assert con.execute("SELECT string_agg(la_code, '' ORDER BY la_code) FROM compute_councils"
+                       ).fetchone()[0] == "ABCDEF"

@@ -117,6 +117,10 @@ class PrepareStep:
     sql: str
     requires: tuple[str, ...]
     folder: Path
+    # Its rows for a council come from that council's rows alone, and it reads the run's
+    # councils from `compute_councils`: the engine may build it a batch of councils at a
+    # time, within the memory limit (metrics/batches.py).
+    by_council: bool = False
 
     def sql_text(self) -> str:
         return (self.folder / self.sql).read_text("utf-8")
@@ -236,6 +240,14 @@ def _measure(family: str, entry: dict[str, Any], folder: Path, where: str) -> Me
     )
 
 
+def _flag(entry: dict[str, Any], name: str, where: str) -> bool:
+    """A yes/no field (default no): only `true` or `false`, so a typo is not read as yes."""
+    value = entry.get(name, False)
+    if not isinstance(value, bool):
+        raise OpenascError(f"{where}: {name} must be true or false; got {value!r}.")
+    return value
+
+
 def load_family(path: Path) -> Family:
     """Read one family file, checking every entry's metadata."""
     try:
@@ -256,7 +268,8 @@ def load_family(path: Path) -> Family:
         seen.add(m.code.upper())
     prepare = tuple(
         PrepareStep(table=str(p["table"]), sql=str(p["sql"]),
-                    requires=tuple(p.get("requires") or ()), folder=path.parent)
+                    requires=tuple(p.get("requires") or ()), folder=path.parent,
+                    by_council=_flag(p, "by_council", f"{path.name} prepare {p['table']}"))
         for p in data.get("prepare") or []
     )
     return Family(name=name, path=path, version=str(data.get("version", "1")),

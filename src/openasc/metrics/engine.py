@@ -29,6 +29,7 @@ from openasc.config import Settings
 from openasc.errors import OpenascError
 from openasc.ingest.national import lookups
 from openasc.metrics import calendar, categories
+from openasc.metrics.batches import council_batches
 from openasc.metrics.catalogue import (
     Family,
     Measure,
@@ -179,11 +180,13 @@ def _for_whom(params: dict[str, object]) -> str:
 
 
 def _temp_table(con: duckdb.DuckDBPyConnection, name: str, sql: str,
-                params: dict[str, object], what: str) -> None:
-    """Run catalogue SQL into a temp table; a failure names the SQL file and the councils."""
+                params: dict[str, object], what: str, append: bool = False) -> None:
+    """Run catalogue SQL into a temp table (or, `append`, add its rows to the table); a
+    failure names the SQL file and the councils."""
     sql = sql.strip().rstrip(";")
+    into = f"INSERT INTO {name} " if append else f"CREATE OR REPLACE TEMP TABLE {name} AS "
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}", _parameters(sql, params))
+        con.execute(into + sql, _parameters(sql, params))
     except duckdb.Error as exc:
         raise OpenascError(
             f"{what} failed {_for_whom(params)}: {_first_line(exc)}. Nothing was "
@@ -204,8 +207,9 @@ class SqlRunner(Protocol):
         days, lookups) exist on `con`, before any catalogue SQL."""
 
     def shared_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
-                     params: dict[str, object], what: str) -> None:
-        """Build a prepare step's table where the next SQL reads it."""
+                     params: dict[str, object], what: str, by_council: bool = False) -> None:
+        """Build a prepare step's table where the next SQL reads it. `by_council`: the SQL
+        may run a batch of councils at a time (metrics/batches.py)."""
 
     def rows_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
                    params: dict[str, object], what: str) -> None:
@@ -219,16 +223,30 @@ class SqlRunner(Protocol):
 
 
 class DuckDBRunner:
-    """The default: catalogue SQL runs in the warehouse itself."""
+    """The default: catalogue SQL runs in the warehouse itself, a file marked `by_council`
+    in batches of councils that fit the memory limit (`batch_rows` CLD rows a batch; by
+    default from the limit, metrics/batches.py)."""
 
     name = "duckdb"
 
+    def __init__(self, batch_rows: int | None = None) -> None:
+        self.batch_rows = batch_rows
+        self.batches: list[list[str]] = []
+
     def start(self, con: duckdb.DuckDBPyConnection) -> None:
-        pass
+        self.batches = council_batches(con, self.batch_rows)
 
     def shared_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
-                     params: dict[str, object], what: str) -> None:
-        _temp_table(con, f'"{table}"', sql, params, what)
+                     params: dict[str, object], what: str, by_council: bool = False) -> None:
+        name = f'"{table}"'
+        if not by_council or len(self.batches) < 2:
+            _temp_table(con, name, sql, params, what)
+            return
+        for i, batch in enumerate(self.batches):
+            register_councils(con, batch)
+            _temp_table(con, name, sql, params, what, append=i > 0)
+        # Not in a `finally`: after a failure the transaction refuses every statement.
+        register_councils(con, [la for batch in self.batches for la in batch])
 
     def rows_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
                    params: dict[str, object], what: str) -> None:
@@ -374,7 +392,8 @@ def _build_or_drop(con: duckdb.DuckDBPyConnection, runner: SqlRunner, family: Fa
         con.execute(f'DROP TABLE IF EXISTS "{step.table}"')
         return
     runner.shared_table(con, step.table, step.sql_text(), params,
-                        f"Family {family.name}: the shared table {step.table} ({step.sql})")
+                        f"Family {family.name}: the shared table {step.table} ({step.sql})",
+                        by_council=step.by_council)
 
 
 class _Availability:

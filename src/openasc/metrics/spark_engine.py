@@ -142,9 +142,10 @@ class SparkRunner:
             raise _failed(what, exc) from exc
 
     def shared_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
-                     params: dict[str, object], what: str) -> None:
+                     params: dict[str, object], what: str, by_council: bool = False) -> None:
         """Written to Parquet beside the export and read back as a view of its name: the
-        measures that read it start from its rows, not from its (long) plan again."""
+        measures that read it start from its rows, not from its (long) plan again.
+        (`by_council` is not needed here: Spark splits and spills its own work.)"""
         spark = spark_session(self.master)
         self._prepared += 1
         path = str(self._folder / f"_prepared_{self._prepared}_{table}")
