@@ -330,6 +330,9 @@ def test_one_thread_writes_whole_row_groups_and_puts_the_setting_back(tmp_path: 
     assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 2
 
 
+RUN = "SELECT la_code FROM compute_councils"
+
+
 def _batching_db(rows: dict[str, int] | None) -> duckdb.DuckDBPyConnection:
     """Councils A-F in compute_councils; `rows` CLD rows for each (no cld_records: None)."""
     con = duckdb.connect()
@@ -349,31 +352,31 @@ def test_councils_are_batched_in_order_within_a_row_budget() -> None:
     would make 6, so opens the third, and F (0) joins it: [A B C] [D] [E F].
     With a budget of 4: A 3; B would make 5 -> [B], C joins (2); D alone is over the budget
     and still a batch of its own; E -> [E F]: [A] [B C] [D] [E F]."""
-    from openasc.metrics.batches import council_batches
+    from openasc.batches import council_batches
 
     con = _batching_db({"A": 3, "B": 2, "D": 5, "E": 1})
-    assert council_batches(con, 5) == [["A", "B", "C"], ["D"], ["E", "F"]]
-    assert council_batches(con, 4) == [["A"], ["B", "C"], ["D"], ["E", "F"]]
+    assert council_batches(con, RUN, 5) == [["A", "B", "C"], ["D"], ["E", "F"]]
+    assert council_batches(con, RUN, 4) == [["A"], ["B", "C"], ["D"], ["E", "F"]]
     # every council in exactly one batch, whatever the budget
     for budget in (1, 2, 3, 6, 11, 100):
-        assert sorted(la for b in council_batches(con, budget) for la in b) == list("ABCDEF")
-    assert council_batches(con, 11) == [list("ABCDEF")]
+        assert sorted(la for b in council_batches(con, RUN, budget) for la in b) == list("ABCDEF")
+    assert council_batches(con, RUN, 11) == [list("ABCDEF")]
 
 
 def test_without_cld_there_is_one_batch_and_the_budget_follows_the_memory_limit() -> None:
     """No cld_records table: one batch of every council. The default budget is the memory
     limit over ROW_BYTES: 1 GiB = 1,073,741,824 bytes / 2,500 = 429,496 rows, so councils
     of 400,000 and 29,496 rows share a batch and one more row opens a second."""
-    from openasc.metrics import batches
+    from openasc import batches
 
-    assert batches.council_batches(_batching_db(None)) == [list("ABCDEF")]
+    assert batches.council_batches(_batching_db(None), RUN) == [list("ABCDEF")]
     con = _batching_db({"A": 400_000, "B": 29_496})
     con.execute("SET memory_limit = '1GiB'")
     assert batches.memory_limit_bytes(con) == 1024**3
     assert batches.ROW_BYTES == 2500
-    assert batches.council_batches(con) == [list("ABCDEF")]
+    assert batches.council_batches(con, RUN) == [list("ABCDEF")]
     con.execute("INSERT INTO cld_records VALUES ('B')")
-    assert batches.council_batches(con) == [["A"], list("BCDEF")]
+    assert batches.council_batches(con, RUN) == [["A"], list("BCDEF")]
 
 
 def test_the_duckdb_runner_builds_a_marked_table_batch_by_batch() -> None:

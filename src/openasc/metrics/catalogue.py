@@ -119,7 +119,7 @@ class PrepareStep:
     folder: Path
     # Its rows for a council come from that council's rows alone, and it reads the run's
     # councils from `compute_councils`: the engine may build it a batch of councils at a
-    # time, within the memory limit (metrics/batches.py).
+    # time, within the memory limit (openasc/batches.py).
     by_council: bool = False
 
     def sql_text(self) -> str:

@@ -25,11 +25,11 @@ from typing import Any, Protocol
 import duckdb
 
 from openasc import councils, warehouse
+from openasc.batches import council_batches
 from openasc.config import Settings
 from openasc.errors import OpenascError
 from openasc.ingest.national import lookups
 from openasc.metrics import calendar, categories
-from openasc.metrics.batches import council_batches
 from openasc.metrics.catalogue import (
     Family,
     Measure,
@@ -209,7 +209,7 @@ class SqlRunner(Protocol):
     def shared_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
                      params: dict[str, object], what: str, by_council: bool = False) -> None:
         """Build a prepare step's table where the next SQL reads it. `by_council`: the SQL
-        may run a batch of councils at a time (metrics/batches.py)."""
+        may run a batch of councils at a time (openasc/batches.py)."""
 
     def rows_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
                    params: dict[str, object], what: str) -> None:
@@ -225,7 +225,7 @@ class SqlRunner(Protocol):
 class DuckDBRunner:
     """The default: catalogue SQL runs in the warehouse itself, a file marked `by_council`
     in batches of councils that fit the memory limit (`batch_rows` CLD rows a batch; by
-    default from the limit, metrics/batches.py)."""
+    default from the limit, openasc/batches.py)."""
 
     name = "duckdb"
 
@@ -234,7 +234,8 @@ class DuckDBRunner:
         self.batches: list[list[str]] = []
 
     def start(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.batches = council_batches(con, self.batch_rows)
+        self.batches = council_batches(con, "SELECT la_code FROM compute_councils",
+                                       self.batch_rows)
 
     def shared_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
                      params: dict[str, object], what: str, by_council: bool = False) -> None:

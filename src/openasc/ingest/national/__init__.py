@@ -9,7 +9,9 @@ From the loaded files (`cld_submissions`, `cld_records`) to the tables the measu
    `cld_people`.
 
 `rebuild` replaces the three tables whole, so loading a file and rebuilding is repeatable. It
-runs inside the caller's transaction and never commits.
+runs inside the caller's transaction and never commits. Every step is within a council, so a
+national warehouse is rebuilt a batch of councils at a time, each batch within the memory
+limit (openasc/batches.py); a warehouse of a few councils is one batch.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 import duckdb
 
+from openasc.batches import council_batches
 from openasc.ingest.national import dedupe, events, lookups, people, selection
 from openasc.ingest.national.reporting_period import derive_reporting_period
 
@@ -28,12 +31,14 @@ __all__ = ["METHOD_VERSION", "derive_reporting_period", "rebuild"]
 METHOD_VERSION = "dhsc-cld-2026-06 (reporting period v1; CLD date of death)"
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> dict[str, Any]:
+def rebuild(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
+            batch_rows: int | None = None) -> dict[str, Any]:
     """(Re)create `cld_events`, `cld_events_single` and `cld_people` from the files loaded.
 
     `as_of` (default: the latest import date) fixes which files may be chosen, so the same
-    date always rebuilds the same tables. Returns what was built: the as-of date, events per
-    type in each table, people, the submissions used, the single-table period and the
+    date always rebuilds the same tables. `batch_rows`: CLD rows a batch of councils may
+    hold (default: from the memory limit). Returns what was built: the as-of date, events
+    per type in each table, people, the submissions used, the single-table period and the
     quarters inside a council's covered span that no file qualified for.
     """
     if as_of is None:
@@ -46,18 +51,45 @@ def rebuild(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> dict[s
     # statement, a clean-up's error would hide the failure, and its rollback removes what
     # was made here anyway.
     missing = selection.select_submissions(con, as_of)
-    # Each working table is dropped once read: the memory it holds is wanted by the next step.
-    for periods, rows, target, joined in (
-            ("national_joined_periods", "national_joined_rows", "cld_events", True),
-            ("national_single_periods", "national_single_rows", "cld_events_single", False)):
-        events.events_in_period(con, periods, rows, single=not joined)
-        dedupe.unique_events(con, rows, target, joined=joined, periods=periods)
-        con.execute(f"DROP TABLE {rows}")
-    people.latest_person_details(con)
+    batches = council_batches(con, "SELECT la_code FROM national_joined_periods UNION "
+                                   "SELECT la_code FROM national_single_periods", batch_rows
+                              ) or [[]]  # with no council chosen, the tables are made empty
+    for i, batch in enumerate(batches):
+        _rebuild_councils(con, batch if len(batches) > 1 else None, append=i > 0)
     summary = _summary(con, as_of, missing)
     selection.drop(con)
     lookups.drop(con)
     return summary
+
+
+# The reference periods of one batch's councils, when there is more than one batch.
+_BATCH_PERIODS = {"national_joined_periods": "national_batch_joined_periods",
+                  "national_single_periods": "national_batch_single_periods"}
+
+
+def _rebuild_councils(con: duckdb.DuckDBPyConnection, councils: list[str] | None,
+                      append: bool) -> None:
+    """The event tables and person details of `councils` (None: every council chosen), added
+    to those of the batches before when `append`. Each step reads only the reference periods
+    it is given, so a batch's periods make it a batch's step."""
+    periods = dict(zip(_BATCH_PERIODS, _BATCH_PERIODS, strict=True))
+    if councils is not None:
+        for whole, part in _BATCH_PERIODS.items():
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {part} AS SELECT * FROM {whole} "
+                        "WHERE la_code IN (SELECT unnest(CAST(? AS VARCHAR[])))", [councils])
+            periods[whole] = part
+    joined, single = periods["national_joined_periods"], periods["national_single_periods"]
+    # Each working table is dropped once read: the memory it holds is wanted by the next step.
+    for chosen, rows, target, is_joined in (
+            (joined, "national_joined_rows", "cld_events", True),
+            (single, "national_single_rows", "cld_events_single", False)):
+        events.events_in_period(con, chosen, rows, single=not is_joined)
+        dedupe.unique_events(con, rows, target, joined=is_joined, periods=chosen,
+                             append=append)
+        con.execute(f"DROP TABLE {rows}")
+    people.latest_person_details(con, periods=joined, append=append)
+    for part in _BATCH_PERIODS.values():
+        con.execute(f"DROP TABLE IF EXISTS {part}")
 
 
 def _counts_by_type(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]:

@@ -72,7 +72,7 @@ ORDER BY la_code, event_start_date, w.record_id
 
 # The winners with their ages and the event reference.
 _DERIVE = """
-CREATE OR REPLACE TABLE {target} AS
+{into}
 WITH chosen AS (
     SELECT c.* EXCLUDE (event_key), w.n,
            CASE WHEN birth_year IS NOT NULL AND birth_month BETWEEN 1 AND 12
@@ -111,11 +111,12 @@ FROM ages
 """
 
 def unique_events(
-    con: duckdb.DuckDBPyConnection, src: str, target: str, joined: bool, periods: str
+    con: duckdb.DuckDBPyConnection, src: str, target: str, joined: bool, periods: str,
+    append: bool = False
 ) -> None:
     """(Re)create `<target>_derived` from the in-period rows in temp table `src`
     (events.py) of the reference periods in `periods` (selection.py), and the view
-    `target` over it."""
+    `target` over it; or, `append`, add another batch of councils' events to it."""
     if joined and con.execute(f"SELECT count(*) FROM {periods} WHERE NOT is_last"
                               ).fetchone()[0]:
         # Only a council with a reference period after another has an end to crop: with
@@ -126,9 +127,11 @@ def unique_events(
         src = "national_cropped"
     con.execute(_WINNERS.format(src=src, preference=_PREFERENCE))
     derived = f"{target}_derived"
-    con.execute(_DERIVE.format(target=derived, src=src))
+    into = f"INSERT INTO {derived}" if append else f"CREATE OR REPLACE TABLE {derived} AS"
+    con.execute(_DERIVE.format(into=into, src=src))
     for name in ("national_cropped", "national_winners"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
-    # The view over it (one definition, shared with the warehouse's migration 2, which
-    # turned the wide event tables of older warehouses into these views).
-    create_event_view(con, target)
+    if not append:
+        # The view over it (one definition, shared with the warehouse's migration 2, which
+        # turned the wide event tables of older warehouses into these views).
+        create_event_view(con, target)

@@ -137,7 +137,7 @@ def _pick(attr: str) -> str:
 
 
 _SQL = """
-CREATE OR REPLACE TABLE cld_people AS
+{into}
 WITH carer_links AS (
     -- carer rows (events and known-by-association links) of the files chosen for the joined
     -- table, by the cared-for person's council person pseudonym
@@ -147,7 +147,7 @@ WITH carer_links AS (
                          adult_3_linked_person_pseudo]) AS linked
           FROM cld_records
           WHERE client_type IN ('Unpaid carer', 'Unpaid carer known by association')
-            AND submission_id IN (SELECT submission_id FROM national_joined_periods))
+            AND submission_id IN (SELECT submission_id FROM {periods}))
     WHERE linked IS NOT NULL
 ), value_codes AS MATERIALIZED (
     -- every value the attributes take, numbered: the spans below compare numbers, not text.
@@ -174,6 +174,7 @@ WITH carer_links AS (
            e.reference_period_end, e.birth_year, e.birth_month, e.date_of_death
     FROM cld_events e
     LEFT JOIN service_types t ON t.service_type = e.service_type
+    WHERE e.la_code IN (SELECT la_code FROM {periods})
 ), tops AS (
     -- per person: the best key of each ranking, and the values that need no tie test
     SELECT r.la_code, r.person_id,
@@ -256,10 +257,15 @@ ORDER BY p.la_code, p.person_id
 """
 
 
-def latest_person_details(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create `cld_people` from `cld_events`. Needs the lookup tables and
-    `national_joined_periods` (for the carer links of the chosen files)."""
+def latest_person_details(con: duckdb.DuckDBPyConnection,
+                          periods: str = "national_joined_periods", append: bool = False
+                          ) -> None:
+    """(Re)create `cld_people` from `cld_events` for the councils of `periods` (the joined
+    table's reference periods, selection.py; their files give the carer links), or,
+    `append`, add another batch of councils' people to it. Needs the lookup tables."""
     con.execute(_SQL.format(
+        into="INSERT INTO cld_people" if append else "CREATE OR REPLACE TABLE cld_people AS",
+        periods=periods,
         attributes=", ".join(f"e.{a}" for a in _ATTRIBUTES),
         known=",\n           ".join(_known(a, x) for a, x in _ATTRIBUTES.items()),
         recency=_RECENCY,

@@ -1,18 +1,18 @@
-"""Council batches: a catalogue file run a few councils at a time, within the memory limit.
+"""Council batches: work over many councils done a few councils at a time, within the memory
+limit.
 
-The heaviest SALT derivations sort and join every event of every person. Over every council
-at once (the national benchmark: 144 councils, 19.4M CLD rows, a 12 GiB limit) one such
+The heaviest statements sort and join every event of every person. Over every council at
+once (the national benchmark: 144 councils, 19.4M CLD rows, a 12 GiB limit) such a
 statement outgrows the memory limit and DuckDB spills gigabytes to its temporary folder;
 over a quarter of the councils at a time it fits, and the rows are the same, because each
 council's rows come from its own records alone. Measured on that warehouse, the statement
-alone: `salt_nhse_requests` 82 s -> 48 s, `salt_long_term_people` 36 s -> 25 s
-(benchmarks/README.md). A small warehouse is one batch, so nothing changes there.
+alone: SALT's `salt_nhse_requests` 82 s -> 48 s, `salt_long_term_people` 36 s -> 25 s; the
+national method's de-duplication and person details 124 s -> 112 s (benchmarks/README.md).
+A warehouse of a few councils is one batch, so nothing changes there.
 
-A file runs this way only where its YAML entry says `by_council: true`: its rows for a
-council depend on that council's rows alone, and it reads the run's councils from
-`compute_councils` (docs/measures.md). A batch then gives its own councils' rows, and the
-batches together give what one statement over every council gives
-(`tests/unit/test_council_batches.py` checks each such file both ways).
+Two users: the compute engine, for shared tables marked `by_council` (metrics/engine.py,
+docs/measures.md), and the national method's rebuild after an ingest
+(ingest/national/__init__.py).
 """
 
 from __future__ import annotations
@@ -41,22 +41,23 @@ def memory_limit_bytes(con: duckdb.DuckDBPyConnection) -> int:
     return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
 
 
-def council_batches(con: duckdb.DuckDBPyConnection, budget_rows: int | None = None
-                    ) -> list[list[str]]:
-    """The run's councils (`compute_councils`) in batches of at most `budget_rows` CLD rows
-    each (default: the memory limit over `ROW_BYTES`), in council order; a council larger
-    than the budget is a batch of its own. One batch when the warehouse holds no CLD."""
-    councils = [r[0] for r in con.execute(
-        "SELECT la_code FROM compute_councils ORDER BY la_code").fetchall()]
+def council_batches(con: duckdb.DuckDBPyConnection, councils: str,
+                    budget_rows: int | None = None) -> list[list[str]]:
+    """The councils that query `councils` returns (column `la_code`) in batches of at most
+    `budget_rows` CLD rows each (default: the memory limit over `ROW_BYTES`), in council
+    order; a council larger than the budget is a batch of its own. One batch when the
+    warehouse holds no CLD."""
+    names = [r[0] for r in con.execute(
+        f"SELECT DISTINCT la_code FROM ({councils}) ORDER BY la_code").fetchall()]
     if not warehouse.table_exists(con, "cld_records"):
-        return [councils] if councils else []
+        return [names] if names else []
     rows = dict(con.execute(
-        "SELECT la_code, count(*) FROM cld_records "
-        "WHERE la_code IN (SELECT la_code FROM compute_councils) GROUP BY la_code").fetchall())
+        f"SELECT la_code, count(*) FROM cld_records WHERE la_code IN "
+        f"(SELECT la_code FROM ({councils})) GROUP BY la_code").fetchall())
     budget = budget_rows if budget_rows is not None else memory_limit_bytes(con) // ROW_BYTES
     batches: list[list[str]] = []
     filled = 0
-    for la in councils:
+    for la in names:
         n = rows.get(la, 0)
         if not batches or (filled and filled + n > budget):
             batches.append([])
