@@ -8,7 +8,9 @@ over a quarter of the councils at a time it fits, and the rows are the same, bec
 council's rows come from its own records alone. Measured on that warehouse, the statement
 alone: SALT's `salt_nhse_requests` 82 s -> 48 s, `salt_long_term_people` 36 s -> 25 s; the
 national method's de-duplication and person details 124 s -> 112 s (benchmarks/README.md).
-A warehouse of a few councils is one batch, so nothing changes there.
+A statement that does not spill is slower in batches (each batch reads its inputs again),
+so only such statements are batched. A warehouse of a few councils is one batch, so
+nothing changes there.
 
 Two users: the compute engine, for shared tables marked `by_council` (metrics/engine.py,
 docs/measures.md), and the national method's rebuild after an ingest
@@ -37,7 +39,7 @@ def memory_limit_bytes(con: duckdb.DuckDBPyConnection) -> int:
     text = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     match = re.fullmatch(r"\s*([\d.]+)\s*([A-Za-z]*)\s*", str(text))
     if not match or match.group(2).lower() not in _UNITS:
-        return 4 * 1024**3  # unreadable: the size warehouse.py assumes for an unknown machine
+        return warehouse.UNKNOWN_MACHINE_DEFAULT  # unreadable: as for an unknown machine
     return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
 
 
