@@ -62,34 +62,33 @@ def rebuild(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
     return summary
 
 
-# The reference periods of one batch's councils, when there is more than one batch.
-_BATCH_PERIODS = {"national_joined_periods": "national_batch_joined_periods",
-                  "national_single_periods": "national_batch_single_periods"}
-
-
 def _rebuild_councils(con: duckdb.DuckDBPyConnection, councils: list[str] | None,
                       append: bool) -> None:
     """The event tables and person details of `councils` (None: every council chosen), added
     to those of the batches before when `append`. Each step reads only the reference periods
     it is given, so a batch's periods make it a batch's step."""
-    periods = dict(zip(_BATCH_PERIODS, _BATCH_PERIODS, strict=True))
+    joined, single = "national_joined_periods", "national_single_periods"
     if councils is not None:
-        for whole, part in _BATCH_PERIODS.items():
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {part} AS SELECT * FROM {whole} "
-                        "WHERE la_code IN (SELECT unnest(CAST(? AS VARCHAR[])))", [councils])
-            periods[whole] = part
-    joined, single = periods["national_joined_periods"], periods["national_single_periods"]
+        joined, single = (_batch_periods(con, t, councils) for t in (joined, single))
     # Each working table is dropped once read: the memory it holds is wanted by the next step.
-    for chosen, rows, target, is_joined in (
+    for periods, rows, target, is_joined in (
             (joined, "national_joined_rows", "cld_events", True),
             (single, "national_single_rows", "cld_events_single", False)):
-        events.events_in_period(con, chosen, rows, single=not is_joined)
-        dedupe.unique_events(con, rows, target, joined=is_joined, periods=chosen,
+        events.events_in_period(con, periods, rows, single=not is_joined)
+        dedupe.unique_events(con, rows, target, joined=is_joined, periods=periods,
                              append=append)
         con.execute(f"DROP TABLE {rows}")
     people.latest_person_details(con, periods=joined, append=append)
-    for part in _BATCH_PERIODS.values():
-        con.execute(f"DROP TABLE IF EXISTS {part}")
+    if councils is not None:
+        con.execute(f"DROP TABLE {joined}; DROP TABLE {single}")
+
+
+def _batch_periods(con: duckdb.DuckDBPyConnection, periods: str, councils: list[str]) -> str:
+    """A temp table of the reference periods in `periods` of `councils` alone; its name."""
+    part = periods.replace("national_", "national_batch_", 1)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {part} AS SELECT * FROM {periods} "
+                "WHERE la_code IN (SELECT unnest(CAST(? AS VARCHAR[])))", [councils])
+    return part
 
 
 def _counts_by_type(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]:
