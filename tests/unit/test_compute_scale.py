@@ -395,3 +395,22 @@ def test_the_duckdb_runner_builds_a_marked_table_batch_by_batch() -> None:
     assert {r[1] for r in con.execute('SELECT * FROM "unmarked"').fetchall()} == {"ABCDEF"}
     assert con.execute("SELECT string_agg(la_code, '' ORDER BY la_code) FROM compute_councils"
                        ).fetchone()[0] == "ABCDEF"
+
+
+def test_a_marked_step_of_the_per_council_form_runs_once_for_its_council(
+        tmp_path: Path) -> None:
+    """A step bound to one `$la_code` (the older per-council form) is one council already:
+    marked `by_council` or not, it runs once, so its rows are not repeated per batch. Here
+    three batches ([A B C] [D] [E F]) and a step that returns one row for council A."""
+    from openasc.metrics.catalogue import Family, PrepareStep
+
+    (tmp_path / "one.sql").write_text("SELECT $la_code AS la_code, 1 AS n")
+    step = PrepareStep("one_row", "one.sql", (), tmp_path, by_council=True)
+    family = Family("T", tmp_path / "t.yaml", "1", {}, ())
+    con = _batching_db({"A": 3, "B": 2, "D": 5, "E": 1})
+    runner = engine.DuckDBRunner(batch_rows=5)
+    runner.start(con)
+    assert len(runner.batches) == 3
+    engine.prepare_tables(con, ((family, step),), date(2024, 4, 1), date(2025, 3, 31), "A",
+                          runner=runner)
+    assert con.execute('SELECT * FROM "one_row"').fetchall() == [("A", 1)]

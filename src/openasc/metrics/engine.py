@@ -392,9 +392,10 @@ def _build_or_drop(con: duckdb.DuckDBPyConnection, runner: SqlRunner, family: Fa
     if why:
         con.execute(f'DROP TABLE IF EXISTS "{step.table}"')
         return
+    # A step of the per-council form (bound to one `$la_code`) is one council already.
     runner.shared_table(con, step.table, step.sql_text(), params,
                         f"Family {family.name}: the shared table {step.table} ({step.sql})",
-                        by_council=step.by_council)
+                        by_council=step.by_council and not params.get("la_code"))
 
 
 class _Availability:
