@@ -13,13 +13,20 @@ larger meaning ranked earlier (`_key`), so the rows tied at the top are those wh
 equals the person's largest. One hash aggregate over all rows finds those largest keys and
 the values that need no tie test (birth, death, pseudonym, postcode, carer link); a second,
 over only the rows at or above the lowest of them, takes the smallest and largest value of
-each attribute there - as numbers standing for the values, because string aggregates are
-several times slower - and the top rows disagree exactly when the two differ.
+each attribute there - as an ENUM of the values the loaded records hold, because string
+aggregates are slower - and the top rows disagree exactly when the two differ.
+
+The ENUM is spelt out in the SQL from a first, cheap query of those values, rather than
+joined from a numbered list: at ingest the records are not yet committed, DuckDB misjudges
+how many rows reach such a join, and the join put the large side in its hash table (a
+national ingest's person details took twice as long as the same query after the commit).
 """
 
 from __future__ import annotations
 
 import duckdb
+
+from openasc.warehouse import sql_text
 
 # Values that say nothing about the person: they lose to any known value.
 _UNKNOWN = ("'Unknown', 'Invalid and not mapped', 'Release 1 specification only: Not mapped', "
@@ -102,38 +109,27 @@ def _top_key(attr: str) -> str:
     return f"max(CASE WHEN r.n_{attr} THEN r.k END) AS k_{attr}"
 
 
-def _code(attr: str) -> str:
-    """The value's number in `value_codes`; a value missing there would be silently read as
-    blank, so it stops the query instead (cld_events rows are cld_records rows)."""
-    return (f"CASE WHEN r.{attr} IS NULL THEN NULL "
-            f"ELSE coalesce(c_{attr}.code, error('cld_people: value not in cld_records')) END")
-
-
-def _code_join(attr: str) -> str:
-    """The attribute's value number (a small lookup; only the top rows reach it)."""
-    return f"LEFT JOIN value_codes c_{attr} ON c_{attr}.value = r.{attr}"
-
-
 def _at_top(attr: str) -> str:
     """Is the row among those ranked first for the attribute: known and at the best known
     recency, or - when no row knows it - at the person's latest recency."""
     return f"(r.k = coalesce(t.k_{attr}, t.k_all) AND r.n_{attr} = (t.k_{attr} IS NOT NULL))"
 
 
-def _span(attr: str) -> str:
-    """Smallest and largest value number among the rows ranked first (NULLs ignored, as a
-    count of distinct values ignores them). `CASE` inside the aggregate rather than `FILTER`:
-    DuckDB runs each FILTER as its own selection, about twice the cost here."""
+def _span(attr: str, values: str) -> str:
+    """Smallest and largest value among the rows ranked first (NULLs ignored, as a count of
+    distinct values ignores them), compared as the ENUM `values`. `CASE` inside the
+    aggregate rather than `FILTER`: DuckDB runs each FILTER as its own selection, about
+    twice the cost here."""
     top = _at_top(attr)
-    code = _code(attr)
-    return (f"min(CASE WHEN {top} THEN {code} END) AS lo_{attr}, "
-            f"max(CASE WHEN {top} THEN {code} END) AS hi_{attr}")
+    value = f"CAST(r.{attr} AS {values})"
+    return (f"min(CASE WHEN {top} THEN {value} END) AS lo_{attr}, "
+            f"max(CASE WHEN {top} THEN {value} END) AS hi_{attr}")
 
 
 def _pick(attr: str) -> str:
     """Two different values at the top -> `Unknown`; none -> `Unknown`."""
     return (f"CASE WHEN lo_{attr} <> hi_{attr} THEN 'Unknown' "
-            f"ELSE coalesce(v.values[lo_{attr}], 'Unknown') END AS {attr}")
+            f"ELSE coalesce(CAST(lo_{attr} AS VARCHAR), 'Unknown') END AS {attr}")
 
 
 _SQL = """
@@ -149,14 +145,6 @@ WITH carer_links AS (
           WHERE client_type IN ('Unpaid carer', 'Unpaid carer known by association')
             AND submission_id IN (SELECT submission_id FROM {periods}))
     WHERE linked IS NOT NULL
-), value_codes AS MATERIALIZED (
-    -- every value the attributes take, numbered: the spans below compare numbers, not text.
-    -- Read from cld_records (each cld_events row is a cld_records row): a cheap scan, where
-    -- cld_events may be a view over a join.
-    SELECT value, CAST(row_number() OVER (ORDER BY value) AS INTEGER) AS code
-    FROM ({value_union}) WHERE value IS NOT NULL
-), value_list AS (
-    SELECT list(value ORDER BY code) AS values FROM value_codes
 ), service_types AS (
     SELECT service_type, setting_rank,
            CAST(row_number() OVER (ORDER BY service_type) AS INTEGER) AS type_code
@@ -210,7 +198,6 @@ WITH carer_links AS (
            any_value(t.la_person_pseudo) AS la_person_pseudo,
            any_value(t.postcode_district) AS postcode_district
     FROM keyed r JOIN floors t USING (la_code, person_id)
-    {code_joins}
     WHERE r.k >= t.k_floor OR r.ks = t.k_service
     GROUP BY r.la_code, r.person_id
 ), picked AS (
@@ -221,7 +208,6 @@ WITH carer_links AS (
            CASE WHEN p.lo_component = p.hi_component
                 THEN [{mappable}][p.lo_component] END AS component
     FROM tied p
-    CROSS JOIN value_list v
     LEFT JOIN service_types s ON s.type_code = p.lo_stype
 ), inferred AS (
     SELECT *,
@@ -257,12 +243,23 @@ ORDER BY p.la_code, p.person_id
 """
 
 
+def _values_enum(con: duckdb.DuckDBPyConnection) -> str:
+    """The ENUM type of every value the attributes take in `cld_records` (each `cld_events`
+    row is a `cld_records` row, so a value outside it fails the cast: never read as blank).
+    Category values only: the attributes are coded fields, never identifiers."""
+    union = " UNION ".join(f"SELECT {a} AS value FROM cld_records" for a in _ATTRIBUTES)
+    values = [r[0] for r in con.execute(
+        f"SELECT value FROM ({union}) WHERE value IS NOT NULL ORDER BY value").fetchall()]
+    return "ENUM(" + ", ".join(sql_text(v) for v in values or [""]) + ")"
+
+
 def latest_person_details(con: duckdb.DuckDBPyConnection,
                           periods: str = "national_joined_periods", append: bool = False
                           ) -> None:
     """(Re)create `cld_people` from `cld_events` for the councils of `periods` (the joined
     table's reference periods, selection.py; their files give the carer links), or,
     `append`, add another batch of councils' people to it. Needs the lookup tables."""
+    values = _values_enum(con)
     con.execute(_SQL.format(
         into="INSERT INTO cld_people" if append else "CREATE OR REPLACE TABLE cld_people AS",
         periods=periods,
@@ -273,10 +270,8 @@ def latest_person_details(con: duckdb.DuckDBPyConnection,
         mappable=_MAPPABLE,
         birth=_BIRTH,
         death=_DEATH,
-        value_union=" UNION ".join(f"SELECT {a} AS value FROM cld_records" for a in _ATTRIBUTES),
         top_keys=",\n           ".join(_top_key(a) for a in _ATTRIBUTES),
-        spans=",\n           ".join(_span(a) for a in _ATTRIBUTES),
-        code_joins="\n    ".join(_code_join(a) for a in _ATTRIBUTES),
+        spans=",\n           ".join(_span(a, values) for a in _ATTRIBUTES),
         top_key_list=", ".join(["k_all"] + [f"k_{a}" for a in _ATTRIBUTES]),
         picks=",\n           ".join(_pick(a) for a in _ATTRIBUTES),
     ))
