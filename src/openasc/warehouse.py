@@ -137,11 +137,18 @@ def spilling(con: duckdb.DuckDBPyConnection, memory_limit: str,
              prefix: str) -> Iterator[duckdb.DuckDBPyConnection]:
     """`con` limited to `memory_limit`, spilling beyond it into a private temporary folder
     (named `prefix...`, never beside the warehouse, where a copy of the file would carry it
-    along); the connection is closed and the folder removed when done."""
+    along); the connection is closed and the folder removed when done. For a job's own
+    connection only (ingest's staging database, compute): its memory is not given back
+    until it closes."""
     tmp = tempfile.mkdtemp(prefix=prefix)
     try:
         con.execute(f"SET temp_directory = {sql_text(tmp)}")
         con.execute(f"SET memory_limit = {sql_text(memory_limit)}")
+        # Buffers up to the limit are kept once touched, not handed back to the system and
+        # asked for again query after query: a fraction of the system time such a job spent
+        # (benchmarks/README.md). Kept until the connection closes, at the end of the job.
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        con.execute(f"SET block_allocator_memory = {sql_text(limit)}")
         yield con
     finally:
         con.close()
