@@ -18,8 +18,8 @@ aggregates are slower - and the top rows disagree exactly when the two differ.
 
 The ENUM is spelt out in the SQL from a first, cheap query of those values, rather than
 joined from a numbered list: at ingest the records are not yet committed, DuckDB misjudges
-how many rows reach such a join, and the join put the large side in its hash table (a
-national ingest's person details took twice as long as the same query after the commit).
+how many rows reach such a join, and the join put the large side in its hash table (in a
+national ingest this step took 81.6 s, the same query after the commit 49.4 s).
 """
 
 from __future__ import annotations
