@@ -82,6 +82,27 @@ def test_files_at_once_load_what_files_in_turn_load(tmp_path: Path,
         cld.councils.find(code).ons_code for code in COUNCILS]
 
 
+def test_a_lone_file_loads_as_it_does_among_others(tmp_path: Path) -> None:
+    """A command's only file is loaded straight from its in-memory database (cld.py,
+    `Direct`); among others it crosses as Arrow tables (`Handoff`). Council 416's file
+    (4 rows: 2 loaded, rows 4 and 5 quarantined) alone, and first of two files, must give
+    the same rows for 416: the same 2 records, pseudonyms, profile columns and all, with
+    record IDs 2 and 3 (no record before them, plus their rows in the file: the header is
+    row 1), and the same 2 quarantine rows with the same person
+    pseudonyms (row 4 has no identifier: NULL)."""
+    first, second = _council_file(tmp_path, "416"), _council_file(tmp_path, "111")
+    alone = _ingest(tmp_path / "alone.duckdb", [first])
+    both = _ingest(tmp_path / "both.duckdb", [first, second])
+    assert [(f.rows_in, f.loaded, f.rows_quarantined) for f in alone.files] == [(4, 2, 2)]
+    assert alone.files[0].quarantined == both.files[0].quarantined
+    a, b = _contents(tmp_path / "alone.duckdb"), _contents(tmp_path / "both.duckdb")
+    assert len(a["records"]) == 2 and [r[0] for r in a["records"]] == [2, 3]
+    assert a["records"] == b["records"][:2]
+    assert a["quarantine"] == [q for q in b["quarantine"] if q[0] == first.name]
+    assert [q[1] for q in a["quarantine"]] == [4, 5]
+    assert a["quarantine"][0][4] is None and a["quarantine"][1][4] is not None
+
+
 def test_a_refused_file_among_several_loads_nothing(tmp_path: Path) -> None:
     """The third of three files has 3 of its 4 rows without a person ID (75% quarantined,
     above the 50% allowed): the command is refused and the warehouse - which holds an

@@ -439,7 +439,7 @@ def compute(
     engine: Annotated[str, typer.Option(
         "--engine", help="duckdb (default: in the warehouse) or spark (Spark SQL over the "
         "warehouse exported as Parquet; local[*] unless OPENASC_SPARK_MASTER names a cluster; "
-        "needs the [spark] extra and Java 17). The same rows either way.")] = "duckdb",
+        "needs the \\[spark] extra and Java 17). The same rows either way.")] = "duckdb",
 ) -> None:
     """Compute the catalogue's measures (or those --select names) for a period, write
     metric_values and run the measures' data tests. SALT tables follow `salt_method` in

@@ -182,21 +182,33 @@ class Handoff:
     `cld_records` rows (pseudonymised; `record_id` and `submission_id` are given at the load)
     and its quarantined rows, both as Arrow tables, and the quarantine counted by field.
 
-    The loading transaction reads these instead of the file's in-memory database, because a
-    transaction that reads a database keeps all of it until it commits: a command of a
-    hundred and fifty files would otherwise keep every file it loaded. For the same reason
-    they are streams that let go of their rows as they are read (`_drained`). Only
-    pseudonyms and coarsened values are in them."""
+    The loading transaction of a command of several files reads these instead of each
+    file's in-memory database, because a transaction that reads a database keeps all of it
+    until it commits: a command of a hundred and fifty files would otherwise keep every file
+    it loaded. For the same reason they are streams that let go of their rows as they are
+    read (`_drained`). Only pseudonyms and coarsened values are in them. A command of one
+    file has nothing to let go of, and loads straight from the file's database (`Direct`)."""
 
     records: pa.RecordBatchReader
     quarantined: pa.RecordBatchReader
     by_field: dict[str, int]
 
 
-def _records_sql(con: duckdb.DuckDBPyConnection, spec: Spec, table: str) -> str:
+@dataclass
+class Direct:
+    """A command's only file, loaded straight from its in-memory database (`database`),
+    which stays attached until the command ends: no Arrow copy of a million rows, and the
+    insert runs on every core, writing the rows out as it goes so the commit is short
+    (benchmarks/README.md). Its pseudonyms are in `<database>._pseudo`."""
+
+    database: str
+
+
+def _records_sql(con: duckdb.DuckDBPyConnection, spec: Spec, table: str,
+                 pseudo: str = "_pseudo") -> str:
     """SELECT of one staged file's usable rows as `cld_records` rows (all columns but
     `record_id` and `submission_id`), pseudonymised; parameters: council's NHS and ONS codes.
-    Needs `_pseudo` (each distinct identifier hashed once: people appear on many rows)."""
+    Needs `pseudo` (`_pseudonyms`: each distinct identifier hashed once)."""
     target = [r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_catalog = 'wh' "
         "AND table_name = 'cld_records' ORDER BY ordinal_position").fetchall()]
@@ -209,12 +221,12 @@ def _records_sql(con: duckdb.DuckDBPyConnection, spec: Spec, table: str) -> str:
             continue
         if col in IDENTIFIERS:
             exprs.append(f"{col}.p AS {col}")
-            joins.append(f"LEFT JOIN _pseudo {col} ON {col}.v = {IDENTIFIERS[col]}")
+            joins.append(f"LEFT JOIN {pseudo} {col} ON {col}.v = {IDENTIFIERS[col]}")
         elif col in COARSENED or col in PROFILE:
             exprs.append(f"{COARSENED.get(col) or PROFILE[col]} AS {col}")
         elif col in kept:
             exprs.append(f"c.{col} AS {col}")
-    joins += [f"LEFT JOIN _pseudo {col} ON {col}.v = {sql}" for col, sql in PERSON_ID.items()]
+    joins += [f"LEFT JOIN {pseudo} {col} ON {col}.v = {sql}" for col, sql in PERSON_ID.items()]
     return f"""
         WITH s AS (SELECT ? AS cassr, ? AS ons)
         SELECT * EXCLUDE (person_nhs_pseudo),
@@ -227,23 +239,37 @@ def _records_sql(con: duckdb.DuckDBPyConnection, spec: Spec, table: str) -> str:
         )"""
 
 
+def _quarantined_sql(table: str) -> str:
+    """SELECT of one staged file's rejected rows: row, field, reason and the person's
+    pseudonym when there is one; parameter: the council's NHS code."""
+    return f"""SELECT _row, _reject_field, _reject_reason,
+                      coalesce(pseudo(nhs_number),
+                               pseudo(? || '_' || trim(la_person_unique_identifier))) AS person
+               FROM {table} WHERE _reject_reason IS NOT NULL"""
+
+
+def _pseudonyms(con: duckdb.DuckDBPyConnection, staged: StagedFile, table: str) -> None:
+    """`table` (a temporary table unless its database is named): each distinct identifier
+    of the staged file with its pseudonym (people appear on many rows: each is hashed
+    once)."""
+    distinct = " UNION ".join(f"SELECT {e} AS v FROM {staged.table} c, s"
+                              for e in {**IDENTIFIERS, **PERSON_ID}.values())
+    kind = "TABLE" if "." in table else "TEMP TABLE"
+    con.execute(
+        f"CREATE OR REPLACE {kind} {table} AS WITH s AS (SELECT ? AS cassr) "
+        f"SELECT v, pseudo(v) AS p FROM ({distinct}) WHERE v IS NOT NULL",
+        [staged.validation.cassr_code])
+
+
 def _handoff(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> Handoff:
     """Pseudonymise one staged file's rows for the load (see `Handoff`)."""
     cassr = staged.validation.cassr_code
-    distinct = " UNION ".join(f"SELECT {e} AS v FROM {staged.table} c, s"
-                              for e in {**IDENTIFIERS, **PERSON_ID}.values())
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _pseudo AS WITH s AS (SELECT ? AS cassr) "
-        f"SELECT v, pseudo(v) AS p FROM ({distinct}) WHERE v IS NOT NULL", [cassr])
+    _pseudonyms(con, staged, "_pseudo")
     records = _drained(con.sql(_records_sql(con, load_spec("cld"), staged.table),
                                params=[cassr, staged.council.ons_code]).to_arrow_table())
     con.execute("DROP TABLE _pseudo")
-    quarantined = _drained(con.sql(
-        f"""SELECT _row, _reject_field, _reject_reason,
-                   coalesce(pseudo(nhs_number),
-                            pseudo(? || '_' || trim(la_person_unique_identifier))) AS person
-            FROM {staged.table} WHERE _reject_reason IS NOT NULL""",
-        params=[cassr]).to_arrow_table())
+    quarantined = _drained(con.sql(_quarantined_sql(staged.table),
+                                   params=[cassr]).to_arrow_table())
     return Handoff(records, quarantined,
                    by_field(con, staged.table, len(staged.read.malformed), *REJECT))
 
@@ -262,30 +288,41 @@ def _drained(table: pa.Table) -> pa.RecordBatchReader:
     return pa.RecordBatchReader.from_batches(schema, drain())
 
 
-def _insert_records(con: duckdb.DuckDBPyConnection, records: pa.RecordBatchReader,
-                    submission_id: int) -> int:
-    """Insert one file's pseudonymised rows (`Handoff.records`) as submission
-    `submission_id`. Record IDs increase with load order (the last tie-break of
-    de-duplication): the next file's IDs start after the largest so far, and within a file
-    follow its row numbers."""
+def _insert_records(con: duckdb.DuckDBPyConnection, load: Handoff | Direct,
+                    staged: StagedFile, submission_id: int) -> int:
+    """Insert one file's pseudonymised rows as submission `submission_id`. Record IDs
+    increase with load order (the last tie-break of de-duplication): the next file's IDs
+    start after the largest so far, and within a file follow its row numbers."""
     start = con.execute("SELECT coalesce(max(record_id), 0) FROM wh.cld_records"
                         ).fetchall()[0][0]
-    with warehouse.registered(con, "_cld_handoff", records), warehouse.one_thread(con):
-        # INSERT returns the number of rows it wrote: no scan of the growing table to count.
+    insert = ("INSERT INTO wh.cld_records BY NAME SELECT ? + row_number AS record_id, "
+              "? AS submission_id, * FROM ")
+    # INSERT returns the number of rows it wrote: no scan of the growing table to count.
+    if isinstance(load, Direct):
+        rows = _records_sql(con, load_spec("cld"), staged.table, f"{load.database}._pseudo")
         return int(con.execute(
-            "INSERT INTO wh.cld_records BY NAME SELECT ? + row_number AS record_id, "
-            "? AS submission_id, * FROM _cld_handoff", [start, submission_id]).fetchall()[0][0])
+            f"{insert}({rows})",
+            [start, submission_id, staged.validation.cassr_code, staged.council.ons_code]
+        ).fetchall()[0][0])
+    # One thread: beside files being judged on the other core, a second one costs more
+    # CPU than it saves.
+    with warehouse.registered(con, "_cld_handoff", load.records), warehouse.one_thread(con):
+        return int(con.execute(insert + "_cld_handoff", [start, submission_id]
+                               ).fetchall()[0][0])
 
 
-def _quarantine(con: duckdb.DuckDBPyConnection, staged: StagedFile,
-                rows: pa.RecordBatchReader, run_id: str) -> int:
+def _quarantine(con: duckdb.DuckDBPyConnection, staged: StagedFile, load: Handoff | Direct,
+                run_id: str) -> int:
     """Rows that cannot be used, with why; a pseudonymised ID when there is one."""
     read = staged.read
-    with warehouse.registered(con, "_cld_quarantined", rows):
-        con.execute(
-            "INSERT INTO wh.quarantine SELECT ?, 'cld', ?, ?, _row, _reject_field, "
-            "_reject_reason, person FROM _cld_quarantined",
-            [run_id, read.sha256, read.source_name])
+    insert = ("INSERT INTO wh.quarantine SELECT ?, 'cld', ?, ?, _row, _reject_field, "
+              "_reject_reason, person FROM ")
+    if isinstance(load, Direct):
+        con.execute(insert + f"({_quarantined_sql(staged.table)})",
+                    [run_id, read.sha256, read.source_name, staged.validation.cassr_code])
+    else:
+        with warehouse.registered(con, "_cld_quarantined", load.quarantined):
+            con.execute(insert + "_cld_quarantined", [run_id, read.sha256, read.source_name])
     if read.malformed:
         con.executemany(
             "INSERT INTO wh.quarantine VALUES (?, 'cld', ?, ?, ?, NULL, ?, NULL)",
@@ -313,13 +350,20 @@ def ingest_files(files: list[Path], submitted_on: date | None, settings: Setting
 # ----------------------------------------------------------------------------- pipeline hooks
 def read(stage: Stage) -> None:
     """Read and validate (ingest/validate.py, load mode) into `cld_file_<index>.chk`, a
-    database of the file's own, and pseudonymise what the load needs (`Handoff`); the
-    file's database is then detached, so nothing identifiable outlives this stage.
+    database of the file's own, and pseudonymise what the load needs.
+
+    In a command of several files that is a `Handoff`, and the file's database is then
+    detached, so nothing identifiable outlives this stage and memory holds a few files
+    whatever their number. A command's only file (`options["files"]` is 1) is loaded
+    straight from its database (`Direct`), which stays in memory, never on disk, until the
+    command ends.
 
     A file whose hash is among `options["loaded"]` (the pipeline's parallel judging hashes
     each file beside its read) is dropped once read, and marked already loaded."""
     loaded = stage.options.get("loaded")
     database = f"cld_file_{stage.options['index']}"
+    direct = stage.options.get("files") == 1
+    kept = False
 
     def already_loaded(r: ReadResult) -> bool:
         stage.read = r
@@ -335,10 +379,19 @@ def read(stage: Stage) -> None:
             return
         stage.state["staged"] = staged
         stage.state["council"] = (staged.council.ons_code, staged.validation.cassr_code)
-        stage.state["handoff"] = _handoff(stage.con, staged)
+        if direct:
+            _pseudonyms(stage.con, staged, f"{database}._pseudo")
+            stage.state["load"] = Direct(database)
+            stage.state["by_field"] = by_field(stage.con, staged.table,
+                                               len(staged.read.malformed), *REJECT)
+            kept = True
+        else:
+            handoff = _handoff(stage.con, staged)
+            stage.state["load"], stage.state["by_field"] = handoff, handoff.by_field
         stage.read = staged.read
     finally:
-        stage.con.execute(f"DETACH DATABASE IF EXISTS {database}")
+        if not kept:
+            stage.con.execute(f"DETACH DATABASE IF EXISTS {database}")
 
 
 def judge(stage: Stage) -> None:
@@ -346,7 +399,7 @@ def judge(stage: Stage) -> None:
 
 
 def map_rows(stage: Stage) -> None:
-    """Mapping and pseudonymisation happened set-wise with the read (`_handoff`)."""
+    """Mapping and pseudonymisation happened set-wise with the read (`read`)."""
 
 
 def load(stage: Stage) -> int:
@@ -358,7 +411,7 @@ def load(stage: Stage) -> int:
     assert r is not None
     sid = con.execute("SELECT coalesce(max(submission_id), 0) + 1 FROM wh.cld_submissions"
                       ).fetchone()[0]
-    loaded = _insert_records(con, stage.state["handoff"].records, sid)
+    loaded = _insert_records(con, stage.state["load"], s, sid)
     quarantined = s.rejected + len(s.read.malformed)
     v = s.validation
     con.execute(
@@ -378,9 +431,8 @@ def load(stage: Stage) -> int:
 def quarantine(stage: Stage) -> int:
     s: StagedFile = stage.state["staged"]
     assert stage.result is not None
-    handoff: Handoff = stage.state.pop("handoff")
-    n = _quarantine(stage.con, s, handoff.quarantined, stage.run_id)
-    stage.result.quarantined = handoff.by_field
+    n = _quarantine(stage.con, s, stage.state.pop("load"), stage.run_id)
+    stage.result.quarantined = stage.state["by_field"]
     return n
 
 

@@ -688,6 +688,7 @@ def _run(con: duckdb.DuckDBPyConnection, wh: str, spec: InputSpec, paths: list[P
             progress(steps, total)
 
     paths = [Path(p) for p in paths]
+    options = {**options, "files": len(paths)}  # a hook may load a lone file differently
     if spec.raw["ingest"].get("parallel"):
         judged: Iterable[Stage] = _judge_parallel(con, wh, spec, paths, run_id, options, step)
     else:
