@@ -106,8 +106,9 @@ def synthesise(folder: Path, rows: int, councils: int) -> list[tuple[str, Path, 
     return [(ons, Path(path), n) for ons, path, n in done]
 
 
-def _population_file(folder: Path, councils: list[str]) -> Path:
-    out = folder / "population-all.csv"
+def _population_file(folder: Path, councils: list[str], name: str = "all") -> Path:
+    """The councils' population files as one (`population-<name>.csv`)."""
+    out = folder / f"population-{name}.csv"
     with out.open("w", newline="") as fh:
         writer = None
         for ons in councils:
@@ -304,7 +305,8 @@ def compare_engines(made: list[tuple[str, Path, int]], rows: int, work: Path,
     ingest = run_timed([*openasc, "ingest", "cld", *(str(p) for _, p in chosen),
                         "--submitted-on", "2025-04-30", "--add-council"], env)
     run_timed([*openasc, "ingest", "population",
-               str(_population_file(work / "inputs", [c for c, _ in chosen]))], env)
+               str(_population_file(work / "inputs", [c for c, _ in chosen], "subset"))],
+              env)
     out: dict[str, object] = {"rows": total, "councils": len(chosen),
                               "ingest_seconds": round(ingest["seconds"], 1)}
     print(f"subset: {total:,} rows, {len(chosen)} councils, ingested in "

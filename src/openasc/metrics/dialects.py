@@ -208,12 +208,30 @@ def distinct_table_aliases(tree: exp.Expression, dialect: str) -> exp.Expression
     return tree
 
 
+def spark_percentiles(tree: exp.Expression, dialect: str) -> exp.Expression:
+    """Shim for Spark: DuckDB's `quantile_cont(x, p)` becomes Spark's `percentile(x, p)`.
+
+    sqlglot writes it as `PERCENTILE_CONT(x, p)`, which Spark 4 refuses (its
+    `percentile_cont` takes the fraction alone, with `WITHIN GROUP (ORDER BY x)`). Spark's
+    `percentile` is the same statistic: the exact value at that fraction, interpolated
+    linearly between the two nearest rows, as `quantile_cont` is."""
+    if dialect != "spark":
+        return tree
+    for node in list(tree.find_all(exp.PercentileCont)):
+        if node.args.get("expression") is not None and node.this is not None:
+            node.replace(exp.Anonymous(this="percentile",
+                                       expressions=[node.this.copy(),
+                                                    node.args["expression"].copy()]))
+    return tree
+
+
 Shim = Callable[[exp.Expression, str, frozenset[str]], exp.Expression]
 SHIMS: tuple[Shim, ...] = (
     lambda tree, dialect, _: inline_named_windows(tree, dialect),
     lambda tree, dialect, _: explicit_null_ordering(tree, dialect),
     tsql_temp_tables,
     lambda tree, dialect, _: distinct_table_aliases(tree, dialect),
+    lambda tree, dialect, _: spark_percentiles(tree, dialect),
 )
 
 

@@ -19,15 +19,17 @@ services AS (
            s.service_type, s.service_type_grouped, s.service_component,
            s.cost_frequency_unit_type, s.event_outcome, s.client_type, s.gender, s.ethnicity,
            s.der_age_band, s.der_working_age_band, s.primary_support_reason,
-           abs(s.unit_cost) AS cost,
+           CAST(abs(s.unit_cost) AS DOUBLE) AS cost,
            coalesce(lower(s.cost_frequency_unit_type) = 'one-off', false) AS one_off,
-           CASE WHEN s.cost_frequency_unit_type ILIKE 'week%' THEN 1.0
-                WHEN s.cost_frequency_unit_type ILIKE 'fortnight%' THEN 1.0 / 2
-                WHEN s.cost_frequency_unit_type ILIKE '4-week%' THEN 1.0 / 4
-                WHEN s.cost_frequency_unit_type ILIKE 'month%' THEN 12.0 / 52
-                WHEN s.cost_frequency_unit_type ILIKE 'quarter%' THEN 4.0 / 52
-                WHEN s.cost_frequency_unit_type ILIKE 'annual%' THEN 1.0 / 52
-                ELSE abs(s.planned_units_per_week) END AS units_per_week
+           -- in DOUBLE, written out: a decimal fraction such as 12.0 / 52 is a double in
+           -- DuckDB but a decimal of 6 places in Spark, and the engines must agree
+           CASE WHEN s.cost_frequency_unit_type ILIKE 'week%' THEN CAST(1 AS DOUBLE)
+                WHEN s.cost_frequency_unit_type ILIKE 'fortnight%' THEN CAST(1 AS DOUBLE) / 2
+                WHEN s.cost_frequency_unit_type ILIKE '4-week%' THEN CAST(1 AS DOUBLE) / 4
+                WHEN s.cost_frequency_unit_type ILIKE 'month%' THEN CAST(12 AS DOUBLE) / 52
+                WHEN s.cost_frequency_unit_type ILIKE 'quarter%' THEN CAST(4 AS DOUBLE) / 52
+                WHEN s.cost_frequency_unit_type ILIKE 'annual%' THEN CAST(1 AS DOUBLE) / 52
+                ELSE CAST(abs(s.planned_units_per_week) AS DOUBLE) END AS units_per_week
     FROM cld_events_single s
     JOIN compute_councils cc ON cc.la_code = s.la_code
     CROSS JOIN quarter q
@@ -42,8 +44,8 @@ costed AS (
            CAST(CASE WHEN NOT one_off THEN cost * units_per_week END AS DECIMAL(38, 10))
              AS cost_per_week,
            CAST(CASE WHEN NOT one_off THEN (date_diff('day', greatest(event_start_date, qs),
-                least(coalesce(der_event_end_date, qe), qe)) + 1) / 7.0 END AS DECIMAL(38, 10))
-             AS weeks
+                least(coalesce(der_event_end_date, qe), qe)) + 1) / CAST(7 AS DOUBLE) END
+                AS DECIMAL(38, 10)) AS weeks
     FROM services
     WHERE cost IS NOT NULL AND cost <> 0
       AND (one_off OR coalesce(units_per_week, 0) <> 0)
@@ -52,7 +54,10 @@ costed AS (
 -- carries (blank = `Unknown`)
 rows AS (
     SELECT la_code, cost_per_week, weeks,
-           CAST(CASE WHEN one_off THEN cost ELSE cost_per_week * weeks END
+           -- the product in DOUBLE: a product of two decimals of 10 places keeps 20 in
+           -- DuckDB and 6 in Spark
+           CAST(CASE WHEN one_off THEN cost
+                     ELSE CAST(cost_per_week AS DOUBLE) * CAST(weeks AS DOUBLE) END
                 AS DECIMAL(38, 10)) AS total,
            coalesce(service_type, 'Unknown') AS k_service_type,
            coalesce(service_type_grouped, 'Unknown') AS k_service_group,
@@ -105,7 +110,8 @@ SELECT la_code, 'COST-1' AS code, breakdown, total AS numerator, NULL AS denomin
        total AS value
 FROM grouped WHERE services > 0
 UNION ALL
-SELECT la_code, 'COST-2', breakdown, weekly, weekly_services, weekly / nullif(weekly_services, 0)
+SELECT la_code, 'COST-2', breakdown, weekly, weekly_services,
+       CAST(weekly AS DOUBLE) / nullif(weekly_services, 0)
 FROM grouped WHERE services > 0
 UNION ALL
 SELECT la_code, 'COST-3', breakdown, weeks, NULL, weeks FROM grouped WHERE services > 0
