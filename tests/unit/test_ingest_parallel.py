@@ -88,8 +88,8 @@ def test_a_lone_file_loads_as_it_does_among_others(tmp_path: Path) -> None:
     (4 rows: 2 loaded, rows 4 and 5 quarantined) alone, and first of two files, must give
     the same rows for 416: the same 2 records, pseudonyms, profile columns and all, with
     record IDs 2 and 3 (no record before them, plus their rows in the file: the header is
-    row 1), and the same 2 quarantine rows with the same person
-    pseudonyms (row 4 has no identifier: NULL)."""
+    row 1), and the same 2 quarantine rows with the same person pseudonyms (row 4 has no
+    identifier: NULL)."""
     first, second = _council_file(tmp_path, "416"), _council_file(tmp_path, "111")
     alone = _ingest(tmp_path / "alone.duckdb", [first])
     both = _ingest(tmp_path / "both.duckdb", [first, second])

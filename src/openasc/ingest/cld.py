@@ -180,7 +180,7 @@ def validate_files(files: list[Path], report_dir: Path | None, settings: Setting
 class Handoff:
     """What the load of one file needs, made where the file was judged: its usable rows as
     `cld_records` rows (pseudonymised; `record_id` and `submission_id` are given at the load)
-    and its quarantined rows, both as Arrow tables, and the quarantine counted by field.
+    and its quarantined rows, both as Arrow tables.
 
     The loading transaction of a command of several files reads these instead of each
     file's in-memory database, because a transaction that reads a database keeps all of it
@@ -191,7 +191,6 @@ class Handoff:
 
     records: pa.RecordBatchReader
     quarantined: pa.RecordBatchReader
-    by_field: dict[str, int]
 
 
 @dataclass
@@ -270,8 +269,7 @@ def _handoff(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> Handoff:
     con.execute("DROP TABLE _pseudo")
     quarantined = _drained(con.sql(_quarantined_sql(staged.table),
                                    params=[cassr]).to_arrow_table())
-    return Handoff(records, quarantined,
-                   by_field(con, staged.table, len(staged.read.malformed), *REJECT))
+    return Handoff(records, quarantined)
 
 
 def _drained(table: pa.Table) -> pa.RecordBatchReader:
@@ -363,7 +361,6 @@ def read(stage: Stage) -> None:
     loaded = stage.options.get("loaded")
     database = f"cld_file_{stage.options['index']}"
     direct = stage.options.get("files") == 1
-    kept = False
 
     def already_loaded(r: ReadResult) -> bool:
         stage.read = r
@@ -379,18 +376,16 @@ def read(stage: Stage) -> None:
             return
         stage.state["staged"] = staged
         stage.state["council"] = (staged.council.ons_code, staged.validation.cassr_code)
+        stage.state["by_field"] = by_field(stage.con, staged.table,
+                                           len(staged.read.malformed), *REJECT)
         if direct:
             _pseudonyms(stage.con, staged, f"{database}._pseudo")
             stage.state["load"] = Direct(database)
-            stage.state["by_field"] = by_field(stage.con, staged.table,
-                                               len(staged.read.malformed), *REJECT)
-            kept = True
         else:
-            handoff = _handoff(stage.con, staged)
-            stage.state["load"], stage.state["by_field"] = handoff, handoff.by_field
+            stage.state["load"] = _handoff(stage.con, staged)
         stage.read = staged.read
     finally:
-        if not kept:
+        if not isinstance(stage.state.get("load"), Direct):  # the load reads it: kept
             stage.con.execute(f"DETACH DATABASE IF EXISTS {database}")
 
 
