@@ -5,11 +5,17 @@ residents for every person in the synthetic CLD file (roughly the ratio of a cou
 population to the people its adult social care sees in a year), with an English age
 structure. Written as `la_code,year,sex,age,population`, the tidy layout that
 `openasc ingest population` accepts.
+
+Each mid-year is written under the council's code on 30 June of that year, as ONS's file for
+that year names it: Barnsley's mid-2024 rows are E08000016, not E08000038 (its code from
+April 2025), so a re-coded council's synthetic population meets its CLD file for the same
+year, which is loaded under the code of the period it covers.
 """
 
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +44,7 @@ def write_population(out: Path, people: int, la_code: str, years: list[int],
         w = csv.writer(fh)
         w.writerow(["la_code", "year", "sex", "age", "population"])
         for i, year in enumerate(sorted(years)):
+            code = councils.find(council.la_code or council.ons_code, on=date(year, 6, 30))
             total = people * RESIDENTS_PER_PERSON * (1 + 0.006 * i)
             persons = np.round(shape * total * rng.uniform(0.98, 1.02, size=91)).astype(int)
             female_share = np.clip(0.49 + np.arange(91) * 0.0015, 0.49, 0.7)
@@ -45,6 +52,6 @@ def write_population(out: Path, people: int, la_code: str, years: list[int],
             male = persons - female
             for sex, values in (("persons", persons), ("male", male), ("female", female)):
                 for age, value in enumerate(values):
-                    w.writerow([council.ons_code, year, sex, age, int(value)])
+                    w.writerow([(code or council).ons_code, year, sex, age, int(value)])
                     rows += 1
     return rows
