@@ -286,6 +286,35 @@ def run_sampled(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
     return {"seconds": seconds, "peak_mb": peak}
 
 
+_KEYS = "family, code, la_code, period_start, period_end, breakdown"
+
+
+def _metric_rows(wh: Path) -> dict[tuple, tuple]:
+    """The metric_values rows the last compute wrote: key -> (numerator, denominator, value,
+    unit). Rows an earlier run wrote and the last did not are left out, so a row one engine
+    fails to write shows as missing, not as the other engine's."""
+    con = duckdb.connect(str(wh), read_only=True)
+    rows = con.execute(f"SELECT {_KEYS}, numerator, denominator, value, unit "
+                       "FROM metric_values WHERE run_id = (SELECT run_id FROM runs WHERE "
+                       "command = 'compute' ORDER BY started_at DESC LIMIT 1)").fetchall()
+    con.close()
+    return {r[:6]: r[6:] for r in rows}
+
+
+def _same(x: object, y: object) -> bool:
+    if isinstance(x, float) and isinstance(y, float):
+        return x == y or math.isclose(x, y, rel_tol=1e-9)
+    return x == y
+
+
+def compare_rows(a: dict[tuple, tuple], b: dict[tuple, tuple]) -> dict[str, int]:
+    """Rows of two runs' metric_values: same keys, numbers equal to 1e-9 relative."""
+    both = a.keys() & b.keys()
+    differ = sum(1 for k in both if not all(map(_same, a[k], b[k])))
+    return {"duckdb_rows": len(a), "spark_rows": len(b), "only_duckdb": len(a.keys() - both),
+            "only_spark": len(b.keys() - both), "values_differ": differ}
+
+
 def compare_engines(made: list[tuple[str, Path, int]], rows: int, work: Path,
                     env: dict[str, str], runs: int = 3) -> dict[str, object]:
     """DuckDB vs Spark local on councils totalling about `rows` rows, same warehouse:
@@ -311,6 +340,7 @@ def compare_engines(made: list[tuple[str, Path, int]], rows: int, work: Path,
                               "ingest_seconds": round(ingest["seconds"], 1)}
     print(f"subset: {total:,} rows, {len(chosen)} councils, ingested in "
           f"{ingest['seconds']:.0f} s")
+    written: dict[str, dict[tuple, tuple]] = {}
     for engine in ("duckdb", "spark"):
         timed = [run_sampled([*openasc, "compute", "--from", START, "--to", END,
                               "--all-councils", "--engine", engine], env)
@@ -322,6 +352,12 @@ def compare_engines(made: list[tuple[str, Path, int]], rows: int, work: Path,
                        "runs": [round(r["seconds"], 1) for r in timed], "peak_mb": peak}
         print(f"{engine} on {total:,} rows ({len(chosen)} councils): cold {cold:.1f} s, "
               f"warm median {warm:.1f} s, peak {peak:,} MB")
+        written[engine] = _metric_rows(wh)
+    out["metric_values"] = same = compare_rows(written["duckdb"], written["spark"])
+    print(f"metric_values, DuckDB against Spark: {same['duckdb_rows']:,} and "
+          f"{same['spark_rows']:,} rows, {same['only_duckdb']} only in DuckDB's, "
+          f"{same['only_spark']} only in Spark's, {same['values_differ']} with other values "
+          "(numbers to 1e-9 relative)")
     return out
 
 

@@ -246,7 +246,7 @@ def test_duckdb_and_spark_write_identical_metric_values(dataset: str, spark: Any
 
 def test_the_other_families_agree_on_a_synthetic_council(spark: Any, tmp_path: Path) -> None:
     """The families the scenario sets above leave out - ACTIVITY (its medians and 90th
-    percentiles: `quantile_cont`, which Spark reads only as `percentile`), COSTS (fractions
+    percentiles, written out with row_number() and count() windows), COSTS (fractions
     such as 12/52 and products of decimals, which Spark rounds to 6 places unless written in
     DOUBLE), WAITS and DHSC - on a synthetic council (`openasc synth cld`, 300 people, seed
     7, 2024-25): both engines write the same rows. Keys and counts are equal; numbers equal

@@ -208,31 +208,114 @@ def distinct_table_aliases(tree: exp.Expression, dialect: str) -> exp.Expression
     return tree
 
 
-def spark_percentiles(tree: exp.Expression, dialect: str) -> exp.Expression:
-    """Shim for Spark: DuckDB's `quantile_cont(x, p)` becomes Spark's `percentile(x, p)`.
-
-    sqlglot writes it as `PERCENTILE_CONT(x, p)`, which Spark 4 refuses (its
-    `percentile_cont` takes the fraction alone, with `WITHIN GROUP (ORDER BY x)`). Spark's
-    `percentile` is the same statistic: the exact value at that fraction, interpolated
-    linearly between the two nearest rows, as `quantile_cont` is."""
-    if dialect != "spark":
-        return tree
-    for node in list(tree.find_all(exp.PercentileCont)):
-        if node.args.get("expression") is not None and node.this is not None:
-            node.replace(exp.Anonymous(this="percentile",
-                                       expressions=[node.this.copy(),
-                                                    node.args["expression"].copy()]))
-    return tree
-
-
 Shim = Callable[[exp.Expression, str, frozenset[str]], exp.Expression]
 SHIMS: tuple[Shim, ...] = (
     lambda tree, dialect, _: inline_named_windows(tree, dialect),
     lambda tree, dialect, _: explicit_null_ordering(tree, dialect),
     tsql_temp_tables,
     lambda tree, dialect, _: distinct_table_aliases(tree, dialect),
-    lambda tree, dialect, _: spark_percentiles(tree, dialect),
 )
+
+
+# --------------------------------------------------------------------------- staging
+@dataclass(frozen=True)
+class Staged:
+    """A query split in two: `steps`, (view name, SELECT) in order, each to be materialised
+    under its name before the next runs; then `query`, which reads those views."""
+
+    steps: tuple[tuple[str, str], ...]
+    query: str
+
+
+def _cte_references(node: exp.Expression, names: set[str]) -> list[exp.Table]:
+    return [t for t in node.find_all(exp.Table)
+            if not t.args.get("db") and not t.args.get("catalog") and t.name in names]
+
+
+def shared_ctes_first(sql: str, dialect: str, prefix: str = "_cte_") -> Staged:
+    """Shim 5, for Spark: each CTE the query reads more than once (and that reads a table)
+    becomes a step of its own, materialised once as a view `_cte_<name>`; the rest of the
+    query reads that view where it read the CTE.
+
+    DuckDB computes such a CTE once and reads its rows at every reference; Spark inlines a
+    CTE's whole plan at every reference and runs it again each time (a CTE of a CTE read
+    twice runs four times, and so on down the chain). NHS England's SALT replication
+    (salt_nhse_requests.sql: `events` read three times, `chain` four, each built on the
+    ones before) took minutes on a few thousand rows for that alone. A CTE is a named
+    subquery without side effects, so reading its materialised rows is reading the CTE;
+    where its rows are not fully determined (a `row_number()` over ties), every reference
+    now sees the same rows, as in DuckDB, instead of one computation each. The views take
+    the CTE's column list, if it has one; a CTE a step needs but that is read only once
+    goes into that step's own WITH. A query with no such CTE (or a RECURSIVE one, or a
+    nested WITH reusing a name) is returned unchanged, with no steps. `sql` is in
+    `dialect` already (translate's text); so are the steps and the query.
+    """
+    tree = sqlglot.parse_one(sql, read=dialect)
+    with_ = tree.args.get("with_")
+    if with_ is None or with_.args.get("recursive"):
+        return Staged((), sql)
+    ctes = list(with_.expressions)
+    names = {c.alias for c in ctes}
+    if any(c.alias in names for c in tree.find_all(exp.CTE) if c.parent is not with_):
+        return Staged((), sql)
+    counts = dict.fromkeys(names, 0)
+    for table in _cte_references(tree, names):
+        counts[table.name] += 1
+    reads: dict[str, set[str]] = {}
+    reads_data: dict[str, bool] = {}
+    for cte in ctes:
+        tables = list(cte.this.find_all(exp.Table))
+        reads[cte.alias] = {t.name for t in _cte_references(cte.this, names)}
+        reads_data[cte.alias] = any(
+            t.name not in names or t.args.get("db") or reads_data.get(t.name, False)
+            for t in tables)
+    shared = [c.alias for c in ctes if counts[c.alias] >= 2 and reads_data[c.alias]]
+    if not shared:
+        return Staged((), sql)
+    views = {name: prefix + name for name in shared}
+
+    def renamed(node: exp.Expression) -> exp.Expression:
+        node = node.copy()
+        for table in _cte_references(node, set(views)):
+            name = table.name
+            table.set("this", exp.to_identifier(views[name]))
+            if not table.alias:
+                table.set("alias", exp.TableAlias(this=exp.to_identifier(name)))
+        return node
+
+    def needed(start: set[str]) -> list[exp.CTE]:
+        """The CTEs not made views that `start` reads, directly or through each other."""
+        seen: set[str] = set()
+        todo = [n for n in start if n not in views]
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo += [n for n in reads[name] if n not in views]
+        return [renamed(c) for c in ctes if c.alias in seen]
+
+    def with_ctes(body: exp.Expression, kept: list[exp.CTE]) -> exp.Expression:
+        if kept:
+            body.set("with_", exp.With(expressions=kept))
+        return body
+
+    steps = []
+    for cte in ctes:
+        if cte.alias not in views:
+            continue
+        body = renamed(cte.this)
+        columns = cte.args["alias"].columns
+        if columns:  # WITH t(a, b) AS (...): the view's columns are named a, b
+            body = exp.select("*").from_(exp.Subquery(
+                this=body, alias=exp.TableAlias(this=exp.to_identifier(cte.alias),
+                                                columns=[c.copy() for c in columns])))
+        body = with_ctes(body, needed(reads[cte.alias]))
+        steps.append((views[cte.alias], body.sql(dialect)))
+    query = tree.copy()
+    query.set("with_", None)
+    top = {t.name for t in _cte_references(query, names)}
+    query = with_ctes(renamed(query), needed(top))
+    return Staged(tuple(steps), query.sql(dialect))
 
 
 # --------------------------------------------------------------------------- translation

@@ -5,8 +5,11 @@ engine, not one of ours. This runner gives the engine (engine.py) the same contr
 the warehouse's tables, and the run's helper tables (compute_councils, category_lists,
 working_days, the CLD lookups), are exported as Parquet (parquet_export.py) and registered as
 Spark views; each prepare step and measure is the catalogue's own SQL, bound with the period
-as literals and translated by sqlglot plus the shims of dialects.py; a prepare step's result
-is cached as a view of its name; a measure's rows come back as Arrow into a DuckDB temp table.
+as literals and translated by sqlglot plus the shims of dialects.py; a CTE the SQL reads
+more than once is computed first, once, and read back from Parquet (shim 5,
+`shared_ctes_first`: Spark would otherwise recompute it at every reference); a prepare
+step's result is cached as a view of its name; a measure's rows come back as Arrow into a
+DuckDB temp table.
 The engine then writes metric_values, decides "not computable" and runs the data tests
 exactly as for a DuckDB run, in the warehouse's transaction.
 
@@ -21,7 +24,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +34,7 @@ import duckdb
 
 from openasc import warehouse
 from openasc.errors import OpenascError
-from openasc.metrics.dialects import bind, translate
+from openasc.metrics.dialects import bind, shared_ctes_first, translate
 from openasc.metrics.parquet_export import export_tables
 
 if TYPE_CHECKING:
@@ -37,6 +42,8 @@ if TYPE_CHECKING:
 
 MASTER_ENV = "OPENASC_SPARK_MASTER"
 EXPORT_DIR_ENV = "OPENASC_SPARK_EXPORT_DIR"
+# Set (to anything) to print each prepare step's and measure's seconds on stderr.
+TIMING_ENV = "OPENASC_SPARK_TIMING"
 DEFAULT_MASTER = "local[*]"
 LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 
@@ -94,6 +101,12 @@ def spark_session(master: str | None = None) -> SparkSession:
     return session
 
 
+def _timed(what: str, started: float) -> None:
+    if os.environ.get(TIMING_ENV):
+        print(f"[spark] {time.perf_counter() - started:8.2f} s  {what}", file=sys.stderr,
+              flush=True)
+
+
 def spark_sql(sql: str, params: dict[str, object]) -> str:
     """Catalogue SQL as Spark runs it: parameters as literals, translated with the shims; a
     construct that does not translate is an error, never a silently different query."""
@@ -118,6 +131,7 @@ class SparkRunner:
         self._own_dir: Path | None = None
         self._folder = Path(".")
         self._prepared = 0
+        self._staged: list[tuple[str, Path]] = []
 
     def start(self, con: duckdb.DuckDBPyConnection) -> None:
         spark = spark_session(self.master)
@@ -128,18 +142,53 @@ class SparkRunner:
         if folder is None:
             folder = self._own_dir = Path(tempfile.mkdtemp(prefix="openasc-spark-"))
         self._folder = folder
+        started = time.perf_counter()
         for table in export_tables(con, folder, temporary=True):
             spark.read.parquet(str(folder / table.file)).createOrReplaceTempView(table.table)
+        _timed("export to Parquet", started)
 
     def _frame(self, sql: str, params: dict[str, object], what: str) -> DataFrame:
+        """The query as a DataFrame, after materialising the CTEs it reads more than once
+        (dialects.shared_ctes_first): each is computed once, written to Parquet beside the
+        export and read back as a view the query reads (a plain scan: neither its plan nor a
+        cache of it is carried into the query's). `_release` lets them go once the caller
+        has the query's rows."""
         spark = spark_session(self.master)
         try:
-            return spark.sql(spark_sql(sql, params))
+            staged = shared_ctes_first(spark_sql(sql, params), "spark")
+            for view, select in staged.steps:
+                started = time.perf_counter()
+                self._staged.append(self._materialised(spark, view, select))
+                _timed(f"  {view}", started)
+            return spark.sql(staged.query)
         except OpenascError as exc:
+            self._release()
             raise OpenascError(f"{what} cannot run on Spark: {exc} Nothing was written; the "
                                "warehouse is unchanged.") from exc
         except Exception as exc:  # pyspark's AnalysisException and friends
+            self._release()
             raise _failed(what, exc) from exc
+
+    def _materialised(self, spark: SparkSession, view: str, select: str) -> tuple[str, Path]:
+        from pyspark.sql.types import NullType
+
+        self._prepared += 1
+        path = self._folder / f"_staged_{self._prepared}{view}"
+        frame = spark.sql(select)
+        if any(isinstance(f.dataType, NullType) for f in frame.schema.fields):
+            # Parquet has no type for an untyped NULL column: kept in Spark's own storage
+            frame.localCheckpoint(eager=True).createOrReplaceTempView(view)
+        else:
+            frame.write.mode("overwrite").parquet(str(path))
+            spark.read.parquet(str(path)).createOrReplaceTempView(view)
+        return view, path
+
+    def _release(self) -> None:
+        spark = spark_session(self.master)
+        for view, path in self._staged:
+            spark.catalog.dropTempView(view)
+            shutil.rmtree(path, ignore_errors=True)
+        self._staged.clear()
 
     def shared_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
                      params: dict[str, object], what: str, by_council: bool = False) -> None:
@@ -147,6 +196,7 @@ class SparkRunner:
         measures that read it start from its rows, not from its (long) plan again.
         (`by_council` is not needed here: Spark splits and spills its own work.)"""
         spark = spark_session(self.master)
+        started = time.perf_counter()
         self._prepared += 1
         path = str(self._folder / f"_prepared_{self._prepared}_{table}")
         try:
@@ -155,23 +205,32 @@ class SparkRunner:
             raise
         except Exception as exc:
             raise _failed(what, exc) from exc
+        finally:
+            self._release()
         spark.read.parquet(path).createOrReplaceTempView(table)
+        _timed(what, started)
 
     def drop_shared(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
         spark_session(self.master).catalog.dropTempView(table)
 
     def rows_table(self, con: duckdb.DuckDBPyConnection, table: str, sql: str,
                    params: dict[str, object], what: str) -> None:
+        started = time.perf_counter()
         try:
             rows = self._frame(sql, params, what).toArrow()
         except OpenascError:
             raise
         except Exception as exc:  # the query fails when it runs, not when it is planned
             raise _failed(what, exc) from exc
+        finally:
+            self._release()
         with warehouse.registered(con, "_spark_rows", rows):
             con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM _spark_rows")
+        _timed(what, started)
 
     def close(self) -> None:
+        if self._staged:
+            self._release()
         if self._own_dir is not None:
             shutil.rmtree(self._own_dir, ignore_errors=True)
             self._own_dir = None

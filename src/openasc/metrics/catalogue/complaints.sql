@@ -35,6 +35,24 @@ received_n AS (
     FROM compute_councils cc LEFT JOIN received r ON r.la_code = cc.la_code
     GROUP BY cc.la_code
 ),
+-- T-SQL has no aggregate median, so CMP-6's median is written out in SQL that every dialect
+-- runs: each council's responses are numbered in order of working days (i = 1 to n), and the
+-- median is the value at position (n + 1) / 2, or the mean of the two values either side of
+-- it when n is even, as DuckDB's median gives it (a DOUBLE).
+response_order AS (
+    SELECT la_code, CAST(working_days_to_response AS DOUBLE) AS days,
+           row_number() OVER (PARTITION BY la_code ORDER BY working_days_to_response) AS i,
+           count(*) OVER (PARTITION BY la_code) AS n
+    FROM responded
+    WHERE working_days_to_response IS NOT NULL
+),
+response_median AS (
+    SELECT la_code,
+           avg(CASE WHEN i IN (floor((n + 1) / 2.0), ceiling((n + 1) / 2.0)) THEN days END)
+               AS days
+    FROM response_order
+    GROUP BY la_code
+),
 themes(theme, position) AS (
     VALUES ('communication', 1), ('delay', 2), ('quality_of_care', 3), ('staff_conduct', 4),
            ('charging', 5), ('decision_disputed', 6), ('information', 7), ('other', 8),
@@ -64,9 +82,11 @@ SELECT cc.la_code, 'CMP-5', '', count(*) FILTER (WHERE r.in_time), count(r.case_
 FROM compute_councils cc LEFT JOIN responded r ON r.la_code = cc.la_code
 GROUP BY cc.la_code
 UNION ALL
-SELECT cc.la_code, 'CMP-6', '', NULL, count(r.case_pseudo), median(r.working_days_to_response)
-FROM compute_councils cc LEFT JOIN responded r ON r.la_code = cc.la_code
-GROUP BY cc.la_code
+SELECT cc.la_code, 'CMP-6', '', NULL, count(r.case_pseudo), m.days
+FROM compute_councils cc
+LEFT JOIN responded r ON r.la_code = cc.la_code
+LEFT JOIN response_median m ON m.la_code = cc.la_code
+GROUP BY cc.la_code, m.days
 UNION ALL
 SELECT la_code, 'CMP-7', '', referred, NULL, referred FROM received_n
 UNION ALL

@@ -24,7 +24,6 @@ head AS (
            sum(days) FILTER (WHERE completed) AS days_sum,
            count(*) FILTER (WHERE completed) AS completed,
            avg(days) FILTER (WHERE completed) AS days_mean,
-           median(days) FILTER (WHERE completed) AS days_median,
            count(*) FILTER (WHERE completed AND application_type = 'Standard' AND days <= 21)
                AS standard_in_time,
            count(*) FILTER (WHERE completed AND application_type = 'Standard') AS standard,
@@ -43,8 +42,36 @@ head AS (
 ),
 by_type AS (
     SELECT la_code, application_type, sum(days) AS days_sum, count(*) AS completed,
-           avg(days) AS days_mean, median(days) AS days_median
+           avg(days) AS days_mean
     FROM a WHERE completed GROUP BY la_code, application_type
+),
+-- T-SQL has no aggregate median, so DAYS_MEDIAN is written out in SQL that every dialect
+-- runs: the completed applications are numbered in order of days (i = 1 to n) for each
+-- council, and for each council and type; a median is the value at position (n + 1) / 2, or
+-- the mean of the two values either side of it when n is even, as DuckDB's median gives it
+-- (a DOUBLE).
+completed_days AS (
+    SELECT la_code, application_type, CAST(days AS DOUBLE) AS days,
+           row_number() OVER (PARTITION BY la_code ORDER BY days) AS i,
+           count(*) OVER (PARTITION BY la_code) AS n,
+           row_number() OVER (PARTITION BY la_code, application_type ORDER BY days) AS type_i,
+           count(*) OVER (PARTITION BY la_code, application_type) AS type_n
+    FROM a
+    WHERE completed AND days IS NOT NULL
+),
+head_median AS (
+    SELECT la_code,
+           avg(CASE WHEN i IN (floor((n + 1) / 2.0), ceiling((n + 1) / 2.0)) THEN days END)
+               AS days_median
+    FROM completed_days
+    GROUP BY la_code
+),
+type_median AS (
+    SELECT la_code, application_type,
+           avg(CASE WHEN type_i IN (floor((type_n + 1) / 2.0), ceiling((type_n + 1) / 2.0))
+                    THEN days END) AS days_median
+    FROM completed_days
+    GROUP BY la_code, application_type
 ),
 rows AS (
     SELECT la_code, 'DAYS_MEAN' AS code, '' AS breakdown, days_sum AS numerator,
@@ -52,10 +79,13 @@ rows AS (
     UNION ALL SELECT la_code, 'DAYS_MEAN', 'type=' || application_type, days_sum, completed,
            days_mean
     FROM by_type
-    UNION ALL SELECT la_code, 'DAYS_MEDIAN', '', completed, NULL, days_median FROM head
-    UNION ALL SELECT la_code, 'DAYS_MEDIAN', 'type=' || application_type, completed, NULL,
-           days_median
-    FROM by_type
+    UNION ALL SELECT h.la_code, 'DAYS_MEDIAN', '', h.completed, NULL, m.days_median
+    FROM head h LEFT JOIN head_median m ON m.la_code = h.la_code
+    UNION ALL SELECT b.la_code, 'DAYS_MEDIAN', 'type=' || b.application_type, b.completed, NULL,
+           m.days_median
+    FROM by_type b
+    LEFT JOIN type_median m
+      ON m.la_code = b.la_code AND m.application_type = b.application_type
     UNION ALL SELECT la_code, 'STANDARD_21_DAYS', '', standard_in_time, standard, NULL FROM head
     UNION ALL SELECT la_code, 'URGENT_7_DAYS', '', urgent_in_time, urgent, NULL FROM head
     UNION ALL SELECT la_code, 'NOT_GRANTED_PCT', '', not_granted, completed, NULL FROM head

@@ -208,13 +208,50 @@ coded AS (
     UNION ALL SELECT la_code, 'WD3', 'event', kind, days, age_band, quarter
     FROM dated WHERE wait = 'cohort'
 ),
+-- T-SQL has no aggregate median, so W1's and W2's medians are written out in SQL that every
+-- dialect runs. Each of their waits is numbered in order of days (i = 1 to n) in each group
+-- that has a median: its council and code, and within those its age band, its quarter, and
+-- both. A group's median is the value at position (n + 1) / 2, or the mean of the two values
+-- either side of it when n is even, as DuckDB's quantile_cont(days, 0.5) gives it (a DOUBLE).
+-- The other codes publish counts only.
+numbered AS (
+    SELECT *, CAST(days AS DOUBLE) AS x,
+           row_number() OVER (PARTITION BY la_code, code ORDER BY days) AS i,
+           count(*) OVER (PARTITION BY la_code, code) AS n,
+           row_number() OVER (PARTITION BY la_code, code, age_band ORDER BY days) AS i_age,
+           count(*) OVER (PARTITION BY la_code, code, age_band) AS n_age,
+           row_number() OVER (PARTITION BY la_code, code, quarter ORDER BY days) AS i_quarter,
+           count(*) OVER (PARTITION BY la_code, code, quarter) AS n_quarter,
+           row_number() OVER (PARTITION BY la_code, code, age_band, quarter ORDER BY days)
+               AS i_both,
+           count(*) OVER (PARTITION BY la_code, code, age_band, quarter) AS n_both
+    FROM coded
+    WHERE code IN ('W1', 'W2') AND days IS NOT NULL
+    UNION ALL
+    SELECT *, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM coded
+    WHERE code NOT IN ('W1', 'W2') OR days IS NULL
+),
 -- (the key is the same on every row of a code: max, not any_value, which PostgreSQL lacks)
 grouped AS (
     SELECT la_code, code, max(key) AS key, kind, age_band, quarter,
            grouping(kind) = 0 AS by_kind, grouping(age_band) = 0 AS by_age,
            grouping(quarter) = 0 AS by_quarter,
-           count(*) AS numerator, quantile_cont(days, 0.5) AS median_days
-    FROM coded
+           count(*) AS numerator,
+           -- the median from the numbering of the group's own grouping set
+           CASE WHEN grouping(age_band) = 0 AND grouping(quarter) = 0
+                THEN avg(CASE WHEN i_both IN (floor((n_both + 1) / 2.0),
+                                              ceiling((n_both + 1) / 2.0)) THEN x END)
+                WHEN grouping(age_band) = 0
+                THEN avg(CASE WHEN i_age IN (floor((n_age + 1) / 2.0),
+                                             ceiling((n_age + 1) / 2.0)) THEN x END)
+                WHEN grouping(quarter) = 0
+                THEN avg(CASE WHEN i_quarter IN (floor((n_quarter + 1) / 2.0),
+                                                 ceiling((n_quarter + 1) / 2.0)) THEN x END)
+                ELSE avg(CASE WHEN i IN (floor((n + 1) / 2.0),
+                                         ceiling((n + 1) / 2.0)) THEN x END)
+           END AS median_days
+    FROM numbered
     GROUP BY GROUPING SETS ((la_code, code), (la_code, code, age_band),
                             (la_code, code, quarter), (la_code, code, age_band, quarter),
                             (la_code, code, kind), (la_code, code, kind, age_band, quarter))
