@@ -232,7 +232,7 @@ def _cte_references(node: exp.Expression, names: set[str]) -> list[exp.Table]:
             if not t.args.get("db") and not t.args.get("catalog") and t.name in names]
 
 
-def shared_ctes_first(sql: str, dialect: str, prefix: str = "_cte_") -> Staged:
+def shared_ctes_first(sql: str, dialect: str) -> Staged:
     """Shim 5, for Spark: each CTE the query reads more than once (and that reads a table)
     becomes a step of its own, materialised once as a view `_cte_<name>`; the rest of the
     query reads that view where it read the CTE.
@@ -272,7 +272,7 @@ def shared_ctes_first(sql: str, dialect: str, prefix: str = "_cte_") -> Staged:
     shared = [c.alias for c in ctes if counts[c.alias] >= 2 and reads_data[c.alias]]
     if not shared:
         return Staged((), sql)
-    views = {name: prefix + name for name in shared}
+    views = {name: "_cte_" + name for name in shared}
 
     def renamed(node: exp.Expression) -> exp.Expression:
         node = node.copy()

@@ -44,7 +44,9 @@ def write_population(out: Path, people: int, la_code: str, years: list[int],
         w = csv.writer(fh)
         w.writerow(["la_code", "year", "sex", "age", "population"])
         for i, year in enumerate(sorted(years)):
-            code = councils.find(council.la_code or council.ons_code, on=date(year, 6, 30))
+            # the code in force on 30 June of the year (find falls back to the latest)
+            code = (councils.find(council.la_code or council.ons_code, on=date(year, 6, 30))
+                    or council).ons_code
             total = people * RESIDENTS_PER_PERSON * (1 + 0.006 * i)
             persons = np.round(shape * total * rng.uniform(0.98, 1.02, size=91)).astype(int)
             female_share = np.clip(0.49 + np.arange(91) * 0.0015, 0.49, 0.7)
@@ -52,6 +54,6 @@ def write_population(out: Path, people: int, la_code: str, years: list[int],
             male = persons - female
             for sex, values in (("persons", persons), ("male", male), ("female", female)):
                 for age, value in enumerate(values):
-                    w.writerow([(code or council).ons_code, year, sex, age, int(value)])
+                    w.writerow([code, year, sex, age, int(value)])
                     rows += 1
     return rows
